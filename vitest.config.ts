@@ -1,17 +1,64 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-// Two projects: "unit" runs in Node (pure logic, the Zoho sandbox, scripts);
-// "workers" runs inside workerd (see vitest.workers.config.ts).
+const alias = { "~": fileURLToPath(new URL("./app", import.meta.url)) };
+
+// Two projects: "unit" runs in Node (pure logic, the Zoho sandbox, scripts); "workers" runs inside
+// workerd against real Postgres (through the Neon driver and our proxy) and the Zoho sandbox,
+// which tests/workers/global-setup.ts starts. Workers test files run one at a time because they
+// share one sandbox; each file gets its own fresh database.
 export default defineConfig({
   test: {
     projects: [
       {
-        resolve: { alias: { "~": new URL("./app", import.meta.url).pathname } },
+        resolve: { alias },
         test: {
           name: "unit",
           environment: "node",
           include: ["app/**/*.test.ts", "zoho-sandbox/**/*.test.ts", "scripts/**/*.test.ts"],
           testTimeout: 20_000,
+        },
+      },
+      {
+        resolve: { alias },
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                TEST_ADMIN_DATABASE_URL: inject("adminDatabaseUrl"),
+                TEST_DATABASE_WS_PROXY: inject("databaseWsProxy"),
+                TEST_SANDBOX_URL: inject("sandboxUrl"),
+              },
+            },
+          })),
+        ],
+        test: {
+          name: "workers",
+          include: ["tests/workers/**/*.test.ts"],
+          globalSetup: ["tests/workers/global-setup.ts"],
+          fileParallelism: false,
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+          deps: {
+            optimizer: {
+              ssr: {
+                enabled: true,
+                include: [
+                  "@remix-run/cloudflare",
+                  "@remix-run/server-runtime",
+                  "@remix-run/react",
+                  "react",
+                  "react-dom",
+                  "react-dom/server",
+                  "react/jsx-runtime",
+                  "cookie",
+                  "set-cookie-parser",
+                ],
+              },
+            },
+          },
         },
       },
     ],

@@ -1,0 +1,11 @@
+export type Toast = { kind: "success" | "error" | "info"; message: string };
+
+// A flash message from the last action; role=status so screen readers announce it.
+export function ToastMessage({ toast }: { toast: Toast | null }) {
+  if (!toast) return null;
+  return (
+    <div className={`toast toast--${toast.kind}`} role={toast.kind === "error" ? "alert" : "status"}>
+      {toast.message}
+    </div>
+  );
+}

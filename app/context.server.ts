@@ -1,0 +1,55 @@
+import type { Db, DbHandle } from "./db/client.server";
+import { openDb } from "./db/client.server";
+import { parseEnv, type AppEnv } from "./env.server";
+
+/** A queue message only says "look at job X": the database row is the truth. */
+export type SyncMessage = { jobId: string };
+
+/** Cloudflare bindings and raw variables, as wrangler.toml declares them. */
+export interface WorkerEnv {
+  SYNC_QUEUE: Queue<SyncMessage>;
+  [name: string]: unknown;
+}
+
+export type AppServices = {
+  env: AppEnv;
+  /** Opened on first use, closed when the request or batch ends. */
+  readonly db: Db;
+  queue: Queue<SyncMessage>;
+  requestId: string;
+  csrfToken: string;
+  /** Cookies get the Secure flag everywhere but local development and tests. */
+  secureCookies: boolean;
+  close(): Promise<void>;
+};
+
+export function createAppServices(
+  rawEnv: WorkerEnv,
+  opts: { csrfToken?: string; requestId?: string } = {},
+): AppServices {
+  const env = parseEnv(rawEnv);
+  let handle: DbHandle | undefined;
+  return {
+    env,
+    get db() {
+      handle ??= openDb(env.DATABASE_URL, env.DATABASE_WS_PROXY);
+      return handle.db;
+    },
+    queue: rawEnv.SYNC_QUEUE,
+    requestId: opts.requestId ?? crypto.randomUUID(),
+    csrfToken: opts.csrfToken ?? "",
+    secureCookies: env.APP_ENV === "production",
+    async close() {
+      const h = handle;
+      handle = undefined;
+      await h?.close();
+    },
+  };
+}
+
+declare module "@remix-run/cloudflare" {
+  interface AppLoadContext {
+    cloudflare: { env: WorkerEnv; ctx: ExecutionContext };
+    app: AppServices;
+  }
+}

@@ -1,0 +1,234 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from "drizzle-orm/pg-core";
+
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const SYNC_STATUSES = ["pending", "syncing", "synced", "failed", "skipped", "manual"] as const;
+export type SyncStatus = (typeof SYNC_STATUSES)[number];
+export const SYNC_ACTIONS = ["create", "match", "retry"] as const;
+export type SyncAction = (typeof SYNC_ACTIONS)[number];
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    role: varchar("role", { length: 20 }).notNull(),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
+    lastSignInAt: timestamptz("last_sign_in_at"),
+  },
+  (t) => [
+    uniqueIndex("users_email_lower_idx").on(sql`lower(${t.email})`),
+    check("users_role_check", sql`${t.role} in ('admin', 'customer')`),
+  ],
+);
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull().default({}),
+    expiresAt: timestamptz("expires_at").notNull(),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
+);
+
+// Failed sign-ins per key (an email or a client address), for throttling.
+export const authThrottle = pgTable("auth_throttle", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull().default(0),
+  windowStartedAt: timestamptz("window_started_at").notNull().defaultNow(),
+  lockedUntil: timestamptz("locked_until"),
+});
+
+export const customers = pgTable(
+  "customers",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    firstName: text("first_name").notNull(),
+    lastName: text("last_name").notNull(),
+    email: text("email").notNull(),
+    phone: text("phone").notNull(),
+    deliveryMethod: varchar("delivery_method", { length: 20 }).notNull(),
+    addressLine1: text("address_line1"),
+    addressLine2: text("address_line2"),
+    city: text("city"),
+    province: text("province"),
+    postalCode: text("postal_code"),
+    isReturningCustomer: boolean("is_returning_customer").notNull().default(false),
+    zohoSyncStatus: varchar("zoho_sync_status", { length: 20 }).$type<SyncStatus>().notNull().default("pending"),
+    zohoSyncError: text("zoho_sync_error"),
+    zohoSyncAttempts: integer("zoho_sync_attempts").notNull().default(0),
+    zohoLastSyncAt: timestamptz("zoho_last_sync_at"),
+    zohoContactId: text("zoho_contact_id"),
+    zohoContactName: text("zoho_contact_name"),
+    // How the link was made: email | name | created | upsert | manual.
+    zohoMatchType: varchar("zoho_match_type", { length: 20 }),
+    // Candidate contacts kept for an admin when a returning customer matched several.
+    zohoSyncCandidates: jsonb("zoho_sync_candidates").$type<ZohoCandidate[]>(),
+    zohoLinkedAt: timestamptz("zoho_linked_at"),
+    zohoFailureNotifiedAt: timestamptz("zoho_failure_notified_at"),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
+    updatedAt: timestamptz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("customers_email_lower_idx").on(sql`lower(${t.email})`),
+    uniqueIndex("customers_user_idx").on(t.userId),
+    index("customers_created_idx").on(t.createdAt.desc(), t.id.desc()),
+    index("customers_status_created_idx").on(t.zohoSyncStatus, t.createdAt.desc(), t.id.desc()),
+    index("customers_zoho_contact_idx").on(t.zohoContactId),
+    check(
+      "customers_zoho_sync_status_check",
+      sql`${t.zohoSyncStatus} in ('pending', 'syncing', 'synced', 'failed', 'skipped', 'manual')`,
+    ),
+    check("customers_delivery_method_check", sql`${t.deliveryMethod} in ('delivery', 'pickup')`),
+  ],
+);
+
+export type ZohoCandidate = {
+  contactId: string;
+  contactName: string;
+  email: string | null;
+  companyName: string | null;
+};
+
+export const zohoSyncQueue = pgTable(
+  "zoho_sync_queue",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    action: varchar("action", { length: 20 }).$type<SyncAction>().notNull(),
+    priority: integer("priority").notNull().default(0),
+    attempts: integer("attempts").notNull().default(0),
+    maxAttempts: integer("max_attempts").notNull().default(3),
+    lastError: text("last_error"),
+    scheduledFor: timestamptz("scheduled_for").notNull().defaultNow(),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
+    processedAt: timestamptz("processed_at"),
+    // Lease: a claimed job belongs to one worker until this time; the cron recovers expired leases.
+    lockedUntil: timestamptz("locked_until"),
+    lockedBy: text("locked_by"),
+    // Last time a queue message was sent for this job (so the sweep does not flood the queue).
+    enqueuedAt: timestamptz("enqueued_at"),
+    // Set just before a Zoho create call: a retry after it must look the contact up first.
+    createAttemptedAt: timestamptz("create_attempted_at"),
+  },
+  (t) => [
+    index("idx_zoho_sync_queue_pending").on(t.scheduledFor).where(sql`${t.processedAt} is null`),
+    index("idx_zoho_sync_queue_customer").on(t.customerId),
+    uniqueIndex("zoho_sync_queue_one_open_job").on(t.customerId).where(sql`${t.processedAt} is null`),
+    check("zoho_sync_queue_action_check", sql`${t.action} in ('create', 'match', 'retry')`),
+  ],
+);
+
+// Append-only history of everything that happened to a customer's sync.
+export const zohoSyncEvents = pgTable(
+  "zoho_sync_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    jobId: uuid("job_id"),
+    at: timestamptz("at").notNull().defaultNow(),
+    action: varchar("action", { length: 40 }).notNull(),
+    outcome: varchar("outcome", { length: 40 }).notNull(),
+    matchType: varchar("match_type", { length: 20 }),
+    zohoCalls: integer("zoho_calls").notNull().default(0),
+    error: text("error"),
+    durationMs: integer("duration_ms"),
+    actorUserId: uuid("actor_user_id"),
+    details: jsonb("details").$type<Record<string, unknown>>(),
+  },
+  (t) => [index("zoho_sync_events_customer_idx").on(t.customerId, t.at.desc())],
+);
+
+// The single Zoho connection of this shop (row id = 1).
+export const zohoTokens = pgTable("zoho_tokens", {
+  id: integer("id").primaryKey().default(1),
+  status: varchar("status", { length: 30 }).notNull(), // connected | reconnect_needed
+  refreshTokenEnc: text("refresh_token_enc").notNull(),
+  accessTokenEnc: text("access_token_enc"),
+  accessTokenExpiresAt: timestamptz("access_token_expires_at"),
+  apiDomain: text("api_domain").notNull(),
+  accountsServer: text("accounts_server").notNull(),
+  dataCentre: varchar("data_centre", { length: 10 }),
+  scopes: text("scopes").notNull(),
+  organizationId: text("organization_id"),
+  organizationName: text("organization_name"),
+  connectedAt: timestamptz("connected_at").notNull().defaultNow(),
+  connectedBy: uuid("connected_by"),
+  lastError: text("last_error"),
+  lastErrorAt: timestamptz("last_error_at"),
+  // Only one refresh at a time: whoever sets this lease refreshes, the others wait.
+  refreshLockedUntil: timestamptz("refresh_locked_until"),
+  updatedAt: timestamptz("updated_at").notNull().defaultNow(),
+});
+
+// Every Zoho call counted per UTC day before it is made.
+export const zohoApiLedger = pgTable("zoho_api_ledger", {
+  day: date("day", { mode: "string" }).primaryKey(),
+  total: integer("total").notNull().default(0),
+  sync: integer("sync").notNull().default(0),
+  invoice: integer("invoice").notNull().default(0),
+  admin: integer("admin").notNull().default(0),
+  refused: integer("refused").notNull().default(0),
+  tokenRefreshes: integer("token_refreshes").notNull().default(0),
+});
+
+export const cronRuns = pgTable(
+  "cron_runs",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    trigger: varchar("trigger", { length: 20 }).notNull(), // cron | http
+    startedAt: timestamptz("started_at").notNull().defaultNow(),
+    finishedAt: timestamptz("finished_at"),
+    leasesRecovered: integer("leases_recovered").notNull().default(0),
+    jobsEnqueued: integer("jobs_enqueued").notNull().default(0),
+    skippedForBudget: integer("skipped_for_budget").notNull().default(0),
+    error: text("error"),
+  },
+  (t) => [index("cron_runs_started_idx").on(t.startedAt.desc())],
+);
+
+export const zohoInvoiceCache = pgTable(
+  "zoho_invoice_cache",
+  {
+    contactId: text("contact_id").notNull(),
+    page: integer("page").notNull(),
+    fetchedAt: timestamptz("fetched_at").notNull().defaultNow(),
+    invoices: jsonb("invoices").$type<unknown[]>().notNull(),
+    hasMore: boolean("has_more").notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.contactId, t.page] })],
+);
+
+export const backfillRuns = pgTable("backfill_runs", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  startedAt: timestamptz("started_at").notNull().defaultNow(),
+  startedBy: uuid("started_by"),
+  total: integer("total").notNull().default(0),
+  enqueued: integer("enqueued").notNull().default(0),
+  finishedAt: timestamptz("finished_at"),
+});

@@ -1,0 +1,116 @@
+import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import { commitSession, getCurrentUser, getSession } from "~/auth/session.server";
+import { CsrfInput } from "~/components/forms";
+import { ToastMessage, type Toast } from "~/components/toast";
+import styles from "~/styles.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const meta: MetaFunction = () => [{ title: "Cangoods" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { app } = context;
+  const user = await getCurrentUser(request, app);
+  let toast: Toast | null = null;
+  const headers = new Headers();
+  if (request.headers.get("Cookie")?.includes("session=")) {
+    const session = await getSession(request, app);
+    toast = session.get("toast") ?? null;
+    if (toast) headers.append("Set-Cookie", await commitSession(session, app));
+  }
+  return data(
+    { user: user ? { email: user.email, role: user.role } : null, csrfToken: app.csrfToken, requestId: app.requestId, toast },
+    { headers },
+  );
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const root = useRouteLoaderData<typeof loader>("root");
+  const user = root?.user ?? null;
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="site-header">
+          <Link to="/" className="brand">
+            Cangoods
+          </Link>
+          <nav aria-label="Account">
+            {user ? (
+              <>
+                {user.role === "admin" ? <Link to="/admin">Admin</Link> : <Link to="/account">My account</Link>}
+                <Form method="post" action="/logout" className="inline-form">
+                  <CsrfInput />
+                  <button type="submit" className="link-button">
+                    Sign out
+                  </button>
+                </Form>
+              </>
+            ) : (
+              <>
+                <Link to="/login">Sign in</Link>
+              </>
+            )}
+          </nav>
+        </header>
+        <ToastMessage toast={root?.toast ?? null} />
+        <main id="main">{children}</main>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const root = useRouteLoaderData<typeof loader>("root");
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const message = isRouteErrorResponse(error)
+    ? status === 404
+      ? "We could not find that page."
+      : status === 403
+        ? "You do not have access to this page."
+        : typeof error.data === "string" && error.data
+          ? error.data
+          : error.statusText || "Something went wrong."
+    : "Something went wrong on our side. Please try again in a moment.";
+  return (
+    <section className="card" aria-labelledby="error-title">
+      <h1 id="error-title">{status === 404 ? "Page not found" : status === 403 ? "Access denied" : "Sorry"}</h1>
+      <p>{message}</p>
+      {root?.requestId ? (
+        <p className="muted">
+          Reference: <code>{root.requestId}</code>
+        </p>
+      ) : null}
+      <p>
+        <Link to="/">Back to the home page</Link>
+      </p>
+    </section>
+  );
+}

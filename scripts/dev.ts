@@ -1,0 +1,103 @@
+// `npm run dev`: the whole system locally. Embedded Postgres (data in .data/postgres, reused between
+// runs), migrations, demo seed, the DB proxy, the Zoho sandbox, and the Worker under `wrangler dev`
+// (app + queue consumer + /__scheduled), plus a local clock that fires the hourly cron.
+import fs from "node:fs";
+import path from "node:path";
+import { openNodeDb } from "./lib/node-db";
+import { DEMO_ADMIN, DEMO_CUSTOMER, seedDemoData } from "./lib/seed";
+import { buildApp, readDevVars, ROOT, startBackingServices, startWorker, type Stack, type WorkerProcess } from "./lib/stack";
+
+const devVarsFile = path.join(ROOT, ".dev.vars");
+if (!fs.existsSync(devVarsFile)) {
+  fs.copyFileSync(path.join(ROOT, ".dev.vars.example"), devVarsFile);
+  console.log("Created .dev.vars from .dev.vars.example (local defaults).");
+}
+const vars = readDevVars(devVarsFile);
+const portOf = (url: string | undefined, fallback: number) => Number(url?.match(/:(\d+)(\/|$)/)?.[1] ?? fallback);
+const ports = {
+  postgres: portOf(vars.DATABASE_URL, 54329),
+  proxy: portOf(vars.DATABASE_WS_PROXY, 54330),
+  sandbox: portOf(vars.ZOHO_ACCOUNTS_URL, 8788),
+  worker: portOf(vars.APP_URL, 8787),
+};
+const database = new URL(vars.DATABASE_URL ?? "postgres://x@h/cangoods").pathname.slice(1) || "cangoods";
+
+let stack: Stack | undefined;
+let worker: WorkerProcess | undefined;
+let cronTimer: NodeJS.Timeout | undefined;
+let stopping = false;
+
+async function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  console.log("\nStopping…");
+  if (cronTimer) clearTimeout(cronTimer);
+  await worker?.stop();
+  await stack?.stop();
+  console.log("Stopped. Your data is kept in .data/postgres.");
+  process.exit(code);
+}
+process.on("SIGINT", () => void stop());
+process.on("SIGTERM", () => void stop());
+
+// wrangler dev never fires cron triggers by itself: call /__scheduled at the top of every hour.
+function scheduleCron(url: string) {
+  const now = new Date();
+  const next = new Date(now);
+  next.setUTCMinutes(0, 0, 0);
+  next.setUTCHours(now.getUTCHours() + 1);
+  cronTimer = setTimeout(async () => {
+    try {
+      const res = await fetch(`${url}/__scheduled?cron=0+*+*+*+*`);
+      console.log(`[cron] hourly sweep ran (${res.status})`);
+    } catch (error) {
+      console.log(`[cron] hourly sweep could not run: ${String(error)}`);
+    }
+    scheduleCron(url);
+  }, next.getTime() - now.getTime());
+}
+
+async function main() {
+  console.log("Starting Postgres, the DB proxy and the Zoho sandbox…");
+  stack = await startBackingServices({
+    ports,
+    dataDir: path.join(ROOT, ".data/postgres"),
+    persistent: true,
+    database,
+    log: (l) => console.log(l),
+  });
+  const { db, close } = openNodeDb(stack.databaseUrl, 1);
+  const seeded = await seedDemoData(db);
+  await close();
+  console.log(seeded ? "Seeded demo data." : "Reusing existing data.");
+  console.log("Building the app…");
+  await buildApp();
+  console.log("Starting the Worker (wrangler dev)…");
+  worker = await startWorker({
+    port: ports.worker,
+    vars: {},
+    persistTo: path.join(ROOT, ".wrangler/state"),
+    log: (line) => {
+      if (!/Unable to fetch the Request\.cf|isbot/.test(line)) console.log(`[worker] ${line}`);
+    },
+  });
+  worker.child.on("exit", (code) => {
+    if (!stopping) {
+      console.error(`The Worker stopped unexpectedly (${code}).`);
+      void stop(1);
+    }
+  });
+  scheduleCron(worker.url);
+  console.log(`
+Cangoods Portal is running:   ${worker.url}
+  Admin sign-in:              ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}
+  Demo customer:              ${DEMO_CUSTOMER.email} / ${DEMO_CUSTOMER.password}
+  Zoho Books sandbox:         ${stack.sandboxUrl}  (control API: ${stack.sandboxUrl}/__control/state)
+  Run the hourly sweep now:   curl '${worker.url}/__scheduled?cron=0+*+*+*+*'
+Press Ctrl-C to stop.`);
+}
+
+main().catch(async (error) => {
+  console.error(`npm run dev failed: ${error instanceof Error ? error.message : String(error)}`);
+  await stop(1);
+});

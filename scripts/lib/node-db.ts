@@ -1,0 +1,10 @@
+// Node-side database access for scripts (seed, admin:create, bench). The Worker uses the Neon driver.
+import { drizzle } from "drizzle-orm/node-postgres";
+import pg from "pg";
+import * as schema from "../../app/db/schema";
+
+export function openNodeDb(databaseUrl: string, max = 4) {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max });
+  return { db: drizzle({ client: pool, schema }), pool, close: () => pool.end() };
+}
+export type NodeDb = ReturnType<typeof openNodeDb>["db"];

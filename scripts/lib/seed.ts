@@ -1,0 +1,43 @@
+// Demo data for `npm run dev`: an admin and a few customers in different sync states.
+import { sql } from "drizzle-orm";
+import { hashPassword } from "../../app/auth/password.server";
+import { customers, users, zohoSyncEvents, zohoSyncQueue } from "../../app/db/schema";
+import type { NodeDb } from "./node-db";
+
+export const DEMO_ADMIN = { email: "admin@cangoods.local", password: "cangoods-admin-demo" };
+export const DEMO_CUSTOMER = { email: "maria.demo@example.com", password: "cangoods-customer-demo" };
+
+export async function seedDemoData(db: NodeDb): Promise<boolean> {
+  const [{ count }] = await db.select({ count: sql<number>`count(*)::int` }).from(users);
+  if (count > 0) return false;
+  await db.insert(users).values({ email: DEMO_ADMIN.email, passwordHash: await hashPassword(DEMO_ADMIN.password), role: "admin" });
+  const [customerUser] = await db
+    .insert(users)
+    .values({ email: DEMO_CUSTOMER.email, passwordHash: await hashPassword(DEMO_CUSTOMER.password), role: "customer" })
+    .returning();
+  const base = { phone: "+639171234567", deliveryMethod: "pickup" as const };
+  const rows = await db
+    .insert(customers)
+    .values([
+      { ...base, userId: customerUser.id, firstName: "Maria", lastName: "Demo", email: DEMO_CUSTOMER.email, isReturningCustomer: false, zohoSyncStatus: "pending" },
+      { ...base, firstName: "Ana", lastName: "Lopez", email: "ana.lopez@example.com", isReturningCustomer: false, zohoSyncStatus: "pending" },
+      { ...base, firstName: "Nobody", lastName: "Known", email: "nobody.known@example.com", isReturningCustomer: true, zohoSyncStatus: "failed", zohoSyncError: "No matching contact found in Zoho Books", zohoSyncAttempts: 1, zohoLastSyncAt: new Date() },
+      { ...base, firstName: "Shared", lastName: "Inbox", email: "shared@example.com", isReturningCustomer: true, zohoSyncStatus: "pending" },
+      { ...base, firstName: "Juan", lastName: "Dela Cruz", email: "juan@example.com", isReturningCustomer: true, zohoSyncStatus: "pending" },
+    ])
+    .returning();
+  const open = rows.filter((r) => r.zohoSyncStatus === "pending");
+  await db.insert(zohoSyncQueue).values(
+    open.map((r) => ({ customerId: r.id, action: r.isReturningCustomer ? ("match" as const) : ("create" as const) })),
+  );
+  const failed = rows.find((r) => r.zohoSyncStatus === "failed")!;
+  await db.insert(zohoSyncEvents).values({
+    customerId: failed.id,
+    action: "match",
+    outcome: "failed",
+    matchType: "none",
+    zohoCalls: 2,
+    error: "No matching contact found in Zoho Books",
+  });
+  return true;
+}

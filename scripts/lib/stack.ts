@@ -1,0 +1,175 @@
+// Starts the pieces of the local system: embedded Postgres, the WebSocket proxy, the Zoho sandbox and
+// the Worker under `wrangler dev`. Used by `npm run dev`, the test setups, the benchmarks and chaos runs.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { applyMigrations } from "./migrate";
+import { ensureDatabase, startLocalPostgres, type LocalPostgres } from "./postgres";
+import { startWsProxy, type WsProxy } from "./ws-proxy";
+
+export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+
+export type StackPorts = { postgres: number; proxy: number; sandbox: number; worker?: number };
+
+export type Stack = {
+  postgres: LocalPostgres;
+  proxy: WsProxy;
+  sandboxUrl: string;
+  databaseUrl: string;
+  wsProxy: string;
+  stop(): Promise<void>;
+};
+
+export async function startBackingServices(opts: {
+  ports: StackPorts;
+  dataDir: string;
+  persistent: boolean;
+  database: string;
+  sandboxSeed?: "default" | "empty";
+  log?: (line: string) => void;
+}): Promise<Stack> {
+  const log = opts.log ?? (() => {});
+  const postgres = await startLocalPostgres({ dataDir: opts.dataDir, port: opts.ports.postgres, persistent: opts.persistent, log });
+  const stops: Array<() => Promise<void>> = [() => postgres.stop()];
+  try {
+    await ensureDatabase(postgres.url("postgres"), opts.database);
+    const databaseUrl = postgres.url(opts.database);
+    await applyMigrations(databaseUrl);
+    const proxy = await startWsProxy({ port: opts.ports.proxy });
+    stops.unshift(() => proxy.close());
+    const { startZohoSandbox } = await import("../../zoho-sandbox/server");
+    const sandbox = await startZohoSandbox({ port: opts.ports.sandbox, seed: opts.sandboxSeed ?? "default" });
+    stops.unshift(() => sandbox.close());
+    return {
+      postgres,
+      proxy,
+      sandboxUrl: sandbox.url,
+      databaseUrl,
+      wsProxy: `127.0.0.1:${proxy.port}/v1`,
+      stop: async () => {
+        for (const stop of stops) await stop().catch(() => {});
+      },
+    };
+  } catch (error) {
+    for (const stop of stops) await stop().catch(() => {});
+    throw error;
+  }
+}
+
+/** Variables for a Worker running against a local stack. */
+export function localWorkerVars(stack: Stack, workerUrl: string, extra: Record<string, string> = {}) {
+  return {
+    APP_ENV: "development",
+    APP_URL: workerUrl,
+    DATABASE_URL: stack.databaseUrl,
+    DATABASE_WS_PROXY: stack.wsProxy,
+    SESSION_SECRET: "local-session-secret-not-for-production-0123456789",
+    TOKEN_ENCRYPTION_KEY: "bG9jYWwtZGV2LWtleS0zMi1ieXRlcy1sb25nLSEhISE=",
+    CRON_SECRET: "local-cron-secret-0123456789",
+    ZOHO_CLIENT_ID: "sandbox-client-id",
+    ZOHO_CLIENT_SECRET: "sandbox-client-secret",
+    ZOHO_ACCOUNTS_URL: stack.sandboxUrl,
+    ZOHO_ORGANIZATION_ID: "10234695",
+    ...extra,
+  };
+}
+
+export function buildApp() {
+  return run("npx", ["remix", "vite:build"], { quiet: true });
+}
+
+export type WorkerProcess = { url: string; child: ChildProcess; stop(): Promise<void> };
+
+/** `wrangler dev --test-scheduled`: the real Worker in workerd with a local queue and /__scheduled. */
+export async function startWorker(opts: {
+  port: number;
+  vars: Record<string, string>;
+  persistTo: string;
+  log?: (line: string) => void;
+  inspectorPort?: number;
+}): Promise<WorkerProcess> {
+  const args = [
+    "wrangler", "dev", "--test-scheduled", "--ip", "127.0.0.1", "--port", String(opts.port),
+    "--persist-to", opts.persistTo, "--show-interactive-dev-session=false",
+    "--inspector-port", String(opts.inspectorPort ?? opts.port + 1000),
+  ];
+  for (const [k, v] of Object.entries(opts.vars)) args.push("--var", `${k}:${v}`);
+  const child = spawn("npx", args, {
+    cwd: ROOT,
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  const onLine = (chunk: Buffer) => {
+    for (const line of chunk.toString().split("\n")) if (line.trim()) opts.log?.(line);
+  };
+  child.stdout?.on("data", onLine);
+  child.stderr?.on("data", onLine);
+  const url = `http://127.0.0.1:${opts.port}`;
+  await waitForHttp(`${url}/`, 90_000, child);
+  return {
+    url,
+    child,
+    stop: () => killTree(child),
+  };
+}
+
+export async function waitForHttp(url: string, timeoutMs: number, child?: ChildProcess) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`process exited (${child.exitCode}) before ${url} answered`);
+    try {
+      const res = await fetch(url, { redirect: "manual" });
+      if (res.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+export function killTree(child: ChildProcess) {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.pid === undefined) return resolve();
+    child.once("exit", () => resolve());
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      child.kill("SIGTERM");
+    }
+    setTimeout(() => {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }, 5000).unref();
+  });
+}
+
+export function run(cmd: string, args: string[], opts: { quiet?: boolean; env?: Record<string, string> } = {}) {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(cmd, args, {
+      cwd: ROOT,
+      stdio: opts.quiet ? ["ignore", "pipe", "pipe"] : "inherit",
+      env: { ...process.env, ...opts.env },
+    });
+    let output = "";
+    child.stdout?.on("data", (d) => (output += d));
+    child.stderr?.on("data", (d) => (output += d));
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(" ")} failed (${code})\n${output.slice(-4000)}`)),
+    );
+  });
+}
+
+export function readDevVars(file = path.join(ROOT, ".dev.vars")): Record<string, string> {
+  if (!fs.existsSync(file)) return {};
+  const out: Record<string, string> = {};
+  for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+    const m = line.match(/^\s*([A-Z0-9_]+)\s*=\s*(.*)\s*$/);
+    if (m) out[m[1]] = m[2].replace(/^"(.*)"$/, "$1");
+  }
+  return out;
+}

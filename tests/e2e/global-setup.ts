@@ -1,0 +1,38 @@
+// Starts the whole system for the browser tests and tears it down afterwards.
+import os from "node:os";
+import path from "node:path";
+import { E2E_PORTS } from "../../playwright.config";
+import { openNodeDb } from "../../scripts/lib/node-db";
+import { seedDemoData } from "../../scripts/lib/seed";
+import { localWorkerVars, startBackingServices, startWorker } from "../../scripts/lib/stack";
+
+export default async function globalSetup() {
+  const stack = await startBackingServices({
+    ports: E2E_PORTS,
+    dataDir: path.join(os.tmpdir(), `cangoods-e2e-pg-${process.pid}`),
+    persistent: false,
+    database: "cangoods_e2e",
+  });
+  const { db, close } = openNodeDb(stack.databaseUrl, 1);
+  await seedDemoData(db);
+  await close();
+  const workerUrl = `http://127.0.0.1:${E2E_PORTS.worker}`;
+  process.env.E2E_DATABASE_URL = stack.databaseUrl;
+  process.env.E2E_SANDBOX_URL = stack.sandboxUrl;
+  let worker;
+  try {
+    worker = await startWorker({
+      port: E2E_PORTS.worker,
+      vars: localWorkerVars(stack, workerUrl, { APP_ENV: "test" }),
+      persistTo: path.join(os.tmpdir(), `cangoods-e2e-wrangler-${process.pid}`),
+      log: process.env.E2E_WORKER_LOG ? (l) => console.log(`[worker] ${l}`) : undefined,
+    });
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+  return async () => {
+    await worker.stop();
+    await stack.stop();
+  };
+}
