@@ -197,6 +197,12 @@ export const zohoApiLedger = pgTable("zoho_api_ledger", {
   tokenRefreshes: integer("token_refreshes").notNull().default(0),
 });
 
+// Calls per UTC minute, so the consumer paces itself under Zoho's 100 requests/minute/organisation.
+export const zohoApiMinutes = pgTable("zoho_api_minutes", {
+  minute: timestamptz("minute").primaryKey(),
+  calls: integer("calls").notNull().default(0),
+});
+
 export const cronRuns = pgTable(
   "cron_runs",
   {
