@@ -2,7 +2,11 @@ import { defineConfig, devices } from "@playwright/test";
 
 // End-to-end tests in Debian's Chromium against the real Worker (wrangler dev), real Postgres and
 // the Zoho sandbox, all started by tests/e2e/global-setup.ts on their own ports.
-export const E2E_PORTS = { postgres: 54349, proxy: 54350, sandbox: 54351, worker: 54352 };
+// The base port is chosen once by the main process and inherited by Playwright's workers, so two runs
+// on one machine do not collide (the worker's inspector uses worker + 1000).
+process.env.E2E_BASE_PORT ??= String(21000 + (process.pid % 9000) * 4);
+const base = Number(process.env.E2E_BASE_PORT);
+export const E2E_PORTS = { postgres: base, proxy: base + 1, sandbox: base + 2, worker: base + 3 };
 
 export default defineConfig({
   testDir: "tests/e2e",

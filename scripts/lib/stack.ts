@@ -2,6 +2,7 @@
 // the Worker under `wrangler dev`. Used by `npm run dev`, the test setups, the benchmarks and chaos runs.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { applyMigrations } from "./migrate";
 import { ensureDatabase, startLocalPostgres, type LocalPostgres } from "./postgres";
@@ -72,6 +73,20 @@ export function localWorkerVars(stack: Stack, workerUrl: string, extra: Record<s
     ZOHO_ORGANIZATION_ID: "10234695",
     ...extra,
   };
+}
+
+/** Ports nobody is listening on right now (so parallel test runs do not collide). */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => new Promise<net.Server>((resolve, reject) => {
+      const server = net.createServer();
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => resolve(server));
+    })),
+  );
+  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
 }
 
 export function buildApp() {

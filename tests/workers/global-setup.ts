@@ -4,7 +4,7 @@
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { startBackingServices } from "../../scripts/lib/stack";
+import { freePorts, startBackingServices } from "../../scripts/lib/stack";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -15,8 +15,9 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
+  const [postgres, proxy, sandbox] = await freePorts(3);
   const stack = await startBackingServices({
-    ports: { postgres: 54339, proxy: 54340, sandbox: 54341 },
+    ports: { postgres, proxy, sandbox },
     dataDir: path.join(os.tmpdir(), `cangoods-test-pg-${process.pid}`),
     persistent: false,
     database: "cangoods_template",

@@ -1,0 +1,19 @@
+// Zoho Accounts redirects here after the consent screen (GET with code, state, accounts-server).
+import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
+import { redirect } from "@remix-run/cloudflare";
+import { requireAdmin } from "~/auth/guards.server";
+import { commitSession, getSession } from "~/auth/session.server";
+import { finishConnect } from "~/zoho/connection.server";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const admin = await requireAdmin(request, context.app);
+  const session = await getSession(request, context.app);
+  const result = await finishConnect(request, context.app, session, admin.id);
+  session.flash(
+    "toast",
+    result.ok
+      ? { kind: "success", message: "Zoho Books connected. Waiting customers are being synced." }
+      : { kind: "error", message: result.message },
+  );
+  return redirect("/admin/zoho", { headers: { "Set-Cookie": await commitSession(session, context.app) } });
+}

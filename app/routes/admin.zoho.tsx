@@ -1,0 +1,88 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import { redirect } from "@remix-run/cloudflare";
+import { Form, useLoaderData, useNavigation } from "@remix-run/react";
+import { requireAdmin } from "~/auth/guards.server";
+import { redirectWithToast } from "~/auth/toast.server";
+import { CsrfInput } from "~/components/forms";
+import { connectionView, disconnect, startConnect } from "~/zoho/connection.server";
+import { ledgerHistory, dailyCap } from "~/zoho/ledger.server";
+
+export const meta: MetaFunction = () => [{ title: "Zoho Books connection · Admin · Cangoods" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireAdmin(request, context.app);
+  const [today] = await ledgerHistory(context.app.db, 1);
+  return {
+    connection: await connectionView(context.app),
+    today,
+    limit: context.app.env.ZOHO_DAILY_CALL_LIMIT,
+    syncCap: dailyCap("sync", context.app.env),
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  await requireAdmin(request, context.app);
+  const intent = (await request.formData()).get("intent");
+  if (intent === "connect") {
+    const { url, cookie } = await startConnect(request, context.app);
+    return redirect(url, { headers: { "Set-Cookie": cookie } });
+  }
+  if (intent === "disconnect") {
+    await disconnect(context.app);
+    return redirectWithToast(request, context.app, "/admin/zoho", { kind: "info", message: "Zoho Books disconnected. Sync is paused until you connect again." });
+  }
+  return Response.json({ error: "Unknown action." }, { status: 400 });
+}
+
+const STATE_TEXT = {
+  connected: "Connected",
+  reconnect_needed: "Reconnect needed",
+  not_connected: "Not connected",
+} as const;
+
+export default function ZohoConnection() {
+  const { connection, today, limit, syncCap } = useLoaderData<typeof loader>();
+  const busy = useNavigation().state === "submitting";
+  return (
+    <section className="card" aria-labelledby="zoho-title">
+      <h1 id="zoho-title">Zoho Books connection</h1>
+      <p>
+        Status: <strong data-testid="zoho-connection-state">{STATE_TEXT[connection.state]}</strong>
+        {connection.dataCentre ? ` · data centre ${connection.dataCentre}` : null}
+        {connection.organizationId ? ` · organisation ${connection.organizationId}` : null}
+      </p>
+      {connection.state === "reconnect_needed" ? (
+        <p className="alert" role="alert">
+          Zoho no longer accepts this connection{connection.lastError ? `: ${connection.lastError}` : ""}. Customer sync is paused (no
+          attempts are used up); reconnect to resume it.
+        </p>
+      ) : null}
+      {connection.state === "not_connected" ? (
+        <p>Connect the shop's Zoho Books organisation so new customers are synced automatically.</p>
+      ) : null}
+      {connection.missingScopes.length > 0 && connection.state !== "not_connected" ? (
+        <p className="alert" role="alert">Missing permissions: {connection.missingScopes.join(", ")}. Reconnect and accept all of them.</p>
+      ) : null}
+      {connection.connectedAt ? <p>Connected since {new Date(connection.connectedAt).toLocaleString("en-PH")}.</p> : null}
+      <p>
+        Zoho calls today: {today.total} of {limit} (sync stops at {syncCap} to keep a reserve for order history).
+      </p>
+      <div className="actions">
+        <Form method="post">
+          <CsrfInput />
+          <button type="submit" name="intent" value="connect" disabled={busy}>
+            {connection.state === "not_connected" ? "Connect Zoho Books" : "Reconnect Zoho Books"}
+          </button>
+        </Form>
+        {connection.state !== "not_connected" ? (
+          <Form method="post">
+            <CsrfInput />
+            <button type="submit" name="intent" value="disconnect" className="button--secondary" disabled={busy}>
+              Disconnect
+            </button>
+          </Form>
+        ) : null}
+      </div>
+    </section>
+  );
+}

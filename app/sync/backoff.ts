@@ -1,0 +1,26 @@
+// When is the next attempt? Pure, so the schedule can be read and tested as a table.
+
+export const MAX_ATTEMPTS = 3;
+const BASE_DELAY_MS = 2 * 60_000; // 2 min, then 8 min (×4) between the three attempts
+const FACTOR = 4;
+const JITTER = 0.2; // ±20 % so jobs that failed together do not retry together
+
+/** Delay after the `attempt`-th failed attempt (1-based), with jitter from `random` in [0, 1). */
+export function retryDelayMs(attempt: number, random: number) {
+  const base = BASE_DELAY_MS * FACTOR ** Math.max(0, attempt - 1);
+  return Math.round(base * (1 - JITTER + 2 * JITTER * random));
+}
+
+/** Zoho's 429 carries no Retry-After: wait a minute window plus jitter, on our own schedule. */
+export function rateLimitDelayMs(random: number) {
+  return 60_000 + Math.round(60_000 * random);
+}
+
+/** The daily budget is gone: the next UTC day (the ledger's day), staggered over its first minutes. */
+export function nextBudgetDay(now: Date, random: number) {
+  const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+  return new Date(midnight + Math.round(10 * 60_000 * random));
+}
+
+/** Reconnect needed: check again in an hour (reconnecting also re-queues waiting jobs at once). */
+export const RECONNECT_WAIT_MS = 60 * 60_000;

@@ -1,0 +1,48 @@
+// The Cloudflare Queues consumer: a message only says "look at job X". Each message is acked only
+// after its outcome is stored; an infrastructure failure (database down) retries the message, and
+// the job row stays due for the hourly sweep whatever happens to the message.
+import { z } from "zod";
+import type { AppServices, SyncMessage } from "~/context.server";
+import { log } from "~/log.server";
+import { markEnqueued } from "./jobs.server";
+import { runJob, type RunDeps } from "./run-job.server";
+
+const MessageSchema = z.object({ jobId: z.uuid() });
+
+export type BatchHooks = Pick<RunDeps, "afterZohoWrite" | "fetchImpl" | "random">;
+
+export async function handleSyncBatch(batch: MessageBatch<unknown>, app: AppServices, hooks: BatchHooks = {}) {
+  const worker = `consumer:${crypto.randomUUID()}`;
+  for (const message of batch.messages) {
+    const parsed = MessageSchema.safeParse(message.body);
+    if (!parsed.success) {
+      log("error", "dropping malformed sync message", { messageId: message.id });
+      message.ack();
+      continue;
+    }
+    const { jobId } = parsed.data;
+    try {
+      const run = await runJob({ db: app.db, env: app.env, worker, ...hooks }, jobId);
+      if (run.status === "done") {
+        log("info", "sync job processed", { jobId, outcome: run.transition.event.outcome, zohoCalls: run.zohoCalls });
+        if (run.transition.job.sendDelayMs !== undefined) await sendLater(app, jobId, run.transition.job.sendDelayMs);
+      } else {
+        log("info", "sync message skipped", { jobId, reason: run.status });
+      }
+      message.ack();
+    } catch (error) {
+      log("error", "sync job could not be processed; message will be retried", { jobId, error });
+      message.retry({ delaySeconds: Math.min(30 * message.attempts, 300) });
+    }
+  }
+}
+
+/** A retry a few minutes out goes back on the queue with a delay; if that send fails the sweep finds it. */
+async function sendLater(app: AppServices, jobId: string, delayMs: number) {
+  try {
+    await app.queue.send({ jobId } satisfies SyncMessage, { delaySeconds: Math.min(Math.ceil(delayMs / 1000), 43_200) });
+    await markEnqueued(app.db, [jobId]);
+  } catch (error) {
+    log("warn", "could not queue a delayed retry; the hourly sweep will pick the job up", { jobId, error });
+  }
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { ZohoError } from "~/zoho/errors";
+import { MAX_ATTEMPTS, nextBudgetDay, retryDelayMs } from "./backoff";
+import { NO_MATCH_MESSAGE, transition } from "./outcome";
+
+const now = new Date("2026-11-25T10:30:00Z");
+
+describe("sync outcomes (spec flow diagram)", () => {
+  it("a single match links the customer and closes the job", () => {
+    const t = transition({ kind: "linked", contactId: "9", contactName: "Ana", matchType: "email" }, 0, now, 0.5);
+    expect(t.customer).toMatchObject({ status: "synced", contact: { id: "9", matchType: "email" }, error: null });
+    expect(t.job.done).toBe(true);
+  });
+  it("several matches go to review with candidates", () => {
+    const t = transition({ kind: "ambiguous", candidates: [{ contactId: "1", contactName: "A", email: null, companyName: null }], reason: "2 match" }, 0, now, 0.5);
+    expect(t.customer.status).toBe("skipped");
+    expect(t.customer.candidates).toHaveLength(1);
+  });
+  it("no match fails with the spec's message", () => {
+    const t = transition({ kind: "not_found" }, 0, now, 0.5);
+    expect(t.customer).toMatchObject({ status: "failed", error: NO_MATCH_MESSAGE });
+  });
+  it("a transient error schedules a retry with backoff until the third attempt fails", () => {
+    const err = new ZohoError("transient", "Zoho is unavailable: HTTP 503");
+    const first = transition({ kind: "error", error: err }, 0, now, 0.5);
+    expect(first.customer).toMatchObject({ status: "pending", attempts: 1 });
+    expect(first.job.scheduledFor!.getTime() - now.getTime()).toBe(retryDelayMs(1, 0.5));
+    const second = transition({ kind: "error", error: err }, 1, now, 0.5);
+    expect(second.job.scheduledFor!.getTime() - now.getTime()).toBeGreaterThan(retryDelayMs(1, 1));
+    const last = transition({ kind: "error", error: err }, MAX_ATTEMPTS - 1, now, 0.5);
+    expect(last.customer).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS, error: err.message });
+    expect(last.job.done).toBe(true);
+  });
+  it("a permanent error fails at once", () => {
+    const t = transition({ kind: "error", error: new ZohoError("invalid_request", "Zoho rejected the request: bad phone") }, 0, now, 0.5);
+    expect(t.customer).toMatchObject({ status: "failed", attempts: 1 });
+  });
+  it.each(["rate_limited", "daily_limit", "reconnect_needed", "missing_scope", "not_connected"] as const)(
+    "%s waits without burning an attempt",
+    (kind) => {
+      const t = transition({ kind: "error", error: new ZohoError(kind, "wait") }, 1, now, 0.5);
+      expect(t.customer).toMatchObject({ status: "pending", attempts: 1 });
+      expect(t.job).toMatchObject({ done: false, attempts: 1 });
+      expect(t.job.scheduledFor!.getTime()).toBeGreaterThan(now.getTime());
+    },
+  );
+  it("an exhausted budget waits for the next UTC day", () => {
+    const t = transition({ kind: "error", error: new ZohoError("daily_limit", "budget") }, 0, now, 0);
+    expect(t.job.scheduledFor).toEqual(new Date("2026-11-26T00:00:00Z"));
+    expect(nextBudgetDay(now, 0.999).getTime()).toBeLessThan(Date.parse("2026-11-26T00:10:00Z"));
+  });
+  it("jitter keeps retries within ±20 % of the exponential schedule", () => {
+    expect(retryDelayMs(1, 0)).toBe(96_000);
+    expect(retryDelayMs(1, 1)).toBe(144_000);
+    expect(retryDelayMs(2, 0.5)).toBe(480_000);
+  });
+});

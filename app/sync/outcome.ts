@@ -1,0 +1,107 @@
+// The sync state machine (spec: "Sync flow"): what a job's result means for the customer, the job and
+// the timeline. Pure: the consumer loads, calls Zoho, then stores exactly what this returns.
+import type { SyncStatus, ZohoCandidate } from "~/db/schema";
+import { ZohoError } from "~/zoho/errors";
+import { MAX_ATTEMPTS, nextBudgetDay, rateLimitDelayMs, RECONNECT_WAIT_MS, retryDelayMs } from "./backoff";
+
+export type MatchType = "email" | "name" | "created" | "upsert" | "adopted";
+
+export type JobResult =
+  | { kind: "linked"; contactId: string; contactName: string; matchType: MatchType }
+  | { kind: "ambiguous"; candidates: ZohoCandidate[]; reason: string }
+  | { kind: "not_found" }
+  | { kind: "error"; error: unknown };
+
+export const NO_MATCH_MESSAGE = "No matching contact found in Zoho Books";
+
+export type Transition = {
+  customer: {
+    status: SyncStatus;
+    error: string | null;
+    attempts: number;
+    contact?: { id: string; name: string; matchType: MatchType };
+    candidates?: ZohoCandidate[] | null;
+  };
+  job: { done: boolean; attempts: number; scheduledFor?: Date; lastError: string | null; sendDelayMs?: number };
+  event: { outcome: string; error: string | null; matchType?: MatchType };
+};
+
+/** attemptsBefore: attempts already burned by this job before this run. */
+export function transition(result: JobResult, attemptsBefore: number, now: Date, random: number): Transition {
+  switch (result.kind) {
+    case "linked":
+      return {
+        customer: {
+          status: "synced",
+          error: null,
+          attempts: attemptsBefore + 1,
+          contact: { id: result.contactId, name: result.contactName, matchType: result.matchType },
+          candidates: null,
+        },
+        job: { done: true, attempts: attemptsBefore + 1, lastError: null },
+        event: { outcome: "synced", error: null, matchType: result.matchType },
+      };
+    case "ambiguous":
+      return {
+        customer: { status: "skipped", error: result.reason, attempts: attemptsBefore + 1, candidates: result.candidates },
+        job: { done: true, attempts: attemptsBefore + 1, lastError: result.reason },
+        event: { outcome: "skipped", error: result.reason },
+      };
+    case "not_found":
+      return {
+        customer: { status: "failed", error: NO_MATCH_MESSAGE, attempts: attemptsBefore + 1, candidates: null },
+        job: { done: true, attempts: attemptsBefore + 1, lastError: NO_MATCH_MESSAGE },
+        event: { outcome: "failed", error: NO_MATCH_MESSAGE },
+      };
+    case "error":
+      return errorTransition(result.error, attemptsBefore, now, random);
+  }
+}
+
+function errorTransition(error: unknown, attemptsBefore: number, now: Date, random: number): Transition {
+  const zoho = error instanceof ZohoError ? error : new ZohoError("transient", `Unexpected error: ${(error as Error)?.message ?? String(error)}`);
+  const message = zoho.message;
+  if (zoho.isWait) {
+    // Waiting is not failing: no attempt burned, the customer stays pending with the reason shown.
+    const at =
+      zoho.kind === "daily_limit"
+        ? nextBudgetDay(now, random)
+        : zoho.kind === "rate_limited"
+          ? new Date(now.getTime() + rateLimitDelayMs(random))
+          : new Date(now.getTime() + RECONNECT_WAIT_MS);
+    const sendDelayMs = zoho.kind === "rate_limited" ? at.getTime() - now.getTime() : undefined;
+    const reason = waitReason(zoho);
+    return {
+      customer: { status: "pending", error: reason, attempts: attemptsBefore },
+      job: { done: false, attempts: attemptsBefore, scheduledFor: at, lastError: message, sendDelayMs },
+      event: { outcome: `waiting_${zoho.kind}`, error: message },
+    };
+  }
+  const attempts = attemptsBefore + 1;
+  if (zoho.isTransient && attempts < MAX_ATTEMPTS) {
+    const delay = retryDelayMs(attempts, random);
+    return {
+      customer: { status: "pending", error: `Attempt ${attempts} of ${MAX_ATTEMPTS} failed: ${message}`, attempts },
+      job: { done: false, attempts, scheduledFor: new Date(now.getTime() + delay), lastError: message, sendDelayMs: delay },
+      event: { outcome: "retry_scheduled", error: message },
+    };
+  }
+  return {
+    customer: { status: "failed", error: message, attempts },
+    job: { done: true, attempts, lastError: message },
+    event: { outcome: "failed", error: message },
+  };
+}
+
+function waitReason(error: ZohoError) {
+  switch (error.kind) {
+    case "daily_limit":
+      return "Waiting: today's Zoho API budget is used up; sync resumes tomorrow";
+    case "rate_limited":
+      return "Waiting: Zoho asked us to slow down; retrying in a minute or two";
+    case "not_connected":
+      return "Waiting: Zoho Books is not connected yet";
+    default:
+      return "Waiting: Zoho Books must be reconnected by an admin";
+  }
+}

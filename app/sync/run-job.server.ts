@@ -1,0 +1,157 @@
+// One job, end to end: claim → Zoho work → store the outcome. The Zoho work never writes to the
+// database except the "create attempted" marker that makes creates safe to retry.
+import { eq } from "drizzle-orm";
+import type { Db } from "~/db/client.server";
+import { customers } from "~/db/schema";
+import type { AppEnv } from "~/env.server";
+import { log } from "~/log.server";
+import { ZohoClient } from "~/zoho/client.server";
+import { ZohoError } from "~/zoho/errors";
+import type { NewContact, ZohoContact } from "~/zoho/types";
+import { findByEmail, findMatchingContact } from "./find-contact.server";
+import { claimJob, markCreateAttempted, storeOutcome, type ClaimedJob } from "./jobs.server";
+import { exactNameMatches, toCandidate } from "./matching";
+import { transition, type JobResult, type Transition } from "./outcome";
+
+type Customer = typeof customers.$inferSelect;
+
+export type JobRun =
+  | { status: "not_claimed" }
+  | { status: "lease_lost" }
+  | { status: "done"; transition: Transition; zohoCalls: number };
+
+export type RunDeps = {
+  db: Db;
+  env: AppEnv;
+  worker: string;
+  fetchImpl?: typeof fetch;
+  /** Test/chaos hook: called after Zoho accepted a write and before the database records it. */
+  afterZohoWrite?: () => void | Promise<void>;
+  random?: () => number;
+};
+
+export async function runJob(deps: RunDeps, jobId: string): Promise<JobRun> {
+  const job = await claimJob(deps.db, jobId, deps.worker);
+  if (!job) return { status: "not_claimed" };
+  const started = Date.now();
+  const client = new ZohoClient({ db: deps.db, env: deps.env, purpose: "sync", fetchImpl: deps.fetchImpl });
+  const [customer] = await deps.db.select().from(customers).where(eq(customers.id, job.customerId));
+  let result: JobResult;
+  try {
+    result = await doZohoWork(deps, client, job, customer);
+  } catch (error) {
+    result = { kind: "error", error };
+    if (!(error instanceof ZohoError)) log("error", "sync job failed unexpectedly", { jobId, error });
+  }
+  const now = new Date();
+  const t = transition(result, job.attempts, now, (deps.random ?? Math.random)());
+  const stored = await storeOutcome(deps.db, job, deps.worker, t, {
+    action: job.action,
+    zohoCalls: client.calls,
+    durationMs: Date.now() - started,
+    now,
+  });
+  return stored ? { status: "done", transition: t, zohoCalls: client.calls } : { status: "lease_lost" };
+}
+
+async function doZohoWork(deps: RunDeps, client: ZohoClient, job: ClaimedJob, customer: Customer): Promise<JobResult> {
+  const returning = job.action === "match" || (job.action === "retry" && customer.isReturningCustomer);
+  if (returning) {
+    const decision = await findMatchingContact(client, customer);
+    if (decision.kind === "one") return linked(decision.contact, decision.by);
+    if (decision.kind === "many")
+      return {
+        kind: "ambiguous",
+        candidates: decision.candidates,
+        reason: `${decision.candidates.length} Zoho contacts match this customer's ${decision.by}; pick the right one`,
+      };
+    return { kind: "not_found" };
+  }
+  return createContact(deps, client, job, customer);
+}
+
+function linked(contact: ZohoContact, matchType: "email" | "name" | "created" | "upsert" | "adopted"): JobResult {
+  return { kind: "linked", contactId: contact.contact_id, contactName: contact.contact_name, matchType };
+}
+
+export const displayName = (c: Pick<Customer, "firstName" | "lastName">) => `${c.firstName} ${c.lastName}`.replace(/\s+/g, " ").trim();
+
+export function newContactPayload(customer: Customer, name = displayName(customer), uniqueField?: string): NewContact {
+  return {
+    contact_name: name.slice(0, 200),
+    contact_type: "customer",
+    customer_sub_type: "individual",
+    contact_persons: [
+      {
+        first_name: customer.firstName,
+        last_name: customer.lastName,
+        email: customer.email,
+        mobile: customer.phone,
+        is_primary_contact: true,
+      },
+    ],
+    ...(uniqueField ? { custom_fields: [{ api_name: uniqueField, value: customer.id }] } : {}),
+  };
+}
+
+/**
+ * Idempotent create (docs/decisions/004-idempotent-create.md):
+ *  - with a unique custom field configured, Zoho's upsert on our customer id: one call, no duplicate possible;
+ *  - otherwise the attempt is recorded before the call, and a retry after such an attempt looks the
+ *    contact up by email first and adopts it instead of creating a second one.
+ */
+async function createContact(deps: RunDeps, client: ZohoClient, job: ClaimedJob, customer: Customer): Promise<JobResult> {
+  const uniqueField = deps.env.ZOHO_UNIQUE_FIELD;
+  if (uniqueField) {
+    const contact = await client.upsertContact(uniqueField, customer.id, newContactPayload(customer, undefined, uniqueField));
+    await deps.afterZohoWrite?.();
+    return linked(contact, "upsert");
+  }
+  if (job.createAttemptedAt) {
+    const existing = await findByEmail(client, customer.email);
+    if (existing.length === 1) return linked(existing[0], "adopted");
+    if (existing.length > 1)
+      return {
+        kind: "ambiguous",
+        candidates: existing.map(toCandidate),
+        reason: "Several Zoho contacts already use this email; pick the right one",
+      };
+  }
+  await markCreateAttempted(deps.db, job, deps.worker);
+  try {
+    const contact = await client.createContact(newContactPayload(customer));
+    await deps.afterZohoWrite?.();
+    return linked(contact, "created");
+  } catch (error) {
+    if (error instanceof ZohoError && error.kind === "duplicate_name") return resolveDuplicateName(deps, client, customer);
+    throw error;
+  }
+}
+
+/**
+ * The organisation forbids duplicate display names and one exists (docs/decisions/005-duplicate-names.md):
+ * adopt it only if it is this customer (same email); otherwise create under a name made unique by
+ * the email, because two people sharing a name is normal and review would only delay a new customer.
+ */
+async function resolveDuplicateName(deps: RunDeps, client: ZohoClient, customer: Customer): Promise<JobResult> {
+  const name = displayName(customer);
+  const { items } = await client.listContacts({ contactName: name });
+  const same = exactNameMatches(items, name);
+  const sameEmail = (await Promise.all(same.slice(0, 3).map((c) => client.getContact(c.contact_id)))).filter((c) =>
+    [c.email, ...(c.contact_persons ?? []).map((p) => p.email)].some((e) => e?.trim().toLowerCase() === customer.email.trim().toLowerCase()),
+  );
+  if (sameEmail.length === 1) return linked(sameEmail[0], "adopted");
+  try {
+    const contact = await client.createContact(newContactPayload(customer, `${name} (${customer.email})`));
+    await deps.afterZohoWrite?.();
+    return linked(contact, "created");
+  } catch (error) {
+    if (error instanceof ZohoError && error.kind === "duplicate_name")
+      return {
+        kind: "ambiguous",
+        candidates: same.map(toCandidate),
+        reason: `Zoho refuses a second contact named "${name}"; link the right one or rename it in Zoho`,
+      };
+    throw error;
+  }
+}

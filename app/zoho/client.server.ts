@@ -1,0 +1,148 @@
+// The product's Zoho Books client (what production runs, and what tests run against the sandbox).
+// Every call: counted in the ledger first, then made with a timeout, then classified by `code`.
+import type { z } from "zod";
+import type { DbOrTx } from "~/db/client.server";
+import type { AppEnv } from "~/env.server";
+import { classifyZohoAnswer, ZohoError, type ZohoBody } from "./errors";
+import { reserveCalls, type CallPurpose } from "./ledger.server";
+import { getAccessToken, markReconnectNeeded } from "./tokens.server";
+import {
+  ContactEnvelopeSchema,
+  ContactListSchema,
+  InvoiceListSchema,
+  type NewContact,
+  type ZohoContact,
+  type ZohoInvoice,
+} from "./types";
+
+export type ContactFilters = {
+  email?: string;
+  contactName?: string;
+  contactNameContains?: string;
+  searchText?: string;
+  page?: number;
+  perPage?: number;
+};
+
+export type Page<T> = { items: T[]; page: number; hasMore: boolean };
+
+type RequestOptions = {
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  headers?: Record<string, string>;
+};
+
+export class ZohoClient {
+  /** Books API calls this client made (each was counted in the ledger). */
+  calls = 0;
+
+  constructor(
+    private readonly deps: {
+      db: DbOrTx;
+      env: AppEnv;
+      purpose: CallPurpose;
+      fetchImpl?: typeof fetch;
+      timeoutMs?: number;
+    },
+  ) {}
+
+  async listContacts(filters: ContactFilters): Promise<Page<ZohoContact>> {
+    const body = await this.request("GET", "/contacts", ContactListSchema, {
+      query: {
+        contact_type: "customer",
+        email: filters.email,
+        contact_name: filters.contactName,
+        contact_name_contains: filters.contactNameContains,
+        search_text: filters.searchText,
+        page: filters.page ?? 1,
+        per_page: Math.min(filters.perPage ?? 200, 200),
+      },
+    });
+    return { items: body.contacts, page: filters.page ?? 1, hasMore: body.page_context?.has_more_page ?? false };
+  }
+
+  async getContact(contactId: string): Promise<ZohoContact> {
+    const body = await this.request("GET", `/contacts/${encodeURIComponent(contactId)}`, ContactEnvelopeSchema);
+    return body.contact;
+  }
+
+  async createContact(contact: NewContact): Promise<ZohoContact> {
+    return (await this.request("POST", "/contacts", ContactEnvelopeSchema, { body: contact })).contact;
+  }
+
+  /** Zoho's upsert on a unique custom field: creates only when no contact holds `value`, else updates it. */
+  async upsertContact(uniqueField: string, value: string, contact: NewContact): Promise<ZohoContact> {
+    const body = await this.request("PUT", "/contacts", ContactEnvelopeSchema, {
+      body: contact,
+      headers: { "X-Unique-Identifier-Key": uniqueField, "X-Unique-Identifier-Value": value, "X-Upsert": "true" },
+    });
+    return body.contact;
+  }
+
+  async listInvoices(customerId: string, page = 1, perPage = 25): Promise<Page<ZohoInvoice>> {
+    const body = await this.request("GET", "/invoices", InvoiceListSchema, {
+      query: { customer_id: customerId, page, per_page: perPage, sort_column: "date", sort_order: "D" },
+    });
+    return { items: body.invoices, page, hasMore: body.page_context?.has_more_page ?? false };
+  }
+
+  private async request<S extends z.ZodType>(method: string, path: string, schema: S, opts: RequestOptions = {}): Promise<z.infer<S>> {
+    const { db, env } = this.deps;
+    let access = await getAccessToken(db, env, { fetchImpl: this.deps.fetchImpl });
+    for (let attempt = 0; ; attempt++) {
+      await reserveCalls(db, env, this.deps.purpose);
+      this.calls++;
+      const { status, body } = await this.send(method, path, access, opts);
+      const error = classifyZohoAnswer(status, body);
+      if (!error) {
+        const parsed = schema.safeParse(body);
+        if (!parsed.success) throw new ZohoError("transient", `Zoho answered ${method} ${path} with an unexpected shape`, { status });
+        return parsed.data;
+      }
+      // An access token Zoho no longer accepts (revoked early, clock skew): refresh once and retry.
+      if (error.kind === "reconnect_needed" && attempt === 0) {
+        access = await getAccessToken(db, env, { forceRefresh: true, fetchImpl: this.deps.fetchImpl });
+        continue;
+      }
+      if (error.kind === "reconnect_needed" || error.kind === "missing_scope") await markReconnectNeeded(db, error.message);
+      throw error;
+    }
+  }
+
+  private async send(
+    method: string,
+    path: string,
+    access: { token: string; apiDomain: string; organizationId: string },
+    opts: RequestOptions,
+  ): Promise<{ status: number; body: ZohoBody | null }> {
+    const url = new URL(`/books/v3${path}`, access.apiDomain);
+    url.searchParams.set("organization_id", access.organizationId);
+    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined && v !== "") url.searchParams.set(k, String(v));
+    let res: Response;
+    try {
+      res = await (this.deps.fetchImpl ?? fetch)(url, {
+        method,
+        headers: {
+          Authorization: `Zoho-oauthtoken ${access.token}`,
+          Accept: "application/json",
+          ...(opts.body ? { "Content-Type": "application/json" } : {}),
+          ...opts.headers,
+        },
+        body: opts.body ? JSON.stringify(opts.body) : undefined,
+        signal: AbortSignal.timeout(this.deps.timeoutMs ?? 10_000),
+      });
+    } catch (error) {
+      const timedOut = (error as Error).name === "TimeoutError";
+      throw new ZohoError("transient", timedOut ? `Zoho did not answer ${method} ${path} in time` : `Zoho is unreachable: ${(error as Error).message}`);
+    }
+    const text = await res.text();
+    let body: ZohoBody | null = null;
+    try {
+      body = text ? (JSON.parse(text) as ZohoBody) : null;
+    } catch {
+      body = null;
+    }
+    if (!body && res.ok) return { status: 502, body: { code: -1, message: "Zoho answered without JSON" } };
+    return { status: res.status, body };
+  }
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { classifyZohoAnswer } from "./errors";
+
+describe("classifyZohoAnswer reads Zoho's code before the HTTP status", () => {
+  it.each([
+    [200, { code: 0, message: "success" }, null],
+    [201, { code: 0, message: "The contact has been added." }, null],
+    [200, { code: 45, message: "You have reached the maximum number of API calls allowed per day" }, "daily_limit"],
+    [429, { code: 44, message: "Too many requests" }, "rate_limited"],
+    [429, { code: 45, message: "API calls per day exceeded" }, "daily_limit"],
+    [401, { code: 14, message: "Invalid OAuth token." }, "reconnect_needed"],
+    [401, { code: 57, message: "You are not authorized to perform this operation" }, "missing_scope"],
+    [400, { code: 3062, message: 'The contact "Juan" already exists.' }, "duplicate_name"],
+    [400, { code: 1001, message: "Contact already exists" }, "duplicate_name"],
+    [404, { code: 1002, message: "Contact does not exist." }, "not_found"],
+    [400, { code: 2, message: "Invalid value passed for contact_name" }, "invalid_request"],
+    [500, { code: 1, message: "Internal error" }, "transient"],
+    [503, null, "transient"],
+    [200, { code: 9999, message: "Something odd happened" }, "transient"],
+    [200, { code: 14, message: "Invalid OAuth token." }, "reconnect_needed"],
+  ] as const)("HTTP %i %j → %s", (status, body, kind) => {
+    const error = classifyZohoAnswer(status, body as never);
+    expect(error?.kind ?? null).toBe(kind);
+  });
+
+  it("treats waits as not burning attempts and 5xx as transient", () => {
+    expect(classifyZohoAnswer(429, { code: 44, message: "slow down" })?.isWait).toBe(true);
+    expect(classifyZohoAnswer(401, { code: 57, message: "scope" })?.isWait).toBe(true);
+    expect(classifyZohoAnswer(502, { code: 1, message: "bad gateway" })?.isTransient).toBe(true);
+    expect(classifyZohoAnswer(400, { code: 2, message: "bad" })?.isWait).toBe(false);
+  });
+});

@@ -1,0 +1,100 @@
+// Zoho Accounts OAuth (authorization code grant, server-side). Source: docs/zoho-facts.md, "OAuth".
+import type { AppEnv } from "~/env.server";
+import { ZohoError } from "./errors";
+
+// What the product does in Books: read/create/update contacts (update is needed by the upsert) and
+// read invoices for the customer's order history.
+export const ZOHO_SCOPES = [
+  "ZohoBooks.contacts.READ",
+  "ZohoBooks.contacts.CREATE",
+  "ZohoBooks.contacts.UPDATE",
+  "ZohoBooks.invoices.READ",
+] as const;
+
+export const redirectUri = (env: Pick<AppEnv, "APP_URL">) => new URL("/admin/zoho/callback", env.APP_URL).toString();
+
+export function authorizeUrl(env: AppEnv, state: string) {
+  const url = new URL("/oauth/v2/auth", env.ZOHO_ACCOUNTS_URL);
+  url.search = new URLSearchParams({
+    response_type: "code",
+    client_id: env.ZOHO_CLIENT_ID,
+    scope: ZOHO_SCOPES.join(","),
+    redirect_uri: redirectUri(env),
+    state,
+    // A refresh token is only issued with offline access AND a fresh consent.
+    access_type: "offline",
+    prompt: "consent",
+  }).toString();
+  return url.toString();
+}
+
+export type TokenGrant = {
+  accessToken: string;
+  refreshToken?: string;
+  expiresIn: number;
+  apiDomain: string;
+  scopes: string;
+};
+
+type TokenBody = {
+  access_token?: string;
+  refresh_token?: string;
+  expires_in?: number;
+  api_domain?: string;
+  scope?: string;
+  error?: string;
+  error_description?: string;
+};
+
+/** POSTs to the token endpoint; Zoho answers errors as HTTP 200 `{error}` (or 400 when throttled). */
+export async function tokenRequest(accountsServer: string, params: Record<string, string>, fetchImpl = fetch): Promise<TokenGrant> {
+  let res: Response;
+  try {
+    res = await fetchImpl(new URL("/oauth/v2/token", accountsServer), {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(params),
+      signal: AbortSignal.timeout(15_000),
+    });
+  } catch (error) {
+    throw new ZohoError("transient", `Zoho Accounts is unreachable: ${(error as Error).message}`);
+  }
+  const body = (await res.json().catch(() => null)) as TokenBody | null;
+  if (!body) throw new ZohoError("transient", `Zoho Accounts answered HTTP ${res.status} without JSON`, { status: res.status });
+  if (body.error) {
+    if (/access denied|too many/i.test(`${body.error} ${body.error_description ?? ""}`))
+      throw new ZohoError("rate_limited", "Zoho Accounts is throttling token requests", { status: res.status });
+    if (res.status >= 500) throw new ZohoError("transient", `Zoho Accounts error: ${body.error}`, { status: res.status });
+    throw new ZohoError("reconnect_needed", `Zoho refused the grant (${body.error}); reconnect Zoho Books`, { status: res.status });
+  }
+  if (res.status >= 500) throw new ZohoError("transient", `Zoho Accounts answered HTTP ${res.status}`, { status: res.status });
+  if (!body.access_token || !body.api_domain)
+    throw new ZohoError("transient", "Zoho Accounts answered without an access token", { status: res.status });
+  return {
+    accessToken: body.access_token,
+    refreshToken: body.refresh_token,
+    expiresIn: body.expires_in ?? 3600,
+    apiDomain: body.api_domain,
+    scopes: body.scope ?? "",
+  };
+}
+
+export function exchangeCode(env: AppEnv, accountsServer: string, code: string, fetchImpl = fetch) {
+  return tokenRequest(
+    accountsServer,
+    {
+      grant_type: "authorization_code",
+      client_id: env.ZOHO_CLIENT_ID,
+      client_secret: env.ZOHO_CLIENT_SECRET,
+      redirect_uri: redirectUri(env),
+      code,
+    },
+    fetchImpl,
+  );
+}
+
+export async function revokeRefreshToken(accountsServer: string, refreshToken: string, fetchImpl = fetch) {
+  const url = new URL("/oauth/v2/token/revoke", accountsServer);
+  url.searchParams.set("token", refreshToken);
+  await fetchImpl(url, { method: "POST", signal: AbortSignal.timeout(15_000) });
+}

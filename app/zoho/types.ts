@@ -1,0 +1,77 @@
+// The parts of Zoho Books' JSON the product reads (docs/zoho-facts.md, "Contacts" and "Invoices").
+// Loose objects: Zoho adds fields freely, we validate only what we use.
+import { z } from "zod";
+
+const str = z.string().nullish().transform((v) => v ?? null);
+const id = z.union([z.string(), z.number()]).transform(String);
+
+export const ContactPersonSchema = z.looseObject({
+  contact_person_id: id.optional(),
+  first_name: str,
+  last_name: str,
+  email: str,
+  phone: str,
+  mobile: str,
+  is_primary_contact: z.boolean().nullish(),
+});
+
+export const ContactSchema = z.looseObject({
+  contact_id: id,
+  contact_name: z.string(),
+  company_name: str,
+  contact_type: str,
+  status: str,
+  email: str,
+  phone: str,
+  mobile: str,
+  first_name: str,
+  last_name: str,
+  contact_persons: z.array(ContactPersonSchema).nullish(),
+  custom_fields: z.array(z.looseObject({ api_name: str, value: z.unknown() })).nullish(),
+});
+export type ZohoContact = z.infer<typeof ContactSchema>;
+
+export const PageContextSchema = z.looseObject({
+  page: z.coerce.number().optional(),
+  per_page: z.coerce.number().optional(),
+  has_more_page: z.boolean().optional(),
+});
+
+export const ContactListSchema = z.looseObject({
+  contacts: z.array(ContactSchema),
+  page_context: PageContextSchema.optional(),
+});
+export const ContactEnvelopeSchema = z.looseObject({ contact: ContactSchema });
+
+export const InvoiceSchema = z.looseObject({
+  invoice_id: id,
+  invoice_number: z.string(),
+  customer_id: id.optional(),
+  date: z.string(),
+  due_date: str,
+  status: z.string(),
+  total: z.coerce.number(),
+  balance: z.coerce.number(),
+  currency_code: z.string(),
+});
+export type ZohoInvoice = z.infer<typeof InvoiceSchema>;
+export const InvoiceListSchema = z.looseObject({
+  invoices: z.array(InvoiceSchema),
+  page_context: PageContextSchema.optional(),
+});
+
+/** What we send to create a contact. */
+export type NewContact = {
+  contact_name: string;
+  contact_type: "customer";
+  customer_sub_type: "individual";
+  contact_persons: Array<{
+    first_name: string;
+    last_name: string;
+    email: string;
+    phone?: string;
+    mobile?: string;
+    is_primary_contact: true;
+  }>;
+  custom_fields?: Array<{ api_name: string; value: string }>;
+};
