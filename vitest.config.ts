@@ -10,6 +10,8 @@ const alias = { "~": fileURLToPath(new URL("./app", import.meta.url)) };
 // share one sandbox; each file gets its own fresh database.
 export default defineConfig({
   test: {
+    // Logs of passing tests are noise; a failing test still shows everything it printed.
+    silent: "passed-only",
     projects: [
       {
         resolve: { alias },

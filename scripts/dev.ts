@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { openNodeDb } from "./lib/node-db";
+import { connectToSandbox } from "./lib/sandbox-connect";
 import { DEMO_ADMIN, DEMO_CUSTOMER, seedDemoData } from "./lib/seed";
 import { buildApp, readDevVars, ROOT, startBackingServices, startWorker, type Stack, type WorkerProcess } from "./lib/stack";
 
@@ -68,6 +69,7 @@ async function main() {
   });
   const { db, close } = openNodeDb(stack.databaseUrl, 1);
   const seeded = await seedDemoData(db);
+  await connectToSandbox(db, stack.sandboxUrl, vars.TOKEN_ENCRYPTION_KEY, vars.ZOHO_ORGANIZATION_ID);
   await close();
   console.log(seeded ? "Seeded demo data." : "Reusing existing data.");
   console.log("Building the app…");
@@ -92,7 +94,8 @@ async function main() {
 Cangoods Portal is running:   ${worker.url}
   Admin sign-in:              ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}
   Demo customer:              ${DEMO_CUSTOMER.email} / ${DEMO_CUSTOMER.password}
-  Zoho Books sandbox:         ${stack.sandboxUrl}  (control API: ${stack.sandboxUrl}/__control/state)
+  Zoho Books sandbox:         ${stack.sandboxUrl}  (already connected; /admin/zoho → Reconnect shows the consent flow)
+                              control API: ${stack.sandboxUrl}/__control/state
   Run the hourly sweep now:   curl '${worker.url}/__scheduled?cron=0+*+*+*+*'
 Press Ctrl-C to stop.`);
 }

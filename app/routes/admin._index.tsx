@@ -14,7 +14,7 @@ export default function AdminHome() {
   return (
     <section className="card" aria-labelledby="admin-title">
       <h1 id="admin-title">Admin</h1>
-      <p>Signed in as {email}.</p>
+      <p>{`Signed in as ${email}.`}</p>
     </section>
   );
 }

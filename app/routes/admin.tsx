@@ -15,6 +15,8 @@ export default function AdminLayout() {
         <NavLink to="/admin" end>
           Dashboard
         </NavLink>
+        <NavLink to="/admin/customers">Customers</NavLink>
+        <NavLink to="/admin/zoho">Zoho Books</NavLink>
       </nav>
       <Outlet />
     </div>

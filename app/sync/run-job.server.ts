@@ -15,6 +15,9 @@ import { transition, type JobResult, type Transition } from "./outcome";
 
 type Customer = typeof customers.$inferSelect;
 
+/** The process "died" between Zoho's write and ours (chaos and tests): nothing is stored, the lease stays. */
+export class SimulatedCrash extends Error {}
+
 export type JobRun =
   | { status: "not_claimed" }
   | { status: "lease_lost" }
@@ -25,7 +28,7 @@ export type RunDeps = {
   env: AppEnv;
   worker: string;
   fetchImpl?: typeof fetch;
-  /** Test/chaos hook: called after Zoho accepted a write and before the database records it. */
+  /** Test/chaos hook: called after Zoho accepted a write and before the database records it (may throw SimulatedCrash). */
   afterZohoWrite?: () => void | Promise<void>;
   random?: () => number;
 };
@@ -40,6 +43,7 @@ export async function runJob(deps: RunDeps, jobId: string): Promise<JobRun> {
   try {
     result = await doZohoWork(deps, client, job, customer);
   } catch (error) {
+    if (error instanceof SimulatedCrash) throw error;
     result = { kind: "error", error };
     if (!(error instanceof ZohoError)) log("error", "sync job failed unexpectedly", { jobId, error });
   }

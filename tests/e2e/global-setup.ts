@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { E2E_PORTS } from "../../playwright.config";
 import { openNodeDb } from "../../scripts/lib/node-db";
+import { connectToSandbox } from "../../scripts/lib/sandbox-connect";
 import { seedDemoData } from "../../scripts/lib/seed";
 import { localWorkerVars, startBackingServices, startWorker } from "../../scripts/lib/stack";
 
@@ -13,17 +14,19 @@ export default async function globalSetup() {
     persistent: false,
     database: "cangoods_e2e",
   });
+  const workerUrl = `http://127.0.0.1:${E2E_PORTS.worker}`;
+  const vars = localWorkerVars(stack, workerUrl, { APP_ENV: "test" });
   const { db, close } = openNodeDb(stack.databaseUrl, 1);
   await seedDemoData(db);
+  await connectToSandbox(db, stack.sandboxUrl, vars.TOKEN_ENCRYPTION_KEY);
   await close();
-  const workerUrl = `http://127.0.0.1:${E2E_PORTS.worker}`;
   process.env.E2E_DATABASE_URL = stack.databaseUrl;
   process.env.E2E_SANDBOX_URL = stack.sandboxUrl;
   let worker;
   try {
     worker = await startWorker({
       port: E2E_PORTS.worker,
-      vars: localWorkerVars(stack, workerUrl, { APP_ENV: "test" }),
+      vars,
       persistTo: path.join(os.tmpdir(), `cangoods-e2e-wrangler-${process.pid}`),
       log: process.env.E2E_WORKER_LOG ? (l) => console.log(`[worker] ${l}`) : undefined,
     });

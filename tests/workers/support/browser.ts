@@ -22,6 +22,7 @@ export function browser(env: WorkerEnv) {
   async function request(path: string, init: RequestInit = {}) {
     const headers = new Headers(init.headers);
     if (jar.size) headers.set("Cookie", [...jar].map(([k, v]) => `${k}=${v}`).join("; "));
+    headers.set("Host", new URL(ORIGIN).host); // browsers always send it; Remix compares it with Origin
     const ctx = createExecutionContext();
     const res = await worker.fetch(new Request(ORIGIN + path, { redirect: "manual", ...init, headers }), env, ctx);
     await waitOnExecutionContext(ctx);

@@ -1,0 +1,26 @@
+// The admin list's URL contract (shared by the loader and the page): filters live in the query string.
+import { z } from "zod";
+import { SYNC_STATUSES } from "~/db/schema";
+
+export const ListQuerySchema = z.object({
+  status: z.enum(SYNC_STATUSES).optional().catch(undefined),
+  type: z.enum(["new", "returning"]).optional().catch(undefined),
+  q: z.string().trim().max(100).optional().catch(undefined).transform((v) => v || undefined),
+  sort: z.enum(["newest", "oldest"]).catch("newest").default("newest"),
+  after: z.string().max(200).optional().catch(undefined),
+  before: z.string().max(200).optional().catch(undefined),
+});
+export type ListQuery = z.infer<typeof ListQuerySchema>;
+
+export function parseListQuery(url: URL): ListQuery {
+  return ListQuerySchema.parse(Object.fromEntries(url.searchParams));
+}
+
+/** The URL of this view with some parameters changed (cursors are dropped unless given). */
+export function listUrl(query: ListQuery, change: Partial<Record<keyof ListQuery, string | undefined>>) {
+  const params = new URLSearchParams();
+  const merged = { status: query.status, type: query.type, q: query.q, sort: query.sort === "newest" ? undefined : query.sort, ...change };
+  for (const [k, v] of Object.entries(merged)) if (v) params.set(k, v);
+  const s = params.toString();
+  return `/admin/customers${s ? `?${s}` : ""}`;
+}

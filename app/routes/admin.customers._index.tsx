@@ -1,0 +1,129 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { listUrl, parseListQuery } from "~/admin/customer-list";
+import { listCustomers, statusCounts } from "~/admin/customer-list.server";
+import { requireAdmin } from "~/auth/guards.server";
+import { STATUS_LABEL, StatusBadge } from "~/components/status-badge";
+import { SYNC_STATUSES } from "~/db/schema";
+
+export const meta: MetaFunction = () => [{ title: "Customers · Admin · Cangoods" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireAdmin(request, context.app);
+  const query = parseListQuery(new URL(request.url));
+  const [page, counts] = await Promise.all([listCustomers(context.app.db, query), statusCounts(context.app.db, query)]);
+  return { query, page, counts };
+}
+
+const dateFormat = new Intl.DateTimeFormat("en-PH", { dateStyle: "medium", timeZone: "Asia/Manila" });
+
+export default function CustomerList() {
+  const { query, page, counts } = useLoaderData<typeof loader>();
+  const loading = useNavigation().state === "loading";
+  const filtered = !!(query.status || query.type || query.q);
+  return (
+    <section aria-labelledby="customers-title">
+      <h1 id="customers-title">Customers</h1>
+      <nav aria-label="Filter by Zoho sync status">
+        <ul className="chips">
+          <li>
+            <Link to={listUrl(query, { status: undefined })} aria-current={!query.status}>
+              All <span className="muted">({counts.all})</span>
+            </Link>
+          </li>
+          {SYNC_STATUSES.map((s) => (
+            <li key={s}>
+              <Link to={listUrl(query, { status: s })} aria-current={query.status === s}>
+                {STATUS_LABEL[s]} <span className="muted">({counts[s]})</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <Form method="get" className="card filters" role="search" aria-label="Search customers">
+        {query.status ? <input type="hidden" name="status" value={query.status} /> : null}
+        <div className="grid">
+          <div className="field">
+            <label htmlFor="q">Name or email</label>
+            <input id="q" name="q" type="search" defaultValue={query.q ?? ""} maxLength={100} />
+          </div>
+          <div className="field">
+            <label htmlFor="type">Type</label>
+            <select id="type" name="type" defaultValue={query.type ?? ""}>
+              <option value="">New and returning</option>
+              <option value="new">New</option>
+              <option value="returning">Returning</option>
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="sort">Sort</label>
+            <select id="sort" name="sort" defaultValue={query.sort}>
+              <option value="newest">Newest first</option>
+              <option value="oldest">Oldest first</option>
+            </select>
+          </div>
+        </div>
+        <div className="actions">
+          <button type="submit">Apply</button>
+          {filtered ? <Link to="/admin/customers">Clear filters</Link> : null}
+        </div>
+      </Form>
+
+      {page.rows.length === 0 ? (
+        <div className="card" role="status">
+          {filtered ? (
+            <p>
+              No customers match these filters. <Link to="/admin/customers">Show all customers</Link>.
+            </p>
+          ) : (
+            <p>No customers yet. They appear here as soon as someone registers at /register.</p>
+          )}
+        </div>
+      ) : (
+        <div className="table-wrap" aria-busy={loading}>
+          <table>
+            <caption className="muted" style={{ textAlign: "left" }}>
+              {query.status ? `${STATUS_LABEL[query.status]} customers` : "All customers"}, {query.sort === "newest" ? "newest" : "oldest"} first
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Type</th>
+                <th scope="col">Zoho sync</th>
+                <th scope="col" className="hide-sm">Registered</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.rows.map((c) => (
+                <tr key={c.id}>
+                  <td>
+                    {c.firstName} {c.lastName}
+                  </td>
+                  <td>{c.email}</td>
+                  <td>{c.isReturningCustomer ? "Return" : "New"}</td>
+                  <td>
+                    <StatusBadge status={c.zohoSyncStatus} />
+                  </td>
+                  <td className="hide-sm">{dateFormat.format(new Date(c.createdAt))}</td>
+                  <td>
+                    <Link to={`/admin/customers/${c.id}`} aria-label={`View ${c.firstName} ${c.lastName}`}>
+                      View
+                    </Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav className="pagination" aria-label="Pages">
+        {page.previous ? <Link to={listUrl(query, { before: page.previous })}>← Previous</Link> : <span />}
+        {page.next ? <Link to={listUrl(query, { after: page.next })}>Next →</Link> : <span />}
+      </nav>
+    </section>
+  );
+}

@@ -1,0 +1,348 @@
+// The sync engine through the real Worker's queue() and scheduled() handlers, against the sandbox.
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import worker from "../../workers/app";
+import { createAppServices } from "~/context.server";
+import { handleSyncBatch } from "~/sync/consumer.server";
+import { SimulatedCrash } from "~/sync/run-job.server";
+import { freshDatabase, testEnv } from "./support/env";
+import { connectZoho, createCustomerWithJob, deliver, loadCustomer, sandbox, sql } from "./support/zoho";
+import { createMessageBatch, getQueueResult } from "cloudflare:test";
+
+let databaseUrl: string;
+beforeAll(async () => {
+  databaseUrl = await freshDatabase();
+});
+beforeEach(async () => {
+  await sandbox().reset();
+  await sql(databaseUrl, "truncate customers, zoho_sync_queue, zoho_sync_events, zoho_tokens, zoho_api_ledger, zoho_api_minutes, cron_runs cascade");
+});
+
+async function contactsWithEmail(email: string) {
+  const all = await sandbox().listContacts();
+  return all.filter((c) =>
+    [c.email, ...(c.contact_persons ?? []).map((p: { email?: string | null }) => p.email)].some((e) => e?.toLowerCase() === email.toLowerCase()),
+  );
+}
+
+async function runCron(env: ReturnType<typeof testEnv>["env"]) {
+  const ctx = createExecutionContext();
+  await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: "0 * * * *" }), env, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+describe("new customers", () => {
+  it("creates the Zoho contact with name, type and primary person, links it and records the event", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { firstName: "Lea", lastName: "Salonga", phone: "+639171112222" });
+    const result = await deliver(env, [job.id]);
+    expect(result.explicitAcks).toHaveLength(1);
+
+    const { customer: after, jobs, events } = await loadCustomer(databaseUrl, customer.id);
+    expect(after).toMatchObject({ zohoSyncStatus: "synced", zohoMatchType: "created", zohoContactName: "Lea Salonga", zohoSyncError: null });
+    expect(jobs[0].processedAt).not.toBeNull();
+    const [created] = await contactsWithEmail(customer.email);
+    expect(created.contact_id).toBe(after.zohoContactId);
+    expect(created.contact_type).toBe("customer");
+    expect(created.contact_persons?.[0]).toMatchObject({ first_name: "Lea", last_name: "Salonga", is_primary_contact: true });
+    expect(events.at(-1)).toMatchObject({ outcome: "synced", zohoCalls: 1, matchType: "created" });
+  });
+
+  it("a duplicate delivery of the same job at the same time creates one contact", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    await sandbox().addFault({ method: "POST", path: "/books/v3/contacts", latencyMs: 300, count: 2 });
+    const { customer, job } = await createCustomerWithJob(databaseUrl);
+    await Promise.all([deliver(env, [job.id]), deliver(env, [job.id])]);
+    expect(await contactsWithEmail(customer.email)).toHaveLength(1);
+    expect((await loadCustomer(databaseUrl, customer.id)).customer.zohoSyncStatus).toBe("synced");
+  });
+
+  it("a crash after Zoho created the contact but before the database recorded it does not create a second one", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    const { customer, job } = await createCustomerWithJob(databaseUrl);
+    const app = createAppServices(env);
+    const batch = createMessageBatch("cangoods-zoho-sync", [{ id: "m1", timestamp: new Date(), attempts: 1, body: { jobId: job.id } }]);
+    const ctx = createExecutionContext();
+    await handleSyncBatch(batch, app, {
+      afterZohoWrite: () => {
+        throw new SimulatedCrash("killed between the Zoho write and the database write");
+      },
+    });
+    expect((await getQueueResult(batch, ctx)).retryMessages).toHaveLength(1);
+    await app.close();
+    expect((await loadCustomer(databaseUrl, customer.id)).customer.zohoSyncStatus).toBe("syncing");
+
+    // The redelivered message cannot take the job while the dead worker's lease holds…
+    await deliver(env, [job.id]);
+    expect((await loadCustomer(databaseUrl, customer.id)).customer.zohoSyncStatus).toBe("syncing");
+    // …the lease expires, the hourly sweep recovers it and the retry adopts the contact Zoho already has.
+    await sql(databaseUrl, "update zoho_sync_queue set locked_until = now() - interval '1 second' where id = $1", [job.id]);
+    const { env: cronEnv, queue } = testEnv(databaseUrl);
+    await runCron(cronEnv);
+    expect(queue.sent).toEqual([{ jobId: job.id }]);
+    await deliver(env, [job.id]);
+
+    const { customer: after, events } = await loadCustomer(databaseUrl, customer.id);
+    expect(after).toMatchObject({ zohoSyncStatus: "synced", zohoMatchType: "adopted" });
+    expect(await contactsWithEmail(customer.email)).toHaveLength(1);
+    expect(events.map((e) => e.outcome)).toContain("lease_expired");
+  });
+
+  it("a lost reply (Zoho created it, then answered 500) is retried without a duplicate", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    await sandbox().addFault({ method: "POST", path: "/books/v3/contacts", status: 500, code: 1, afterEffect: true, count: 1 });
+    const { customer, job } = await createCustomerWithJob(databaseUrl);
+    await deliver(env, [job.id]);
+    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 1 });
+    await sql(databaseUrl, "update zoho_sync_queue set scheduled_for = now() where id = $1", [job.id]);
+    await deliver(env, [job.id]);
+    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "synced", zohoMatchType: "adopted" });
+    expect(await contactsWithEmail(customer.email)).toHaveLength(1);
+  });
+
+  it("with a unique custom field configured, creates through Zoho's upsert on our customer id", async () => {
+    const { env } = testEnv(databaseUrl, { ZOHO_UNIQUE_FIELD: "cf_portal_customer_id" });
+    await connectZoho(env);
+    const { customer, job } = await createCustomerWithJob(databaseUrl);
+    await sandbox().clearCalls();
+    await deliver(env, [job.id]);
+    const calls = await sandbox().calls();
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual(["PUT /books/v3/contacts"]);
+    const after = (await loadCustomer(databaseUrl, customer.id)).customer;
+    expect(after).toMatchObject({ zohoSyncStatus: "synced", zohoMatchType: "upsert" });
+    // Replaying the job (a crash after the upsert) updates the same contact instead of adding one.
+    await sql(databaseUrl, "update zoho_sync_queue set processed_at = null, scheduled_for = now() where id = $1", [job.id]);
+    await deliver(env, [job.id]);
+    expect(await contactsWithEmail(customer.email)).toHaveLength(1);
+  });
+});
+
+describe("returning customers", () => {
+  it.each([
+    ["their email (any case, spaces)", { email: "  ANA.REYES@example.com ", firstName: "Ana", lastName: "Reyes" }, "synced", "email"],
+    ["the email of a contact person", { email: "carla.lopez@example.com", firstName: "Carla", lastName: "Lopez" }, "synced", "email"],
+    ["their name when the email is unknown", { email: "juan.new@elsewhere.example", firstName: "Juan", lastName: "Dela  Cruz" }, "synced", "name"],
+  ])("are linked by %s", async (_label, person, status, matchType) => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { returning: true, ...person, email: person.email.trim() });
+    await deliver(env, [job.id]);
+    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: status, zohoMatchType: matchType });
+  });
+
+  it("two contacts sharing the email go to review with both candidates", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { returning: true, email: "shared@example.com" });
+    await deliver(env, [job.id]);
+    const after = (await loadCustomer(databaseUrl, customer.id)).customer;
+    expect(after.zohoSyncStatus).toBe("skipped");
+    expect(after.zohoSyncCandidates).toHaveLength(2);
+    expect(after.zohoContactId).toBeNull();
+  });
+
+  it("names that differ only by case and spaces count as the same person, so two of them go to review", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { returning: true, firstName: "Pedro", lastName: "Garcia", email: "pedro.g@new.example" });
+    await deliver(env, [job.id]);
+    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "skipped" });
+  });
+
+  it("no match fails with the spec's message and no contact is created", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    const before = (await sandbox().listContacts()).length;
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { returning: true, firstName: "Nobody", lastName: "Knownhere" });
+    await deliver(env, [job.id]);
+    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({
+      zohoSyncStatus: "failed",
+      zohoSyncError: "No matching contact found in Zoho Books",
+    });
+    expect(await sandbox().listContacts()).toHaveLength(before);
+  });
+});
+
+describe("retries and waiting", () => {
+  it("transient errors retry with backoff and fail after the third attempt with the last error", async () => {
+    const { env, queue } = testEnv(databaseUrl);
+    await connectZoho(env);
+    await sandbox().addFault({ path: "/books/v3/contacts", status: 503, code: 1, message: "Service temporarily unavailable" });
+    const { customer, job } = await createCustomerWithJob(databaseUrl);
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await deliver(env, [job.id]);
+      const { customer: c, jobs } = await loadCustomer(databaseUrl, customer.id);
+      expect(c.zohoSyncAttempts).toBe(attempt);
+      if (attempt < 3) {
+        expect(c.zohoSyncStatus).toBe("pending");
+        expect(jobs[0].scheduledFor.getTime()).toBeGreaterThan(Date.now() + 60_000);
+        await sql(databaseUrl, "update zoho_sync_queue set scheduled_for = now() where id = $1", [job.id]);
+      }
+    }
+    const { customer: failed } = await loadCustomer(databaseUrl, customer.id);
+    expect(failed.zohoSyncStatus).toBe("failed");
+    expect(failed.zohoSyncError).toContain("Service temporarily unavailable");
+    expect(queue.sent.length).toBe(2); // the two delayed retries
+  });
+
+  it("a failure reported inside HTTP 200 is read from its code, not taken as success", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    await sandbox().addFault({ method: "POST", path: "/books/v3/contacts", body200: true, code: 9999, message: "Internal processing error", count: 1 });
+    const { customer, job } = await createCustomerWithJob(databaseUrl);
+    await deliver(env, [job.id]);
+    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 1, zohoContactId: null });
+  });
+
+  it("a permanent error fails at once with Zoho's reason", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    await sandbox().addFault({ method: "POST", path: "/books/v3/contacts", status: 400, code: 2, message: "Invalid value passed for mobile", count: 1 });
+    const { customer, job } = await createCustomerWithJob(databaseUrl);
+    await deliver(env, [job.id]);
+    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "failed", zohoSyncAttempts: 1 });
+  });
+
+  it("Zoho's 429 does not burn an attempt", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    await sandbox().addFault({ path: "/books/v3/contacts", status: 429, code: 44, message: "Too many requests", count: 1 });
+    const { customer, job } = await createCustomerWithJob(databaseUrl);
+    await deliver(env, [job.id]);
+    const { customer: c, jobs } = await loadCustomer(databaseUrl, customer.id);
+    expect(c).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 0 });
+    expect(jobs[0].scheduledFor.getTime()).toBeGreaterThan(Date.now() + 50_000);
+  });
+
+  it("an exhausted daily budget reschedules for the next UTC day without calling Zoho or burning an attempt", async () => {
+    const { env } = testEnv(databaseUrl, { ZOHO_DAILY_CALL_LIMIT: "100", ZOHO_INVOICE_RESERVE: "10" });
+    await connectZoho(env);
+    await sql(databaseUrl, "insert into zoho_api_ledger (day, total, sync) values ((now() at time zone 'utc')::date, 90, 90)");
+    const { customer, job } = await createCustomerWithJob(databaseUrl);
+    await sandbox().clearCalls();
+    await deliver(env, [job.id]);
+    const { customer: c, jobs } = await loadCustomer(databaseUrl, customer.id);
+    expect(c).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 0 });
+    expect(jobs[0].scheduledFor.toISOString().slice(0, 10)).toBe(new Date(Date.now() + 86_400_000).toISOString().slice(0, 10));
+    expect(await sandbox().calls()).toHaveLength(0);
+    const [ledger] = (await sql(databaseUrl, "select total, refused from zoho_api_ledger")) as Array<{ total: number; refused: number }>;
+    expect(ledger).toEqual({ total: 90, refused: 1 });
+  });
+
+  it("a revoked connection pauses sync without burning attempts and resumes after reconnecting", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    await sql(databaseUrl, "update zoho_tokens set access_token_expires_at = now() - interval '1 minute'");
+    await sandbox().revokeAllTokens();
+    const { customer, job } = await createCustomerWithJob(databaseUrl);
+    await deliver(env, [job.id]);
+    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 0 });
+    const [conn] = (await sql(databaseUrl, "select status from zoho_tokens")) as Array<{ status: string }>;
+    expect(conn.status).toBe("reconnect_needed");
+
+    // The hourly sweep does not spin on a dead connection…
+    const { env: cronEnv, queue } = testEnv(databaseUrl);
+    await sql(databaseUrl, "update zoho_sync_queue set scheduled_for = now()");
+    await runCron(cronEnv);
+    expect(queue.sent).toHaveLength(0);
+    const [run] = (await sql(databaseUrl, "select error from cron_runs order by id desc limit 1")) as Array<{ error: string }>;
+    expect(run.error).toMatch(/reconnect/i);
+    // …and once an admin reconnects, the job runs.
+    await connectZoho(env);
+    await runCron(cronEnv);
+    expect(queue.sent).toEqual([{ jobId: job.id }]);
+    await deliver(env, [job.id]);
+    expect((await loadCustomer(databaseUrl, customer.id)).customer.zohoSyncStatus).toBe("synced");
+  });
+
+  it("a connection without the create scope waits for a reconnect instead of failing the customer", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env, "ZohoBooks.contacts.READ,ZohoBooks.invoices.READ");
+    const { customer, job } = await createCustomerWithJob(databaseUrl);
+    await deliver(env, [job.id]);
+    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 0 });
+    expect(((await sql(databaseUrl, "select status from zoho_tokens")) as Array<{ status: string }>)[0].status).toBe("reconnect_needed");
+  });
+});
+
+describe("duplicate display names", () => {
+  it("when the organisation allows them (Zoho's default), a second Juan Dela Cruz is simply created", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { firstName: "Juan", lastName: "Dela Cruz", email: "juan2@example.com" });
+    await deliver(env, [job.id]);
+    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "synced", zohoContactName: "Juan Dela Cruz" });
+  });
+
+  it("when the organisation forbids them, a different person is created under a name made unique by the email", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    await sandbox().settings({ allowDuplicateNames: false });
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { firstName: "Juan", lastName: "Dela Cruz", email: "juan2@example.com" });
+    await deliver(env, [job.id]);
+    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({
+      zohoSyncStatus: "synced",
+      zohoContactName: "Juan Dela Cruz (juan2@example.com)",
+    });
+  });
+
+  it("when the organisation forbids them and the existing contact has the same email, it is adopted", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    await sandbox().settings({ allowDuplicateNames: false });
+    const before = (await sandbox().listContacts()).length;
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { firstName: "Juan", lastName: "Dela Cruz", email: "juan@example.com" });
+    await deliver(env, [job.id]);
+    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "synced", zohoMatchType: "adopted" });
+    expect(await sandbox().listContacts()).toHaveLength(before);
+  });
+});
+
+describe("hourly sweep", () => {
+  it("puts up to 10 due jobs on the queue by priority and time and records the run", async () => {
+    const { env, queue } = testEnv(databaseUrl);
+    await connectZoho(env);
+    const jobs = [];
+    for (let i = 0; i < 12; i++) jobs.push((await createCustomerWithJob(databaseUrl)).job);
+    await sql(databaseUrl, "update zoho_sync_queue set priority = 10 where id = $1", [jobs[11].id]);
+    await runCron(env);
+    expect(queue.sent).toHaveLength(10);
+    expect(queue.sent[0]).toEqual({ jobId: jobs[11].id });
+    const [run] = (await sql(databaseUrl, "select jobs_enqueued, finished_at from cron_runs")) as Array<{ jobs_enqueued: number; finished_at: Date }>;
+    expect(run.jobs_enqueued).toBe(10);
+    expect(run.finished_at).not.toBeNull();
+    // Jobs just sent are not sent again by an overlapping run; the other two are.
+    const second = testEnv(databaseUrl);
+    await runCron(second.env);
+    expect(second.queue.sent).toHaveLength(2);
+  });
+
+  it("skips jobs the remaining budget cannot cover and says so", async () => {
+    const { env, queue } = testEnv(databaseUrl, { ZOHO_DAILY_CALL_LIMIT: "100", ZOHO_INVOICE_RESERVE: "10" });
+    await connectZoho(env);
+    await sql(databaseUrl, "insert into zoho_api_ledger (day, total, sync) values ((now() at time zone 'utc')::date, 84, 84)");
+    for (let i = 0; i < 4; i++) await createCustomerWithJob(databaseUrl);
+    await runCron(env);
+    expect(queue.sent).toHaveLength(2);
+    const [run] = (await sql(databaseUrl, "select skipped_for_budget from cron_runs")) as Array<{ skipped_for_budget: number }>;
+    expect(run.skipped_for_budget).toBe(2);
+  });
+
+  it("the cron racing the consumer on the same jobs still yields one contact per customer", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    const made = [];
+    for (let i = 0; i < 4; i++) made.push(await createCustomerWithJob(databaseUrl));
+    const { env: cronEnv, queue } = testEnv(databaseUrl);
+    await Promise.all([deliver(env, made.map((m) => m.job.id)), runCron(cronEnv)]);
+    await deliver(env, queue.sent.map((m) => m.jobId));
+    for (const { customer } of made) {
+      expect((await loadCustomer(databaseUrl, customer.id)).customer.zohoSyncStatus).toBe("synced");
+      expect(await contactsWithEmail(customer.email)).toHaveLength(1);
+    }
+  });
+});

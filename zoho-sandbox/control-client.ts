@@ -1,0 +1,70 @@
+// Typed client for the sandbox's control API. Uses only fetch, so it also runs inside workerd tests.
+import type { Fault, Settings } from "./state";
+
+export type SandboxContact = {
+  contact_id: string;
+  contact_name: string;
+  company_name: string;
+  contact_type: string;
+  status: string;
+  email: string;
+  contact_persons?: Array<{ email?: string | null; first_name: string; last_name: string; is_primary_contact: boolean }>;
+  custom_fields?: Array<{ api_name: string; value: string }>;
+  [key: string]: unknown;
+};
+export type SandboxCall = { at: string; method: string; path: string; query: Record<string, string>; status: number; code: number | null };
+export type IssuedTokens = { access_token: string; refresh_token: string; api_domain: string; expires_in: number; scope: string };
+
+export class SandboxControl {
+  constructor(private readonly baseUrl: string) {}
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.baseUrl}/__control${path}`, {
+      method,
+      headers: body === undefined ? undefined : { "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`sandbox control ${method} ${path} → ${res.status}: ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+
+  reset(seed: "default" | "empty" = "default") {
+    return this.call<{ ok: true }>("POST", "/reset", { seed });
+  }
+  async listContacts() {
+    return (await this.call<{ contacts: SandboxContact[] }>("GET", "/contacts")).contacts;
+  }
+  async addContact(contact: { contact_name: string; email?: string; first_name?: string; last_name?: string; company_name?: string; contact_type?: "customer" | "vendor"; status?: "active" | "inactive" }) {
+    return (await this.call<{ contact: SandboxContact }>("POST", "/contacts", contact)).contact;
+  }
+  async calls() {
+    return (await this.call<{ calls: SandboxCall[] }>("GET", "/calls")).calls;
+  }
+  clearCalls() {
+    return this.call<{ ok: true }>("DELETE", "/calls");
+  }
+  addFault(rule: Omit<Fault, "id">) {
+    return this.call<{ id: string }>("POST", "/faults", rule);
+  }
+  async listFaults() {
+    return (await this.call<{ faults: Fault[] }>("GET", "/faults")).faults;
+  }
+  clearFaults() {
+    return this.call<{ ok: true }>("DELETE", "/faults");
+  }
+  revokeAllTokens() {
+    return this.call<{ ok: true }>("POST", "/tokens/revoke-all");
+  }
+  issueTokens(opts: { scope?: string } = {}) {
+    return this.call<IssuedTokens>("POST", "/tokens/issue", opts);
+  }
+  settings(patch: Partial<Settings> = {}) {
+    return this.call<Settings>("POST", "/settings", patch);
+  }
+  state() {
+    return this.call<Record<string, unknown>>("GET", "/state");
+  }
+  advanceClock(ms: number) {
+    return this.call<{ now: string }>("POST", "/clock", { advanceMs: ms });
+  }
+}

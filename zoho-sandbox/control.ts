@@ -1,0 +1,83 @@
+// /__control: the test and development handle on the sandbox (never part of Zoho's surface).
+import { issueAccessToken, issueRefreshToken } from "./accounts";
+import { json, type Req, type Res } from "./http";
+import type { SandboxContext } from "./server";
+import { contactDetail, DEFAULT_SETTINGS, type Fault, type Settings } from "./state";
+
+export async function handleControl(ctx: SandboxContext, req: Req): Promise<Res> {
+  const path = req.path.replace(/^\/__control/, "") || "/";
+  const body = (req.body && typeof req.body === "object" ? req.body : {}) as Record<string, unknown>;
+  const { state } = ctx;
+  switch (`${req.method} ${path}`) {
+    case "POST /reset":
+      ctx.reset(body.seed === "empty" ? "empty" : "default");
+      return json(200, { ok: true });
+    case "GET /contacts":
+      return json(200, { contacts: [...ctx.state.contacts.values()].map(contactDetail) });
+    case "POST /contacts": {
+      if (typeof body.contact_name !== "string") return json(400, { error: "contact_name is required" });
+      return json(201, { contact: contactDetail(state.addContact(body as never)) });
+    }
+    case "GET /calls":
+      return json(200, { calls: state.calls });
+    case "DELETE /calls":
+      state.calls = [];
+      return json(200, { ok: true });
+    case "POST /faults": {
+      const fault: Fault = { ...(body as Omit<Fault, "id">), id: state.faultId() };
+      state.faults.push(fault);
+      return json(201, { id: fault.id });
+    }
+    case "GET /faults":
+      return json(200, { faults: state.faults });
+    case "DELETE /faults":
+      state.faults = [];
+      return json(200, { ok: true });
+    case "POST /tokens/revoke-all":
+      for (const t of state.refreshTokens) t.revoked = true;
+      for (const t of state.accessTokens.values()) t.revoked = true;
+      return json(200, { ok: true });
+    case "POST /tokens/issue": {
+      const scope = typeof body.scope === "string" ? body.scope : "ZohoBooks.fullaccess.all";
+      const refresh = issueRefreshToken(state, ctx.cfg.clientId, scope);
+      return json(200, {
+        access_token: issueAccessToken(state, scope, refresh),
+        refresh_token: refresh.token,
+        api_domain: ctx.cfg.url,
+        expires_in: 3600,
+        scope,
+      });
+    }
+    case "GET /settings":
+      return json(200, state.settings);
+    case "POST /settings": {
+      const next: Settings = { ...state.settings };
+      if (typeof body.dailyLimit === "number") next.dailyLimit = body.dailyLimit;
+      if (typeof body.perMinuteLimit === "number") next.perMinuteLimit = body.perMinuteLimit;
+      if (typeof body.allowDuplicateNames === "boolean") next.allowDuplicateNames = body.allowDuplicateNames;
+      if (Array.isArray(body.uniqueCustomFields)) next.uniqueCustomFields = body.uniqueCustomFields.map(String);
+      if (body.reset === true) Object.assign(next, DEFAULT_SETTINGS);
+      state.settings = next;
+      return json(200, next);
+    }
+    case "GET /state": {
+      const day = new Date(state.now()).toISOString().slice(0, 10);
+      return json(200, {
+        contacts: state.contacts.size,
+        invoices: state.invoices.length,
+        callsToday: state.dailyCalls.get(day) ?? 0,
+        callsLogged: state.calls.length,
+        tokenRequests: state.tokenRequests,
+        activeRefreshTokens: state.refreshTokens.filter((t) => !t.revoked).length,
+        settings: state.settings,
+        faults: state.faults.length,
+        now: new Date(state.now()).toISOString(),
+      });
+    }
+    case "POST /clock":
+      state.clockOffsetMs += Number(body.advanceMs ?? 0);
+      return json(200, { now: new Date(state.now()).toISOString() });
+    default:
+      return json(404, { error: `Unknown control endpoint ${req.method} ${path}` });
+  }
+}

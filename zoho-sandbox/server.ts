@@ -1,0 +1,207 @@
+// The local Zoho sandbox: one loopback HTTP origin serving Zoho Accounts (OAuth), Zoho Books v3 and a
+// control API (/__control) for tests and development. Behaviour follows docs/zoho-facts.md.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import * as accounts from "./accounts";
+import * as books from "./books";
+import { handleControl } from "./control";
+import { zohoError, type Req, type Res } from "./http";
+import { seedDefault } from "./seed";
+import { SandboxState, type Fault } from "./state";
+
+export type SandboxOptions = {
+  port?: number;
+  host?: string;
+  clientId?: string;
+  clientSecret?: string;
+  organizationId?: string;
+  seed?: "default" | "empty";
+  log?: (line: string) => void;
+};
+
+export type Sandbox = { url: string; port: number; close(): Promise<void> };
+
+export type SandboxContext = {
+  state: SandboxState;
+  cfg: accounts.AccountsConfig & { organizationId: string };
+  reset(seed?: "default" | "empty"): void;
+};
+
+export async function startZohoSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const host = opts.host ?? "127.0.0.1";
+  const ctx: SandboxContext = {
+    state: new SandboxState(),
+    cfg: {
+      clientId: opts.clientId ?? "sandbox-client-id",
+      clientSecret: opts.clientSecret ?? "sandbox-client-secret",
+      organizationId: opts.organizationId ?? "10234695",
+      url: "",
+    },
+    reset(seed = opts.seed ?? "default") {
+      ctx.state = new SandboxState();
+      if (seed === "default") seedDefault(ctx.state);
+    },
+  };
+  ctx.reset();
+  const server = http.createServer((request, response) => {
+    void serve(ctx, request, response).catch((error) => {
+      opts.log?.(`sandbox error: ${String(error)}`);
+      if (!response.headersSent) send(response, zohoError(500, 1, "Internal error in the sandbox"));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  ctx.cfg.url = `http://${host}:${port}`;
+  return {
+    url: ctx.cfg.url,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function readRequest(request: http.IncomingMessage): Promise<Req> {
+  const url = new URL(request.url ?? "/", "http://sandbox");
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const raw = Buffer.concat(chunks).toString("utf8");
+  const type = request.headers["content-type"] ?? "";
+  let body: unknown = null;
+  let form = new URLSearchParams();
+  if (raw && type.includes("application/json")) {
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      body = Symbol.for("invalid-json");
+    }
+  } else if (raw && type.includes("application/x-www-form-urlencoded")) {
+    form = new URLSearchParams(raw);
+    // Zoho also accepts JSON in a form field named JSONString.
+    const jsonString = form.get("JSONString");
+    if (jsonString) {
+      try {
+        body = JSON.parse(jsonString);
+      } catch {
+        body = Symbol.for("invalid-json");
+      }
+    }
+  }
+  const headers: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(request.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v[0] : v;
+  return { method: request.method ?? "GET", path: url.pathname.replace(/\/+$/, "") || "/", query: url.searchParams, headers, body, form };
+}
+
+function send(response: http.ServerResponse, res: Res) {
+  if (res.html !== undefined) {
+    response.writeHead(res.status, { "Content-Type": "text/html; charset=utf-8", ...res.headers });
+    response.end(res.html);
+  } else if (res.body !== undefined) {
+    response.writeHead(res.status, { "Content-Type": "application/json;charset=UTF-8", ...res.headers });
+    response.end(JSON.stringify(res.body));
+  } else {
+    response.writeHead(res.status, res.headers);
+    response.end();
+  }
+}
+
+async function serve(ctx: SandboxContext, request: http.IncomingMessage, response: http.ServerResponse) {
+  const req = await readRequest(request);
+  if (req.path.startsWith("/__control")) return send(response, await handleControl(ctx, req));
+  const { state } = ctx;
+
+  const fault = pickFault(state, req);
+  if (fault?.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
+  if (fault?.timeout) {
+    // Hang like a stuck upstream: the client's timeout decides. Closed after a minute at most.
+    setTimeout(() => response.destroy(), 60_000).unref();
+    return;
+  }
+  const faulty = fault && (fault.status !== undefined || fault.code !== undefined || fault.body200);
+  let res: Res;
+  if (faulty && !fault.afterEffect) res = faultResponse(fault);
+  else {
+    res = route(ctx, req);
+    if (faulty) res = faultResponse(fault); // the operation happened, the answer is lost
+  }
+  if (req.path.startsWith("/books/")) {
+    const code = typeof (res.body as { code?: unknown })?.code === "number" ? ((res.body as { code: number }).code) : null;
+    state.calls.push({ at: new Date(state.now()).toISOString(), method: req.method, path: req.path, query: Object.fromEntries(req.query), status: res.status, code });
+    if (state.calls.length > 20_000) state.calls.splice(0, 10_000);
+  }
+  send(response, res);
+}
+
+function pickFault(state: SandboxState, req: Req): Fault | undefined {
+  for (const fault of state.faults) {
+    if (fault.method && fault.method.toUpperCase() !== req.method) continue;
+    if (fault.path && !matchesPath(fault.path, req.path)) continue;
+    if (fault.count !== undefined && fault.count <= 0) continue;
+    if (fault.probability !== undefined && state.random() >= fault.probability) continue;
+    if (fault.count !== undefined) fault.count--;
+    return fault;
+  }
+  return undefined;
+}
+
+function matchesPath(pattern: string, path: string) {
+  if (pattern.startsWith("^")) return new RegExp(pattern).test(path);
+  return path === pattern || path.startsWith(pattern.endsWith("/") ? pattern : `${pattern}/`) || path.startsWith(pattern + "?");
+}
+
+function faultResponse(fault: Fault): Res {
+  const code = fault.code ?? 1;
+  const message = fault.message ?? "Injected fault";
+  if (fault.body200) return { status: 200, body: { code, message } };
+  return { status: fault.status ?? 500, body: { code, message } };
+}
+
+function route(ctx: SandboxContext, req: Req): Res {
+  const { state, cfg } = ctx;
+  if (req.path === "/oauth/v2/auth") return req.method === "POST" ? accounts.authorizeDecision(state, cfg, req) : accounts.authorizePage(state, cfg, req);
+  if (req.path === "/oauth/v2/token" && req.method === "POST") return accounts.token(state, cfg, req);
+  if (req.path === "/oauth/v2/token/revoke" && req.method === "POST") return accounts.revoke(state, req);
+  if (req.path.startsWith("/books/v3/")) return booksRoute(ctx, req);
+  if (req.path.startsWith("/books/app/")) return { status: 200, html: "<!doctype html><title>Zoho Books sandbox</title><p>The Zoho Books web app is not emulated; use the control API to inspect contacts.</p>" };
+  return zohoError(404, 5, "Invalid URL Passed");
+}
+
+function booksRoute(ctx: SandboxContext, req: Req): Res {
+  const { state, cfg } = ctx;
+  const scope = books.requiredScope(req.method, req.path);
+  if (!scope) return zohoError(404, 5, "Invalid URL Passed");
+  // Authorization: Zoho-oauthtoken <token>
+  const header = req.headers.authorization ?? "";
+  const match = header.match(/^Zoho-oauthtoken\s+(\S+)$/i);
+  const access = match ? state.accessTokens.get(match[1]) : undefined;
+  if (!access || access.revoked || access.expiresAt <= state.now()) return zohoError(401, books.CODES.invalidToken, "Invalid OAuth token.");
+  if (!books.hasScope(access.scope, scope)) return zohoError(401, books.CODES.notAuthorised, "You are not authorized to perform this operation");
+  if (req.query.get("organization_id") !== cfg.organizationId)
+    return zohoError(400, books.CODES.invalidValue, "Invalid value passed for organization_id");
+  if (req.body === Symbol.for("invalid-json")) return zohoError(400, books.CODES.invalidValue, "Invalid JSON passed in the request body");
+
+  // Limits (per organisation, shared by every token): Zoho answers 429 with a code and no Retry-After.
+  const now = state.now();
+  state.recentCalls = state.recentCalls.filter((t) => t > now - 60_000);
+  const day = new Date(now).toISOString().slice(0, 10);
+  const today = state.dailyCalls.get(day) ?? 0;
+  if (today >= state.settings.dailyLimit)
+    return zohoError(429, books.CODES.daily, "You have reached the maximum number of API calls allowed per day for your organization.");
+  if (state.recentCalls.length >= state.settings.perMinuteLimit)
+    return zohoError(429, books.CODES.perMinute, "You have made too many requests per minute. Please try again after some time.");
+  state.recentCalls.push(now);
+  state.dailyCalls.set(day, today + 1);
+
+  if (req.path === "/books/v3/contacts") {
+    if (req.method === "GET") return books.listContacts(state, req);
+    if (req.method === "POST") return books.createContact(state, req);
+    return books.upsertContact(state, req, access.scope);
+  }
+  if (req.path === "/books/v3/invoices") return books.listInvoices(state, req);
+  return books.getContact(state, decodeURIComponent(req.path.split("/").pop()!));
+}

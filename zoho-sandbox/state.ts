@@ -1,0 +1,200 @@
+// The sandbox's in-memory world: one Zoho Books organisation, its contacts and invoices, OAuth
+// clients and tokens, settings, faults, the call log and a movable clock.
+
+export type ContactPerson = {
+  contact_person_id: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  phone: string;
+  mobile: string;
+  is_primary_contact: boolean;
+};
+
+export type CustomField = { api_name: string; label: string; value: string };
+
+export type Contact = {
+  contact_id: string;
+  contact_name: string;
+  company_name: string;
+  contact_type: "customer" | "vendor";
+  customer_sub_type: "individual" | "business";
+  status: "active" | "inactive";
+  contact_persons: ContactPerson[];
+  custom_fields: CustomField[];
+  created_time: string;
+  last_modified_time: string;
+};
+
+export type Invoice = {
+  invoice_id: string;
+  invoice_number: string;
+  customer_id: string;
+  customer_name: string;
+  date: string;
+  due_date: string;
+  status: "draft" | "sent" | "overdue" | "paid" | "partially_paid" | "void";
+  total: number;
+  balance: number;
+  currency_code: string;
+};
+
+export type Settings = {
+  dailyLimit: number;
+  perMinuteLimit: number;
+  /** Zoho's organisation preference "allow duplicate display names" (on by default). */
+  allowDuplicateNames: boolean;
+  /** Custom fields marked "do not allow duplicates" (usable with X-Unique-Identifier-Key). */
+  uniqueCustomFields: string[];
+};
+
+export type Fault = {
+  id: string;
+  method?: string;
+  path?: string;
+  status?: number;
+  code?: number;
+  message?: string;
+  body200?: boolean;
+  latencyMs?: number;
+  timeout?: boolean;
+  probability?: number;
+  count?: number;
+  afterEffect?: boolean;
+};
+
+export type Call = { at: string; method: string; path: string; query: Record<string, string>; status: number; code: number | null };
+
+export type RefreshToken = { token: string; clientId: string; scope: string; issuedAt: number; revoked: boolean; accessIssued: number[] };
+export type AccessToken = { token: string; scope: string; expiresAt: number; refreshToken: string | null; revoked: boolean };
+export type AuthCode = {
+  code: string;
+  clientId: string;
+  redirectUri: string;
+  scope: string;
+  refreshAllowed: boolean;
+  expiresAt: number;
+  used: boolean;
+};
+
+export const DEFAULT_SETTINGS: Settings = {
+  dailyLimit: 1000,
+  perMinuteLimit: 100,
+  allowDuplicateNames: true,
+  uniqueCustomFields: ["cf_portal_customer_id"],
+};
+
+export class SandboxState {
+  contacts = new Map<string, Contact>();
+  invoices: Invoice[] = [];
+  settings: Settings = { ...DEFAULT_SETTINGS };
+  faults: Fault[] = [];
+  calls: Call[] = [];
+  refreshTokens: RefreshToken[] = [];
+  accessTokens = new Map<string, AccessToken>();
+  codes = new Map<string, AuthCode>();
+  /** Times of accepted Books calls (per-minute window) and the count per sandbox day. */
+  recentCalls: number[] = [];
+  dailyCalls = new Map<string, number>();
+  tokenRequests = 0;
+  clockOffsetMs = 0;
+  private nextId = 460000000026000;
+  private nextFaultId = 1;
+  private seedRandom = 42;
+
+  now() {
+    return Date.now() + this.clockOffsetMs;
+  }
+  iso() {
+    return new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, "+0000");
+  }
+  id() {
+    return String(this.nextId++);
+  }
+  faultId() {
+    return `fault-${this.nextFaultId++}`;
+  }
+  /** Deterministic PRNG for fault probabilities, so runs can be reproduced. */
+  random() {
+    this.seedRandom = (this.seedRandom * 1103515245 + 12345) % 2147483648;
+    return this.seedRandom / 2147483648;
+  }
+  token(prefix: string) {
+    const hex = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+    return `1000.${prefix}${hex}.${hex.slice(0, 24)}`;
+  }
+
+  addContact(input: {
+    contact_name: string;
+    company_name?: string;
+    contact_type?: "customer" | "vendor";
+    customer_sub_type?: "individual" | "business";
+    status?: "active" | "inactive";
+    email?: string;
+    first_name?: string;
+    last_name?: string;
+    phone?: string;
+    mobile?: string;
+    contact_persons?: Array<Partial<ContactPerson>>;
+    custom_fields?: Array<{ api_name: string; value: string; label?: string }>;
+  }): Contact {
+    const persons: ContactPerson[] = (input.contact_persons ?? []).map((p, i) => this.person(p, i === 0 && p.is_primary_contact !== false));
+    if (input.email || input.first_name || input.last_name) {
+      persons.unshift(this.person({ email: input.email, first_name: input.first_name, last_name: input.last_name, phone: input.phone, mobile: input.mobile }, true));
+      for (const p of persons.slice(1)) p.is_primary_contact = false;
+    }
+    const contact: Contact = {
+      contact_id: this.id(),
+      contact_name: input.contact_name,
+      company_name: input.company_name ?? "",
+      contact_type: input.contact_type ?? "customer",
+      customer_sub_type: input.customer_sub_type ?? "individual",
+      status: input.status ?? "active",
+      contact_persons: persons,
+      custom_fields: (input.custom_fields ?? []).map((f) => ({ api_name: f.api_name, label: f.label ?? f.api_name.replace(/^cf_/, ""), value: String(f.value) })),
+      created_time: this.iso(),
+      last_modified_time: this.iso(),
+    };
+    this.contacts.set(contact.contact_id, contact);
+    return contact;
+  }
+
+  person(p: Partial<ContactPerson>, primary: boolean): ContactPerson {
+    return {
+      contact_person_id: this.id(),
+      first_name: p.first_name ?? "",
+      last_name: p.last_name ?? "",
+      email: p.email ?? "",
+      phone: p.phone ?? "",
+      mobile: p.mobile ?? "",
+      is_primary_contact: primary,
+    };
+  }
+}
+
+export const primaryPerson = (c: Contact) => c.contact_persons.find((p) => p.is_primary_contact) ?? c.contact_persons[0];
+
+/** The list view of a contact, as GET /contacts shows it (primary person's details, cf_ fields flattened). */
+export function contactSummary(c: Contact) {
+  const p = primaryPerson(c);
+  return {
+    contact_id: c.contact_id,
+    contact_name: c.contact_name,
+    company_name: c.company_name,
+    contact_type: c.contact_type,
+    customer_sub_type: c.customer_sub_type,
+    status: c.status,
+    first_name: p?.first_name ?? "",
+    last_name: p?.last_name ?? "",
+    email: p?.email ?? "",
+    phone: p?.phone ?? "",
+    mobile: p?.mobile ?? "",
+    created_time: c.created_time,
+    last_modified_time: c.last_modified_time,
+    ...Object.fromEntries(c.custom_fields.map((f) => [f.api_name, f.value])),
+  };
+}
+
+export function contactDetail(c: Contact) {
+  return { ...contactSummary(c), contact_persons: c.contact_persons, custom_fields: c.custom_fields };
+}
