@@ -1,20 +1,153 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { dashboard } from "~/admin/dashboard.server";
 import { requireAdmin } from "~/auth/guards.server";
+import { redirectWithToast } from "~/auth/toast.server";
+import { CsrfInput } from "~/components/forms";
+import { STATUS_LABEL } from "~/components/status-badge";
+import { SYNC_STATUSES } from "~/db/schema";
+import { startBackfill } from "~/sync/backfill.server";
 
 export const meta: MetaFunction = () => [{ title: "Admin · Cangoods" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const admin = await requireAdmin(request, context.app);
-  return { email: admin.email };
+  return { email: admin.email, ...(await dashboard(context.app)) };
 }
 
-export default function AdminHome() {
-  const { email } = useLoaderData<typeof loader>();
+export async function action({ request, context }: ActionFunctionArgs) {
+  const admin = await requireAdmin(request, context.app);
+  const intent = (await request.formData()).get("intent");
+  if (intent !== "backfill") return Response.json({ error: "Unknown action." }, { status: 400 });
+  const result = await startBackfill(context.app, admin.id);
+  return redirectWithToast(request, context.app, "/admin", {
+    kind: result.total ? "success" : "info",
+    message: result.total
+      ? `Backfill started: ${result.total} customers queued, up to ${result.perDay} per day within the Zoho budget.`
+      : "Nothing to backfill: every customer already has a sync job.",
+  });
+}
+
+const when = new Intl.DateTimeFormat("en-PH", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Manila" });
+
+export default function AdminDashboard() {
+  const d = useLoaderData<typeof loader>();
+  const busy = useNavigation().state === "submitting";
+  const attention = d.counts.failed + d.counts.skipped;
+  const max = Math.max(1, ...d.history.map((h) => h.total), d.budget.limit / 4);
   return (
-    <section className="card" aria-labelledby="admin-title">
-      <h1 id="admin-title">Admin</h1>
-      <p>{`Signed in as ${email}.`}</p>
-    </section>
+    <>
+      <h1>Dashboard</h1>
+      <p className="muted">{`Signed in as ${d.email}.`}</p>
+      {d.connection.state !== "connected" ? (
+        <div className="alert-banner" role="alert">
+          <strong>{d.connection.state === "reconnect_needed" ? "Zoho Books needs reconnecting." : "Zoho Books is not connected."}</strong> Customer sync is
+          paused; no attempts are being used up. <Link to="/admin/zoho">Reconnect Zoho Books</Link>
+        </div>
+      ) : null}
+      {attention > 0 ? (
+        <div className="alert-banner" role="alert" data-testid="attention">
+          {d.counts.failed > 0 ? <Link to="/admin/customers?status=failed">{`${d.counts.failed} failed`}</Link> : null}
+          {d.counts.failed > 0 && d.counts.skipped > 0 ? " and " : null}
+          {d.counts.skipped > 0 ? <Link to="/admin/customers?status=skipped">{`${d.counts.skipped} waiting for review`}</Link> : null}
+          {" need an admin."}
+        </div>
+      ) : null}
+
+      <section className="card" aria-labelledby="status-title">
+        <h2 id="status-title">Customers by Zoho sync status</h2>
+        <div className="grid">
+          {SYNC_STATUSES.map((s) => (
+            <Link key={s} to={`/admin/customers?status=${s}`} className="stat-link" data-testid={`count-${s}`}>
+              <p className="stat">{d.counts[s]}</p>
+              <span>{STATUS_LABEL[s]}</span>
+            </Link>
+          ))}
+        </div>
+        <p className="muted">{`${d.total} customers in total.`}</p>
+      </section>
+
+      <div className="grid">
+        <section className="card" aria-labelledby="jobs-title">
+          <h2 id="jobs-title">Sync jobs</h2>
+          <dl className="facts">
+            <dt>Due now</dt>
+            <dd data-testid="jobs-due">{d.jobs.due}</dd>
+            <dt>Running</dt>
+            <dd data-testid="jobs-in-flight">{d.jobs.inFlight}</dd>
+            <dt>Scheduled later</dt>
+            <dd>{d.jobs.scheduled}</dd>
+            <dt>Last hourly run</dt>
+            <dd data-testid="last-run">
+              {d.lastRun
+                ? `${when.format(new Date(d.lastRun.startedAt))}: ${d.lastRun.jobsEnqueued} queued, ${d.lastRun.leasesRecovered} recovered, ${d.lastRun.skippedForBudget} skipped for budget${d.lastRun.error ? ` (${d.lastRun.error})` : ""}`
+                : "Not run yet"}
+            </dd>
+          </dl>
+        </section>
+
+        <section className="card" aria-labelledby="budget-title">
+          <h2 id="budget-title">Zoho calls today</h2>
+          <p className="stat" data-testid="calls-today">
+            {d.budget.today.total} <span className="muted">/ {d.budget.limit}</span>
+          </p>
+          <meter min={0} max={d.budget.limit} low={d.budget.syncCap * 0.8} high={d.budget.syncCap} optimum={0} value={d.budget.today.total} aria-label="Zoho calls used today">
+            {d.budget.today.total} of {d.budget.limit}
+          </meter>
+          <p className="muted">
+            Sync {d.budget.today.sync} · order history {d.budget.today.invoice} · admin {d.budget.today.admin} · refused {d.budget.today.refused}. Sync pauses at {d.budget.syncCap}.
+          </p>
+        </section>
+      </div>
+
+      <section className="card" aria-labelledby="history-title">
+        <h2 id="history-title">Zoho calls, last 14 days</h2>
+        <div className="bars" aria-hidden="true">
+          {d.history.map((h) => (
+            <span key={h.day} style={{ height: `${(h.total / max) * 100}%` }} title={`${h.day}: ${h.total}`} />
+          ))}
+        </div>
+        <details>
+          <summary>Show as a table</summary>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Day (UTC)</th>
+                <th scope="col">Calls</th>
+                <th scope="col">Sync</th>
+                <th scope="col">Refused</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.history.map((h) => (
+                <tr key={h.day}>
+                  <td>{h.day}</td>
+                  <td>{h.total}</td>
+                  <td>{h.sync}</td>
+                  <td>{h.refused}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      </section>
+
+      <section className="card" aria-labelledby="backfill-title">
+        <h2 id="backfill-title">Backfill existing customers</h2>
+        {d.backfill ? (
+          <>
+            <p data-testid="backfill-progress">{`Last backfill: ${d.backfill.done} of ${d.backfill.total} processed (started ${when.format(new Date(d.backfill.startedAt))}).`}</p>
+            <progress max={Math.max(1, d.backfill.total)} value={d.backfill.done} aria-label="Backfill progress" />
+          </>
+        ) : null}
+        <p>{`${d.backfillEligible} customers have never been queued for Zoho sync.`}</p>
+        <Form method="post">
+          <CsrfInput />
+          <button type="submit" name="intent" value="backfill" disabled={busy || d.backfillEligible === 0}>
+            Queue them for sync
+          </button>
+        </Form>
+      </section>
+    </>
   );
 }

@@ -28,13 +28,13 @@ export default function CustomerList() {
         <ul className="chips">
           <li>
             <Link to={listUrl(query, { status: undefined })} aria-current={!query.status}>
-              All <span className="muted">({counts.all})</span>
+              {`All (${counts.all})`}
             </Link>
           </li>
           {SYNC_STATUSES.map((s) => (
             <li key={s}>
               <Link to={listUrl(query, { status: s })} aria-current={query.status === s}>
-                {STATUS_LABEL[s]} <span className="muted">({counts[s]})</span>
+                {`${STATUS_LABEL[s]} (${counts[s]})`}
               </Link>
             </li>
           ))}

@@ -1,0 +1,40 @@
+// Everything the customer detail page shows: the customer, their open job, the timeline, the link to Zoho.
+import { and, desc, eq, isNull } from "drizzle-orm";
+import type { DbOrTx } from "~/db/client.server";
+import { customers, users, zohoSyncEvents, zohoSyncQueue } from "~/db/schema";
+import { contactWebUrl } from "~/zoho/regions";
+import { getConnection } from "~/zoho/tokens.server";
+
+export const TIMELINE_LIMIT = 50;
+
+export async function customerDetail(db: DbOrTx, id: string) {
+  const [customer] = await db.select().from(customers).where(eq(customers.id, id));
+  if (!customer) return null;
+  const [job] = await db
+    .select({ id: zohoSyncQueue.id, scheduledFor: zohoSyncQueue.scheduledFor, lockedUntil: zohoSyncQueue.lockedUntil, attempts: zohoSyncQueue.attempts, lastError: zohoSyncQueue.lastError })
+    .from(zohoSyncQueue)
+    .where(and(eq(zohoSyncQueue.customerId, id), isNull(zohoSyncQueue.processedAt)));
+  const events = await db
+    .select({
+      id: zohoSyncEvents.id,
+      at: zohoSyncEvents.at,
+      action: zohoSyncEvents.action,
+      outcome: zohoSyncEvents.outcome,
+      matchType: zohoSyncEvents.matchType,
+      zohoCalls: zohoSyncEvents.zohoCalls,
+      error: zohoSyncEvents.error,
+      durationMs: zohoSyncEvents.durationMs,
+      actor: users.email,
+    })
+    .from(zohoSyncEvents)
+    .leftJoin(users, eq(users.id, zohoSyncEvents.actorUserId))
+    .where(eq(zohoSyncEvents.customerId, id))
+    .orderBy(desc(zohoSyncEvents.at), desc(zohoSyncEvents.id))
+    .limit(TIMELINE_LIMIT);
+  const connection = await getConnection(db);
+  const zohoUrl =
+    customer.zohoContactId && connection
+      ? contactWebUrl(connection.accountsServer, connection.organizationId ?? "", customer.zohoContactId)
+      : null;
+  return { customer, job: job ?? null, events, zohoUrl, connected: connection?.status === "connected" };
+}
