@@ -68,6 +68,7 @@ export function Layout({ children }: { children: ReactNode }) {
               </>
             ) : (
               <>
+                <Link to="/register">Register</Link>
                 <Link to="/login">Sign in</Link>
               </>
             )}

@@ -1,9 +1,10 @@
 import { createCookie, createSessionStorage, type Session } from "@remix-run/cloudflare";
 import { eq, lt } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
+import type { RegistrationDraft } from "~/customers/registration-schema";
 import { sessions, users } from "~/db/schema";
 
-export type SessionData = { userId?: string; redirectTo?: string; zohoOAuthState?: string };
+export type SessionData = { userId?: string; redirectTo?: string; zohoOAuthState?: string; registration?: RegistrationDraft };
 export type SessionFlash = { toast: { kind: "success" | "error" | "info"; message: string } };
 export type AppSession = Session<SessionData, SessionFlash>;
 

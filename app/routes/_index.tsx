@@ -12,7 +12,10 @@ export default function Index() {
       <h1 id="home-title">Welcome to Cangoods</h1>
       <p>Quality goods, delivered or ready for pickup. Sign in to see your account and order history.</p>
       <p className="actions">
-        <Link className="button" to="/login">
+        <Link className="button" to="/register">
+          Create an account
+        </Link>
+        <Link className="button button--secondary" to="/login">
           Sign in
         </Link>
       </p>

@@ -1,0 +1,91 @@
+// Registration (R1 + the registration half of R2/R3): the stepper's draft lives in the server-side
+// session; submit re-validates everything and writes the account, the customer and the sync job in
+// one transaction, then tells the queue. Registration never calls Zoho.
+import { sql } from "drizzle-orm";
+import type { AppServices, SyncMessage } from "~/context.server";
+import { hashPassword } from "~/auth/password.server";
+import { customers, users, zohoSyncEvents, zohoSyncQueue } from "~/db/schema";
+import { log } from "~/log.server";
+import { markEnqueued } from "~/sync/jobs.server";
+import { RegistrationSchema, type RegistrationDraft, type Step } from "./registration-schema";
+
+/** The first step whose answers are missing (where the stepper must send the person). */
+export function firstIncompleteStep(draft: RegistrationDraft): Step {
+  if (!draft.personal) return 1;
+  if (!draft.history) return 2;
+  if (!draft.delivery) return 3;
+  return 4;
+}
+
+export async function emailTaken(app: AppServices, email: string) {
+  const result = await app.db.execute(sql`
+    select 1 from users where lower(email) = lower(${email})
+    union all select 1 from customers where lower(email) = lower(${email}) limit 1`);
+  return result.rows.length > 0;
+}
+
+export type RegisterResult =
+  | { ok: true; userId: string; customerId: string; jobId: string; queued: boolean }
+  | { ok: false; reason: "email_taken" | "incomplete"; step?: Step };
+
+export async function registerCustomer(app: AppServices, draft: RegistrationDraft, password: string): Promise<RegisterResult> {
+  const parsed = RegistrationSchema.safeParse(draft);
+  if (!parsed.success) return { ok: false, reason: "incomplete", step: firstIncompleteStep(draft) };
+  const { personal, history, delivery } = parsed.data;
+  const passwordHash = await hashPassword(password);
+  const returning = history.customerType === "returning";
+  let created: { userId: string; customerId: string; jobId: string };
+  try {
+    created = await app.db.transaction(async (tx) => {
+      const [user] = await tx.insert(users).values({ email: personal.email, passwordHash, role: "customer" }).returning({ id: users.id });
+      const [customer] = await tx
+        .insert(customers)
+        .values({
+          userId: user.id,
+          firstName: personal.firstName,
+          lastName: personal.lastName,
+          email: personal.email,
+          phone: personal.phone,
+          deliveryMethod: delivery.deliveryMethod,
+          ...(delivery.deliveryMethod === "delivery"
+            ? {
+                addressLine1: delivery.addressLine1,
+                addressLine2: delivery.addressLine2 || null,
+                city: delivery.city,
+                province: delivery.province,
+                postalCode: delivery.postalCode,
+              }
+            : {}),
+          isReturningCustomer: returning,
+          zohoSyncStatus: "pending",
+        })
+        .returning({ id: customers.id });
+      const [job] = await tx
+        .insert(zohoSyncQueue)
+        .values({ customerId: customer.id, action: returning ? "match" : "create" })
+        .returning({ id: zohoSyncQueue.id });
+      await tx.insert(zohoSyncEvents).values({ customerId: customer.id, jobId: job.id, action: "register", outcome: "queued" });
+      return { userId: user.id, customerId: customer.id, jobId: job.id };
+    });
+  } catch (error) {
+    // The unique indexes on lower(email) settle a race (double submit, two tabs): one account wins.
+    if (isUniqueViolation(error)) return { ok: false, reason: "email_taken" };
+    throw error;
+  }
+  // After the commit, and awaited (a send left to waitUntil can be lost silently). If it fails, the
+  // job row is already there and the hourly sweep sends it.
+  let queued = false;
+  try {
+    await app.queue.send({ jobId: created.jobId } satisfies SyncMessage);
+    queued = true;
+    await markEnqueued(app.db, [created.jobId]);
+  } catch (error) {
+    log("error", "registration: queue send failed; the hourly sweep will pick the job up", { jobId: created.jobId, error });
+  }
+  return { ok: true, ...created, queued };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  for (let e = error as { code?: string; cause?: unknown } | undefined, i = 0; e && i < 4; e = e.cause as typeof e, i++) if (e.code === "23505") return true;
+  return false;
+}

@@ -1,0 +1,78 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requireCustomer } from "~/auth/guards.server";
+import { customerForUser } from "~/customers/account.server";
+import { ordersFor } from "~/customers/orders.server";
+
+export const meta: MetaFunction = () => [{ title: "My orders · Cangoods" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireCustomer(request, context.app);
+  const customer = await customerForUser(context.app.db, user.id);
+  const requested = Number(new URL(request.url).searchParams.get("page") ?? 1);
+  const page = Number.isInteger(requested) && requested >= 1 && requested <= 1000 ? requested : 1;
+  return ordersFor(context.app, customer?.zohoContactId ?? null, page);
+}
+
+const when = new Intl.DateTimeFormat("en-PH", { dateStyle: "medium", timeZone: "Asia/Manila" });
+const STATUS: Record<string, string> = { paid: "Paid", overdue: "Overdue", sent: "Awaiting payment", draft: "Being prepared", partially_paid: "Partly paid", void: "Cancelled" };
+
+export default function Orders() {
+  const view = useLoaderData<typeof loader>();
+  return (
+    <section className="card" aria-labelledby="orders-title">
+      <p>
+        <Link to="/account">← My account</Link>
+      </p>
+      <h1 id="orders-title">My orders</h1>
+      {view.state === "not_linked" ? (
+        <p role="status">Your order history is not linked to this account yet. It appears here as soon as it is; there is nothing you need to do.</p>
+      ) : view.state === "unavailable" ? (
+        <p role="status">We can&apos;t load your orders right now. Please try again in a little while.</p>
+      ) : (
+        <>
+          {view.stale ? (
+            <p role="status" className="alert-banner">{`Showing your orders as of ${new Date(view.asOf).toLocaleString("en-PH", { timeZone: "Asia/Manila" })}; we couldn't refresh them just now.`}</p>
+          ) : null}
+          {view.invoices.length === 0 ? (
+            <p>{view.page === 1 ? "You have no orders yet." : "No more orders."}</p>
+          ) : (
+            <div className="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Invoice</th>
+                    <th scope="col">Date</th>
+                    <th scope="col" className="hide-sm">Due</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Total</th>
+                    <th scope="col">Balance</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {view.invoices.map((i) => {
+                    const money = new Intl.NumberFormat("en-PH", { style: "currency", currency: i.currency_code });
+                    return (
+                      <tr key={i.invoice_id}>
+                        <td>{i.invoice_number}</td>
+                        <td>{when.format(new Date(i.date))}</td>
+                        <td className="hide-sm">{i.due_date ? when.format(new Date(i.due_date)) : "—"}</td>
+                        <td>{STATUS[i.status] ?? i.status}</td>
+                        <td>{money.format(i.total)}</td>
+                        <td>{money.format(i.balance)}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <nav className="pagination" aria-label="Pages">
+            {view.page > 1 ? <Link to={`/account/orders?page=${view.page - 1}`}>← Newer</Link> : <span />}
+            {view.hasMore ? <Link to={`/account/orders?page=${view.page + 1}`}>Older →</Link> : <span />}
+          </nav>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,194 @@
+// Registration through the real Worker with plain form posts (exactly what a browser without
+// JavaScript sends), against real Postgres and a recording queue.
+import { beforeAll, describe, expect, it } from "vitest";
+import { browser, type Browser } from "./support/browser";
+import { freshDatabase, testEnv } from "./support/env";
+import { createUser } from "./support/factories";
+import { sql } from "./support/zoho";
+
+let databaseUrl: string;
+beforeAll(async () => {
+  databaseUrl = await freshDatabase();
+});
+
+let n = 0;
+const person = (overrides: Record<string, string> = {}) => ({
+  firstName: "Maria",
+  lastName: "Clara",
+  email: `maria.clara${++n}-${crypto.randomUUID().slice(0, 6)}@example.com`,
+  phone: "0917 123 4567",
+  ...overrides,
+});
+
+async function completeSteps(b: Browser, p: Record<string, string>, customerType: "new" | "returning", delivery: Record<string, string> = { deliveryMethod: "pickup" }) {
+  const s1 = await b.post("/register", { step: "1", intent: "next", ...p });
+  expect(s1.status, await s1.clone().text()).toBe(302);
+  expect(s1.headers.get("Location")).toBe("/register?step=2");
+  expect((await b.post("/register", { step: "2", intent: "next", customerType })).headers.get("Location")).toBe("/register?step=3");
+  expect((await b.post("/register", { step: "3", intent: "next", ...delivery })).headers.get("Location")).toBe("/register?step=4");
+}
+
+const finish = (b: Browser) => b.post("/register", { step: "4", intent: "next", password: "a long password", confirmPassword: "a long password" });
+
+async function rowsFor(email: string) {
+  const customers = (await sql(databaseUrl, "select * from customers where lower(email) = lower($1)", [email])) as Array<Record<string, unknown>>;
+  const users = (await sql(databaseUrl, "select * from users where lower(email) = lower($1)", [email])) as Array<Record<string, unknown>>;
+  const jobs = customers.length
+    ? ((await sql(databaseUrl, "select * from zoho_sync_queue where customer_id = $1", [customers[0].id])) as Array<Record<string, unknown>>)
+    : [];
+  return { customers, users, jobs };
+}
+
+describe("registering", () => {
+  it("a new customer gets an account, a pending customer row, a create job and exactly one queue message", async () => {
+    const { env, queue } = testEnv(databaseUrl);
+    const b = browser(env);
+    const p = person();
+    await completeSteps(b, p, "new", { deliveryMethod: "delivery", addressLine1: "12 Rizal St", city: "Makati", province: "Metro Manila", postalCode: "1200" });
+    const review = await (await b.get("/register?step=4")).text();
+    expect(review).toContain("12 Rizal St, Makati, Metro Manila, 1200");
+    const done = await finish(b);
+    expect(done.status).toBe(302);
+    expect(done.headers.get("Location")).toBe("/account?welcome=1");
+    const { customers, users, jobs } = await rowsFor(p.email);
+    expect(users).toHaveLength(1);
+    expect(users[0]).toMatchObject({ role: "customer" });
+    expect(String(users[0].password_hash)).toMatch(/^pbkdf2/);
+    expect(customers[0]).toMatchObject({ is_returning_customer: false, zoho_sync_status: "pending", phone: "+639171234567", delivery_method: "delivery", user_id: users[0].id });
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({ action: "create" });
+    expect(jobs[0].enqueued_at).not.toBeNull();
+    expect(queue.sent).toEqual([{ jobId: jobs[0].id }]);
+    // Signed in, on their account page.
+    expect(await (await b.get("/account")).text()).toContain("Maria Clara");
+  });
+
+  it("a returning customer gets a match job and sees that their history is being linked", async () => {
+    const { env, queue } = testEnv(databaseUrl);
+    const b = browser(env);
+    const p = person();
+    await completeSteps(b, p, "returning");
+    await finish(b);
+    const { customers, jobs } = await rowsFor(p.email);
+    expect(customers[0]).toMatchObject({ is_returning_customer: true, delivery_method: "pickup" });
+    expect(jobs[0]).toMatchObject({ action: "match" });
+    expect(queue.sent).toEqual([{ jobId: jobs[0].id }]);
+    expect(await (await b.get("/account")).text()).toContain("We&#x27;re linking your order history");
+  });
+
+  it("when the queue send fails, the registration still succeeds and the job waits for the sweep", async () => {
+    const { env, queue } = testEnv(databaseUrl);
+    queue.failNext(1);
+    const b = browser(env);
+    const p = person();
+    await completeSteps(b, p, "new");
+    expect((await finish(b)).headers.get("Location")).toBe("/account?welcome=1");
+    const { customers, jobs } = await rowsFor(p.email);
+    expect(customers).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({ enqueued_at: null, processed_at: null });
+    expect(queue.sent).toHaveLength(0);
+  });
+
+  it("an email already registered (any case) is refused on step 1 with a sign-in link, nothing stored", async () => {
+    const { env } = testEnv(databaseUrl);
+    const existing = await createUser(databaseUrl, { role: "customer" });
+    const b = browser(env);
+    const res = await b.post("/register", { step: "1", intent: "next", ...person({ email: existing.email.toUpperCase() }) });
+    expect(res.status).toBe(409);
+    const html = await res.text();
+    expect(html).toContain("An account with this email already exists.");
+    expect(html).toContain('href="/login"');
+    expect((await rowsFor(existing.email)).customers).toHaveLength(0);
+  });
+
+  it.each([
+    ["email", { email: "not-an-email" }, "Enter an email address like name@example.com."],
+    ["phone", { phone: "12345" }, "Enter a mobile number like 0917 123 4567"],
+    ["firstName", { firstName: "x".repeat(61) }, "at most 60 characters"],
+    ["lastName", { lastName: "" }, "Enter your last name."],
+  ])("an invalid %s is shown next to the field, keeps the other values and stores nothing", async (field, bad, message) => {
+    const { env, queue } = testEnv(databaseUrl);
+    const b = browser(env);
+    const p = person(bad);
+    const countCustomers = async () => (await sql(databaseUrl, "select count(*)::int as n from customers"))[0];
+    const before = await countCustomers();
+    const res = await b.post("/register", { step: "1", intent: "next", ...p });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain(message);
+    expect(html).toMatch(new RegExp(`id="[^"]*-${field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="[^"]*-${field}"`));
+    if (field !== "firstName") expect(html).toContain('value="Maria"');
+    expect(await countCustomers()).toEqual(before);
+    expect(queue.sent).toHaveLength(0);
+  });
+
+  it("steps cannot be skipped, Back keeps the answers, and mismatched passwords store nothing", async () => {
+    const { env } = testEnv(databaseUrl);
+    const b = browser(env);
+    expect((await b.get("/register?step=3")).headers.get("Location")).toBe("/register?step=1");
+    const p = person();
+    await completeSteps(b, p, "returning");
+    const back = await b.post("/register", { step: "4", intent: "back", password: "", confirmPassword: "" });
+    expect(back.headers.get("Location")).toBe("/register?step=3");
+    expect(await (await b.get("/register?step=2")).text()).toMatch(/value="returning"[^>]*checked|checked[^>]*value="returning"/);
+    expect(await (await b.get("/register?step=1")).text()).toContain(`value="${p.email}"`);
+    const mismatch = await b.post("/register", { step: "4", intent: "next", password: "a long password", confirmPassword: "another password" });
+    expect(mismatch.status).toBe(400);
+    expect(await mismatch.text()).toContain("The passwords do not match.");
+    expect((await rowsFor(p.email)).customers).toHaveLength(0);
+  });
+
+  it("a double submit creates one account", async () => {
+    const { env, queue } = testEnv(databaseUrl);
+    const b = browser(env);
+    const p = person();
+    await completeSteps(b, p, "new");
+    const [a, c] = await Promise.all([finish(b), finish(b)]);
+    expect([a.status, c.status].sort()).toEqual([302, 409]);
+    const { customers, users, jobs } = await rowsFor(p.email);
+    expect([customers.length, users.length, jobs.length]).toEqual([1, 1, 1]);
+    expect(queue.sent).toHaveLength(1);
+  });
+
+  it("a database failure shows a friendly error page and leaves no partial rows", async () => {
+    const { env } = testEnv(databaseUrl);
+    const b = browser(env);
+    const p = person();
+    await completeSteps(b, p, "new");
+    await sql(databaseUrl, "alter table zoho_sync_queue add constraint t_block check (action <> 'create') not valid");
+    try {
+      const res = await finish(b);
+      expect(res.status).toBe(500);
+      const html = await res.text();
+      expect(html).toContain("Something went wrong");
+      expect(html).not.toContain("t_block");
+    } finally {
+      await sql(databaseUrl, "alter table zoho_sync_queue drop constraint t_block");
+    }
+    const { customers, users } = await rowsFor(p.email);
+    expect([customers.length, users.length]).toEqual([0, 0]);
+  });
+});
+
+describe("customer accounts", () => {
+  it("a customer signs in to /account and is kept out of /admin; /account sends anonymous visitors to sign in", async () => {
+    const { env } = testEnv(databaseUrl);
+    expect((await browser(env).get("/account")).headers.get("Location")).toBe("/login?redirectTo=%2Faccount");
+    const b = browser(env);
+    const p = person();
+    await completeSteps(b, p, "new");
+    await finish(b);
+    await b.post("/logout", {});
+    const again = await b.post("/login", { email: p.email, password: "a long password", redirectTo: "" });
+    expect(again.headers.get("Location")).toBe("/account");
+    expect((await b.get("/admin")).status).toBe(403);
+  });
+
+  it("orders: not linked yet says so plainly", async () => {
+    const { env } = testEnv(databaseUrl);
+    const b = browser(env);
+    await completeSteps(b, person(), "returning");
+    await finish(b);
+    expect(await (await b.get("/account/orders")).text()).toContain("not linked to this account yet");
+  });
+});
