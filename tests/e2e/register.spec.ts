@@ -1,0 +1,96 @@
+import { expect, test, type Page } from "@playwright/test";
+import fs from "node:fs";
+
+const unique = () => crypto.randomUUID().slice(0, 8);
+
+async function stepOne(page: Page, p: { first: string; last: string; email: string; phone?: string }) {
+  await page.goto("/register");
+  await expect(page.getByText("Step 1 of 4")).toBeVisible();
+  await page.getByLabel("First name").fill(p.first);
+  await page.getByLabel("Last name").fill(p.last);
+  await page.getByLabel("Email").fill(p.email);
+  await page.getByLabel("Mobile number").fill(p.phone ?? "0917 123 4567");
+  await page.getByRole("button", { name: "Continue" }).click();
+}
+
+async function finish(page: Page) {
+  await expect(page.getByText("Step 4 of 4")).toBeVisible();
+  await page.getByLabel("Password", { exact: true }).fill("a long password");
+  await page.getByLabel("Confirm password").fill("a long password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/account\?welcome=1$/);
+}
+
+test("a new customer registers with delivery and lands on their account", async ({ page }) => {
+  const email = `new.${unique()}@example.com`;
+  await stepOne(page, { first: "Rosa", last: "Mendoza", email });
+  await expect(page.getByText("Step 2 of 4")).toBeVisible();
+  // The two cards are a real radio group: keyboard selection works.
+  await page.getByRole("radio", { name: /I'm a new customer/ }).check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("radio", { name: /Delivery/ }).check();
+  await page.getByLabel("Street address").fill("12 Rizal St");
+  await page.getByLabel("City or municipality").fill("Makati");
+  await page.getByLabel("Province").fill("Metro Manila");
+  await page.getByLabel("Postal code").fill("1200");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByText("12 Rizal St, Makati, Metro Manila, 1200")).toBeVisible();
+  await finish(page);
+  await expect(page.getByText("Welcome to Cangoods!")).toBeVisible();
+  await expect(page.getByText("Rosa Mendoza")).toBeVisible();
+});
+
+test("a returning customer registers, is linked within seconds and sees their invoices", async ({ page }) => {
+  await stepOne(page, { first: "Ana", last: "Reyes", email: "ana.reyes@example.com" });
+  await page.getByRole("radio", { name: /I'm a returning customer/ }).check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("radio", { name: /Pickup/ }).check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await finish(page);
+  await expect(page.getByTestId("history-status")).toBeVisible();
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("history-status")).toContainText("Your order history is linked", { timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
+  await page.getByRole("link", { name: "See my orders" }).click();
+  await expect(page.getByRole("cell", { name: "INV-000030" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Older →" })).toBeVisible();
+});
+
+test("field errors appear next to the field, are announced, and keep what was typed", async ({ page }) => {
+  await stepOne(page, { first: "Lito", last: "Lapid", email: "not-an-email", phone: "12345" });
+  const email = page.getByLabel("Email");
+  await expect(email).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByText("Enter an email address like name@example.com.")).toBeVisible();
+  await expect(page.getByText(/Enter a mobile number like/)).toBeVisible();
+  await expect(page.getByLabel("First name")).toHaveValue("Lito");
+});
+
+test("step 2 on a phone-sized screen", async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 375, height: 812 });
+  await stepOne(page, { first: "Phone", last: "User", email: `phone.${unique()}@example.com` });
+  await expect(page.getByRole("heading", { name: "Have you ordered from Cangoods before?" })).toBeVisible();
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width).toBeLessThanOrEqual(375); // no sideways scrolling
+  fs.mkdirSync("tests/e2e/screenshots", { recursive: true });
+  const shot = await page.screenshot({ path: "tests/e2e/screenshots/register-step2-phone.png", fullPage: true });
+  await testInfo.attach("register step 2 (375 px)", { body: shot, contentType: "image/png" });
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a new customer can register with plain form posts", async ({ page }) => {
+    await stepOne(page, { first: "Nojs", last: "Person", email: `nojs.${unique()}@example.com` });
+    await page.getByRole("radio", { name: /I'm a new customer/ }).check();
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByRole("radio", { name: /Pickup/ }).check();
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByRole("button", { name: "Back" }).click();
+    await expect(page.getByText("Step 3 of 4")).toBeVisible();
+    await expect(page.getByRole("radio", { name: /Pickup/ })).toBeChecked();
+    await page.getByRole("button", { name: "Continue" }).click();
+    await finish(page);
+    await expect(page.getByText("Nojs Person")).toBeVisible();
+  });
+});
