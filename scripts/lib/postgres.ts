@@ -22,6 +22,7 @@ export async function startLocalPostgres(opts: {
   log?: (line: string) => void;
 }): Promise<LocalPostgres> {
   const dataDir = path.resolve(opts.dataDir);
+  const recent: string[] = []; // the server's last words, for a useful error if it will not start
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: USER,
@@ -29,14 +30,21 @@ export async function startLocalPostgres(opts: {
     port: opts.port,
     persistent: opts.persistent,
     createPostgresUser: process.getuid?.() === 0,
-    onLog: () => {},
+    onLog: (line) => {
+      recent.push(String(line).trim());
+      if (recent.length > 20) recent.shift();
+    },
     onError: (e) => opts.log?.(`postgres: ${String(e)}`),
     postgresFlags: ["-c", "max_connections=300", "-c", "fsync=off", "-c", "synchronous_commit=off"],
   });
   const initialised = fs.existsSync(path.join(dataDir, "PG_VERSION"));
   if (!initialised) await server.initialise();
   else removeStalePid(dataDir);
-  await server.start();
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(`PostgreSQL did not start on port ${opts.port} (data in ${dataDir}): ${error instanceof Error ? error.message : "the server exited"}\n${recent.join("\n")}`);
+  }
   return {
     port: opts.port,
     url: (database) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${database}`,

@@ -8,6 +8,15 @@ import { seedDemoData } from "../../scripts/lib/seed";
 import { localWorkerVars, startBackingServices, startWorker } from "../../scripts/lib/stack";
 
 export default async function globalSetup() {
+  try {
+    return await startEverything();
+  } catch (error) {
+    // Playwright prints a thrown non-Error as "undefined": say what failed.
+    throw new Error(`E2E setup failed (ports ${JSON.stringify(E2E_PORTS)}): ${error instanceof Error ? error.stack : JSON.stringify(error)}`);
+  }
+}
+
+async function startEverything() {
   const stack = await startBackingServices({
     ports: E2E_PORTS,
     dataDir: path.join(os.tmpdir(), `cangoods-e2e-pg-${process.pid}`),
