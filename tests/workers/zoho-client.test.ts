@@ -1,0 +1,185 @@
+// The Zoho client against the running sandbox: every method, every error class, the ledger under
+// concurrency and one token refresh across concurrent callers.
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { openDb } from "~/db/client.server";
+import { parseEnv } from "~/env.server";
+import { ZohoClient } from "~/zoho/client.server";
+import { ZohoError } from "~/zoho/errors";
+import { reserveCalls } from "~/zoho/ledger.server";
+import { getAccessToken } from "~/zoho/tokens.server";
+import { findMatchingContact } from "~/sync/find-contact.server";
+import { bindings, freshDatabase, testEnv } from "./support/env";
+import { connectZoho, sandbox, sql } from "./support/zoho";
+
+let databaseUrl: string;
+beforeAll(async () => {
+  databaseUrl = await freshDatabase();
+});
+beforeEach(async () => {
+  await sandbox().reset();
+  await sql(databaseUrl, "truncate zoho_tokens, zoho_api_ledger, zoho_api_minutes");
+});
+
+async function client(overrides: Record<string, string> = {}, purpose: "sync" | "invoice" | "admin" = "sync") {
+  const { env } = testEnv(databaseUrl, overrides);
+  await connectZoho(env);
+  const handle = openDb(databaseUrl, bindings.TEST_DATABASE_WS_PROXY);
+  return { zoho: new ZohoClient({ db: handle.db, env: parseEnv(env), purpose, timeoutMs: 1500 }), db: handle.db, env: parseEnv(env), close: handle.close };
+}
+
+async function kindOf(p: Promise<unknown>) {
+  try {
+    await p;
+    return "ok";
+  } catch (error) {
+    if (error instanceof ZohoError) return error.kind;
+    throw error;
+  }
+}
+
+describe("client methods", () => {
+  it("lists contacts by email (partial matches included, as Zoho does) and by name, with pagination", async () => {
+    const { zoho, close } = await client();
+    const santos = await zoho.listContacts({ email: "santos@example.com" });
+    expect(santos.items.map((c) => c.email).sort()).toEqual(["ben.santos@example.com", "maria.santos@example.com", "santos@example.com"]);
+    const juan = await zoho.listContacts({ contactName: "juan dela cruz" });
+    expect(juan.items).toHaveLength(1);
+    const page1 = await zoho.listContacts({ searchText: "a", perPage: 3 });
+    expect(page1).toMatchObject({ page: 1, hasMore: true });
+    expect(page1.items).toHaveLength(3);
+    expect(zoho.calls).toBe(3);
+    await close();
+  });
+
+  it("gets a contact with its contact persons, creates one, and upserts by a unique custom field", async () => {
+    const { zoho, close } = await client();
+    const [lopez] = (await zoho.listContacts({ email: "carla.lopez@example.com" })).items;
+    const full = await zoho.getContact(lopez.contact_id);
+    expect(full.contact_persons?.map((p) => p.email)).toContain("carla.lopez@example.com");
+    const created = await zoho.createContact({
+      contact_name: "Client Test",
+      contact_type: "customer",
+      customer_sub_type: "individual",
+      contact_persons: [{ first_name: "Client", last_name: "Test", email: "client.test@example.com", is_primary_contact: true }],
+    });
+    expect(created.contact_name).toBe("Client Test");
+    const payload = { contact_name: "Upsert Person", contact_type: "customer" as const, customer_sub_type: "individual" as const, contact_persons: [{ first_name: "Upsert", last_name: "Person", email: "u@example.com", is_primary_contact: true as const }] };
+    const first = await zoho.upsertContact("cf_portal_customer_id", "cust-1", payload);
+    const again = await zoho.upsertContact("cf_portal_customer_id", "cust-1", { ...payload, contact_name: "Upsert Person Renamed" });
+    expect(again.contact_id).toBe(first.contact_id);
+    expect(again.contact_name).toBe("Upsert Person Renamed");
+    await close();
+  });
+
+  it("lists a customer's invoices newest first, 25 a page", async () => {
+    const { zoho, close } = await client({}, "invoice");
+    const [ana] = (await zoho.listContacts({ email: "ana.reyes@example.com" })).items;
+    const page = await zoho.listInvoices(ana.contact_id, 1, 25);
+    expect(page.items).toHaveLength(25);
+    expect(page.hasMore).toBe(true);
+    expect(page.items[0].date >= page.items[1].date).toBe(true);
+    await close();
+  });
+
+  it.each([
+    ["one email match", { email: "ana.reyes@example.com", firstName: "X", lastName: "Y" }, { kind: "one", by: "email" }],
+    ["email on a contact person", { email: "carla.lopez@example.com", firstName: "X", lastName: "Y" }, { kind: "one", by: "email" }],
+    ["shared email", { email: "shared@example.com", firstName: "X", lastName: "Y" }, { kind: "many", by: "email" }],
+    ["name only", { email: "nobody@x.example", firstName: "Juan", lastName: "Dela Cruz" }, { kind: "one", by: "name" }],
+    ["ambiguous name", { email: "nobody@x.example", firstName: "Pedro", lastName: "Garcia" }, { kind: "many", by: "name" }],
+    ["nothing", { email: "nobody@x.example", firstName: "No", lastName: "Body" }, { kind: "none" }],
+  ])("findMatchingContact: %s", async (_label, input, expected) => {
+    const { zoho, close } = await client();
+    expect(await findMatchingContact(zoho, input)).toMatchObject(expected);
+    await close();
+  });
+});
+
+describe("error classes", () => {
+  it.each([
+    [{ status: 500, code: 1 }, "transient"],
+    [{ status: 503, code: 1 }, "transient"],
+    [{ status: 429, code: 44 }, "rate_limited"],
+    [{ status: 429, code: 45, message: "maximum number of API calls allowed per day" }, "daily_limit"],
+    [{ status: 400, code: 2, message: "Invalid value" }, "invalid_request"],
+    [{ body200: true, code: 9999, message: "odd" }, "transient"],
+    [{ timeout: true }, "transient"],
+  ])("a fault %j is classified as %s", async (fault, kind) => {
+    const { zoho, close } = await client();
+    await sandbox().addFault({ path: "/books/v3/contacts", count: 1, ...fault });
+    expect(await kindOf(zoho.listContacts({ email: "a@b.co" }))).toBe(kind);
+    await close();
+  });
+
+  it("not found and duplicate names are classified from Zoho's codes", async () => {
+    const { zoho, close } = await client();
+    expect(await kindOf(zoho.getContact("123"))).toBe("not_found");
+    await sandbox().settings({ allowDuplicateNames: false });
+    const dup = { contact_name: "Juan Dela Cruz", contact_type: "customer" as const, customer_sub_type: "individual" as const, contact_persons: [] };
+    expect(await kindOf(zoho.createContact(dup))).toBe("duplicate_name");
+    await close();
+  });
+
+  it("a revoked connection is 'reconnect needed' and marks the connection", async () => {
+    const { zoho, close } = await client();
+    await sandbox().revokeAllTokens();
+    expect(await kindOf(zoho.listContacts({ email: "a@b.co" }))).toBe("reconnect_needed");
+    expect(((await sql(databaseUrl, "select status from zoho_tokens")) as Array<{ status: string }>)[0].status).toBe("reconnect_needed");
+    await close();
+  });
+
+  it("an access token Zoho stops accepting early is refreshed once and the call succeeds", async () => {
+    const { zoho, close } = await client();
+    await sql(databaseUrl, "update zoho_tokens set access_token_enc = (select access_token_enc from zoho_tokens)"); // unchanged row
+    await sandbox().advanceClock(3600_000 + 1000); // the sandbox expires the token; our row still thinks it is valid
+    await sql(databaseUrl, "update zoho_tokens set access_token_expires_at = now() + interval '30 minutes'");
+    expect(await kindOf(zoho.listContacts({ email: "ana.reyes@example.com" }))).toBe("ok");
+    await close();
+  });
+
+  it("no connection at all is 'not connected' and costs no call", async () => {
+    const { env } = testEnv(databaseUrl);
+    const handle = openDb(databaseUrl, bindings.TEST_DATABASE_WS_PROXY);
+    const zoho = new ZohoClient({ db: handle.db, env: parseEnv(env), purpose: "sync" });
+    expect(await kindOf(zoho.listContacts({ email: "a@b.co" }))).toBe("not_connected");
+    expect(zoho.calls).toBe(0);
+    await handle.close();
+  });
+});
+
+describe("ledger and tokens under concurrency", () => {
+  it("parallel callers never spend more than the daily cap, and refused calls are never sent", async () => {
+    const { db, env, close } = await client({ ZOHO_DAILY_CALL_LIMIT: "30", ZOHO_INVOICE_RESERVE: "10" });
+    const results = await Promise.allSettled(Array.from({ length: 40 }, () => reserveCalls(db, env, "sync")));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(20);
+    const [row] = (await sql(databaseUrl, "select total, sync, refused from zoho_api_ledger")) as Array<Record<string, number>>;
+    expect(row).toEqual({ total: 20, sync: 20, refused: 20 });
+    // Invoice reads may still use the reserve.
+    await reserveCalls(db, env, "invoice");
+    await sandbox().clearCalls();
+    const zoho = new ZohoClient({ db, env, purpose: "sync" });
+    expect(await kindOf(zoho.listContacts({ email: "a@b.co" }))).toBe("daily_limit");
+    expect(await sandbox().calls()).toHaveLength(0);
+    await close();
+  });
+
+  it("the per-minute pace stops sync calls locally before Zoho's limit", async () => {
+    const { db, env, close } = await client({ ZOHO_CALLS_PER_MINUTE: "5" });
+    const results = await Promise.allSettled(Array.from({ length: 8 }, () => reserveCalls(db, env, "sync")));
+    const refused = results.filter((r) => r.status === "rejected").map((r) => ((r as PromiseRejectedResult).reason as ZohoError).kind);
+    expect(refused).toEqual(["rate_limited", "rate_limited", "rate_limited"]);
+    await close();
+  });
+
+  it("concurrent requests with an expired access token cause exactly one refresh", async () => {
+    const { db, env, close } = await client();
+    await sql(databaseUrl, "update zoho_tokens set access_token_expires_at = now() - interval '1 minute'");
+    const before = Number((await sandbox().state()).tokenRequests);
+    const tokens = await Promise.all(Array.from({ length: 6 }, () => getAccessToken(db, env)));
+    expect(new Set(tokens.map((t) => t.token)).size).toBe(1);
+    expect(Number((await sandbox().state()).tokenRequests) - before).toBe(1);
+    const [row] = (await sql(databaseUrl, "select token_refreshes from zoho_api_ledger")) as Array<{ token_refreshes: number }>;
+    expect(row.token_refreshes).toBe(1);
+    await close();
+  });
+});
