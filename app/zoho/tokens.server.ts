@@ -99,7 +99,11 @@ export async function getAccessToken(
     const [lease] = await db
       .update(zohoTokens)
       .set({ refreshLockedUntil: new Date(Date.now() + REFRESH_LEASE_MS) })
-      .where(sql`${zohoTokens.id} = 1 and (${zohoTokens.refreshLockedUntil} is null or ${zohoTokens.refreshLockedUntil} < now())`)
+      // Only if nobody replaced the token we saw meanwhile (else loop and use theirs).
+      .where(
+        sql`${zohoTokens.id} = 1 and (${zohoTokens.refreshLockedUntil} is null or ${zohoTokens.refreshLockedUntil} < now())
+          and ${zohoTokens.accessTokenEnc} is not distinct from ${conn.accessTokenEnc}`,
+      )
       .returning({ id: zohoTokens.id });
     if (lease) return result(await refresh(db, env, conn, opts.fetchImpl));
     if (Date.now() > deadline) throw new ZohoError("transient", "Timed out waiting for another worker to refresh the Zoho token");
