@@ -1,0 +1,32 @@
+import { expect, test } from "@playwright/test";
+import { DEMO_ADMIN } from "../../scripts/lib/seed";
+
+test("an admin reconnects Zoho Books through the consent screen", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(DEMO_ADMIN.email);
+  await page.getByLabel("Password").fill(DEMO_ADMIN.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("link", { name: "Zoho Books" }).click();
+  await expect(page.getByTestId("zoho-connection-state")).toHaveText("Connected");
+  await page.getByRole("button", { name: "Reconnect Zoho Books" }).click();
+  // Zoho's consent page (the sandbox's), listing what the portal asks for.
+  await expect(page.getByRole("heading", { name: /wants to access your Zoho Books/ })).toBeVisible();
+  await expect(page.getByText("ZohoBooks.contacts.CREATE")).toBeVisible();
+  await page.getByRole("button", { name: "Accept" }).click();
+  await expect(page).toHaveURL(/\/admin\/zoho$/);
+  await expect(page.getByRole("status")).toContainText("Zoho Books connected");
+  await expect(page.getByTestId("zoho-connection-state")).toHaveText("Connected");
+});
+
+test("declining on the consent screen leaves things as they were and says so", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(DEMO_ADMIN.email);
+  await page.getByLabel("Password").fill(DEMO_ADMIN.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+  await page.goto("/admin/zoho");
+  await page.getByRole("button", { name: "Reconnect Zoho Books" }).click();
+  await page.getByRole("button", { name: "Deny" }).click();
+  await expect(page.getByRole("alert")).toContainText("Zoho access was not granted");
+  await expect(page.getByTestId("zoho-connection-state")).toHaveText("Connected");
+});
