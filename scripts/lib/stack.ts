@@ -102,12 +102,15 @@ export async function startWorker(opts: {
   persistTo: string;
   log?: (line: string) => void;
   inspectorPort?: number;
+  /** Another wrangler config (the benchmark's variant without a queue binding). */
+  config?: string;
 }): Promise<WorkerProcess> {
   const args = [
     "wrangler", "dev", "--test-scheduled", "--ip", "127.0.0.1", "--port", String(opts.port),
     "--persist-to", opts.persistTo, "--show-interactive-dev-session=false",
     "--inspector-port", String(opts.inspectorPort ?? opts.port + 1000),
   ];
+  if (opts.config) args.push("--config", opts.config);
   for (const [k, v] of Object.entries(opts.vars)) args.push("--var", `${k}:${v}`);
   const child = spawn("npx", args, {
     cwd: ROOT,

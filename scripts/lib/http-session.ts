@@ -1,0 +1,68 @@
+// A cookie-keeping HTTP client for the running Worker (benchmarks and the chaos run register real
+// customers through the same forms a browser without JavaScript uses).
+export class HttpSession {
+  private jar = new Map<string, string>();
+  constructor(readonly baseUrl: string) {}
+
+  private remember(res: Response) {
+    for (const header of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = header.split(";");
+      const i = pair.indexOf("=");
+      const name = pair.slice(0, i).trim();
+      const value = pair.slice(i + 1);
+      if (!value || attrs.some((a) => /max-age=0/i.test(a))) this.jar.delete(name);
+      else this.jar.set(name, value);
+    }
+  }
+
+  async request(path: string, init: RequestInit = {}) {
+    const headers = new Headers(init.headers);
+    if (this.jar.size) headers.set("Cookie", [...this.jar].map(([k, v]) => `${k}=${v}`).join("; "));
+    const res = await fetch(this.baseUrl + path, { redirect: "manual", ...init, headers });
+    this.remember(res);
+    return res;
+  }
+
+  async get(path: string) {
+    const res = await this.request(path);
+    await res.arrayBuffer();
+    return res;
+  }
+
+  async post(path: string, fields: Record<string, string>) {
+    if (!this.jar.has("csrf")) await this.get("/");
+    const body = new URLSearchParams({ csrf: this.jar.get("csrf") ?? "", ...fields });
+    const res = await this.request(path, {
+      method: "POST",
+      body,
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: this.baseUrl },
+    });
+    await res.arrayBuffer();
+    return res;
+  }
+}
+
+export type Registrant = {
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone: string;
+  customerType: "new" | "returning";
+};
+
+/** Walks the four registration steps; returns the time of the final submit in ms. */
+export async function register(baseUrl: string, person: Registrant): Promise<{ status: number; submitMs: number }> {
+  const s = new HttpSession(baseUrl);
+  const steps: Array<Record<string, string>> = [
+    { step: "1", intent: "next", firstName: person.firstName, lastName: person.lastName, email: person.email, phone: person.phone },
+    { step: "2", intent: "next", customerType: person.customerType },
+    { step: "3", intent: "next", deliveryMethod: "pickup" },
+  ];
+  for (const fields of steps) {
+    const res = await s.post("/register", fields);
+    if (res.status !== 302) throw new Error(`registration step ${fields.step} for ${person.email} answered ${res.status}`);
+  }
+  const t0 = performance.now();
+  const done = await s.post("/register", { step: "4", intent: "next", password: "bench password 123", confirmPassword: "bench password 123" });
+  return { status: done.status, submitMs: performance.now() - t0 };
+}
