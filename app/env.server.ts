@@ -22,14 +22,30 @@ const EnvSchema = z.object({
   ZOHO_DAILY_CALL_LIMIT: z.coerce.number().int().positive().default(500),
   // Share of the daily limit only invoice reads may use, so browsing order history survives a busy sync day.
   ZOHO_INVOICE_RESERVE: z.coerce.number().int().nonnegative().default(50),
-  // Sync pacing under Zoho's 100 requests/minute/organisation.
-  ZOHO_CALLS_PER_MINUTE: z.coerce.number().int().positive().max(100).default(80),
+  // Sync pacing under Zoho's 100 requests/minute/organisation (tests and chaos runs may raise it).
+  ZOHO_CALLS_PER_MINUTE: z.coerce.number().int().positive().default(80),
+  // How long one Zoho call may take before it counts as a transient failure.
+  ZOHO_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  // How long a consumer owns a claimed job; after that the hourly sweep gives it to someone else.
+  SYNC_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+  // Chaos runs only (refused in production): crash between Zoho's write and ours, deliver messages twice.
+  CHAOS_CRASH_RATE: z.coerce.number().min(0).max(1).optional(),
+  CHAOS_DUPLICATE_RATE: z.coerce.number().min(0).max(1).optional(),
   // API name of a Zoho custom field marked "do not allow duplicates" holding our customer id (optional).
   ZOHO_UNIQUE_FIELD: z.string().optional(),
   FAILURE_WEBHOOK_URL: z.string().url().optional(),
 });
 
 export type AppEnv = z.infer<typeof EnvSchema>;
+
+function productionRules(env: AppEnv): string[] {
+  if (env.APP_ENV !== "production") return [];
+  const problems: string[] = [];
+  if (env.ZOHO_CALLS_PER_MINUTE > 100) problems.push("ZOHO_CALLS_PER_MINUTE: must be at most 100 (Zoho's per-minute limit)");
+  if (env.CHAOS_CRASH_RATE !== undefined || env.CHAOS_DUPLICATE_RATE !== undefined) problems.push("CHAOS_*: chaos settings are refused in production");
+  if (env.DATABASE_WS_PROXY) problems.push("DATABASE_WS_PROXY: local development only");
+  return problems;
+}
 
 function safeBase64Length(v: string) {
   try {
@@ -48,5 +64,7 @@ export function parseEnv(raw: Record<string, unknown>): AppEnv {
     const lines = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Invalid configuration (see README, "Configuration"):\n${lines.join("\n")}`);
   }
+  const problems = productionRules(result.data);
+  if (problems.length) throw new ConfigError(`Invalid configuration (see README, "Configuration"):\n${problems.join("\n")}`);
   return result.data;
 }

@@ -1,6 +1,6 @@
 // `npm test`: every check CI runs, in order, stopping at the first failure with its exit code.
 // Typecheck and lint first (seconds), then the Worker build the browser tests use, then the
-// Node and workerd suites, then Playwright in Debian's Chromium.
+// Node and workerd suites, Playwright in Debian's Chromium, and a reduced chaos run.
 import { spawnSync } from "node:child_process";
 import { ROOT } from "./lib/stack";
 
@@ -10,6 +10,8 @@ const steps: Array<[string, string[]]> = [
   ["build", ["npx", "remix", "vite:build"]],
   ["unit + workerd tests", ["npx", "vitest", "run"]],
   ["end-to-end tests (Chromium)", ["npx", "playwright", "test"]],
+  // The reduced chaos run: 150 registrations under injected faults, crashes and duplicate deliveries.
+  ["chaos run (reduced)", ["npx", "tsx", "scripts/chaos.ts", "--customers", "150"]],
 ];
 
 const started = Date.now();

@@ -4,6 +4,7 @@ import { createRequestHandler, type ServerBuild } from "@remix-run/cloudflare";
 import * as build from "../build/server";
 import { csrfCookieName, csrfSetCookie, newCsrfToken, readCookie, verifyCsrf } from "~/auth/csrf.server";
 import { createAppServices, type WorkerEnv } from "~/context.server";
+import { chaosHooks } from "~/sync/chaos.server";
 import { handleSyncBatch } from "~/sync/consumer.server";
 import { runSweep } from "~/sync/sweep.server";
 import { ConfigError } from "~/env.server";
@@ -76,7 +77,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: WorkerEnv, 
     return;
   }
   try {
-    await handleSyncBatch(batch, app);
+    await handleSyncBatch(batch, app, await chaosHooks(app, batch));
   } finally {
     ctx.waitUntil(app.close());
   }

@@ -18,10 +18,10 @@ export type ClaimedJob = {
  * Claims a due job for `worker` with a lease, and marks its customer `syncing`, in one statement.
  * A second delivery, a parallel consumer or the cron get nothing while the lease holds.
  */
-export async function claimJob(db: DbOrTx, jobId: string, worker: string, now = new Date()): Promise<ClaimedJob | null> {
+export async function claimJob(db: DbOrTx, jobId: string, worker: string, now = new Date(), leaseMs = LEASE_MS): Promise<ClaimedJob | null> {
   const result = await db.execute(sql`
     with claimed as (
-      update zoho_sync_queue set locked_until = ${new Date(now.getTime() + LEASE_MS).toISOString()}::timestamptz, locked_by = ${worker}
+      update zoho_sync_queue set locked_until = ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz, locked_by = ${worker}
       where id = ${jobId} and processed_at is null
         and scheduled_for <= ${new Date(now.getTime() + 5_000).toISOString()}::timestamptz
         and (locked_until is null or locked_until < ${now.toISOString()}::timestamptz)

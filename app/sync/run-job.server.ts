@@ -34,7 +34,7 @@ export type RunDeps = {
 };
 
 export async function runJob(deps: RunDeps, jobId: string): Promise<JobRun> {
-  const job = await claimJob(deps.db, jobId, deps.worker);
+  const job = await claimJob(deps.db, jobId, deps.worker, new Date(), deps.env.SYNC_LEASE_SECONDS * 1000);
   if (!job) return { status: "not_claimed" };
   const started = Date.now();
   const client = new ZohoClient({ db: deps.db, env: deps.env, purpose: "sync", fetchImpl: deps.fetchImpl });

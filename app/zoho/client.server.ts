@@ -129,7 +129,7 @@ export class ZohoClient {
           ...opts.headers,
         },
         body: opts.body ? JSON.stringify(opts.body) : undefined,
-        signal: AbortSignal.timeout(this.deps.timeoutMs ?? 10_000),
+        signal: AbortSignal.timeout(this.deps.timeoutMs ?? this.deps.env.ZOHO_TIMEOUT_MS),
       });
     } catch (error) {
       const timedOut = (error as Error).name === "TimeoutError";

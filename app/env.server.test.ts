@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseEnv } from "./env.server";
+
+const base = {
+  APP_ENV: "production",
+  DATABASE_URL: "postgres://u:p@db.example/app",
+  SESSION_SECRET: "x".repeat(40),
+  TOKEN_ENCRYPTION_KEY: btoa("k".repeat(32)),
+  CRON_SECRET: "c".repeat(20),
+  ZOHO_CLIENT_ID: "id",
+  ZOHO_CLIENT_SECRET: "secret",
+  ZOHO_ACCOUNTS_URL: "https://accounts.zoho.com",
+  ZOHO_ORGANIZATION_ID: "123",
+  APP_URL: "https://portal.example",
+};
+
+describe("configuration", () => {
+  it("applies the documented defaults", () => {
+    expect(parseEnv(base)).toMatchObject({ ZOHO_DAILY_CALL_LIMIT: 500, ZOHO_INVOICE_RESERVE: 50, ZOHO_CALLS_PER_MINUTE: 80, SYNC_LEASE_SECONDS: 120 });
+  });
+  it("names every missing or invalid variable", () => {
+    const { SESSION_SECRET: _s, ...rest } = base;
+    expect(() => parseEnv({ ...rest, TOKEN_ENCRYPTION_KEY: "short" })).toThrowError(/SESSION_SECRET[\s\S]*TOKEN_ENCRYPTION_KEY: must be base64 of exactly 32 bytes/);
+  });
+  it("refuses chaos settings, a local DB proxy and pacing above Zoho's limit in production", () => {
+    expect(() => parseEnv({ ...base, CHAOS_CRASH_RATE: "0.1" })).toThrow(ConfigError);
+    expect(() => parseEnv({ ...base, DATABASE_WS_PROXY: "127.0.0.1:1/v1" })).toThrow(/local development only/);
+    expect(() => parseEnv({ ...base, ZOHO_CALLS_PER_MINUTE: "500" })).toThrow(/at most 100/);
+    expect(parseEnv({ ...base, APP_ENV: "test", ZOHO_CALLS_PER_MINUTE: "500", CHAOS_CRASH_RATE: "0.1" }).CHAOS_CRASH_RATE).toBe(0.1);
+  });
+});
