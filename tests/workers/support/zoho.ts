@@ -27,6 +27,7 @@ export async function connectZoho(env: WorkerEnv, scope?: string) {
   } finally {
     await close();
   }
+  return grant;
 }
 
 let n = 0;
