@@ -2,6 +2,7 @@ import type { AppLoadContext, EntryContext } from "@remix-run/cloudflare";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToReadableStream } from "react-dom/server";
+import { RequestIdContext } from "~/components/request-id";
 import { log } from "~/log.server";
 
 export default async function handleRequest(
@@ -9,10 +10,15 @@ export default async function handleRequest(
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
-  _loadContext: AppLoadContext,
+  loadContext: AppLoadContext,
 ) {
   let status = responseStatusCode;
-  const body = await renderToReadableStream(<RemixServer context={remixContext} url={request.url} />, {
+  const app = (
+    <RequestIdContext.Provider value={loadContext.app?.requestId}>
+      <RemixServer context={remixContext} url={request.url} />
+    </RequestIdContext.Provider>
+  );
+  const body = await renderToReadableStream(app, {
     signal: request.signal,
     onError(error: unknown) {
       status = 500;

@@ -14,6 +14,7 @@ import {
 import type { ReactNode } from "react";
 import { commitSession, getCurrentUser, getSession } from "~/auth/session.server";
 import { CsrfInput } from "~/components/forms";
+import { useRequestId } from "~/components/request-id";
 import { ToastMessage, type Toast } from "~/components/toast";
 import styles from "~/styles.css?url";
 
@@ -39,11 +40,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export function Layout({ children }: { children: ReactNode }) {
   const root = useRouteLoaderData<typeof loader>("root");
   const user = root?.user ?? null;
+  const requestId = useRequestId();
   return (
     <html lang="en">
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {requestId ? <meta name="request-id" content={requestId} /> : null}
         <Meta />
         <Links />
       </head>
@@ -90,6 +93,8 @@ export default function App() {
 export function ErrorBoundary() {
   const error = useRouteError();
   const root = useRouteLoaderData<typeof loader>("root");
+  const fallbackRequestId = useRequestId();
+  const requestId = root?.requestId ?? fallbackRequestId;
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const message = isRouteErrorResponse(error)
     ? status === 404
@@ -104,9 +109,9 @@ export function ErrorBoundary() {
     <section className="card" aria-labelledby="error-title">
       <h1 id="error-title">{status === 404 ? "Page not found" : status === 403 ? "Access denied" : "Sorry"}</h1>
       <p>{message}</p>
-      {root?.requestId ? (
+      {requestId ? (
         <p className="muted">
-          Reference: <code>{root.requestId}</code>
+          Reference: <code>{requestId}</code>
         </p>
       ) : null}
       <p>

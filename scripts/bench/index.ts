@@ -6,7 +6,6 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import pg from "pg";
 import ws from "ws";
 import { openDb } from "../../app/db/client.server";
 import { claimJob, dueJobs } from "../../app/sync/jobs.server";

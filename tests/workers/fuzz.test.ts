@@ -1,0 +1,87 @@
+// Generated inputs against the registration steps and the admin endpoints: never a 5xx, nothing
+// stored on a rejection, and errors a person can read.
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import { browser, type Browser } from "./support/browser";
+import { freshDatabase, testEnv } from "./support/env";
+import { createUser } from "./support/factories";
+import { createCustomerWithJob, sandbox, sql } from "./support/zoho";
+
+let databaseUrl: string;
+let admin: Browser;
+let customerId: string;
+beforeAll(async () => {
+  databaseUrl = await freshDatabase();
+  await sandbox().reset();
+  const user = await createUser(databaseUrl, { role: "admin" });
+  admin = browser(testEnv(databaseUrl).env);
+  await admin.post("/login", { email: user.email, password: user.password, redirectTo: "" });
+  customerId = (await createCustomerWithJob(databaseUrl)).customer.id;
+});
+
+const nasty = fc.oneof(
+  fc.string({ unit: "grapheme", maxLength: 80 }),
+  fc.string({ unit: "binary", maxLength: 40 }),
+  fc.string({ minLength: 200, maxLength: 5000 }),
+  fc.constantFrom("' OR 1=1 --", "<script>alert(1)</script>", "${jndi:ldap://x}", "%00", "\u202e\u0000", "Robert'); DROP TABLE customers;--", "𝕌𝕟𝕚𝕔𝕠𝕕𝕖", "  ", ""),
+);
+const count = async () => ((await sql(databaseUrl, "select (select count(*) from customers)::int + (select count(*) from users)::int as n")) as Array<{ n: number }>)[0].n;
+
+describe("registration step 1 with generated input", () => {
+  it("answers 302 or a readable 400/409, never 5xx, and stores nothing until the last step", async () => {
+    const before = await count();
+    await fc.assert(
+      fc.asyncProperty(fc.record({ firstName: nasty, lastName: nasty, email: fc.oneof(nasty, fc.emailAddress()), phone: fc.oneof(nasty, fc.constantFrom("09171234567", "+14155552671")) }, { requiredKeys: [] }), async (fields) => {
+        const b = browser(testEnv(databaseUrl).env);
+        const res = await b.post("/register", { step: "1", intent: "next", ...(fields as Record<string, string>) });
+        expect([302, 400, 409]).toContain(res.status);
+        if (res.status === 400) expect(await res.text()).toMatch(/Enter|at most|too long|cannot use|like/);
+      }),
+      { numRuns: 60 },
+    );
+    expect(await count()).toBe(before);
+  });
+
+  it("unknown steps, intents and extra fields are refused or ignored, never 5xx", async () => {
+    await fc.assert(
+      fc.asyncProperty(nasty, nasty, fc.dictionary(fc.string({ maxLength: 10 }), nasty, { maxKeys: 5 }), async (step, intent, extra) => {
+        const res = await browser(testEnv(databaseUrl).env).post("/register", { ...extra, step, intent });
+        expect(res.status).toBeLessThan(500);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe("admin endpoints with generated input", () => {
+  it("the customer actions never answer 5xx and change nothing on bad input", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(nasty, fc.constantFrom("retry", "link", "unlink")), nasty, async (intent, contactId) => {
+        const res = await admin.post(`/admin/customers/${customerId}`, { intent, contactId });
+        expect(res.status).toBeLessThan(500);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("the sync API answers 400/404/409 for any id, never 5xx", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.uuid(), fc.string({ maxLength: 60 }).map(encodeURIComponent)), fc.constantFrom("POST", "DELETE", "GET"), async (id, method) => {
+        const res = await admin.api(method, `/api/admin/customers/${id}/zoho-sync`);
+        expect(res.status).toBeLessThan(500);
+        if (res.status >= 400) expect(((await res.json()) as { error: string }).error.length).toBeGreaterThan(5);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("list filters from the URL never break the page", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(fc.constantFrom("status", "type", "q", "sort", "after", "before", "x"), nasty, { maxKeys: 4 }), async (params) => {
+        const res = await admin.get(`/admin/customers?${new URLSearchParams(params as Record<string, string>)}`);
+        expect(res.status).toBe(200);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
