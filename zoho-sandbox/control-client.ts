@@ -40,6 +40,9 @@ export class SandboxControl {
   async calls() {
     return (await this.call<{ calls: SandboxCall[] }>("GET", "/calls")).calls;
   }
+  async webhooks() {
+    return (await this.call<{ webhooks: Array<{ at: string; path: string; body: { text?: string } }> }>("GET", "/webhooks")).webhooks;
+  }
   clearCalls() {
     return this.call<{ ok: true }>("DELETE", "/calls");
   }

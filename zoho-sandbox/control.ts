@@ -18,6 +18,8 @@ export async function handleControl(ctx: SandboxContext, req: Req): Promise<Res>
       if (typeof body.contact_name !== "string") return json(400, { error: "contact_name is required" });
       return json(201, { contact: contactDetail(state.addContact(body as never)) });
     }
+    case "GET /webhooks":
+      return json(200, { webhooks: state.webhooks });
     case "GET /calls":
       return json(200, { calls: state.calls });
     case "DELETE /calls":

@@ -113,6 +113,10 @@ function send(response: http.ServerResponse, res: Res) {
 async function serve(ctx: SandboxContext, request: http.IncomingMessage, response: http.ServerResponse) {
   const req = await readRequest(request);
   if (req.path.startsWith("/__control")) return send(response, await handleControl(ctx, req));
+  if (req.path.startsWith("/__hooks/") && req.method === "POST") {
+    ctx.state.webhooks.push({ at: new Date().toISOString(), path: req.path, body: req.body });
+    return send(response, { status: 200, body: { ok: true } });
+  }
   const { state } = ctx;
 
   const fault = pickFault(state, req);

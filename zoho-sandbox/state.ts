@@ -97,6 +97,8 @@ export class SandboxState {
   recentCalls: number[] = [];
   dailyCalls = new Map<string, number>();
   tokenRequests = 0;
+  /** Posts received on /__hooks/* (a stand-in Slack webhook for failure alerts). */
+  webhooks: Array<{ at: string; path: string; body: unknown }> = [];
   clockOffsetMs = 0;
   private nextId = 460000000026000;
   private nextFaultId = 1;

@@ -43,7 +43,7 @@ export async function retrySync(app: AppServices, customerId: string, adminId: s
     const id = await upsertOpenJob(tx, customerId, customer.isReturningCustomer ? "match" : "retry", RETRY_PRIORITY);
     await tx
       .update(customers)
-      .set({ zohoSyncStatus: "pending", zohoSyncError: null, zohoSyncAttempts: 0, updatedAt: new Date() })
+      .set({ zohoSyncStatus: "pending", zohoSyncError: null, zohoSyncAttempts: 0, zohoFailureNotifiedAt: null, updatedAt: new Date() })
       .where(eq(customers.id, customerId));
     await tx.insert(zohoSyncEvents).values({ customerId, jobId: id, action: "admin_retry", outcome: "queued", actorUserId: adminId });
     return id;
@@ -70,7 +70,7 @@ export async function resetSync(app: AppServices, customerId: string, adminId: s
     const id = await upsertOpenJob(tx, customerId, customer.isReturningCustomer ? "match" : "retry", 0);
     await tx
       .update(customers)
-      .set({ zohoSyncStatus: "pending", zohoSyncError: null, zohoSyncAttempts: 0, zohoSyncCandidates: null, updatedAt: new Date() })
+      .set({ zohoSyncStatus: "pending", zohoSyncError: null, zohoSyncAttempts: 0, zohoSyncCandidates: null, zohoFailureNotifiedAt: null, updatedAt: new Date() })
       .where(eq(customers.id, customerId));
     await tx.insert(zohoSyncEvents).values({ customerId, jobId: id, action: "admin_reset", outcome: "pending", actorUserId: adminId });
     return id;

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { AppServices, SyncMessage } from "~/context.server";
 import { log } from "~/log.server";
 import { markEnqueued } from "./jobs.server";
+import { notifyFailure } from "./notify.server";
 import { runJob, type RunDeps } from "./run-job.server";
 
 const MessageSchema = z.object({ jobId: z.uuid() });
@@ -26,6 +27,7 @@ export async function handleSyncBatch(batch: MessageBatch<unknown>, app: AppServ
       if (run.status === "done") {
         log("info", "sync job processed", { jobId, outcome: run.transition.event.outcome, zohoCalls: run.zohoCalls });
         if (run.transition.job.sendDelayMs !== undefined) await sendLater(app, jobId, run.transition.job.sendDelayMs);
+        if (run.transition.customer.status === "failed") await notifyFailure(app, run.customerId, run.transition.customer.error);
       } else {
         log("info", "sync message skipped", { jobId, reason: run.status });
       }

@@ -44,6 +44,7 @@ export async function linkContact(app: AppServices, customerId: string, contactI
         zohoLinkedAt: now,
         zohoSyncError: null,
         zohoSyncCandidates: null,
+        zohoFailureNotifiedAt: null,
         updatedAt: now,
       })
       .where(eq(customers.id, customerId));

@@ -21,7 +21,7 @@ export class SimulatedCrash extends Error {}
 export type JobRun =
   | { status: "not_claimed" }
   | { status: "lease_lost" }
-  | { status: "done"; transition: Transition; zohoCalls: number };
+  | { status: "done"; transition: Transition; zohoCalls: number; customerId: string };
 
 export type RunDeps = {
   db: Db;
@@ -55,7 +55,7 @@ export async function runJob(deps: RunDeps, jobId: string): Promise<JobRun> {
     durationMs: Date.now() - started,
     now,
   });
-  return stored ? { status: "done", transition: t, zohoCalls: client.calls } : { status: "lease_lost" };
+  return stored ? { status: "done", transition: t, zohoCalls: client.calls, customerId: job.customerId } : { status: "lease_lost" };
 }
 
 async function doZohoWork(deps: RunDeps, client: ZohoClient, job: ClaimedJob, customer: Customer): Promise<JobResult> {

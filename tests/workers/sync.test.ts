@@ -5,7 +5,7 @@ import worker from "../../workers/app";
 import { createAppServices } from "~/context.server";
 import { handleSyncBatch } from "~/sync/consumer.server";
 import { SimulatedCrash } from "~/sync/run-job.server";
-import { freshDatabase, testEnv } from "./support/env";
+import { bindings, freshDatabase, testEnv } from "./support/env";
 import { connectZoho, createCustomerWithJob, deliver, loadCustomer, sandbox, sql } from "./support/zoho";
 import { createMessageBatch, getQueueResult } from "cloudflare:test";
 
@@ -344,5 +344,29 @@ describe("hourly sweep", () => {
       expect((await loadCustomer(databaseUrl, customer.id)).customer.zohoSyncStatus).toBe("synced");
       expect(await contactsWithEmail(customer.email)).toHaveLength(1);
     }
+  });
+});
+
+describe("failure alerts", () => {
+  it("a failure posts one Slack-style message per customer per failure, armed again by a retry", async () => {
+    const { env } = testEnv(databaseUrl, { FAILURE_WEBHOOK_URL: `${bindings.TEST_SANDBOX_URL}/__hooks/slack` });
+    await connectZoho(env);
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { returning: true, firstName: "Alert", lastName: "Nomatch" });
+    await deliver(env, [job.id]);
+    let hooks = await sandbox().webhooks();
+    expect(hooks).toHaveLength(1);
+    expect(hooks[0].body.text).toContain("Alert Nomatch");
+    expect(hooks[0].body.text).toContain("No matching contact found in Zoho Books");
+    expect(hooks[0].body.text).toContain(`/admin/customers/${customer.id}`);
+    // The same failure stored again (a duplicate delivery of a replayed job) does not alert twice.
+    await sql(databaseUrl, "update zoho_sync_queue set processed_at = null where id = $1", [job.id]);
+    await deliver(env, [job.id]);
+    expect(await sandbox().webhooks()).toHaveLength(1);
+    // After an admin retry, a new failure is a new alert.
+    await sql(databaseUrl, "update customers set zoho_failure_notified_at = null, zoho_sync_status = 'pending' where id = $1", [customer.id]);
+    await sql(databaseUrl, "update zoho_sync_queue set processed_at = null, scheduled_for = now() where id = $1", [job.id]);
+    await deliver(env, [job.id]);
+    hooks = await sandbox().webhooks();
+    expect(hooks).toHaveLength(2);
   });
 });
