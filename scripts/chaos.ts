@@ -26,6 +26,8 @@ type Case = Registrant & { kind: Kind; expect: { status: "synced" | "skipped" | 
 let state = SEED;
 const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
 
+let finished = false;
+
 async function main() {
   const started = Date.now();
   const [pgPort, proxyPort, sandboxPort, workerPort] = await freePorts(4);
@@ -81,7 +83,11 @@ async function main() {
     await sandbox.addFault({ path: "/books/v3/contacts", probability: 0.02, body200: true, code: 9999, message: "Internal processing error" });
     await sandbox.addFault({ path: "/books/v3/contacts", probability: 0.2, latencyMs: 40 });
 
-    worker = await startWorker({ port: workerPort, vars, persistTo: path.join(tmp, "wrangler") });
+    const workerLog = fs.createWriteStream(path.join(os.tmpdir(), `cangoods-chaos-worker-${process.pid}.log`));
+    worker = await startWorker({ port: workerPort, vars, persistTo: path.join(tmp, "wrangler"), log: (line) => workerLog.write(`${line}\n`) });
+    worker.child.once("exit", (code) => {
+      if (!finished) console.error(`The Worker exited (${code}) during the run; its log: ${workerLog.path}`);
+    });
     console.log(`Registering ${CUSTOMERS} customers (8 at a time) while the sweep overlaps the consumer…`);
     let sweeping = true;
     const sweeper = (async () => {
@@ -104,13 +110,14 @@ async function main() {
     console.log(`Registered in ${((Date.now() - started) / 1000).toFixed(0)} s. Waiting for every customer to settle…`);
     const deadline = Date.now() + TIMEOUT_MS;
     let open = Infinity;
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && worker.child.exitCode === null) {
       open = (await node.pool.query("select count(*)::int as n from customers where zoho_sync_status in ('pending', 'syncing')")).rows[0].n;
       if (open === 0) break;
       await new Promise((r) => setTimeout(r, 1000));
     }
     sweeping = false;
     await sweeper;
+    finished = true;
 
     // Compare with the oracle.
     const { rows } = await node.pool.query(`select email, zoho_sync_status as status, zoho_contact_id as contact, zoho_sync_error as error, zoho_sync_attempts as attempts from customers`);
