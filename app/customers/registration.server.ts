@@ -4,6 +4,7 @@
 import { sql } from "drizzle-orm";
 import type { AppServices, SyncMessage } from "~/context.server";
 import { hashPassword } from "~/auth/password.server";
+import { authenticate } from "~/auth/sign-in.server";
 import { customers, users, zohoSyncEvents, zohoSyncQueue } from "~/db/schema";
 import { log } from "~/log.server";
 import { markEnqueued } from "~/sync/jobs.server";
@@ -26,9 +27,19 @@ export async function emailTaken(app: AppServices, email: string) {
 
 export type RegisterResult =
   | { ok: true; userId: string; customerId: string; jobId: string; queued: boolean }
+  /** The same registration arrived twice (double click, resent form): the first one's account. */
+  | { ok: true; userId: string; repeated: true }
   | { ok: false; reason: "email_taken" | "incomplete"; step?: Step };
 
-export async function registerCustomer(app: AppServices, draft: RegistrationDraft, password: string): Promise<RegisterResult> {
+/** How long after an account is created a second submit with the same password counts as a repeat. */
+const REPEAT_WINDOW_MS = 10 * 60 * 1000;
+
+export async function registerCustomer(
+  app: AppServices,
+  draft: RegistrationDraft,
+  password: string,
+  opts: { clientAddress?: string | null } = {},
+): Promise<RegisterResult> {
   const parsed = RegistrationSchema.safeParse(draft);
   if (!parsed.success) return { ok: false, reason: "incomplete", step: firstIncompleteStep(draft) };
   const { personal, history, delivery } = parsed.data;
@@ -69,20 +80,48 @@ export async function registerCustomer(app: AppServices, draft: RegistrationDraf
     });
   } catch (error) {
     // The unique indexes on lower(email) settle a race (double submit, two tabs): one account wins.
-    if (isUniqueViolation(error)) return { ok: false, reason: "email_taken" };
+    if (isUniqueViolation(error)) return repeatedSubmit(app, personal.email, password, opts.clientAddress ?? null);
     throw error;
   }
   // After the commit, and awaited (a send left to waitUntil can be lost silently). If it fails, the
   // job row is already there and the hourly sweep sends it.
   let queued = false;
+  const queue = app.queue as AppServices["queue"] | undefined;
+  if (!queue) {
+    // A deployment without the producer binding (and the benchmark's "without send" Worker).
+    log("warn", "registration: no queue binding; the hourly sweep will pick the job up", { jobId: created.jobId });
+    return { ok: true, ...created, queued };
+  }
   try {
-    await app.queue.send({ jobId: created.jobId } satisfies SyncMessage);
+    await queue.send({ jobId: created.jobId } satisfies SyncMessage);
     queued = true;
-    await markEnqueued(app.db, [created.jobId]);
   } catch (error) {
     log("error", "registration: queue send failed; the hourly sweep will pick the job up", { jobId: created.jobId, error });
   }
+  if (queued) {
+    try {
+      await markEnqueued(app.db, [created.jobId]);
+    } catch (error) {
+      // Sent but not marked: the sweep may send it once more, which the consumer's job claim absorbs.
+      log("warn", "registration: could not mark the job as enqueued", { jobId: created.jobId, error });
+    }
+  }
   return { ok: true, ...created, queued };
+}
+
+/**
+ * The email was taken between step 1 and submit. When it was taken moments ago by an account with
+ * this very password, it is the same person submitting twice: they get their account, not an error.
+ * Anyone else gets "already registered". The check goes through the normal sign-in (with its throttle).
+ */
+async function repeatedSubmit(app: AppServices, email: string, password: string, clientAddress: string | null): Promise<RegisterResult> {
+  const [user] = await app.db
+    .select({ createdAt: users.createdAt, role: users.role })
+    .from(users)
+    .where(sql`lower(${users.email}) = ${email}`);
+  if (!user || user.role !== "customer" || Date.now() - user.createdAt.getTime() > REPEAT_WINDOW_MS) return { ok: false, reason: "email_taken" };
+  const signedIn = await authenticate(app, { email, password, clientAddress });
+  return signedIn.ok ? { ok: true, userId: signedIn.user.id, repeated: true } : { ok: false, reason: "email_taken" };
 }
 
 function isUniqueViolation(error: unknown): boolean {

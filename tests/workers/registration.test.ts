@@ -138,16 +138,51 @@ describe("registering", () => {
     expect((await rowsFor(p.email)).customers).toHaveLength(0);
   });
 
-  it("a double submit creates one account", async () => {
+  it("a double submit creates one account, one job and one message, and both answers sign the person in", async () => {
     const { env, queue } = testEnv(databaseUrl);
     const b = browser(env);
     const p = person();
     await completeSteps(b, p, "new");
     const [a, c] = await Promise.all([finish(b), finish(b)]);
-    expect([a.status, c.status].sort()).toEqual([302, 409]);
+    expect([a.status, c.status]).toEqual([302, 302]);
+    expect([a.headers.get("Location"), c.headers.get("Location")]).toEqual(["/account?welcome=1", "/account?welcome=1"]);
     const { customers, users, jobs } = await rowsFor(p.email);
     expect([customers.length, users.length, jobs.length]).toEqual([1, 1, 1]);
+    expect(queue.sent).toEqual([{ jobId: jobs[0].id }]);
+    expect(await (await b.get("/account")).text()).toContain("Maria Clara");
+  });
+
+  it("an email registered by someone else between step 1 and submit is refused with sign-in and edit links", async () => {
+    const { env, queue } = testEnv(databaseUrl);
+    const p = person();
+    const first = browser(env);
+    const second = browser(env);
+    await completeSteps(first, p, "new");
+    await completeSteps(second, { ...p, email: p.email.toUpperCase() }, "returning");
+    expect((await finish(first)).status).toBe(302);
+    const refused = await second.post("/register", { step: "4", intent: "next", password: "another password", confirmPassword: "another password" });
+    expect(refused.status).toBe(409);
+    const html = await refused.text();
+    expect(html).toContain("An account with this email already exists.");
+    expect(html).toContain('href="/login"');
+    expect(html).toContain('href="/register?step=1"');
+    const { customers, users, jobs } = await rowsFor(p.email);
+    expect([customers.length, users.length, jobs.length]).toEqual([1, 1, 1]);
+    expect(customers[0]).toMatchObject({ is_returning_customer: false });
     expect(queue.sent).toHaveLength(1);
+  });
+
+  it("an Edit link from the review comes back to the review after that step", async () => {
+    const { env } = testEnv(databaseUrl);
+    const b = browser(env);
+    const p = person();
+    await completeSteps(b, p, "new");
+    const review = await (await b.get("/register?step=4")).text();
+    expect(review).toContain('href="/register?step=2&amp;edit=1"');
+    expect(await (await b.get("/register?step=2&edit=1")).text()).toContain('name="edit" value="1"');
+    const edited = await b.post("/register", { step: "2", intent: "next", edit: "1", customerType: "returning" });
+    expect(edited.headers.get("Location")).toBe("/register?step=4");
+    expect(await (await b.get("/register?step=4")).text()).toContain("Yes, link my order history");
   });
 
   it("a database failure shows a friendly error page and leaves no partial rows", async () => {
@@ -160,7 +195,8 @@ describe("registering", () => {
       const res = await finish(b);
       expect(res.status).toBe(500);
       const html = await res.text();
-      expect(html).toContain("Something went wrong");
+      expect(html).toContain("Sorry, something went wrong");
+      expect(html).toContain("nothing was saved");
       expect(html).not.toContain("t_block");
     } finally {
       await sql(databaseUrl, "alter table zoho_sync_queue drop constraint t_block");

@@ -1,0 +1,195 @@
+// Registration submit time with and without the queue send, measured end to end: the real Worker
+// under `wrangler dev`, real Postgres, plain form posts (what a browser without JavaScript sends).
+//
+// Two Workers are compared, built from the same code and differing in one thing only: the first has
+// the queue producer binding (registration awaits `SYNC_QUEUE.send` and marks the job enqueued), the
+// second has no binding (registration commits and answers; the sweep would send the job). Neither
+// runs the queue consumer, so background sync work does not compete with the measurement. Runs
+// alternate between the two so drift (JIT, autovacuum, a busy machine) hits both alike.
+//
+// Caveat, printed with the figures: the local queue is miniflare's in-process one; a production send
+// to Cloudflare Queues crosses the network and costs more than it does here.
+//
+// Used by scripts/bench/index.ts (`npm run bench`); also runs alone: `npx tsx scripts/bench/registration.ts`.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { register, type Registrant } from "../lib/http-session";
+import { openNodeDb } from "../lib/node-db";
+import { buildApp, freePorts, localWorkerVars, ROOT, startBackingServices, startWorker, type WorkerProcess } from "../lib/stack";
+
+export type BenchRegistrationOptions = {
+  /** Measured submits per variant (after the warm-up). Default: BENCH_RUNS or 30. */
+  runs?: number;
+  /** Unmeasured submits per variant first. Default 3. */
+  warmup?: number;
+  /** A running Worker with the queue producer binding. Both URLs given: no stack is started here. */
+  withSendUrl?: string;
+  /** The same Worker without the queue producer binding (see writeBenchWranglerConfig). */
+  withoutSendUrl?: string;
+  /** The Workers' database: when known, the bench checks that only the "with" variant enqueued its jobs. */
+  databaseUrl?: string;
+  /** Skip `remix vite:build` when this module starts its own Workers (the build is already fresh). */
+  skipBuild?: boolean;
+  /** Progress lines (the result's lines are returned either way). */
+  log?: (line: string) => void;
+};
+
+export type BenchResult = { name: string; lines: string[] };
+
+/** Nearest-rank quantile. */
+export function quantile(values: number[], q: number) {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+/**
+ * A copy of wrangler.toml for the benchmark: no queue consumer (and no cron), and the producer only
+ * when `queueSend` is true. Written under .wrangler/ (git-ignored); returns its path.
+ */
+export function writeBenchWranglerConfig(queueSend: boolean): string {
+  let toml = fs.readFileSync(path.join(ROOT, "wrangler.toml"), "utf8");
+  const section = (name: string) => new RegExp(`^\\[+${name.replace(".", "\\.")}\\]+[^\\n]*\\n(?:(?!\\[)[^\\n]*\\n?)*`, "gm");
+  toml = toml.replace(section("queues.consumers"), "").replace(section("triggers"), "");
+  if (!queueSend) toml = toml.replace(section("queues.producers"), "");
+  // The copy lives one directory down: keep the paths pointing at the project.
+  toml = toml.replace(/^main = "\.\/(.*)"$/m, 'main = "../$1"').replace(/^directory = "\.\/(.*)"$/m, 'directory = "../$1"');
+  const has = (s: string) => new RegExp(`^\\[+${s.replace(".", "\\.")}\\]+`, "m").test(toml);
+  if (has("queues.consumers") || has("triggers") || has("queues.producers") !== queueSend) {
+    throw new Error("writeBenchWranglerConfig: wrangler.toml changed shape; update the section filter");
+  }
+  const file = path.join(ROOT, ".wrangler", `bench-registration-${queueSend ? "send" : "no-send"}.toml`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, toml);
+  return file;
+}
+
+export async function benchRegistration(opts: BenchRegistrationOptions = {}): Promise<BenchResult> {
+  const runs = opts.runs ?? Number(process.env.BENCH_RUNS ?? 30);
+  const warmup = opts.warmup ?? 3;
+  const log = opts.log ?? (() => {});
+  if (opts.withSendUrl && opts.withoutSendUrl) return measure(opts.withSendUrl, opts.withoutSendUrl, runs, warmup, log, opts.databaseUrl);
+  if (opts.withSendUrl || opts.withoutSendUrl) throw new Error("benchRegistration: give both Worker URLs or neither");
+
+  const [pgPort, proxyPort, sandboxPort, sendPort, noSendPort] = await freePorts(5);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cangoods-bench-registration-"));
+  fs.chmodSync(tmp, 0o755); // initdb runs as the postgres user when we are root
+  log("registration bench: starting Postgres, proxy and sandbox");
+  const stack = await startBackingServices({
+    ports: { postgres: pgPort, proxy: proxyPort, sandbox: sandboxPort },
+    dataDir: path.join(tmp, "pg"),
+    persistent: false,
+    database: "cangoods_bench_registration",
+  });
+  const workers: WorkerProcess[] = [];
+  try {
+    if (!opts.skipBuild) {
+      log("registration bench: building the Worker");
+      await buildApp();
+    }
+    for (const [port, queueSend] of [[sendPort, true], [noSendPort, false]] as const) {
+      const url = `http://127.0.0.1:${port}`;
+      workers.push(
+        await startWorker({
+          port,
+          vars: localWorkerVars(stack, url, { APP_ENV: "test" }),
+          persistTo: path.join(tmp, `wrangler-${port}`),
+          config: writeBenchWranglerConfig(queueSend),
+          inspectorPort: (await freePorts(1))[0],
+        }),
+      );
+    }
+    return await measure(workers[0].url, workers[1].url, runs, warmup, log, stack.databaseUrl);
+  } finally {
+    for (const w of workers) await w.stop().catch(() => {});
+    await stack.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function measure(
+  withSendUrl: string,
+  withoutSendUrl: string,
+  runs: number,
+  warmup: number,
+  log: (line: string) => void,
+  databaseUrl?: string,
+): Promise<BenchResult> {
+  const tag = Date.now().toString(36);
+  const person = (variant: string, i: number): Registrant => ({
+    firstName: "Bench",
+    lastName: `Registrant ${variant}${i}`,
+    email: `bench.${tag}.${variant}${i}@bench.example`,
+    phone: "0917 123 4567",
+    customerType: i % 2 === 0 ? "new" : "returning",
+  });
+  const submit = async (url: string, who: Registrant) => {
+    const { status, submitMs } = await register(url, who);
+    if (status !== 302) throw new Error(`registration submit for ${who.email} at ${url} answered ${status}, expected 302`);
+    return submitMs;
+  };
+  log(`registration bench: ${warmup} warm-up + ${runs} measured submits per variant, alternating`);
+  for (let i = 0; i < warmup; i++) {
+    await submit(withSendUrl, person("warm-send", i));
+    await submit(withoutSendUrl, person("warm-nosend", i));
+  }
+  const withSend: number[] = [];
+  const withoutSend: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    // Alternate which variant goes first, so neither always follows the other.
+    if (i % 2 === 0) {
+      withSend.push(await submit(withSendUrl, person("send", i)));
+      withoutSend.push(await submit(withoutSendUrl, person("nosend", i)));
+    } else {
+      withoutSend.push(await submit(withoutSendUrl, person("nosend", i)));
+      withSend.push(await submit(withSendUrl, person("send", i)));
+    }
+  }
+  if (databaseUrl) await checkVariants(databaseUrl, tag, runs + warmup);
+  const ms = (v: number) => `${v.toFixed(1)} ms`;
+  const row = (label: string, v: number[]) => `${label}: p50 ${ms(quantile(v, 0.5))}, p95 ${ms(quantile(v, 0.95))} (n=${v.length})`;
+  const ratio = (q: number) => (quantile(withSend, q) / quantile(withoutSend, q)).toFixed(2);
+  const lines = [
+    row("Registration submit, with queue send", withSend),
+    row("Registration submit, without queue send", withoutSend),
+    `Ratio with/without: p50 ${ratio(0.5)}×, p95 ${ratio(0.95)}×`,
+    "(Submit = the final POST: re-validation, password hash, one transaction, send + mark enqueued, sign-in. " +
+      "Local queue is miniflare's in-process queue; a production send to Cloudflare Queues costs more.)",
+  ];
+  return { name: "Registration submit time", lines };
+}
+
+/** The comparison means something only if the "with" Worker really sent and the other really did not. */
+async function checkVariants(databaseUrl: string, tag: string, expected: number) {
+  const { pool, close } = openNodeDb(databaseUrl, 1);
+  try {
+    const { rows } = await pool.query<{ variant: string; jobs: number; enqueued: number }>(
+      `select case when c.email ~ '\\.(warm-)?send\\d+@' then 'send' else 'no-send' end as variant,
+              count(*)::int as jobs, count(q.enqueued_at)::int as enqueued
+       from customers c join zoho_sync_queue q on q.customer_id = c.id
+       where c.email like $1 group by 1`,
+      [`bench.${tag}.%`],
+    );
+    const by = Object.fromEntries(rows.map((r) => [r.variant, r]));
+    const ok = by.send?.jobs === expected && by.send.enqueued === expected && by["no-send"]?.jobs === expected && by["no-send"].enqueued === 0;
+    if (!ok) throw new Error(`registration bench: the variants did not behave as labelled: ${JSON.stringify(rows)}`);
+  } finally {
+    await close();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  benchRegistration({ log: (l) => console.log(l) }).then(
+    (result) => {
+      console.log(`\n${result.name}`);
+      for (const line of result.lines) console.log(`  ${line}`);
+      process.exit(0);
+    },
+    (error) => {
+      console.error(`registration bench failed: ${error instanceof Error ? error.stack : String(error)}`);
+      process.exit(1);
+    },
+  );
+}
