@@ -11,10 +11,11 @@ import { openDb } from "../../app/db/client.server";
 import { claimJob, dueJobs } from "../../app/sync/jobs.server";
 import { SandboxControl } from "../../zoho-sandbox/control-client";
 import { register, HttpSession, type Registrant } from "../lib/http-session";
+import { benchRegistration, quantile } from "./registration";
 import { openNodeDb } from "../lib/node-db";
 import { connectToSandbox } from "../lib/sandbox-connect";
 import { DEMO_ADMIN, seedDemoData } from "../lib/seed";
-import { buildApp, freePorts, localWorkerVars, ROOT, run, startBackingServices, startWorker, type WorkerProcess } from "../lib/stack";
+import { buildApp, freePorts, localWorkerVars, run, startBackingServices, startWorker, type WorkerProcess } from "../lib/stack";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const rows: Array<[string, string]> = [];
@@ -23,15 +24,11 @@ const report = (name: string, value: string) => {
   console.log(`  ${name}: ${value}`);
 };
 
-function quantile(values: number[], q: number) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 const p50p95 = (v: number[]) => `p50 ${ms(quantile(v, 0.5))}, p95 ${ms(quantile(v, 0.95))}`;
 
 async function main() {
-  const [pgPort, proxyPort, sandboxPort, workerPort, noQueuePort] = await freePorts(5);
+  const [pgPort, proxyPort, sandboxPort, workerPort] = await freePorts(4);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cangoods-bench-"));
   fs.chmodSync(tmp, 0o755); // initdb runs as the postgres user when we are root
   console.log("Starting Postgres, proxy, sandbox; building the Worker…");
@@ -54,27 +51,7 @@ async function main() {
     const sandbox = new SandboxControl(stack.sandboxUrl);
     await sandbox.settings({ dailyLimit: 1_000_000, perMinuteLimit: 1_000_000 });
 
-    // A copy of wrangler.toml without the queue producer: the same Worker, registration without a send.
-    const noQueueConfig = path.join(ROOT, ".wrangler", "bench-no-queue.toml");
-    fs.mkdirSync(path.dirname(noQueueConfig), { recursive: true });
-    fs.writeFileSync(
-      noQueueConfig,
-      fs
-        .readFileSync(path.join(ROOT, "wrangler.toml"), "utf8")
-        .replace(/\[\[queues\.producers\]\][\s\S]*?(?=\n\[\[queues\.consumers)/, "")
-        .replace(/\[\[queues\.consumers\]\][\s\S]*?(?=\n\[triggers)/, "")
-        .replace('main = "./workers/app.ts"', 'main = "../workers/app.ts"')
-        .replace('directory = "./build/client"', 'directory = "../build/client"'),
-    );
     workers.push(await startWorker({ port: workerPort, vars, persistTo: path.join(tmp, "w1") }));
-    workers.push(
-      await startWorker({ port: noQueuePort, vars: { ...vars, APP_URL: `http://127.0.0.1:${noQueuePort}` }, persistTo: path.join(tmp, "w2"), config: noQueueConfig }),
-    );
-    const noQueueUrl = `http://127.0.0.1:${noQueuePort}`;
-
-    console.log(`\n1. Registration submit (${RUNS} runs each, alternating)`);
-    const withSend: number[] = [];
-    const withoutSend: number[] = [];
     const person = (i: number, tag: string): Registrant => ({
       firstName: "Bench",
       lastName: `${tag}${i}`,
@@ -82,20 +59,10 @@ async function main() {
       phone: "09171234567",
       customerType: "new",
     });
-    for (let i = 0; i < 3; i++) {
-      await register(url, person(i, "warma"));
-      await register(noQueueUrl, person(i, "warmb"));
-    }
-    for (let i = 0; i < RUNS; i++) {
-      const a = await register(url, person(i, "q"));
-      const b = await register(noQueueUrl, person(i, "n"));
-      if (a.status !== 302 || b.status !== 302) throw new Error(`registration answered ${a.status}/${b.status}`);
-      withSend.push(a.submitMs);
-      withoutSend.push(b.submitMs);
-    }
-    report("Registration submit, with queue send", p50p95(withSend));
-    report("Registration submit, without queue send", p50p95(withoutSend));
-    report("Ratio with/without (p50)", `${(quantile(withSend, 0.5) / quantile(withoutSend, 0.5)).toFixed(2)}×`);
+
+    console.log(`\n1. Registration submit (with and without the queue send; its own Workers, no consumer running)`);
+    const registration = await benchRegistration({ runs: RUNS, skipBuild: true, log: (l) => console.log(`  ${l}`) });
+    for (const line of registration.lines) rows.push([registration.name, line]);
 
     console.log("\n2. Zoho calls per synced customer (fixed mix)");
     await node.pool.query("truncate customers, zoho_sync_queue, zoho_sync_events, zoho_api_minutes cascade");
