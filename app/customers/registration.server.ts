@@ -8,14 +8,23 @@ import { authenticate } from "~/auth/sign-in.server";
 import { customers, users, zohoSyncEvents, zohoSyncQueue } from "~/db/schema";
 import { log } from "~/log.server";
 import { markEnqueued } from "~/sync/jobs.server";
-import { RegistrationSchema, type RegistrationDraft, type Step } from "./registration-schema";
+import { DeliverySchema, HistorySchema, PersonalSchema, RegistrationSchema, type RegistrationDraft, type Step } from "./registration-schema";
 
-/** The first step whose answers are missing (where the stepper must send the person). */
+/**
+ * The first step whose answers are missing or no longer valid (where the stepper must send the
+ * person). The draft is re-validated, not trusted: the rules may have changed since it was saved.
+ */
 export function firstIncompleteStep(draft: RegistrationDraft): Step {
-  if (!draft.personal) return 1;
-  if (!draft.history) return 2;
-  if (!draft.delivery) return 3;
+  if (!PersonalSchema.safeParse(draft.personal).success) return 1;
+  if (!HistorySchema.safeParse(draft.history).success) return 2;
+  if (!DeliverySchema.safeParse(draft.delivery).success) return 3;
   return 4;
+}
+
+/** Answers saved for this step that do not pass its rules any more: the step asks to check them. */
+export function savedAnswersNeedChecking(draft: RegistrationDraft, step: Step): boolean {
+  const saved = step === 1 ? draft.personal : step === 2 ? draft.history : step === 3 ? draft.delivery : undefined;
+  return saved !== undefined && firstIncompleteStep(draft) === step;
 }
 
 export async function emailTaken(app: AppServices, email: string) {

@@ -19,7 +19,7 @@ import {
   type RegistrationDraft,
   type Step,
 } from "~/customers/registration-schema";
-import { emailTaken, firstIncompleteStep, registerCustomer } from "~/customers/registration.server";
+import { emailTaken, firstIncompleteStep, registerCustomer, savedAnswersNeedChecking } from "~/customers/registration.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Register${data ? ` · Step ${data.step} of 4: ${STEP_TITLES[data.step]}` : ""} · Cangoods` },
@@ -40,7 +40,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // No skipping ahead: a step is shown only when every step before it has valid answers.
   if (asked > furthest) throw redirect(`/register?step=${furthest}`);
   // An Edit link from the review: after this step, go straight back to the review.
-  return { step: asked, draft, editing: params.get("edit") === "1" && furthest === 4 };
+  return { step: asked, draft, editing: params.get("edit") === "1" && furthest === 4, recheck: savedAnswersNeedChecking(draft, asked) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -92,7 +92,7 @@ function assign(draft: RegistrationDraft, step: Step, value: unknown) {
 }
 
 export default function Register() {
-  const { step, draft, editing } = useLoaderData<typeof loader>();
+  const { step, draft, editing, recheck } = useLoaderData<typeof loader>();
   const stepHeading = useRef<HTMLParagraphElement>(null);
   const firstRender = useRef(true);
   // With JavaScript, moving between steps is a client navigation: tell screen readers where they are.
@@ -111,6 +111,11 @@ export default function Register() {
           </li>
         ))}
       </ol>
+      {recheck ? (
+        <p role="alert" className="form-error">
+          Some answers on this step need checking before we can create your account.
+        </p>
+      ) : null}
       {step === 1 ? <PersonalStep draft={draft} editing={editing} /> : null}
       {step === 2 ? <HistoryStep draft={draft} editing={editing} /> : null}
       {step === 3 ? <DeliveryStep draft={draft} editing={editing} /> : null}

@@ -25,8 +25,17 @@ test("a new customer registers with delivery and lands on their account", async 
   const email = `new.${unique()}@example.com`;
   await stepOne(page, { first: "Rosa", last: "Mendoza", email });
   await expect(page.getByText("Step 2 of 4")).toBeVisible();
-  // The two cards are a real radio group: keyboard selection works.
-  await page.getByRole("radio", { name: /I'm a new customer/ }).check();
+  // The two cards are a real radio group: named by their titles, described by their text, arrow keys move.
+  const newCard = page.getByRole("radio", { name: "I'm a new customer", exact: true });
+  const returningCard = page.getByRole("radio", { name: "I'm a returning customer", exact: true });
+  await expect(returningCard).toHaveAccessibleDescription(/want to link my previous order history/);
+  await newCard.focus();
+  await page.keyboard.press("Space");
+  await expect(newCard).toBeChecked();
+  await page.keyboard.press("ArrowDown");
+  await expect(returningCard).toBeChecked();
+  await page.keyboard.press("ArrowUp");
+  await expect(newCard).toBeChecked();
   await page.getByRole("button", { name: "Continue" }).click();
   await page.getByRole("radio", { name: /Delivery/ }).check();
   await page.getByLabel("Street address").fill("12 Rizal St");
@@ -35,6 +44,12 @@ test("a new customer registers with delivery and lands on their account", async 
   await page.getByLabel("Postal code").fill("1200");
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page.getByText("12 Rizal St, Makati, Metro Manila, 1200")).toBeVisible();
+  // Edit from the review, and come straight back to it.
+  await page.getByRole("link", { name: "Edit delivery" }).click();
+  await expect(page.getByText("Step 3 of 4")).toBeVisible();
+  await page.getByLabel("Unit, building (optional)").fill("Unit 4B");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByText("12 Rizal St, Unit 4B, Makati, Metro Manila, 1200")).toBeVisible();
   await finish(page);
   await expect(page.getByText("Welcome to Cangoods!")).toBeVisible();
   await expect(page.getByText("Rosa Mendoza")).toBeVisible();
@@ -79,6 +94,15 @@ test("step 2 on a phone-sized screen", async ({ page }, testInfo) => {
 
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
+
+  test("errors come back from the server with the first field to fix focused and described", async ({ page }) => {
+    await stepOne(page, { first: "Nojs", last: "Errors", email: "still-not-an-email", phone: "0917 123 4567" });
+    const email = page.getByLabel("Email");
+    await expect(email).toBeFocused();
+    await expect(email).toHaveAttribute("aria-invalid", "true");
+    await expect(email).toHaveAccessibleDescription("Enter an email address like name@example.com.");
+    await expect(page.getByLabel("Last name")).toHaveValue("Errors");
+  });
 
   test("a new customer can register with plain form posts", async ({ page }) => {
     await stepOne(page, { first: "Nojs", last: "Person", email: `nojs.${unique()}@example.com` });

@@ -206,7 +206,68 @@ describe("registering", () => {
   });
 });
 
+describe("without JavaScript", () => {
+  it("every step is a plain HTML form posting to /register with the CSRF field, its step and its fields", async () => {
+    const { env } = testEnv(databaseUrl);
+    const b = browser(env);
+    const p = person();
+    const expectForm = async (step: number, fields: string[]) => {
+      const html = await (await b.get(`/register?step=${step}`)).text();
+      expect(html).toContain(`Step ${step} of 4`);
+      expect(html).toMatch(/<form method="post"[^>]*action="\/register\?step=\d|<form method="post"/);
+      expect(html).toContain('name="csrf" value="');
+      expect(html).toContain(`name="step" value="${step}"`);
+      for (const name of fields) expect(html).toContain(`name="${name}"`);
+    };
+    await expectForm(1, ["firstName", "lastName", "email", "phone"]);
+    expect((await b.post("/register", { step: "1", intent: "next", ...p })).headers.get("Location")).toBe("/register?step=2");
+    await expectForm(2, ["customerType"]);
+    expect((await b.post("/register", { step: "2", intent: "next", customerType: "new" })).headers.get("Location")).toBe("/register?step=3");
+    await expectForm(3, ["deliveryMethod", "addressLine1", "city", "province", "postalCode"]);
+    // Delivery without an address is refused on the server too.
+    const noAddress = await b.post("/register", { step: "3", intent: "next", deliveryMethod: "delivery", addressLine1: "", city: "", province: "", postalCode: "" });
+    expect(noAddress.status).toBe(400);
+    expect(await noAddress.text()).toContain("Enter the street address.");
+    expect((await b.post("/register", { step: "3", intent: "next", deliveryMethod: "pickup" })).headers.get("Location")).toBe("/register?step=4");
+    await expectForm(4, ["password", "confirmPassword"]);
+    expect((await finish(b)).headers.get("Location")).toBe("/account?welcome=1");
+    expect((await rowsFor(p.email)).customers).toHaveLength(1);
+  });
+
+  it("a tampered draft is re-validated on submit: nothing is stored and the person is sent back to fix it", async () => {
+    const { env, queue } = testEnv(databaseUrl);
+    const b = browser(env);
+    const p = person();
+    await completeSteps(b, p, "returning");
+    await sql(databaseUrl, "update sessions set data = jsonb_set(data, '{registration,personal,phone}', '\"not a phone\"') where data::text like $1", [`%${p.email}%`]);
+    const res = await finish(b);
+    expect(res.status).toBe(302);
+    expect(res.headers.get("Location")).toBe("/register?step=1");
+    expect((await b.get("/register?step=4")).headers.get("Location")).toBe("/register?step=1");
+    expect(await (await b.get("/register?step=1")).text()).toContain("Some answers on this step need checking");
+    expect((await rowsFor(p.email)).users).toHaveLength(0);
+    expect(queue.sent).toHaveLength(0);
+  });
+});
+
 describe("customer accounts", () => {
+  it.each([
+    ["syncing", "We&#x27;re linking your order history"],
+    ["synced", "Your order history is linked to this account."],
+    ["failed", "We couldn&#x27;t find your previous orders yet. Our team will check"],
+    ["skipped", "We couldn&#x27;t find your previous orders yet. Our team will check"],
+  ])("a returning customer whose sync is %s is told so in plain words, never the internal error", async (status, text) => {
+    const { env } = testEnv(databaseUrl);
+    const b = browser(env);
+    const p = person();
+    await completeSteps(b, p, "returning");
+    await finish(b);
+    await sql(databaseUrl, "update customers set zoho_sync_status = $1, zoho_sync_error = 'ZohoError(kind=ambiguous): 2 contacts' where lower(email) = lower($2)", [status, p.email]);
+    const html = await (await b.get("/account")).text();
+    expect(html).toContain(text);
+    expect(html).not.toMatch(/ZohoError|ambiguous|contacts/);
+  });
+
   it("a customer signs in to /account and is kept out of /admin; /account sends anonymous visitors to sign in", async () => {
     const { env } = testEnv(databaseUrl);
     expect((await browser(env).get("/account")).headers.get("Location")).toBe("/login?redirectTo=%2Faccount");
