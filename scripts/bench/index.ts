@@ -62,7 +62,10 @@ async function main() {
 
     console.log(`\n1. Registration submit (with and without the queue send; its own Workers, no consumer running)`);
     const registration = await benchRegistration({ runs: RUNS, skipBuild: true, log: (l) => console.log(`  ${l}`) });
-    for (const line of registration.lines) rows.push([registration.name, line]);
+    for (const line of registration.lines) {
+      const i = line.indexOf(": ");
+      rows.push(i > 0 && !line.startsWith("(") ? [line.slice(0, i), line.slice(i + 2)] : ["Note", line]);
+    }
 
     console.log("\n2. Zoho calls per synced customer (fixed mix)");
     await node.pool.query("truncate customers, zoho_sync_queue, zoho_sync_events, zoho_api_minutes cascade");
