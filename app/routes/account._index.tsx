@@ -33,7 +33,7 @@ export default function Account() {
     <section className="card narrow" aria-labelledby="account-title">
       <h1 id="account-title">My account</h1>
       {params.get("welcome") ? (
-        <p role="status" className="toast toast--success">
+        <p role="status" className="toast toast--success account__welcome">
           Welcome to Cangoods! Your account is ready.
         </p>
       ) : null}

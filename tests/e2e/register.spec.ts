@@ -50,7 +50,9 @@ test("a new customer registers with delivery and lands on their account", async 
   await page.getByLabel("Unit, building (optional)").fill("Unit 4B");
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page.getByText("12 Rizal St, Unit 4B, Makati, Metro Manila, 1200")).toBeVisible();
+  await page.screenshot({ path: "tests/e2e/screenshots/register-step4-review.png", fullPage: true });
   await finish(page);
+  await page.screenshot({ path: "tests/e2e/screenshots/account-after-register.png", fullPage: true });
   await expect(page.getByText("Welcome to Cangoods!")).toBeVisible();
   await expect(page.getByText("Rosa Mendoza")).toBeVisible();
 });
@@ -90,6 +92,10 @@ test("step 2 on a phone-sized screen", async ({ page }, testInfo) => {
   fs.mkdirSync("tests/e2e/screenshots", { recursive: true });
   const shot = await page.screenshot({ path: "tests/e2e/screenshots/register-step2-phone.png", fullPage: true });
   await testInfo.attach("register step 2 (375 px)", { body: shot, contentType: "image/png" });
+  // And on a desktop, for comparison.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const desktop = await page.screenshot({ path: "tests/e2e/screenshots/register-step2-desktop.png" });
+  await testInfo.attach("register step 2 (1280 px)", { body: desktop, contentType: "image/png" });
 });
 
 test.describe("without JavaScript", () => {
