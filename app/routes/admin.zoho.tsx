@@ -63,7 +63,16 @@ export default function ZohoConnection() {
       {connection.missingScopes.length > 0 && connection.state !== "not_connected" ? (
         <p className="alert" role="alert">Missing permissions: {connection.missingScopes.join(", ")}. Reconnect and accept all of them.</p>
       ) : null}
-      {connection.connectedAt ? <p>Connected since {new Date(connection.connectedAt).toLocaleString("en-PH")}.</p> : null}
+      {connection.state !== "not_connected" ? (
+        <dl className="facts">
+          <dt>Connected since</dt>
+          <dd>{connection.connectedAt ? new Date(connection.connectedAt).toLocaleString("en-PH", { timeZone: "Asia/Manila" }) : "—"}</dd>
+          <dt>Permissions granted</dt>
+          <dd data-testid="zoho-scopes">{connection.scopes.join(", ") || "—"}</dd>
+          <dt>Last error</dt>
+          <dd>{connection.lastError ?? "None"}</dd>
+        </dl>
+      ) : null}
       <p>
         Zoho calls today: {today.total} of {limit} (sync stops at {syncCap} to keep a reserve for order history).
       </p>
