@@ -1,5 +1,5 @@
 import { createCookie, createSessionStorage, type Session } from "@remix-run/cloudflare";
-import { eq, lt } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
 import type { RegistrationDraft } from "~/customers/registration-schema";
 import { sessions, users } from "~/db/schema";
@@ -92,8 +92,4 @@ export async function signIn(request: Request, app: AppServices, userId: string)
   const session = await storage.getSession();
   session.set("userId", userId);
   return storage.commitSession(session);
-}
-
-export async function purgeExpiredSessions(app: AppServices) {
-  await app.db.delete(sessions).where(lt(sessions.expiresAt, new Date()));
 }

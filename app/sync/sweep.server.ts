@@ -7,6 +7,7 @@ import { cronRuns } from "~/db/schema";
 import { log } from "~/log.server";
 import { remainingToday } from "~/zoho/ledger.server";
 import { getConnection } from "~/zoho/tokens.server";
+import { housekeeping } from "./housekeeping.server";
 import { dueJobs, markEnqueued, recoverExpiredLeases } from "./jobs.server";
 
 export const SWEEP_BATCH = 10;
@@ -55,6 +56,10 @@ export async function runSweep(app: AppServices, trigger: "cron" | "http" | "rec
       error: summary.error,
     })
     .where(eq(cronRuns.id, run.id));
+  if (trigger === "cron") {
+    const trimmed = await housekeeping(db).catch((error) => log("warn", "housekeeping failed", { error }));
+    if (trimmed) log("info", "housekeeping", trimmed);
+  }
   log("info", "sync sweep finished", { trigger, ...summary });
   return summary;
 }

@@ -347,6 +347,18 @@ describe("hourly sweep", () => {
   });
 });
 
+describe("hourly housekeeping", () => {
+  it("the cron trims expired sessions and old pacing counters, and keeps live ones", async () => {
+    const { env } = testEnv(databaseUrl);
+    await sql(databaseUrl, "insert into sessions (id, data, expires_at) values ('old', '{}', now() - interval '1 day'), ('live', '{}', now() + interval '1 day')");
+    await sql(databaseUrl, "insert into zoho_api_minutes (minute, calls) values (now() - interval '2 days', 5), (date_trunc('minute', now()), 1) on conflict do nothing");
+    await runCron(env);
+    expect(((await sql(databaseUrl, "select id from sessions where id in ('old', 'live')")) as Array<{ id: string }>).map((r) => r.id)).toEqual(["live"]);
+    expect(await sql(databaseUrl, "select 1 from zoho_api_minutes where minute < now() - interval '1 day'")).toHaveLength(0);
+    expect(await sql(databaseUrl, "select 1 from zoho_api_minutes")).toHaveLength(1);
+  });
+});
+
 describe("failure alerts", () => {
   it("a failure posts one Slack-style message per customer per failure, armed again by a retry", async () => {
     const { env } = testEnv(databaseUrl, { FAILURE_WEBHOOK_URL: `${bindings.TEST_SANDBOX_URL}/__hooks/slack` });
