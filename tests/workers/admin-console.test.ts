@@ -1,9 +1,10 @@
 // The admin console through the real Worker: list, detail actions, dashboard and backfill.
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { customers } from "~/db/schema";
-import { browser, type Browser } from "./support/browser";
+import { browser } from "./support/browser";
 import { freshDatabase, testEnv } from "./support/env";
-import { createUser, testDb } from "./support/factories";
+import { testDb } from "./support/factories";
+import { signedIn } from "./support/sign-in";
 import { connectZoho, createCustomerWithJob, deliver, loadCustomer, sandbox, sql } from "./support/zoho";
 
 let databaseUrl: string;
@@ -15,12 +16,7 @@ beforeEach(async () => {
   await sql(databaseUrl, "truncate customers, zoho_sync_queue, zoho_sync_events, zoho_tokens, zoho_api_ledger, cron_runs, backfill_runs cascade");
 });
 
-async function admin(env: ReturnType<typeof testEnv>["env"]): Promise<Browser> {
-  const user = await createUser(databaseUrl, { role: "admin" });
-  const b = browser(env);
-  expect((await b.post("/login", { email: user.email, password: user.password, redirectTo: "" })).status).toBe(302);
-  return b;
-}
+const admin = (env: ReturnType<typeof testEnv>["env"]) => signedIn(env, databaseUrl, "admin");
 
 async function insertCustomers(n: number, values: Partial<typeof customers.$inferInsert> = {}) {
   const { db, close } = testDb(databaseUrl);
@@ -216,10 +212,7 @@ describe("authorisation", () => {
       const anon = await browser(env).get(path);
       expect(anon.status).toBe(302);
       expect(anon.headers.get("Location")).toMatch(/^\/login\?redirectTo=/);
-      const user = await createUser(databaseUrl, { role: "customer" });
-      const b = browser(env);
-      await b.post("/login", { email: user.email, password: user.password, redirectTo: "" });
-      expect((await b.get(path)).status).toBe(403);
+      expect((await (await signedIn(env, databaseUrl, "customer")).get(path)).status).toBe(403);
     },
   );
 
@@ -229,9 +222,6 @@ describe("authorisation", () => {
     [`/admin/customers/${crypto.randomUUID()}`, { intent: "unlink" }],
   ])("POST %s refuses customers", async (path, fields) => {
     const { env } = testEnv(databaseUrl);
-    const user = await createUser(databaseUrl, { role: "customer" });
-    const b = browser(env);
-    await b.post("/login", { email: user.email, password: user.password, redirectTo: "" });
-    expect((await b.post(path, fields)).status).toBe(403);
+    expect((await (await signedIn(env, databaseUrl, "customer")).post(path, fields)).status).toBe(403);
   });
 });

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { browser, type Browser } from "./support/browser";
 import { freshDatabase, testEnv } from "./support/env";
-import { createUser } from "./support/factories";
+import { signedIn } from "./support/sign-in";
 import { createCustomerWithJob, sandbox, sql } from "./support/zoho";
 
 let databaseUrl: string;
@@ -13,9 +13,7 @@ let customerId: string;
 beforeAll(async () => {
   databaseUrl = await freshDatabase();
   await sandbox().reset();
-  const user = await createUser(databaseUrl, { role: "admin" });
-  admin = browser(testEnv(databaseUrl).env);
-  await admin.post("/login", { email: user.email, password: user.password, redirectTo: "" });
+  admin = await signedIn(testEnv(databaseUrl).env, databaseUrl, "admin");
   customerId = (await createCustomerWithJob(databaseUrl)).customer.id;
 });
 

@@ -6,6 +6,7 @@ import { createAppServices } from "~/context.server";
 import { browser, type Browser } from "./support/browser";
 import { freshDatabase, testEnv } from "./support/env";
 import { createUser } from "./support/factories";
+import { signedIn } from "./support/sign-in";
 import { connectZoho, createCustomerWithJob, deliver, sandbox, sql } from "./support/zoho";
 
 let databaseUrl: string;
@@ -18,11 +19,8 @@ beforeAll(async () => {
 
 type Who = "anonymous" | "customer" | "admin";
 async function as(who: Who): Promise<Browser> {
-  const b = browser(testEnv(databaseUrl).env);
-  if (who === "anonymous") return b;
-  const user = await createUser(databaseUrl, { role: who });
-  expect((await b.post("/login", { email: user.email, password: user.password, redirectTo: "" })).status).toBe(302);
-  return b;
+  const { env } = testEnv(databaseUrl);
+  return who === "anonymous" ? browser(env) : signedIn(env, databaseUrl, who);
 }
 
 const LOGIN = "login";

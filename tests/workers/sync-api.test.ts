@@ -1,9 +1,9 @@
 // The seed's sync endpoints: the on-demand sweep and an admin's retry/reset, plus connecting Zoho
 // through the real consent screen.
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { browser, type Browser } from "./support/browser";
+import { browser } from "./support/browser";
 import { freshDatabase, testEnv } from "./support/env";
-import { createUser } from "./support/factories";
+import { signedIn as signIn } from "./support/sign-in";
 import { connectZoho, createCustomerWithJob, deliver, loadCustomer, sandbox, sql } from "./support/zoho";
 
 let databaseUrl: string;
@@ -15,12 +15,7 @@ beforeEach(async () => {
   await sql(databaseUrl, "truncate customers, zoho_sync_queue, zoho_sync_events, zoho_tokens, zoho_api_ledger, cron_runs cascade");
 });
 
-async function signedIn(env: ReturnType<typeof testEnv>["env"], role: "admin" | "customer"): Promise<Browser> {
-  const user = await createUser(databaseUrl, { role });
-  const b = browser(env);
-  expect((await b.post("/login", { email: user.email, password: user.password, redirectTo: "" })).status).toBe(302);
-  return b;
-}
+const signedIn = (env: ReturnType<typeof testEnv>["env"], role: "admin" | "customer") => signIn(env, databaseUrl, role);
 
 describe("GET /api/cron/zoho-sync", () => {
   it("refuses a missing or wrong secret and runs a sweep with the right one", async () => {
