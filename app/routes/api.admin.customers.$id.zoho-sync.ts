@@ -6,20 +6,20 @@ import { resetSync, retrySync, SyncActionError, syncState } from "~/sync/admin-a
 
 const Params = z.object({ id: z.uuid({ message: "Customer id must be a UUID." }) });
 
-function parseId(params: unknown) {
-  const parsed = Params.safeParse(params);
-  if (!parsed.success) throw Response.json({ error: parsed.error.issues[0].message }, { status: 400 });
-  return parsed.data.id;
-}
+const badId = () => Response.json({ error: "Customer id must be a UUID." }, { status: 400 });
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   await requireAdmin(request, context.app);
-  return respond(() => syncState(context.app, parseId(params)));
+  const parsed = Params.safeParse(params);
+  if (!parsed.success) return badId();
+  return respond(() => syncState(context.app, parsed.data.id));
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const admin = await requireAdmin(request, context.app);
-  const id = parseId(params);
+  const parsed = Params.safeParse(params);
+  if (!parsed.success) return badId();
+  const id = parsed.data.id;
   if (request.method === "POST") return respond(() => retrySync(context.app, id, admin.id), 202);
   if (request.method === "DELETE") return respond(() => resetSync(context.app, id, admin.id));
   return Response.json({ error: "Use POST to retry or DELETE to reset." }, { status: 405, headers: { Allow: "GET, POST, DELETE" } });

