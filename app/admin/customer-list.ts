@@ -5,7 +5,13 @@ import { SYNC_STATUSES } from "~/db/schema";
 export const ListQuerySchema = z.object({
   status: z.enum(SYNC_STATUSES).optional().catch(undefined),
   type: z.enum(["new", "returning"]).optional().catch(undefined),
-  q: z.string().trim().max(100).optional().catch(undefined).transform((v) => v || undefined),
+  // Control characters (a NUL cannot even reach Postgres) are dropped from the search term.
+  q: z
+    .string()
+    .max(100)
+    .optional()
+    .catch(undefined)
+    .transform((v) => v?.replace(/[\u0000-\u001f\u007f]/g, "").trim() || undefined),
   sort: z.enum(["newest", "oldest"]).catch("newest").default("newest"),
   after: z.string().max(200).optional().catch(undefined),
   before: z.string().max(200).optional().catch(undefined),

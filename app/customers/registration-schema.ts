@@ -49,8 +49,14 @@ export const HistorySchema = z.object({
   customerType: z.enum(["new", "returning"], { error: "Choose whether you have ordered from Cangoods before." }),
 });
 
+const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
 const line = (label: string, max: number) =>
-  z.string({ error: `Enter the ${label}.` }).trim().min(1, { error: `Enter the ${label}.` }).max(max, { error: `The ${label} can be at most ${max} characters.` });
+  z
+    .string({ error: `Enter the ${label}.` })
+    .trim()
+    .min(1, { error: `Enter the ${label}.` })
+    .max(max, { error: `The ${label} can be at most ${max} characters.` })
+    .regex(NO_CONTROL, { error: `The ${label} contains characters we cannot use.` });
 
 export const DeliverySchema = z.discriminatedUnion(
   "deliveryMethod",
@@ -58,7 +64,12 @@ export const DeliverySchema = z.discriminatedUnion(
     z.object({
       deliveryMethod: z.literal("delivery"),
       addressLine1: line("street address", 120),
-      addressLine2: z.string().trim().max(120, { error: "This line can be at most 120 characters." }).optional(),
+      addressLine2: z
+        .string()
+        .trim()
+        .max(120, { error: "This line can be at most 120 characters." })
+        .regex(NO_CONTROL, { error: "This line contains characters we cannot use." })
+        .optional(),
       city: line("city or municipality", 60),
       province: line("province", 60),
       postalCode: z.string({ error: "Enter the postal code." }).trim().regex(/^\d{4}$/, { error: "Enter the 4-digit postal code." }),
