@@ -17,17 +17,22 @@ export type ListRow = {
   createdAt: string;
 };
 
-type Cursor = { t: string; id: string };
-const encodeCursor = (c: Cursor) => btoa(JSON.stringify(c)).replaceAll("=", "");
-function decodeCursor(s: string | undefined): Cursor | null {
+// A page boundary: the sort key of the row (registration time, or the name key) and its id.
+type Cursor = { k: string; id: string };
+const encodeCursor = (c: Cursor) => btoa(encodeURIComponent(JSON.stringify(c))).replaceAll("=", "");
+function decodeCursor(s: string | undefined, byName: boolean): Cursor | null {
   if (!s) return null;
   try {
-    const c = JSON.parse(atob(s)) as Cursor;
-    return typeof c.t === "string" && !Number.isNaN(Date.parse(c.t)) && /^[0-9a-f-]{36}$/.test(c.id) ? c : null;
+    const c = JSON.parse(decodeURIComponent(atob(s))) as Cursor;
+    const keyOk = typeof c.k === "string" && c.k.length <= 300 && (byName || !Number.isNaN(Date.parse(c.k)));
+    return keyOk && /^[0-9a-f-]{36}$/.test(c.id) ? c : null;
   } catch {
     return null;
   }
 }
+
+// Must match the expression of the index customers_name_sort_idx (drizzle/0003).
+const NAME_KEY = sql.raw(`lower(last_name || ' ' || first_name)`);
 
 /** Search term → a LIKE pattern with the user's % and _ taken literally. */
 const likePattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
@@ -42,22 +47,28 @@ function filters(query: ListQuery, withStatus: boolean): SQL {
 }
 
 export async function listCustomers(db: DbOrTx, query: ListQuery) {
-  const newest = query.sort === "newest";
-  const after = decodeCursor(query.after);
-  const before = after ? null : decodeCursor(query.before);
+  const byName = query.sort === "name";
+  const after = decodeCursor(query.after, byName);
+  const before = after ? null : decodeCursor(query.before, byName);
   // Walking backwards (a "previous" page) reads in the opposite order, then flips the page.
   const forward = !before;
-  const descending = newest === forward;
+  const descending = (query.sort === "newest") === forward;
   const cursor = after ?? before;
   const op = descending ? sql.raw("<") : sql.raw(">");
   const dir = descending ? sql.raw("desc") : sql.raw("asc");
-  const keyset = cursor ? sql`and (created_at, id) ${op} (${cursor.t}::timestamptz, ${cursor.id}::uuid)` : sql``;
+  const key = byName ? NAME_KEY : sql.raw("created_at");
+  const keyset = cursor
+    ? byName
+      ? sql`and (${key}, id) ${op} (${cursor.k}, ${cursor.id}::uuid)`
+      : sql`and (${key}, id) ${op} (${cursor.k}::timestamptz, ${cursor.id}::uuid)`
+    : sql``;
   const result = await db.execute(sql`
     select id, first_name as "firstName", last_name as "lastName", email, is_returning_customer as "isReturningCustomer",
-      zoho_sync_status as "zohoSyncStatus", to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "createdAt"
+      zoho_sync_status as "zohoSyncStatus", to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "createdAt",
+      ${NAME_KEY} as "nameKey"
     from customers where ${filters(query, true)} ${keyset}
-    order by created_at ${dir}, id ${dir} limit ${PAGE_SIZE + 1}`);
-  let rows = result.rows as ListRow[];
+    order by ${key} ${dir}, id ${dir} limit ${PAGE_SIZE + 1}`);
+  let rows = result.rows as Array<ListRow & { nameKey: string }>;
   const more = rows.length > PAGE_SIZE;
   rows = rows.slice(0, PAGE_SIZE);
   if (!forward) rows.reverse();
@@ -65,8 +76,8 @@ export async function listCustomers(db: DbOrTx, query: ListQuery) {
   const last = rows.at(-1);
   return {
     rows,
-    next: last && (forward ? more : true) ? encodeCursor({ t: last.createdAt, id: last.id }) : null,
-    previous: first && (forward ? !!after : more) ? encodeCursor({ t: first.createdAt, id: first.id }) : null,
+    next: last && (forward ? more : true) ? encodeCursor({ k: byName ? last.nameKey : last.createdAt, id: last.id }) : null,
+    previous: first && (forward ? !!after : more) ? encodeCursor({ k: byName ? first.nameKey : first.createdAt, id: first.id }) : null,
   };
 }
 

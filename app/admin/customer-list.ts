@@ -12,7 +12,7 @@ export const ListQuerySchema = z.object({
     .optional()
     .catch(undefined)
     .transform((v) => v?.replace(/[\u0000-\u001f\u007f]/g, "").trim() || undefined),
-  sort: z.enum(["newest", "oldest"]).catch("newest").default("newest"),
+  sort: z.enum(["newest", "oldest", "name"]).catch("newest").default("newest"),
   after: z.string().max(200).optional().catch(undefined),
   before: z.string().max(200).optional().catch(undefined),
 });

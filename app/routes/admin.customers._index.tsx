@@ -60,6 +60,7 @@ export default function CustomerList() {
             <select id="sort" name="sort" defaultValue={query.sort}>
               <option value="newest">Newest first</option>
               <option value="oldest">Oldest first</option>
+              <option value="name">Last name, A–Z</option>
             </select>
           </div>
         </div>
@@ -83,7 +84,7 @@ export default function CustomerList() {
         <div className="table-wrap" aria-busy={loading}>
           <table>
             <caption className="muted" style={{ textAlign: "left" }}>
-              {query.status ? `${STATUS_LABEL[query.status]} customers` : "All customers"}, {query.sort === "newest" ? "newest" : "oldest"} first
+              {`${query.status ? `${STATUS_LABEL[query.status]} customers` : "All customers"}, ${query.sort === "name" ? "by last name" : `${query.sort} first`}`}
             </caption>
             <thead>
               <tr>
@@ -100,9 +101,7 @@ export default function CustomerList() {
             <tbody>
               {page.rows.map((c) => (
                 <tr key={c.id}>
-                  <td>
-                    {c.firstName} {c.lastName}
-                  </td>
+                  <td>{`${c.firstName} ${c.lastName}`}</td>
                   <td>{c.email}</td>
                   <td>{c.isReturningCustomer ? "Return" : "New"}</td>
                   <td>

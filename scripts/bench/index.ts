@@ -117,6 +117,7 @@ async function main() {
       ["filtered (failed)", "?status=failed"],
       ["searched (name/email)", "?q=customer4242"],
       ["filtered + searched", "?status=synced&q=last777"],
+      ["sorted by last name", "?sort=name"],
     ]) {
       const times: number[] = [];
       for (let i = 0; i < 20; i++) {
@@ -131,6 +132,7 @@ async function main() {
     for (const [label, sql] of [
       ["list (filtered)", "select id from customers where zoho_sync_status = 'failed' order by created_at desc, id desc limit 26"],
       ["search", "select id from customers where lower(first_name || ' ' || last_name || ' ' || email) like '%customer4242%' order by created_at desc, id desc limit 26"],
+      ["sorted by name", "select id from customers where true order by lower(last_name || ' ' || first_name), id limit 26"],
     ]) {
       const { rows: plan } = await node.pool.query(`explain ${sql}`);
       const indexes = [...new Set(plan.map((r) => String(r["QUERY PLAN"]).match(/(?:Index|Bitmap Index) (?:Only )?Scan (?:Backward )?(?:using|on) (\w+)/)?.[1]).filter(Boolean))];

@@ -62,6 +62,22 @@ describe("customer list", () => {
     expect(back).toContain("First29 Last29");
   });
 
+  it("sorts by last name with keyset pages in both directions", async () => {
+    const { env } = testEnv(databaseUrl);
+    await insertCustomers(30);
+    const b = await admin(env);
+    const names = (html: string) => [...html.matchAll(/<td>First\d+ (Last\d+)<\/td>/g)].map((m) => m[1]);
+    const first = await (await b.get("/admin/customers?sort=name")).text();
+    const expected = Array.from({ length: 30 }, (_, i) => `Last${i}`).sort((a, c) => a.toLowerCase().localeCompare(c.toLowerCase(), "en", { sensitivity: "base" }));
+    expect(names(first)).toEqual(expected.slice(0, 25));
+    const next = first.match(/href="(\/admin\/customers\?[^"]*after=[^"]+)"/)![1].replaceAll("&amp;", "&");
+    expect(next).toContain("sort=name");
+    const second = await (await b.get(next)).text();
+    expect(names(second)).toEqual(expected.slice(25));
+    const prev = second.match(/href="(\/admin\/customers\?[^"]*before=[^"]+)"/)![1].replaceAll("&amp;", "&");
+    expect(names(await (await b.get(prev)).text())).toEqual(expected.slice(0, 25));
+  });
+
   it("filters by status and type, searches by name or email, and shows counts per status", async () => {
     const { env } = testEnv(databaseUrl);
     await insertCustomers(3, { zohoSyncStatus: "failed", isReturningCustomer: true });
