@@ -55,7 +55,9 @@ export async function listCustomers(db: DbOrTx, query: ListQuery) {
   const descending = (query.sort === "newest") === forward;
   const cursor = after ?? before;
   const op = descending ? sql.raw("<") : sql.raw(">");
-  const dir = descending ? sql.raw("desc") : sql.raw("asc");
+  // Spelled as the indexes are built (drizzle makes DESC indexes NULLS LAST; an ORDER BY that differs,
+  // even on NOT NULL columns, makes Postgres sort the whole table instead of reading the index).
+  const dir = sql.raw(descending ? (byName ? "desc" : "desc nulls last") : byName ? "asc" : "asc nulls first");
   const key = byName ? NAME_KEY : sql.raw("created_at");
   const keyset = cursor
     ? byName

@@ -130,8 +130,9 @@ async function main() {
       report(`Admin list, ${label}`, p50p95(times));
     }
     for (const [label, sql] of [
-      ["list (filtered)", "select id from customers where zoho_sync_status = 'failed' order by created_at desc, id desc limit 26"],
-      ["search", "select id from customers where lower(first_name || ' ' || last_name || ' ' || email) like '%customer4242%' order by created_at desc, id desc limit 26"],
+      ["list (newest first)", "select id from customers where true order by created_at desc nulls last, id desc nulls last limit 26"],
+      ["list (filtered)", "select id from customers where zoho_sync_status = 'failed' order by created_at desc nulls last, id desc nulls last limit 26"],
+      ["search", "select id from customers where lower(first_name || ' ' || last_name || ' ' || email) like '%customer4242%' order by created_at desc nulls last, id desc nulls last limit 26"],
       ["sorted by name", "select id from customers where true order by lower(last_name || ' ' || first_name), id limit 26"],
     ]) {
       const { rows: plan } = await node.pool.query(`explain ${sql}`);
