@@ -16,7 +16,7 @@ export async function dashboard(app: AppServices) {
         count(*) filter (where scheduled_for > now())::int as scheduled
       from zoho_sync_queue where processed_at is null`),
     ledgerHistory(db, 14),
-    db.select().from(cronRuns).orderBy(desc(cronRuns.startedAt)).limit(1),
+    db.select().from(cronRuns).orderBy(sql`${cronRuns.startedAt} desc nulls last`).limit(1),
     connectionView(app),
     db.select().from(backfillRuns).orderBy(desc(backfillRuns.startedAt)).limit(1),
   ]);
