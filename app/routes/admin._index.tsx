@@ -42,7 +42,14 @@ export default function AdminDashboard() {
       {d.connection.state !== "connected" ? (
         <div className="alert-banner" role="alert">
           <strong>{d.connection.state === "reconnect_needed" ? "Zoho Books needs reconnecting." : "Zoho Books is not connected."}</strong> Customer sync is
-          paused; no attempts are being used up. <Link to="/admin/zoho">Reconnect Zoho Books</Link>
+          paused; no attempts are being used up.{d.connection.lastError ? ` Zoho said: ${d.connection.lastError}` : ""}
+          <Form method="post" action="/admin/zoho" className="actions">
+            <CsrfInput />
+            <button type="submit" name="intent" value="connect">
+              {d.connection.state === "reconnect_needed" ? "Reconnect Zoho Books" : "Connect Zoho Books"}
+            </button>
+            <Link to="/admin/zoho">Connection details</Link>
+          </Form>
         </div>
       ) : null}
       {attention > 0 ? (

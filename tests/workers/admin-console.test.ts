@@ -202,6 +202,7 @@ describe("dashboard and backfill", () => {
     const { env } = testEnv(databaseUrl);
     const html = await (await (await admin(env)).get("/admin")).text();
     expect(html).toContain("Zoho Books is not connected.");
+    expect(html).toMatch(/<form[^>]*action="\/admin\/zoho"[\s\S]*?name="intent" value="connect"/);
   });
 
   it("backfill queues customers that were never synced, spread over days within the budget", async () => {
