@@ -2,7 +2,11 @@ import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-const alias = { "~": fileURLToPath(new URL("./app", import.meta.url)) };
+const alias = {
+  "~": fileURLToPath(new URL("./app", import.meta.url)),
+  "@tools": fileURLToPath(new URL("./tools", import.meta.url)),
+  "@workers": fileURLToPath(new URL("./workers", import.meta.url)),
+};
 
 // Two projects: "unit" runs in Node (pure logic, the Zoho sandbox, scripts); "workers" runs inside
 // workerd against real Postgres (through the Neon driver and our proxy) and the Zoho sandbox,
@@ -18,7 +22,7 @@ export default defineConfig({
         test: {
           name: "unit",
           environment: "node",
-          include: ["app/**/*.test.ts", "zoho-sandbox/**/*.test.ts", "scripts/**/*.test.ts"],
+          include: ["app/**/*.test.ts", "tools/**/*.test.ts", "scripts/**/*.test.ts"],
           testTimeout: 20_000,
         },
       },

@@ -3,10 +3,10 @@
 import { sql } from "drizzle-orm";
 import readline from "node:readline/promises";
 import { z } from "zod";
-import { hashPassword } from "../app/auth/password.server";
-import { users } from "../app/db/schema";
-import { openNodeDb } from "./lib/node-db";
-import { readDevVars } from "./lib/stack";
+import { hashPassword } from "~/auth/password.server";
+import { users } from "~/db/schema";
+import { openNodeDb } from "@tools/local-stack/node-db";
+import { readDevVars } from "@tools/local-stack/stack";
 
 const Args = z.object({
   email: z.email({ error: "--email must be an email address" }),

@@ -5,11 +5,11 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { SandboxControl, type SandboxContact } from "../zoho-sandbox/control-client";
-import { register, type Registrant } from "./lib/http-session";
-import { openNodeDb } from "./lib/node-db";
-import { connectToSandbox } from "./lib/sandbox-connect";
-import { buildApp, freePorts, localWorkerVars, startBackingServices, startWorker } from "./lib/stack";
+import { SandboxControl, type SandboxContact } from "@tools/zoho-sandbox/control-client";
+import { register, type Registrant } from "@tools/local-stack/http-session";
+import { openNodeDb } from "@tools/local-stack/node-db";
+import { connectToSandbox } from "@tools/local-stack/sandbox-connect";
+import { buildApp, freePorts, localWorkerVars, startBackingServices, startWorker } from "@tools/local-stack/stack";
 
 const argv = process.argv.slice(2);
 const arg = (name: string, fallback: number) => (argv.includes(`--${name}`) ? Number(argv[argv.indexOf(`--${name}`) + 1]) : fallback);

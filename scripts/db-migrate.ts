@@ -1,6 +1,6 @@
 // Applies drizzle/ migrations to DATABASE_URL (or the local one from .dev.vars).
-import { applyMigrations } from "./lib/migrate";
-import { readDevVars } from "./lib/stack";
+import { applyMigrations } from "@tools/local-stack/migrate";
+import { readDevVars } from "@tools/local-stack/stack";
 
 const url = process.env.DATABASE_URL ?? readDevVars().DATABASE_URL;
 if (!url) {

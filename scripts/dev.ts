@@ -3,10 +3,10 @@
 // (app + queue consumer + /__scheduled), plus a local clock that fires the hourly cron.
 import fs from "node:fs";
 import path from "node:path";
-import { openNodeDb } from "./lib/node-db";
-import { connectToSandbox } from "./lib/sandbox-connect";
-import { DEMO_ADMIN, DEMO_CUSTOMER, seedDemoData } from "./lib/seed";
-import { buildApp, readDevVars, ROOT, startBackingServices, startWorker, type Stack, type WorkerProcess } from "./lib/stack";
+import { openNodeDb } from "@tools/local-stack/node-db";
+import { connectToSandbox } from "@tools/local-stack/sandbox-connect";
+import { DEMO_ADMIN, DEMO_CUSTOMER, seedDemoData } from "@tools/local-stack/seed";
+import { buildApp, readDevVars, ROOT, startBackingServices, startWorker, type Stack, type WorkerProcess } from "@tools/local-stack/stack";
 
 const devVarsFile = path.join(ROOT, ".dev.vars");
 if (!fs.existsSync(devVarsFile)) {

@@ -2,7 +2,7 @@
 // Typecheck and lint first (seconds), then the Worker build the browser tests use, then the
 // Node and workerd suites, Playwright in Debian's Chromium, and a reduced chaos run.
 import { spawnSync } from "node:child_process";
-import { ROOT } from "./lib/stack";
+import { ROOT } from "@tools/local-stack/stack";
 
 const steps: Array<[string, string[]]> = [
   ["typecheck", ["npx", "tsc", "--noEmit"]],

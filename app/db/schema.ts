@@ -32,6 +32,8 @@ export const users = pgTable(
     role: varchar("role", { length: 20 }).notNull(),
     createdAt: timestamptz("created_at").notNull().defaultNow(),
     lastSignInAt: timestamptz("last_sign_in_at"),
+    // Set when the owner of `email` clicked the link sent to it; until then the address is only a claim.
+    emailVerifiedAt: timestamptz("email_verified_at"),
   },
   (t) => [
     uniqueIndex("users_email_lower_idx").on(sql`lower(${t.email})`),

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireCustomer } from "~/auth/guards.server";
 import { customerForUser } from "~/customers/account.server";
 import { ordersFor } from "~/customers/orders.server";
+import { formatDate, formatDateTime } from "~/components/format";
 
 export const meta: MetaFunction = () => [{ title: "My orders · Cangoods" }];
 
@@ -14,7 +15,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return ordersFor(context.app, customer?.zohoContactId ?? null, page);
 }
 
-const when = new Intl.DateTimeFormat("en-PH", { dateStyle: "medium", timeZone: "Asia/Manila" });
 const STATUS: Record<string, string> = { paid: "Paid", overdue: "Overdue", sent: "Awaiting payment", draft: "Being prepared", partially_paid: "Partly paid", void: "Cancelled" };
 
 export default function Orders() {
@@ -32,7 +32,7 @@ export default function Orders() {
       ) : (
         <>
           {view.stale ? (
-            <p role="status" className="alert-banner">{`Showing your orders as of ${new Date(view.asOf).toLocaleString("en-PH", { timeZone: "Asia/Manila" })}; we couldn't refresh them just now.`}</p>
+            <p role="status" className="alert-banner">{`Showing your orders as of ${formatDateTime(view.asOf)}; we couldn't refresh them just now.`}</p>
           ) : null}
           {view.invoices.length === 0 ? (
             <p>{view.page === 1 ? "You have no orders yet." : "No more orders."}</p>
@@ -55,8 +55,8 @@ export default function Orders() {
                     return (
                       <tr key={i.invoice_id}>
                         <td>{i.invoice_number}</td>
-                        <td>{when.format(new Date(i.date))}</td>
-                        <td className="hide-sm">{i.due_date ? when.format(new Date(i.due_date)) : "—"}</td>
+                        <td>{formatDate(i.date)}</td>
+                        <td className="hide-sm">{formatDate(i.due_date)}</td>
                         <td>{STATUS[i.status] ?? i.status}</td>
                         <td>{money.format(i.total)}</td>
                         <td>{money.format(i.balance)}</td>

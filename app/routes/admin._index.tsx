@@ -7,6 +7,7 @@ import { CsrfInput } from "~/components/forms";
 import { STATUS_LABEL } from "~/components/status-badge";
 import { SYNC_STATUSES } from "~/db/schema";
 import { startBackfill } from "~/sync/backfill.server";
+import { formatDateTime } from "~/components/format";
 
 export const meta: MetaFunction = () => [{ title: "Admin · Cangoods" }];
 
@@ -28,7 +29,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   });
 }
 
-const when = new Intl.DateTimeFormat("en-PH", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Manila" });
 
 export default function AdminDashboard() {
   const d = useLoaderData<typeof loader>();
@@ -87,7 +87,7 @@ export default function AdminDashboard() {
             <dt>Last hourly run</dt>
             <dd data-testid="last-run">
               {d.lastRun
-                ? `${when.format(new Date(d.lastRun.startedAt))}: ${d.lastRun.jobsEnqueued} queued, ${d.lastRun.leasesRecovered} recovered, ${d.lastRun.skippedForBudget} skipped for budget${d.lastRun.error ? ` (${d.lastRun.error})` : ""}`
+                ? `${formatDateTime(d.lastRun.startedAt)}: ${d.lastRun.jobsEnqueued} queued, ${d.lastRun.leasesRecovered} recovered, ${d.lastRun.skippedForBudget} skipped for budget${d.lastRun.error ? ` (${d.lastRun.error})` : ""}`
                 : "Not run yet"}
             </dd>
           </dl>
@@ -143,7 +143,7 @@ export default function AdminDashboard() {
         <h2 id="backfill-title">Backfill existing customers</h2>
         {d.backfill ? (
           <>
-            <p data-testid="backfill-progress">{`Last backfill: ${d.backfill.done} of ${d.backfill.total} processed (started ${when.format(new Date(d.backfill.startedAt))}).`}</p>
+            <p data-testid="backfill-progress">{`Last backfill: ${d.backfill.done} of ${d.backfill.total} processed (started ${formatDateTime(d.backfill.startedAt)}).`}</p>
             <progress max={Math.max(1, d.backfill.total)} value={d.backfill.done} aria-label="Backfill progress" />
           </>
         ) : null}

@@ -13,6 +13,7 @@ import type { ZohoCandidate } from "~/db/schema";
 import { retrySync, SyncActionError } from "~/sync/admin-actions.server";
 import { LinkError, linkContact, searchContacts, unlinkContact } from "~/sync/linking.server";
 import { ZohoError } from "~/zoho/errors";
+import { formatDateTime } from "~/components/format";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.customer.firstName} ${data.customer.lastName} · Customers · Admin` : "Customer · Admin" },
@@ -72,8 +73,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   }
 }
 
-const when = new Intl.DateTimeFormat("en-PH", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Manila" });
-const fmt = (d: string | Date | null | undefined) => (d ? when.format(new Date(d)) : "—");
+const fmt = formatDateTime;
 
 const OUTCOME_TEXT: Record<string, string> = {
   synced: "Linked",

@@ -5,6 +5,7 @@ import { listCustomers, statusCounts } from "~/admin/customer-list.server";
 import { requireAdmin } from "~/auth/guards.server";
 import { STATUS_LABEL, StatusBadge } from "~/components/status-badge";
 import { SYNC_STATUSES } from "~/db/schema";
+import { formatDate } from "~/components/format";
 
 export const meta: MetaFunction = () => [{ title: "Customers · Admin · Cangoods" }];
 
@@ -15,7 +16,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { query, page, counts };
 }
 
-const dateFormat = new Intl.DateTimeFormat("en-PH", { dateStyle: "medium", timeZone: "Asia/Manila" });
 
 export default function CustomerList() {
   const { query, page, counts } = useLoaderData<typeof loader>();
@@ -107,7 +107,7 @@ export default function CustomerList() {
                   <td>
                     <StatusBadge status={c.zohoSyncStatus} />
                   </td>
-                  <td className="hide-sm">{dateFormat.format(new Date(c.createdAt))}</td>
+                  <td className="hide-sm">{formatDate(c.createdAt)}</td>
                   <td>
                     <Link to={`/admin/customers/${c.id}`} aria-label={`View ${c.firstName} ${c.lastName}`}>
                       View

@@ -6,6 +6,7 @@ import { redirectWithToast } from "~/auth/toast.server";
 import { CsrfInput } from "~/components/forms";
 import { connectionView, disconnect, startConnect } from "~/zoho/connection.server";
 import { ledgerHistory, dailyCap } from "~/zoho/ledger.server";
+import { formatDateTime } from "~/components/format";
 
 export const meta: MetaFunction = () => [{ title: "Zoho Books connection · Admin · Cangoods" }];
 
@@ -66,7 +67,7 @@ export default function ZohoConnection() {
       {connection.state !== "not_connected" ? (
         <dl className="facts">
           <dt>Connected since</dt>
-          <dd>{connection.connectedAt ? new Date(connection.connectedAt).toLocaleString("en-PH", { timeZone: "Asia/Manila" }) : "—"}</dd>
+          <dd>{formatDateTime(connection.connectedAt)}</dd>
           <dt>Permissions granted</dt>
           <dd data-testid="zoho-scopes">{connection.scopes.join(", ") || "—"}</dd>
           <dt>Last error</dt>

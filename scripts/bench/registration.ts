@@ -15,9 +15,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { register, type Registrant } from "../lib/http-session";
-import { openNodeDb } from "../lib/node-db";
-import { buildApp, freePorts, localWorkerVars, ROOT, startBackingServices, startWorker, type WorkerProcess } from "../lib/stack";
+import { register, type Registrant } from "@tools/local-stack/http-session";
+import { openNodeDb } from "@tools/local-stack/node-db";
+import { buildApp, freePorts, localWorkerVars, ROOT, startBackingServices, startWorker, type WorkerProcess } from "@tools/local-stack/stack";
 
 export type BenchRegistrationOptions = {
   /** Measured submits per variant (after the warm-up). Default: BENCH_RUNS or 30. */

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { DEMO_ADMIN } from "../../scripts/lib/seed";
+import { DEMO_ADMIN } from "@tools/local-stack/seed";
 
 test("anonymous access to /admin is refused and leads to sign-in", async ({ page }) => {
   await page.goto("/admin");

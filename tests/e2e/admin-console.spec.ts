@@ -1,8 +1,8 @@
 import { expect, test, type Page } from "@playwright/test";
 import fs from "node:fs";
 import pg from "pg";
-import { DEMO_ADMIN } from "../../scripts/lib/seed";
-import { SandboxControl } from "../../zoho-sandbox/control-client";
+import { DEMO_ADMIN } from "@tools/local-stack/seed";
+import { SandboxControl } from "@tools/zoho-sandbox/control-client";
 
 test.describe.configure({ mode: "serial" });
 

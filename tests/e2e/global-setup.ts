@@ -2,10 +2,10 @@
 import os from "node:os";
 import path from "node:path";
 import { E2E_PORTS } from "../../playwright.config";
-import { openNodeDb } from "../../scripts/lib/node-db";
-import { connectToSandbox } from "../../scripts/lib/sandbox-connect";
-import { seedDemoData } from "../../scripts/lib/seed";
-import { localWorkerVars, startBackingServices, startWorker } from "../../scripts/lib/stack";
+import { openNodeDb } from "@tools/local-stack/node-db";
+import { connectToSandbox } from "@tools/local-stack/sandbox-connect";
+import { seedDemoData } from "@tools/local-stack/seed";
+import { localWorkerVars, startBackingServices, startWorker } from "@tools/local-stack/stack";
 
 export default async function globalSetup() {
   try {

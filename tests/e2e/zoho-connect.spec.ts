@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { DEMO_ADMIN } from "../../scripts/lib/seed";
+import { DEMO_ADMIN } from "@tools/local-stack/seed";
 
 test("an admin reconnects Zoho Books through the consent screen", async ({ page }) => {
   await page.goto("/login");

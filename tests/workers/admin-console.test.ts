@@ -2,10 +2,12 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { customers } from "~/db/schema";
 import { browser } from "./support/browser";
-import { freshDatabase, testEnv } from "./support/env";
-import { testDb } from "./support/factories";
 import { signedIn } from "./support/sign-in";
-import { connectZoho, createCustomerWithJob, deliver, loadCustomer, sandbox, sql } from "./support/zoho";
+import { freshDatabase, sql, testDb } from "./support/database";
+import { createCustomerWithJob, loadCustomer } from "./support/factories";
+import { deliver } from "./support/queue-delivery";
+import { testEnv } from "./support/worker-env";
+import { connectZoho, sandbox } from "./support/zoho-sandbox";
 
 let databaseUrl: string;
 beforeAll(async () => {

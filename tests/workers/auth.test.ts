@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { browser } from "./support/browser";
-import { freshDatabase, testEnv } from "./support/env";
-import { createUser, testDb } from "./support/factories";
 import { sessions } from "~/db/schema";
+import { freshDatabase, testDb } from "./support/database";
+import { createUser } from "./support/factories";
+import { testEnv } from "./support/worker-env";
 
 let databaseUrl: string;
 beforeAll(async () => {

@@ -2,10 +2,12 @@
 // revoked mid-run is drilled in sync.test.ts: "a revoked connection pauses sync…".)
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import worker from "../../workers/app";
+import worker from "@workers/app";
 import { browser } from "./support/browser";
-import { freshDatabase, testEnv } from "./support/env";
-import { connectZoho, deliver, sandbox, sql } from "./support/zoho";
+import { freshDatabase, sql } from "./support/database";
+import { deliver } from "./support/queue-delivery";
+import { testEnv } from "./support/worker-env";
+import { connectZoho, sandbox } from "./support/zoho-sandbox";
 
 let databaseUrl: string;
 beforeAll(async () => {

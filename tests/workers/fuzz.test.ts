@@ -3,9 +3,11 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { browser, type Browser } from "./support/browser";
-import { freshDatabase, testEnv } from "./support/env";
 import { signedIn } from "./support/sign-in";
-import { createCustomerWithJob, sandbox, sql } from "./support/zoho";
+import { freshDatabase, sql } from "./support/database";
+import { createCustomerWithJob } from "./support/factories";
+import { testEnv } from "./support/worker-env";
+import { sandbox } from "./support/zoho-sandbox";
 
 let databaseUrl: string;
 let admin: Browser;

@@ -4,7 +4,7 @@
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { freePorts, startBackingServices } from "../../scripts/lib/stack";
+import { freePorts, startBackingServices } from "@tools/local-stack/stack";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -2,9 +2,10 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { customers } from "~/db/schema";
 import { browser } from "./support/browser";
-import { freshDatabase, testEnv } from "./support/env";
-import { createUser, testDb } from "./support/factories";
-import { connectZoho, sandbox, sql } from "./support/zoho";
+import { freshDatabase, sql, testDb } from "./support/database";
+import { createUser } from "./support/factories";
+import { testEnv } from "./support/worker-env";
+import { connectZoho, sandbox } from "./support/zoho-sandbox";
 
 let databaseUrl: string;
 beforeAll(async () => {

@@ -2,9 +2,9 @@
 // JavaScript sends), against real Postgres and a recording queue.
 import { beforeAll, describe, expect, it } from "vitest";
 import { browser, type Browser } from "./support/browser";
-import { freshDatabase, testEnv } from "./support/env";
+import { freshDatabase, sql } from "./support/database";
 import { createUser } from "./support/factories";
-import { sql } from "./support/zoho";
+import { testEnv } from "./support/worker-env";
 
 let databaseUrl: string;
 beforeAll(async () => {

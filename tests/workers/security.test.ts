@@ -4,10 +4,12 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { commitSession, sessionStorage } from "~/auth/session.server";
 import { createAppServices } from "~/context.server";
 import { browser, type Browser } from "./support/browser";
-import { freshDatabase, testEnv } from "./support/env";
-import { createUser } from "./support/factories";
 import { signedIn } from "./support/sign-in";
-import { connectZoho, createCustomerWithJob, deliver, sandbox, sql } from "./support/zoho";
+import { freshDatabase, sql } from "./support/database";
+import { createCustomerWithJob, createUser } from "./support/factories";
+import { deliver } from "./support/queue-delivery";
+import { testEnv } from "./support/worker-env";
+import { connectZoho, sandbox } from "./support/zoho-sandbox";
 
 let databaseUrl: string;
 let customerId: string;

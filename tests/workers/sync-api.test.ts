@@ -2,9 +2,12 @@
 // through the real consent screen.
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { browser } from "./support/browser";
-import { freshDatabase, testEnv } from "./support/env";
 import { signedIn as signIn } from "./support/sign-in";
-import { connectZoho, createCustomerWithJob, deliver, loadCustomer, sandbox, sql } from "./support/zoho";
+import { freshDatabase, sql } from "./support/database";
+import { createCustomerWithJob, loadCustomer } from "./support/factories";
+import { deliver } from "./support/queue-delivery";
+import { testEnv } from "./support/worker-env";
+import { connectZoho, sandbox } from "./support/zoho-sandbox";
 
 let databaseUrl: string;
 beforeAll(async () => {

@@ -1,13 +1,17 @@
 // The sync engine through the real Worker's queue() and scheduled() handlers, against the sandbox.
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import worker from "../../workers/app";
+import worker from "@workers/app";
 import { createAppServices } from "~/context.server";
 import { handleSyncBatch } from "~/sync/consumer.server";
 import { SimulatedCrash } from "~/sync/run-job.server";
-import { bindings, freshDatabase, testEnv } from "./support/env";
-import { connectZoho, createCustomerWithJob, deliver, loadCustomer, sandbox, sql } from "./support/zoho";
 import { createMessageBatch, getQueueResult } from "cloudflare:test";
+import { freshDatabase, sql } from "./support/database";
+import { createCustomerWithJob, loadCustomer } from "./support/factories";
+import { deliver } from "./support/queue-delivery";
+import { bindings, testEnv } from "./support/worker-env";
+import { connectZoho, sandbox } from "./support/zoho-sandbox";
+import { makeJobDue } from "./support/job-clock";
 
 let databaseUrl: string;
 beforeAll(async () => {
@@ -98,7 +102,7 @@ describe("new customers", () => {
     const { customer, job } = await createCustomerWithJob(databaseUrl);
     await deliver(env, [job.id]);
     expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 1 });
-    await sql(databaseUrl, "update zoho_sync_queue set scheduled_for = now() where id = $1", [job.id]);
+    await makeJobDue(databaseUrl, job.id);
     await deliver(env, [job.id]);
     expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "synced", zohoMatchType: "adopted" });
     expect(await contactsWithEmail(customer.email)).toHaveLength(1);
@@ -115,7 +119,7 @@ describe("new customers", () => {
     const after = (await loadCustomer(databaseUrl, customer.id)).customer;
     expect(after).toMatchObject({ zohoSyncStatus: "synced", zohoMatchType: "upsert" });
     // Replaying the job (a crash after the upsert) updates the same contact instead of adding one.
-    await sql(databaseUrl, "update zoho_sync_queue set processed_at = null, scheduled_for = now() where id = $1", [job.id]);
+    await makeJobDue(databaseUrl, job.id, { reopen: true });
     await deliver(env, [job.id]);
     expect(await contactsWithEmail(customer.email)).toHaveLength(1);
   });
@@ -180,7 +184,7 @@ describe("retries and waiting", () => {
       if (attempt < 3) {
         expect(c.zohoSyncStatus).toBe("pending");
         expect(jobs[0].scheduledFor.getTime()).toBeGreaterThan(Date.now() + 60_000);
-        await sql(databaseUrl, "update zoho_sync_queue set scheduled_for = now() where id = $1", [job.id]);
+        await makeJobDue(databaseUrl, job.id);
       }
     }
     const { customer: failed } = await loadCustomer(databaseUrl, customer.id);
@@ -246,7 +250,7 @@ describe("retries and waiting", () => {
 
     // The hourly sweep does not spin on a dead connection…
     const { env: cronEnv, queue } = testEnv(databaseUrl);
-    await sql(databaseUrl, "update zoho_sync_queue set scheduled_for = now()");
+    await makeJobDue(databaseUrl);
     await runCron(cronEnv);
     expect(queue.sent).toHaveLength(0);
     const [run] = (await sql(databaseUrl, "select error from cron_runs order by id desc limit 1")) as Array<{ error: string }>;
@@ -376,7 +380,7 @@ describe("failure alerts", () => {
     expect(await sandbox().webhooks()).toHaveLength(1);
     // After an admin retry, a new failure is a new alert.
     await sql(databaseUrl, "update customers set zoho_failure_notified_at = null, zoho_sync_status = 'pending' where id = $1", [customer.id]);
-    await sql(databaseUrl, "update zoho_sync_queue set processed_at = null, scheduled_for = now() where id = $1", [job.id]);
+    await makeJobDue(databaseUrl, job.id, { reopen: true });
     await deliver(env, [job.id]);
     hooks = await sandbox().webhooks();
     expect(hooks).toHaveLength(2);

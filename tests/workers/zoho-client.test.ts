@@ -8,8 +8,9 @@ import { ZohoError } from "~/zoho/errors";
 import { reserveCalls } from "~/zoho/ledger.server";
 import { getAccessToken } from "~/zoho/tokens.server";
 import { findMatchingContact } from "~/sync/find-contact.server";
-import { bindings, freshDatabase, testEnv } from "./support/env";
-import { connectZoho, sandbox, sql } from "./support/zoho";
+import { freshDatabase, sql } from "./support/database";
+import { bindings, testEnv } from "./support/worker-env";
+import { connectZoho, sandbox } from "./support/zoho-sandbox";
 
 let databaseUrl: string;
 beforeAll(async () => {

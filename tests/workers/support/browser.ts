@@ -1,6 +1,6 @@
 // A tiny cookie-keeping browser for driving the real Worker's fetch handler inside workerd.
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import worker from "../../../workers/app";
+import worker from "@workers/app";
 import type { WorkerEnv } from "~/context.server";
 
 export const ORIGIN = "http://portal.test";

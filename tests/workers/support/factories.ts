@@ -1,12 +1,8 @@
-// Test data factories, writing through the production driver (Neon over our proxy).
+// Test data factories: users, customers with their open sync job, and reading a customer back.
+import { eq } from "drizzle-orm";
 import { hashPassword } from "~/auth/password.server";
-import { openDb } from "~/db/client.server";
-import { users } from "~/db/schema";
-import { bindings } from "./env";
-
-export function testDb(databaseUrl: string) {
-  return openDb(databaseUrl, bindings.TEST_DATABASE_WS_PROXY);
-}
+import { customers, users, zohoSyncEvents, zohoSyncQueue } from "~/db/schema";
+import { testDb } from "./database";
 
 let counter = 0;
 export async function createUser(
@@ -26,3 +22,44 @@ export async function createUser(
     await close();
   }
 }
+let n = 0;
+export async function createCustomerWithJob(
+  databaseUrl: string,
+  opts: { returning?: boolean; firstName?: string; lastName?: string; email?: string; phone?: string } = {},
+) {
+  const { db, close } = testDb(databaseUrl);
+  try {
+    n++;
+    const [customer] = await db
+      .insert(customers)
+      .values({
+        firstName: opts.firstName ?? "Test",
+        lastName: opts.lastName ?? `Customer${n}${crypto.randomUUID().slice(0, 4)}`,
+        email: opts.email ?? `customer${n}-${crypto.randomUUID().slice(0, 8)}@shoppers.example`,
+        phone: opts.phone ?? "+639171234567",
+        deliveryMethod: "pickup",
+        isReturningCustomer: opts.returning ?? false,
+      })
+      .returning();
+    const [job] = await db
+      .insert(zohoSyncQueue)
+      .values({ customerId: customer.id, action: opts.returning ? "match" : "create" })
+      .returning();
+    return { customer, job };
+  } finally {
+    await close();
+  }
+}
+
+export async function loadCustomer(databaseUrl: string, id: string) {
+  const { db, close } = testDb(databaseUrl);
+  try {
+    const [customer] = await db.select().from(customers).where(eq(customers.id, id));
+    const jobs = await db.select().from(zohoSyncQueue).where(eq(zohoSyncQueue.customerId, id));
+    const events = await db.select().from(zohoSyncEvents).where(eq(zohoSyncEvents.customerId, id)).orderBy(zohoSyncEvents.id);
+    return { customer, jobs, events };
+  } finally {
+    await close();
+  }
+}
+

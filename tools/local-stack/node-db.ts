@@ -1,7 +1,7 @@
 // Node-side database access for scripts (seed, admin:create, bench). The Worker uses the Neon driver.
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
-import * as schema from "../../app/db/schema";
+import * as schema from "~/db/schema";
 
 export function openNodeDb(databaseUrl: string, max = 4) {
   const pool = new pg.Pool({ connectionString: databaseUrl, max });

@@ -1,7 +1,7 @@
 // Demo data for `npm run dev`: an admin and a few customers in different sync states.
 import { sql } from "drizzle-orm";
-import { hashPassword } from "../../app/auth/password.server";
-import { customers, users, zohoSyncEvents, zohoSyncQueue } from "../../app/db/schema";
+import { hashPassword } from "~/auth/password.server";
+import { customers, users, zohoSyncEvents, zohoSyncQueue } from "~/db/schema";
 import type { NodeDb } from "./node-db";
 
 export const DEMO_ADMIN = { email: "admin@cangoods.local", password: "cangoods-admin-demo" };

@@ -38,7 +38,7 @@ export async function startBackingServices(opts: {
     await applyMigrations(databaseUrl);
     const proxy = await startWsProxy({ port: opts.ports.proxy });
     stops.unshift(() => proxy.close());
-    const { startZohoSandbox } = await import("../../zoho-sandbox/server");
+    const { startZohoSandbox } = await import("@tools/zoho-sandbox/server");
     const sandbox = await startZohoSandbox({ port: opts.ports.sandbox, seed: opts.sandboxSeed ?? "default" });
     stops.unshift(() => sandbox.close());
     return {

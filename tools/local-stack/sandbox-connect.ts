@@ -2,8 +2,8 @@
 // admin's "Connect Zoho Books" would, so `npm run dev`, benchmarks and chaos runs start synced.
 // The sandbox forgets its tokens when it stops, so this runs on every start.
 import { sql } from "drizzle-orm";
-import { encryptSecret } from "../../app/zoho/crypto.server";
-import { SandboxControl } from "../../zoho-sandbox/control-client";
+import { encryptSecret } from "~/zoho/crypto.server";
+import { SandboxControl } from "@tools/zoho-sandbox/control-client";
 import type { NodeDb } from "./node-db";
 
 export async function connectToSandbox(db: NodeDb, sandboxUrl: string, encryptionKey: string, organizationId = "10234695") {

@@ -1,0 +1,43 @@
+// A fresh database per test file (a copy of the migrated template), reached through the production
+// driver (Neon over our proxy), and raw SQL for what a test must set up or inspect directly.
+import { Pool, neonConfig } from "@neondatabase/serverless";
+import { openDb } from "~/db/client.server";
+import { bindings } from "./worker-env";
+
+function configureProxy() {
+  const proxy = bindings.TEST_DATABASE_WS_PROXY;
+  neonConfig.wsProxy = (host, port) => `${proxy}?address=${host}:${port}`;
+  neonConfig.useSecureWebSocket = false;
+  neonConfig.pipelineTLS = false;
+  neonConfig.pipelineConnect = false;
+}
+
+/** Creates an empty, migrated database for this test file and returns its URL. */
+export async function freshDatabase(): Promise<string> {
+  configureProxy();
+  const name = `t_${crypto.randomUUID().replaceAll("-", "")}`;
+  const pool = new Pool({ connectionString: bindings.TEST_ADMIN_DATABASE_URL, max: 1 });
+  try {
+    await pool.query(`create database "${name}" template cangoods_template`);
+  } finally {
+    await pool.end();
+  }
+  const url = new URL(bindings.TEST_ADMIN_DATABASE_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export function testDb(databaseUrl: string) {
+  return openDb(databaseUrl, bindings.TEST_DATABASE_WS_PROXY);
+}
+
+/** Runs SQL against the test database (time travel for leases and schedules). */
+export async function sql(databaseUrl: string, text: string, params: unknown[] = []) {
+  const { db, close } = testDb(databaseUrl);
+  try {
+    const client = (db as unknown as { $client: { query(t: string, p: unknown[]): Promise<{ rows: unknown[] }> } }).$client;
+    return (await client.query(text, params)).rows;
+  } finally {
+    await close();
+  }
+}

@@ -1,0 +1,27 @@
+// Stands in for the Cloudflare Queue binding in workerd tests: records what was sent, fails on demand.
+import type { SyncMessage } from "~/context.server";
+
+export type RecordingQueue = Queue<SyncMessage> & { sent: SyncMessage[]; failNext: (n: number) => void };
+
+export function recordingQueue(): RecordingQueue {
+  const sent: SyncMessage[] = [];
+  let failures = 0;
+  const queue = {
+    sent,
+    failNext(n: number) {
+      failures = n;
+    },
+    async send(message: SyncMessage) {
+      if (failures > 0) {
+        failures--;
+        throw new Error("Queue send failed (injected)");
+      }
+      sent.push(message);
+    },
+    async sendBatch(messages: Iterable<MessageSendRequest<SyncMessage>>) {
+      for (const m of messages) await queue.send(m.body);
+    },
+  };
+  return queue as unknown as RecordingQueue;
+}
+

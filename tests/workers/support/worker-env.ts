@@ -1,0 +1,28 @@
+// The Worker's env as the tests give it: real variable shapes, bindings injected by the global setup,
+// and a recording queue in place of Cloudflare's.
+import { env as testBindings } from "cloudflare:test";
+import type { WorkerEnv } from "~/context.server";
+import { recordingQueue } from "./queue-recorder";
+
+type Bindings = { TEST_ADMIN_DATABASE_URL: string; TEST_DATABASE_WS_PROXY: string; TEST_SANDBOX_URL: string };
+export const bindings = testBindings as unknown as Bindings;
+
+export function testEnv(databaseUrl: string, overrides: Partial<Record<string, string>> = {}) {
+  const queue = recordingQueue();
+  const env: WorkerEnv = {
+    APP_ENV: "test",
+    APP_URL: "http://portal.test",
+    DATABASE_URL: databaseUrl,
+    DATABASE_WS_PROXY: bindings.TEST_DATABASE_WS_PROXY,
+    SESSION_SECRET: "test-session-secret-0123456789-0123456789",
+    TOKEN_ENCRYPTION_KEY: "dGVzdC1lbmNyeXB0aW9uLWtleS0zMi1ieXRlcyEhISE=",
+    CRON_SECRET: "test-cron-secret-0123456789",
+    ZOHO_CLIENT_ID: "sandbox-client-id",
+    ZOHO_CLIENT_SECRET: "sandbox-client-secret",
+    ZOHO_ACCOUNTS_URL: bindings.TEST_SANDBOX_URL,
+    ZOHO_ORGANIZATION_ID: "10234695",
+    ...overrides,
+    SYNC_QUEUE: queue,
+  };
+  return { env, queue };
+}
