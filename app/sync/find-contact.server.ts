@@ -1,39 +1,58 @@
-// findMatchingContact: the Zoho lookups for a returning customer. The decision rules live in
-// matching.ts; this module only asks Zoho and spends as few calls as it can.
+// findMatchingContact: the Zoho lookups for a returning customer (docs/decisions/010-matching-real-zoho.md).
+// Zoho's `email` filter sees only the PRIMARY contact person's email, exactly; a customer whose email
+// sits on a secondary person is found through their surname and that contact's persons, within a small
+// call budget. The decision rules live in matching.ts; this module only asks Zoho.
 import type { ZohoClient } from "~/zoho/client.server";
 import type { ZohoContact } from "~/zoho/types";
-import { contactEmails, decide, exactEmailMatches, exactNameMatches, nameSearchTerm, normaliseEmail, type MatchDecision } from "./matching";
+import { decide, exactEmailMatches, exactNameMatches, nameSearchTerm, normaliseEmail, personsHaveEmail, type MatchDecision } from "./matching";
 
-const MAX_DETAIL_LOOKUPS = 3; // contacts whose email hit only via a contact person: confirm at most this many
+/** Contacts found by surname whose persons are checked for the email (one call each). */
+export const MAX_PERSON_LOOKUPS = 3;
 const MAX_NAME_PAGES = 2; // 400 contacts sharing a surname is already "ask an admin" territory
 
 export type MatchInput = { email: string; firstName: string; lastName: string };
 
 export async function findMatchingContact(client: ZohoClient, customer: MatchInput): Promise<MatchDecision> {
-  const byEmail = await findByEmail(client, customer.email);
-  const emailDecision = decide(byEmail, "email");
+  const emailDecision = decide(await findByEmail(client, customer.email), "email");
   if (emailDecision) return emailDecision;
 
-  const fullName = `${customer.firstName} ${customer.lastName}`;
+  const named = await searchBySurname(client, customer.lastName);
+  const viaPersons = await emailOnContactPersons(client, named, customer.email);
+  const personsDecision = decide(viaPersons, "email");
+  if (personsDecision) return personsDecision;
+  return decide(exactNameMatches(named, `${customer.firstName} ${customer.lastName}`), "name") ?? { kind: "none" };
+}
+
+/** Contacts whose primary contact person has exactly this email (trimmed, any case): one call. */
+export async function findByEmail(client: ZohoClient, email: string): Promise<ZohoContact[]> {
+  const { items } = await client.listContacts({ email: normaliseEmail(email) });
+  return exactEmailMatches(items, email);
+}
+
+/** Customer contacts whose display name contains the surname (Zoho does not normalise spaces: we compare here). */
+async function searchBySurname(client: ZohoClient, lastName: string): Promise<ZohoContact[]> {
+  const term = nameSearchTerm(lastName);
+  if (!term) return [];
   const found: ZohoContact[] = [];
   for (let page = 1; page <= MAX_NAME_PAGES; page++) {
-    const result = await client.listContacts({ contactNameContains: nameSearchTerm(customer.lastName), page });
+    const result = await client.listContacts({ contactNameContains: term, page });
     found.push(...result.items);
     if (!result.hasMore) break;
   }
-  return decide(exactNameMatches(found, fullName), "name") ?? { kind: "none" };
+  return found.filter((c) => !c.status || c.status === "active");
 }
 
-/** Contacts answering to exactly this email, including through a contact person. */
-export async function findByEmail(client: ZohoClient, email: string): Promise<ZohoContact[]> {
-  const { items } = await client.listContacts({ email: normaliseEmail(email) });
-  const exact = exactEmailMatches(items, email);
-  // The list shows only the primary email; a hit through a contact person needs the full contact.
-  const unexplained = items.filter((c) => !exact.includes(c) && !contactEmails(c).length).slice(0, MAX_DETAIL_LOOKUPS);
-  const partial = items.filter((c) => !exact.includes(c) && contactEmails(c).length).slice(0, MAX_DETAIL_LOOKUPS - unexplained.length);
-  for (const candidate of [...unexplained, ...partial]) {
-    const full = await client.getContact(candidate.contact_id);
-    if (exactEmailMatches([full], email).length) exact.push(full);
+/**
+ * Among contacts found by surname: a primary email equal to the customer's once case is ignored
+ * (no call), else the contact persons of the first few (one call each) for the email exactly.
+ */
+async function emailOnContactPersons(client: ZohoClient, candidates: ZohoContact[], email: string): Promise<ZohoContact[]> {
+  const primary = exactEmailMatches(candidates, email);
+  if (primary.length) return primary;
+  const hits: ZohoContact[] = [];
+  for (const candidate of candidates.slice(0, MAX_PERSON_LOOKUPS)) {
+    const { items } = await client.listContactPersons(candidate.contact_id);
+    if (personsHaveEmail(items, email)) hits.push({ ...candidate, contact_persons: items });
   }
-  return exact;
+  return hits;
 }

@@ -13,10 +13,16 @@ export function contactEmails(contact: ZohoContact): string[] {
   return emails.filter((e): e is string => !!e).map(normaliseEmail);
 }
 
-/** Zoho's email filter matches partially: keep only contacts whose email is exactly the customer's. */
+/** Keep only contacts answering to exactly the customer's email (trimmed, any case), whatever Zoho's filter matched. */
 export function exactEmailMatches(contacts: ZohoContact[], email: string) {
   const wanted = normaliseEmail(email);
   return uniqueById(contacts.filter((c) => contactEmails(c).includes(wanted)));
+}
+
+/** Does one of these contact persons have exactly this email (trimmed, any case)? */
+export function personsHaveEmail(persons: Array<{ email?: string | null }>, email: string) {
+  const wanted = normaliseEmail(email);
+  return persons.some((p) => !!p.email && normaliseEmail(p.email) === wanted);
 }
 
 /** Contacts whose display name (or person's first+last name) equals the customer's full name. */

@@ -80,7 +80,7 @@ function linked(contact: ZohoContact, matchType: "email" | "name" | "created" | 
 
 export const displayName = (c: Pick<Customer, "firstName" | "lastName">) => `${c.firstName} ${c.lastName}`.replace(/\s+/g, " ").trim();
 
-export function newContactPayload(customer: Customer, name = displayName(customer), uniqueField?: string): NewContact {
+export function newContactPayload(customer: Customer, name = displayName(customer)): NewContact {
   return {
     contact_name: name.slice(0, 200),
     contact_type: "customer",
@@ -94,7 +94,6 @@ export function newContactPayload(customer: Customer, name = displayName(custome
         is_primary_contact: true,
       },
     ],
-    ...(uniqueField ? { custom_fields: [{ api_name: uniqueField, value: customer.id }] } : {}),
   };
 }
 
@@ -107,7 +106,7 @@ export function newContactPayload(customer: Customer, name = displayName(custome
 async function createContact(deps: RunDeps, client: ZohoClient, job: ClaimedJob, customer: Customer): Promise<JobResult> {
   const uniqueField = deps.env.ZOHO_UNIQUE_FIELD;
   if (uniqueField) {
-    const contact = await client.upsertContact(uniqueField, customer.id, newContactPayload(customer, undefined, uniqueField));
+    const contact = await client.upsertContact(uniqueField, customer.id, newContactPayload(customer));
     await deps.afterZohoWrite?.();
     return linked(contact, "upsert");
   }

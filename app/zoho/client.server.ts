@@ -3,22 +3,29 @@
 import type { z } from "zod";
 import type { DbOrTx } from "~/db/client.server";
 import type { AppEnv } from "~/env.server";
-import { classifyZohoAnswer, ZohoError, type ZohoBody } from "./errors";
+import { classifyZohoAnswer, refusedAfterRefresh, ZohoError, type ZohoBody } from "./errors";
 import { reserveCalls, type CallPurpose } from "./ledger.server";
 import { getAccessToken, markReconnectNeeded } from "./tokens.server";
 import {
   ContactEnvelopeSchema,
   ContactListSchema,
+  ContactPersonListSchema,
+  type ZohoContactPerson,
   InvoiceListSchema,
   type NewContact,
   type ZohoContact,
   type ZohoInvoice,
 } from "./types";
 
+/** Zoho's list filters (contacts.yml, list_contacts): `email` is the PRIMARY contact person's email, exact. */
 export type ContactFilters = {
   email?: string;
+  emailContains?: string;
+  emailStartsWith?: string;
   contactName?: string;
   contactNameContains?: string;
+  contactNameStartsWith?: string;
+  /** Contact name or notes. */
   searchText?: string;
   page?: number;
   perPage?: number;
@@ -31,6 +38,8 @@ type RequestOptions = {
   body?: unknown;
   headers?: Record<string, string>;
 };
+
+const CONCURRENCY_PAUSE_MS = 750;
 
 export class ZohoClient {
   /** Books API calls this client made (each was counted in the ledger). */
@@ -51,8 +60,11 @@ export class ZohoClient {
       query: {
         contact_type: "customer",
         email: filters.email,
+        email_contains: filters.emailContains,
+        email_startswith: filters.emailStartsWith,
         contact_name: filters.contactName,
         contact_name_contains: filters.contactNameContains,
+        contact_name_startswith: filters.contactNameStartsWith,
         search_text: filters.searchText,
         page: filters.page ?? 1,
         per_page: Math.min(filters.perPage ?? 200, 200),
@@ -66,11 +78,20 @@ export class ZohoClient {
     return body.contact;
   }
 
+  /** Every contact person of a contact (contact-persons.yml, list_contact_persons). */
+  async listContactPersons(contactId: string, page = 1): Promise<Page<ZohoContactPerson>> {
+    const body = await this.request("GET", `/contacts/${encodeURIComponent(contactId)}/contactpersons`, ContactPersonListSchema, { query: { page, per_page: 200 } });
+    return { items: body.contact_persons, page, hasMore: body.page_context?.has_more_page ?? false };
+  }
+
   async createContact(contact: NewContact): Promise<ZohoContact> {
     return (await this.request("POST", "/contacts", ContactEnvelopeSchema, { body: contact })).contact;
   }
 
-  /** Zoho's upsert on a unique custom field: creates only when no contact holds `value`, else updates it. */
+  /**
+   * Zoho's upsert on a unique custom field (contacts.yml, update_contact_using_custom_field): updates the
+   * contact holding `value` with what is sent, or creates one because X-Upsert is true.
+   */
   async upsertContact(uniqueField: string, value: string, contact: NewContact): Promise<ZohoContact> {
     const body = await this.request("PUT", "/contacts", ContactEnvelopeSchema, {
       body: contact,
@@ -89,7 +110,9 @@ export class ZohoClient {
   private async request<S extends z.ZodType>(method: string, path: string, schema: S, opts: RequestOptions = {}): Promise<z.infer<S>> {
     const { db, env } = this.deps;
     let access = await getAccessToken(db, env, { fetchImpl: this.deps.fetchImpl });
-    for (let attempt = 0; ; attempt++) {
+    let refreshed = false;
+    let waitedForConcurrency = false;
+    for (;;) {
       await reserveCalls(db, env, this.deps.purpose);
       this.calls++;
       const { status, body } = await this.send(method, path, access, opts);
@@ -99,12 +122,24 @@ export class ZohoClient {
         if (!parsed.success) throw new ZohoError("transient", `Zoho answered ${method} ${path} with an unexpected shape`, { status });
         return parsed.data;
       }
-      // An access token Zoho no longer accepts (revoked early, clock skew): refresh once and retry.
-      if (error.kind === "reconnect_needed" && attempt === 0) {
-        access = await getAccessToken(db, env, { forceRefresh: true, fetchImpl: this.deps.fetchImpl });
+      // Books answers 401 + 57 both for a token it stopped accepting and for a missing permission:
+      // refresh once and retry; only a refusal of the fresh token means an admin must act.
+      if (error.kind === "reconnect_needed") {
+        if (!refreshed) {
+          refreshed = true;
+          access = await getAccessToken(db, env, { forceRefresh: true, fetchImpl: this.deps.fetchImpl });
+          continue;
+        }
+        const final = refusedAfterRefresh(error);
+        await markReconnectNeeded(db, final.message);
+        throw final;
+      }
+      // Too many calls in flight for the organisation clears in moments: one short pause, then let the job wait.
+      if (error.kind === "concurrency_limited" && !waitedForConcurrency) {
+        waitedForConcurrency = true;
+        await new Promise((r) => setTimeout(r, CONCURRENCY_PAUSE_MS));
         continue;
       }
-      if (error.kind === "reconnect_needed" || error.kind === "missing_scope") await markReconnectNeeded(db, error.message);
       throw error;
     }
   }

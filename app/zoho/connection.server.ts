@@ -66,7 +66,9 @@ export async function finishConnect(request: Request, app: AppServices, session:
     if (!grant.refreshToken)
       return fail("Zoho did not issue a refresh token (offline access needs a fresh consent). Please connect again.");
     const previous = await getConnection(app.db);
-    await saveConnection(app.db, app.env, { ...grant, refreshToken: grant.refreshToken }, {
+    // Without `scope` in the answer, the consent covered what we asked for (Zoho grants all or nothing).
+    const scopes = grant.scopes ?? ZOHO_SCOPES.join(",");
+    await saveConnection(app.db, app.env, { ...grant, scopes, refreshToken: grant.refreshToken }, {
       accountsServer,
       dataCentre: regionFor(accountsServer).dc,
       organizationId: app.env.ZOHO_ORGANIZATION_ID,

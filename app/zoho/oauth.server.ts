@@ -33,7 +33,8 @@ export type TokenGrant = {
   refreshToken?: string;
   expiresIn: number;
   apiDomain: string;
-  scopes: string;
+  /** Zoho's token answers usually carry no `scope`: null then, and the caller keeps what it knows. */
+  scopes: string | null;
 };
 
 type TokenBody = {
@@ -75,7 +76,7 @@ export async function tokenRequest(accountsServer: string, params: Record<string
     refreshToken: body.refresh_token,
     expiresIn: body.expires_in ?? 3600,
     apiDomain: body.api_domain,
-    scopes: body.scope ?? "",
+    scopes: body.scope || null,
   };
 }
 

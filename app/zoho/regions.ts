@@ -3,6 +3,7 @@
 const REGIONS = [
   { dc: "us", accounts: "accounts.zoho.com", api: "www.zohoapis.com", books: "books.zoho.com" },
   { dc: "eu", accounts: "accounts.zoho.eu", api: "www.zohoapis.eu", books: "books.zoho.eu" },
+  { dc: "uk", accounts: "accounts.zoho.uk", api: "www.zohoapis.uk", books: "books.zoho.uk" },
   { dc: "in", accounts: "accounts.zoho.in", api: "www.zohoapis.in", books: "books.zoho.in" },
   { dc: "au", accounts: "accounts.zoho.com.au", api: "www.zohoapis.com.au", books: "books.zoho.com.au" },
   { dc: "jp", accounts: "accounts.zoho.jp", api: "www.zohoapis.jp", books: "books.zoho.jp" },

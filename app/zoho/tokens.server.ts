@@ -24,7 +24,7 @@ export async function getConnection(db: DbOrTx): Promise<ZohoConnection | null> 
 export async function saveConnection(
   db: DbOrTx,
   env: TokenEnv,
-  grant: TokenGrant & { refreshToken: string },
+  grant: TokenGrant & { refreshToken: string; scopes: string },
   meta: { accountsServer: string; dataCentre: string; organizationId: string; connectedBy: string | null },
 ) {
   const values = {

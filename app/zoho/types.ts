@@ -15,6 +15,8 @@ export const ContactPersonSchema = z.looseObject({
   is_primary_contact: z.boolean().nullish(),
 });
 
+export type ZohoContactPerson = z.infer<typeof ContactPersonSchema>;
+
 export const ContactSchema = z.looseObject({
   contact_id: id,
   contact_name: z.string(),
@@ -27,7 +29,7 @@ export const ContactSchema = z.looseObject({
   first_name: str,
   last_name: str,
   contact_persons: z.array(ContactPersonSchema).nullish(),
-  custom_fields: z.array(z.looseObject({ api_name: str, value: z.unknown() })).nullish(),
+  custom_fields: z.array(z.looseObject({ label: str, value: z.unknown() })).nullish(),
 });
 export type ZohoContact = z.infer<typeof ContactSchema>;
 
@@ -39,6 +41,10 @@ export const PageContextSchema = z.looseObject({
 
 export const ContactListSchema = z.looseObject({
   contacts: z.array(ContactSchema),
+  page_context: PageContextSchema.optional(),
+});
+export const ContactPersonListSchema = z.looseObject({
+  contact_persons: z.array(ContactPersonSchema),
   page_context: PageContextSchema.optional(),
 });
 export const ContactEnvelopeSchema = z.looseObject({ contact: ContactSchema });
@@ -60,7 +66,7 @@ export const InvoiceListSchema = z.looseObject({
   page_context: PageContextSchema.optional(),
 });
 
-/** What we send to create a contact. */
+/** What we send to create a contact (contacts.yml, create-a-contact-request; custom_fields items are `{index, value}`). */
 export type NewContact = {
   contact_name: string;
   contact_type: "customer";
@@ -73,5 +79,5 @@ export type NewContact = {
     mobile?: string;
     is_primary_contact: true;
   }>;
-  custom_fields?: Array<{ api_name: string; value: string }>;
+  custom_fields?: Array<{ index: number; value: string }>;
 };

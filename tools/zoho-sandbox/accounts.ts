@@ -10,6 +10,8 @@ const CODE_TTL_MS = 120_000;
 const MAX_REFRESH_TOKENS = 20;
 const REFRESH_WINDOW_MS = 10 * 60_000;
 const MAX_ACCESS_PER_WINDOW = 10;
+/** At most 10 live access tokens per refresh token: issuing another retires the oldest. */
+const MAX_LIVE_ACCESS_TOKENS = 10;
 
 function params(req: Req) {
   const all = new URLSearchParams(req.query);
@@ -19,7 +21,7 @@ function params(req: Req) {
 
 export function authorizePage(state: SandboxState, cfg: AccountsConfig, req: Req): Res {
   const p = params(req);
-  const problem = validateAuthorize(cfg, p);
+  const problem = validateAuthorize(state, cfg, p);
   if (problem) return { status: 400, html: page("Invalid request", `<p>${escapeHtml(problem)}</p>`) };
   const hidden = [...p].filter(([k]) => k !== "decision").map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join("");
   const scopes = (p.get("scope") ?? "").split(/[ ,]+/).filter(Boolean).map((s) => `<li>${escapeHtml(s)}</li>`).join("");
@@ -39,7 +41,7 @@ export function authorizePage(state: SandboxState, cfg: AccountsConfig, req: Req
 
 export function authorizeDecision(state: SandboxState, cfg: AccountsConfig, req: Req): Res {
   const p = params(req);
-  const problem = validateAuthorize(cfg, p);
+  const problem = validateAuthorize(state, cfg, p);
   if (problem) return { status: 400, html: page("Invalid request", `<p>${escapeHtml(problem)}</p>`) };
   const redirect = new URL(p.get("redirect_uri")!);
   if (p.get("state")) redirect.searchParams.set("state", p.get("state")!);
@@ -64,16 +66,28 @@ export function authorizeDecision(state: SandboxState, cfg: AccountsConfig, req:
   return { status: 302, headers: { Location: redirect.toString() } };
 }
 
-function validateAuthorize(cfg: AccountsConfig, p: URLSearchParams) {
+function validateAuthorize(state: SandboxState, cfg: AccountsConfig, p: URLSearchParams) {
   if (p.get("client_id") !== cfg.clientId) return "Invalid client_id: no such client.";
   if (p.get("response_type") !== "code") return "response_type must be code.";
   if (!p.get("scope")) return "scope is required.";
-  try {
-    new URL(p.get("redirect_uri") ?? "");
-  } catch {
-    return "redirect_uri is missing or invalid.";
-  }
+  // Zoho shows an error page when the redirect URI is not the one registered for the client.
+  if (!isRegisteredRedirect(state, p.get("redirect_uri") ?? "")) return "Invalid Redirect Uri: it does not match the one registered for this client.";
   return null;
+}
+
+/** Exact match with a registered URI; a registered `:*` port stands for any port (the local stack's random ports). */
+export function isRegisteredRedirect(state: SandboxState, uri: string) {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return false;
+  }
+  return state.settings.redirectUris.some((registered) => {
+    if (!registered.includes(":*/")) return registered === uri;
+    const [before, after] = registered.split(":*/");
+    return url.origin.startsWith(`${before}:`) && /^\d+$/.test(url.port) && `${url.origin}${url.pathname}${url.search}` === `${before}:${url.port}/${after}`;
+  });
 }
 
 export function token(state: SandboxState, cfg: AccountsConfig, req: Req): Res {
@@ -89,10 +103,10 @@ export function token(state: SandboxState, cfg: AccountsConfig, req: Req): Res {
     code.used = true;
     const refresh = code.refreshAllowed ? issueRefreshToken(state, cfg.clientId, code.scope) : null;
     const access = issueAccessToken(state, code.scope, refresh);
+    // No `scope` in the answer: Zoho usually leaves it out (docs/zoho-facts.md, "OAuth").
     return json(200, {
       access_token: access,
       ...(refresh ? { refresh_token: refresh.token } : {}),
-      scope: code.scope,
       api_domain: cfg.url,
       token_type: "Bearer",
       expires_in: 3600,
@@ -109,7 +123,7 @@ export function token(state: SandboxState, cfg: AccountsConfig, req: Req): Res {
         error_description: "You have made too many requests continuously. Please try again after some time.",
       });
     refresh.accessIssued.push(now);
-    return json(200, { access_token: issueAccessToken(state, refresh.scope, refresh), scope: refresh.scope, api_domain: cfg.url, token_type: "Bearer", expires_in: 3600 });
+    return json(200, { access_token: issueAccessToken(state, refresh.scope, refresh), api_domain: cfg.url, token_type: "Bearer", expires_in: 3600 });
   }
   return json(200, { error: "unsupported_grant_type" });
 }
@@ -133,6 +147,10 @@ export function issueRefreshToken(state: SandboxState, clientId: string, scope: 
 }
 
 export function issueAccessToken(state: SandboxState, scope: string, refresh: RefreshToken | null) {
+  if (refresh) {
+    const live = [...state.accessTokens.values()].filter((a) => a.refreshToken === refresh.token && !a.revoked && a.expiresAt > state.now());
+    for (const old of live.slice(0, Math.max(0, live.length - MAX_LIVE_ACCESS_TOKENS + 1))) old.revoked = true;
+  }
   const token = state.token("access");
   state.accessTokens.set(token, { token, scope, expiresAt: state.now() + ACCESS_TTL_MS, refreshToken: refresh?.token ?? null, revoked: false });
   return token;

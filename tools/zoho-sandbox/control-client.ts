@@ -8,8 +8,8 @@ export type SandboxContact = {
   contact_type: string;
   status: string;
   email: string;
-  contact_persons?: Array<{ email?: string | null; first_name: string; last_name: string; is_primary_contact: boolean }>;
-  custom_fields?: Array<{ api_name: string; value: string }>;
+  contact_persons?: Array<{ contact_person_id?: string; email?: string | null; first_name: string; last_name: string; is_primary_contact: boolean }>;
+  custom_fields?: Array<{ api_name: string; label: string; index: number; value: string }>;
   [key: string]: unknown;
 };
 export type SandboxCall = { at: string; method: string; path: string; query: Record<string, string>; status: number; code: number | null };
@@ -34,7 +34,17 @@ export class SandboxControl {
   async listContacts() {
     return (await this.call<{ contacts: SandboxContact[] }>("GET", "/contacts")).contacts;
   }
-  async addContact(contact: { contact_name: string; email?: string; first_name?: string; last_name?: string; company_name?: string; contact_type?: "customer" | "vendor"; status?: "active" | "inactive" }) {
+  async addContact(contact: {
+    contact_name: string;
+    email?: string;
+    first_name?: string;
+    last_name?: string;
+    company_name?: string;
+    notes?: string;
+    contact_type?: "customer" | "vendor";
+    status?: "active" | "inactive";
+    contact_persons?: Array<{ first_name?: string; last_name?: string; email?: string; is_primary_contact?: boolean }>;
+  }) {
     return (await this.call<{ contact: SandboxContact }>("POST", "/contacts", contact)).contact;
   }
   async calls() {

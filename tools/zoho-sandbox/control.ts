@@ -2,7 +2,7 @@
 import { issueAccessToken, issueRefreshToken } from "./accounts";
 import { json, type Req, type Res } from "./http";
 import type { SandboxContext } from "./server";
-import { contactDetail, DEFAULT_SETTINGS, type Fault, type Settings } from "./state";
+import { controlView, DEFAULT_SETTINGS, type Fault, type Settings } from "./state";
 
 export async function handleControl(ctx: SandboxContext, req: Req): Promise<Res> {
   const path = req.path.replace(/^\/__control/, "") || "/";
@@ -13,10 +13,10 @@ export async function handleControl(ctx: SandboxContext, req: Req): Promise<Res>
       ctx.reset(body.seed === "empty" ? "empty" : "default");
       return json(200, { ok: true });
     case "GET /contacts":
-      return json(200, { contacts: [...ctx.state.contacts.values()].map(contactDetail) });
+      return json(200, { contacts: [...ctx.state.contacts.values()].map(controlView) });
     case "POST /contacts": {
       if (typeof body.contact_name !== "string") return json(400, { error: "contact_name is required" });
-      return json(201, { contact: contactDetail(state.addContact(body as never)) });
+      return json(201, { contact: controlView(state.addContact(body as never)) });
     }
     case "GET /webhooks":
       return json(200, { webhooks: state.webhooks });
@@ -58,6 +58,8 @@ export async function handleControl(ctx: SandboxContext, req: Req): Promise<Res>
       if (typeof body.perMinuteLimit === "number") next.perMinuteLimit = body.perMinuteLimit;
       if (typeof body.allowDuplicateNames === "boolean") next.allowDuplicateNames = body.allowDuplicateNames;
       if (Array.isArray(body.uniqueCustomFields)) next.uniqueCustomFields = body.uniqueCustomFields.map(String);
+      if (typeof body.maxConcurrentCalls === "number") next.maxConcurrentCalls = body.maxConcurrentCalls;
+      if (Array.isArray(body.redirectUris)) next.redirectUris = body.redirectUris.map(String);
       if (body.reset === true) Object.assign(next, DEFAULT_SETTINGS);
       state.settings = next;
       return json(200, next);
@@ -73,6 +75,7 @@ export async function handleControl(ctx: SandboxContext, req: Req): Promise<Res>
         activeRefreshTokens: state.refreshTokens.filter((t) => !t.revoked).length,
         settings: state.settings,
         faults: state.faults.length,
+        inFlight: state.inFlight,
         now: new Date(state.now()).toISOString(),
       });
     }

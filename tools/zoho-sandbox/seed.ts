@@ -1,4 +1,6 @@
-// Seed data shaped to exercise every matching rule the product has (see the list in docs/zoho-facts.md).
+// Seed data shaped to exercise every matching rule the product has: each kind of returning customer in
+// scripts/bench/matching.ts (primary email, secondary person's email, case differences, shared emails,
+// name only, not in Zoho) has contacts here.
 import type { Invoice, SandboxState } from "./state";
 
 export function seedDefault(state: SandboxState) {
@@ -24,7 +26,19 @@ export function seedDefault(state: SandboxState) {
       { first_name: "Carla", last_name: "Lopez", email: "carla.lopez@example.com", is_primary_contact: false },
     ],
   });
-  const juan = c({ contact_name: "Juan Dela Cruz", first_name: "Juan", last_name: "Dela Cruz", email: "juan@example.com", mobile: "+639171234000" });
+  const juan = c({ contact_name: "Juan Dela Cruz", first_name: "Juan", last_name: "Dela Cruz", email: "juan@example.com", mobile: "+639171234000", notes: "Prefers pickup at the Quezon City branch" });
+  // An email stored in Zoho with capitals (the customer types it in lower case).
+  c({ contact_name: "Rosa Lim", first_name: "Rosa", last_name: "Lim", email: "Rosa.Lim@Example.com" });
+  // A secondary contact person whose surname is not in the contact's name: only an email search on persons finds her.
+  c({
+    contact_name: "Greenfield Bakery",
+    company_name: "Greenfield Bakery Inc.",
+    customer_sub_type: "business",
+    contact_persons: [
+      { first_name: "Orders", last_name: "Desk", email: "orders@greenfield.example", is_primary_contact: true },
+      { first_name: "Nina", last_name: "Cruz", email: "nina.cruz@example.com", is_primary_contact: false },
+    ],
+  });
   c({ contact_name: "Inactive Ines", first_name: "Ines", last_name: "Villa", email: "ines.villa@example.com", status: "inactive" });
   c({ contact_name: "Manila Paper Supply", company_name: "Manila Paper Supply Inc.", contact_type: "vendor", customer_sub_type: "business", email: "sales@manilapaper.example" });
   c({ contact_name: "Ana Reyes Logistics", company_name: "Ana Reyes Logistics", contact_type: "vendor", customer_sub_type: "business", email: "dispatch@arlogistics.example" });

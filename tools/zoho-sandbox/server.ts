@@ -4,6 +4,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as accounts from "./accounts";
 import * as books from "./books";
+import { upsertContact, createContact } from "./contacts-write";
+import { checkBody, checkParameters, findOperation } from "./contract/validate";
 import { handleControl } from "./control";
 import { zohoError, type Req, type Res } from "./http";
 import { seedDefault } from "./seed";
@@ -14,6 +16,8 @@ export type SandboxOptions = {
   host?: string;
   clientId?: string;
   clientSecret?: string;
+  /** Redirect URIs registered for the client (default: portal.test and any loopback port). */
+  redirectUris?: string[];
   organizationId?: string;
   seed?: "default" | "empty";
   log?: (line: string) => void;
@@ -39,6 +43,7 @@ export async function startZohoSandbox(opts: SandboxOptions = {}): Promise<Sandb
     },
     reset(seed = opts.seed ?? "default") {
       ctx.state = new SandboxState();
+      if (opts.redirectUris) ctx.state.settings.redirectUris = [...opts.redirectUris];
       if (seed === "default") seedDefault(ctx.state);
     },
   };
@@ -118,6 +123,18 @@ async function serve(ctx: SandboxContext, request: http.IncomingMessage, respons
     return send(response, { status: 200, body: { ok: true } });
   }
   const { state } = ctx;
+  const isBooks = req.path.startsWith("/books/v3/");
+  // Zoho limits the calls in flight per organisation: beyond the limit, 1070 at once.
+  if (isBooks && state.inFlight >= state.settings.maxConcurrentCalls) {
+    const res = zohoError(400, books.CODES.concurrency, "You have reached the maximum number of in process requests allowed for your organization. Please try again after some time.");
+    logCall(state, req, res);
+    return send(response, res);
+  }
+  if (isBooks) {
+    const counted = state;
+    counted.inFlight++;
+    response.once("close", () => counted.inFlight--);
+  }
 
   const fault = pickFault(state, req);
   if (fault?.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
@@ -133,12 +150,14 @@ async function serve(ctx: SandboxContext, request: http.IncomingMessage, respons
     res = route(ctx, req);
     if (faulty) res = faultResponse(fault); // the operation happened, the answer is lost
   }
-  if (req.path.startsWith("/books/")) {
-    const code = typeof (res.body as { code?: unknown })?.code === "number" ? ((res.body as { code: number }).code) : null;
-    state.calls.push({ at: new Date(state.now()).toISOString(), method: req.method, path: req.path, query: Object.fromEntries(req.query), status: res.status, code });
-    if (state.calls.length > 20_000) state.calls.splice(0, 10_000);
-  }
+  if (req.path.startsWith("/books/")) logCall(state, req, res);
   send(response, res);
+}
+
+function logCall(state: SandboxState, req: Req, res: Res) {
+  const code = typeof (res.body as { code?: unknown })?.code === "number" ? (res.body as { code: number }).code : null;
+  state.calls.push({ at: new Date(state.now()).toISOString(), method: req.method, path: req.path, query: Object.fromEntries(req.query), status: res.status, code });
+  if (state.calls.length > 20_000) state.calls.splice(0, 10_000);
 }
 
 function pickFault(state: SandboxState, req: Req): Fault | undefined {
@@ -177,17 +196,19 @@ function route(ctx: SandboxContext, req: Req): Res {
 
 function booksRoute(ctx: SandboxContext, req: Req): Res {
   const { state, cfg } = ctx;
-  const scope = books.requiredScope(req.method, req.path);
-  if (!scope) return zohoError(404, 5, "Invalid URL Passed");
-  // Authorization: Zoho-oauthtoken <token>
+  const found = findOperation(req.method, req.path.slice("/books/v3".length));
+  if (!found) return zohoError(404, 5, "Invalid URL Passed");
+  const { op, pathParams } = found;
+  // Authorization: Zoho-oauthtoken <token>. Books answers 401 + 57 for an expired, revoked or unknown
+  // token exactly as for a missing scope (docs/zoho-facts.md, "Errors").
   const header = req.headers.authorization ?? "";
   const match = header.match(/^Zoho-oauthtoken\s+(\S+)$/i);
   const access = match ? state.accessTokens.get(match[1]) : undefined;
-  if (!access || access.revoked || access.expiresAt <= state.now()) return zohoError(401, books.CODES.invalidToken, "Invalid OAuth token.");
-  if (!books.hasScope(access.scope, scope)) return zohoError(401, books.CODES.notAuthorised, "You are not authorized to perform this operation");
-  if (req.query.get("organization_id") !== cfg.organizationId)
-    return zohoError(400, books.CODES.invalidValue, "Invalid value passed for organization_id");
-  if (req.body === Symbol.for("invalid-json")) return zohoError(400, books.CODES.invalidValue, "Invalid JSON passed in the request body");
+  if (!access || access.revoked || access.expiresAt <= state.now()) return zohoError(401, books.CODES.notAuthorised, books.NOT_AUTHORISED);
+  if (!books.hasScope(access.scope, op.scope)) return zohoError(401, books.CODES.notAuthorised, books.NOT_AUTHORISED);
+  const org = req.query.get("organization_id");
+  if (!org) return zohoError(400, books.CODES.invalidValue, "Invalid value passed for organization_id");
+  if (org !== cfg.organizationId) return zohoError(400, books.CODES.wrongOrganisation, `This user is not associated with the CompanyID/CompanyName:${org}.`);
 
   // Limits (per organisation, shared by every token): Zoho answers 429 with a code and no Retry-After.
   const now = state.now();
@@ -201,11 +222,26 @@ function booksRoute(ctx: SandboxContext, req: Req): Res {
   state.recentCalls.push(now);
   state.dailyCalls.set(day, today + 1);
 
-  if (req.path === "/books/v3/contacts") {
-    if (req.method === "GET") return books.listContacts(state, req);
-    if (req.method === "POST") return books.createContact(state, req);
-    return books.upsertContact(state, req, access.scope);
+  // Everything Zoho's documents do not allow is refused before any data is touched.
+  const refusal = checkParameters(op, req.query, req.headers) ?? checkBody(op, req.body);
+  if (refusal) return zohoError(400, refusal.code, refusal.message);
+
+  switch (op.operationId) {
+    case "list_contacts":
+      return books.listContacts(state, req);
+    case "get_contact":
+      return books.getContact(state, pathParams.contact_id);
+    case "create_contact":
+      return createContact(state, req);
+    case "update_contact_using_custom_field":
+      return upsertContact(state, req, access.scope);
+    case "delete_contact":
+      return books.deleteContact(state, pathParams.contact_id);
+    case "list_contact_persons":
+      return books.listContactPersons(state, pathParams.contact_id, req.query);
+    case "list_invoices":
+      return books.listInvoices(state, req);
+    default:
+      return zohoError(404, 5, "Invalid URL Passed");
   }
-  if (req.path === "/books/v3/invoices") return books.listInvoices(state, req);
-  return books.getContact(state, decodeURIComponent(req.path.split("/").pop()!));
 }

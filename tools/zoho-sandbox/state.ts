@@ -11,7 +11,8 @@ export type ContactPerson = {
   is_primary_contact: boolean;
 };
 
-export type CustomField = { api_name: string; label: string; value: string };
+/** A custom field's value on a contact; Zoho's API shows `index`, `label`, `value` (api_name is internal here). */
+export type CustomField = { api_name: string; label: string; index: number; value: string };
 
 export type Contact = {
   contact_id: string;
@@ -20,6 +21,7 @@ export type Contact = {
   contact_type: "customer" | "vendor";
   customer_sub_type: "individual" | "business";
   status: "active" | "inactive";
+  notes: string;
   contact_persons: ContactPerson[];
   custom_fields: CustomField[];
   created_time: string;
@@ -44,8 +46,12 @@ export type Settings = {
   perMinuteLimit: number;
   /** Zoho's organisation preference "allow duplicate display names" (on by default). */
   allowDuplicateNames: boolean;
-  /** Custom fields marked "do not allow duplicates" (usable with X-Unique-Identifier-Key). */
+  /** Custom fields marked "do not allow duplicates" (usable with X-Unique-Identifier-Key), by API name. */
   uniqueCustomFields: string[];
+  /** Zoho limits concurrent in-flight calls per organisation; beyond it, code 1070. */
+  maxConcurrentCalls: number;
+  /** Redirect URIs registered for the OAuth client (Zoho's API console); `*` stands for any port. */
+  redirectUris: string[];
 };
 
 export type Fault = {
@@ -82,7 +88,15 @@ export const DEFAULT_SETTINGS: Settings = {
   perMinuteLimit: 100,
   allowDuplicateNames: true,
   uniqueCustomFields: ["cf_portal_customer_id"],
+  maxConcurrentCalls: 10,
+  redirectUris: ["http://portal.test/admin/zoho/callback", "http://127.0.0.1:*/admin/zoho/callback", "http://localhost:*/admin/zoho/callback"],
 };
+
+/** The organisation's custom fields: index and label as Zoho's API shows them, derived from the API name. */
+export function customFieldDefinition(settings: Settings, apiName: string) {
+  const index = settings.uniqueCustomFields.indexOf(apiName);
+  return index < 0 ? null : { api_name: apiName, index: index + 1, label: apiName.replace(/^cf_/, "").replace(/_/g, " ") };
+}
 
 export class SandboxState {
   contacts = new Map<string, Contact>();
@@ -96,6 +110,8 @@ export class SandboxState {
   /** Times of accepted Books calls (per-minute window) and the count per sandbox day. */
   recentCalls: number[] = [];
   dailyCalls = new Map<string, number>();
+  /** Books requests being answered right now (for the concurrency limit). */
+  inFlight = 0;
   tokenRequests = 0;
   /** Posts received on /__hooks/* (a stand-in Slack webhook for failure alerts). */
   webhooks: Array<{ at: string; path: string; body: unknown }> = [];
@@ -132,6 +148,7 @@ export class SandboxState {
     contact_type?: "customer" | "vendor";
     customer_sub_type?: "individual" | "business";
     status?: "active" | "inactive";
+    notes?: string;
     email?: string;
     first_name?: string;
     last_name?: string;
@@ -152,8 +169,14 @@ export class SandboxState {
       contact_type: input.contact_type ?? "customer",
       customer_sub_type: input.customer_sub_type ?? "individual",
       status: input.status ?? "active",
+      notes: input.notes ?? "",
       contact_persons: persons,
-      custom_fields: (input.custom_fields ?? []).map((f) => ({ api_name: f.api_name, label: f.label ?? f.api_name.replace(/^cf_/, ""), value: String(f.value) })),
+      custom_fields: (input.custom_fields ?? []).map((f, i) => ({
+        api_name: f.api_name,
+        label: f.label ?? f.api_name.replace(/^cf_/, "").replace(/_/g, " "),
+        index: customFieldDefinition(this.settings, f.api_name)?.index ?? i + 1,
+        value: String(f.value),
+      })),
       created_time: this.iso(),
       last_modified_time: this.iso(),
     };
@@ -176,7 +199,7 @@ export class SandboxState {
 
 export const primaryPerson = (c: Contact) => c.contact_persons.find((p) => p.is_primary_contact) ?? c.contact_persons[0];
 
-/** The list view of a contact, as GET /contacts shows it (primary person's details, cf_ fields flattened). */
+/** The list view of a contact, as list_contacts documents it (the primary person's details). */
 export function contactSummary(c: Contact) {
   const p = primaryPerson(c);
   return {
@@ -184,7 +207,6 @@ export function contactSummary(c: Contact) {
     contact_name: c.contact_name,
     company_name: c.company_name,
     contact_type: c.contact_type,
-    customer_sub_type: c.customer_sub_type,
     status: c.status,
     first_name: p?.first_name ?? "",
     last_name: p?.last_name ?? "",
@@ -193,10 +215,28 @@ export function contactSummary(c: Contact) {
     mobile: p?.mobile ?? "",
     created_time: c.created_time,
     last_modified_time: c.last_modified_time,
-    ...Object.fromEntries(c.custom_fields.map((f) => [f.api_name, f.value])),
   };
 }
 
+/** The full contact, as get_contact documents it: persons carry the emails; custom fields show index/label/value. */
 export function contactDetail(c: Contact) {
-  return { ...contactSummary(c), contact_persons: c.contact_persons, custom_fields: c.custom_fields };
+  return {
+    contact_id: c.contact_id,
+    contact_name: c.contact_name,
+    company_name: c.company_name,
+    contact_type: c.contact_type,
+    customer_sub_type: c.customer_sub_type,
+    status: c.status,
+    notes: c.notes,
+    primary_contact_id: primaryPerson(c)?.contact_person_id ?? "",
+    contact_persons: c.contact_persons.map((p) => ({ ...p })),
+    custom_fields: c.custom_fields.map(({ index, label, value }) => ({ index, label, value })),
+    created_time: c.created_time,
+    last_modified_time: c.last_modified_time,
+  };
+}
+
+/** What the control API shows tests: the full contact plus the primary email and custom fields' API names. */
+export function controlView(c: Contact) {
+  return { ...contactDetail(c), email: primaryPerson(c)?.email ?? "", custom_fields: c.custom_fields };
 }

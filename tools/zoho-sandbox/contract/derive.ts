@@ -128,7 +128,7 @@ function paramsOf(doc: Doc, p: RawParam): Record<string, Param> {
   return out;
 }
 
-function scalar(doc: Doc, raw: RawSchema | undefined): Schema {
+function scalar(doc: Doc, raw: RawSchema | undefined): Pick<Schema, "type"> {
   const s = raw ? toSchema(doc, raw, []) : {};
   return s.type ? { type: s.type } : { type: "string" };
 }

@@ -15,7 +15,7 @@ export type Schema = {
   items?: Schema;
 };
 
-export type Param = Schema & {
+export type Param = Omit<Schema, "required" | "properties" | "items"> & {
   in: "query" | "header" | "path";
   required: boolean;
   /** The parameter this one is a documented variant of (`email_contains` → `email`). */

@@ -5,7 +5,7 @@
 import contractJson from "./books-contract.json";
 import type { Contract, Operation, Param, Schema } from "./types";
 
-export const contract = contractJson as Contract;
+export const contract = contractJson as unknown as Contract;
 
 /** Zoho's code for an invalid parameter or field value (Zoho Books answers `{"code":2,"message":"Invalid value passed for filter_by"}`). */
 export const INVALID_VALUE = 2;
@@ -28,7 +28,7 @@ export function findOperation(method: string, path: string): { op: Operation; pa
 
 const invalid = (name: string): Refusal => ({ code: INVALID_VALUE, message: `Invalid value passed for ${name}` });
 
-function scalarProblem(p: Schema, value: string): boolean {
+function scalarProblem(p: Omit<Schema, "required">, value: string): boolean {
   if (p.type === "integer") {
     if (!/^-?\d+$/.test(value)) return true;
     const n = Number(value);
