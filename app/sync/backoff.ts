@@ -16,6 +16,11 @@ export function rateLimitDelayMs(random: number) {
   return 60_000 + Math.round(60_000 * random);
 }
 
+/** Zoho's 1070 (too many calls in flight): they finish in seconds, so a short pause with jitter. */
+export function concurrencyDelayMs(random: number) {
+  return 5_000 + Math.round(10_000 * random);
+}
+
 /** The daily budget is gone: the next UTC day (the ledger's day), staggered over its first minutes. */
 export function nextBudgetDay(now: Date, random: number) {
   const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);

@@ -35,7 +35,7 @@ describe("sync outcomes (spec flow diagram)", () => {
     const t = transition({ kind: "error", error: new ZohoError("invalid_request", "Zoho rejected the request: bad phone") }, 0, now, 0.5);
     expect(t.customer).toMatchObject({ status: "failed", attempts: 1 });
   });
-  it.each(["rate_limited", "daily_limit", "reconnect_needed", "missing_scope", "not_connected"] as const)(
+  it.each(["rate_limited", "concurrency_limited", "daily_limit", "reconnect_needed", "missing_scope", "not_connected"] as const)(
     "%s waits without burning an attempt",
     (kind) => {
       const t = transition({ kind: "error", error: new ZohoError(kind, "wait") }, 1, now, 0.5);
@@ -44,6 +44,11 @@ describe("sync outcomes (spec flow diagram)", () => {
       expect(t.job.scheduledFor!.getTime()).toBeGreaterThan(now.getTime());
     },
   );
+  it("too many calls in flight at Zoho (1070) waits only seconds", () => {
+    const t = transition({ kind: "error", error: new ZohoError("concurrency_limited", "busy") }, 0, now, 0.5);
+    expect(t.job.scheduledFor!.getTime() - now.getTime()).toBeLessThanOrEqual(15_000);
+    expect(t.job.sendDelayMs).toBe(t.job.scheduledFor!.getTime() - now.getTime());
+  });
   it("an exhausted budget waits for the next UTC day", () => {
     const t = transition({ kind: "error", error: new ZohoError("daily_limit", "budget") }, 0, now, 0);
     expect(t.job.scheduledFor).toEqual(new Date("2026-11-26T00:00:00Z"));

@@ -2,7 +2,7 @@
 // the timeline. Pure: the consumer loads, calls Zoho, then stores exactly what this returns.
 import type { SyncStatus, ZohoCandidate } from "~/db/schema";
 import { ZohoError } from "~/zoho/errors";
-import { MAX_ATTEMPTS, nextBudgetDay, rateLimitDelayMs, RECONNECT_WAIT_MS, retryDelayMs } from "./backoff";
+import { concurrencyDelayMs, MAX_ATTEMPTS, nextBudgetDay, rateLimitDelayMs, RECONNECT_WAIT_MS, retryDelayMs } from "./backoff";
 
 export type MatchType = "email" | "name" | "created" | "upsert" | "adopted";
 
@@ -68,8 +68,10 @@ function errorTransition(error: unknown, attemptsBefore: number, now: Date, rand
         ? nextBudgetDay(now, random)
         : zoho.kind === "rate_limited"
           ? new Date(now.getTime() + rateLimitDelayMs(random))
-          : new Date(now.getTime() + RECONNECT_WAIT_MS);
-    const sendDelayMs = zoho.kind === "rate_limited" ? at.getTime() - now.getTime() : undefined;
+          : zoho.kind === "concurrency_limited"
+            ? new Date(now.getTime() + concurrencyDelayMs(random))
+            : new Date(now.getTime() + RECONNECT_WAIT_MS);
+    const sendDelayMs = zoho.kind === "rate_limited" || zoho.kind === "concurrency_limited" ? at.getTime() - now.getTime() : undefined;
     const reason = waitReason(zoho);
     return {
       customer: { status: "pending", error: reason, attempts: attemptsBefore },
@@ -99,6 +101,8 @@ function waitReason(error: ZohoError) {
       return "Waiting: today's Zoho API budget is used up; sync resumes tomorrow";
     case "rate_limited":
       return "Waiting: Zoho asked us to slow down; retrying in a minute or two";
+    case "concurrency_limited":
+      return "Waiting: Zoho is busy with other requests for the organisation; retrying in a few seconds";
     case "not_connected":
       return "Waiting: Zoho Books is not connected yet";
     default:

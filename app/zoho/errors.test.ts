@@ -9,11 +9,20 @@ describe("classifyZohoAnswer reads Zoho's code before the HTTP status", () => {
     [429, { code: 44, message: "Too many requests" }, "rate_limited"],
     [429, { code: 45, message: "API calls per day exceeded" }, "daily_limit"],
     [401, { code: 14, message: "Invalid OAuth token." }, "reconnect_needed"],
-    [401, { code: 57, message: "You are not authorized to perform this operation" }, "missing_scope"],
+    // 57 is both "this access token is dead" and "missing permission": the client refreshes once first.
+    [401, { code: 57, message: "You are not authorized to perform this operation" }, "reconnect_needed"],
+    [401, null, "reconnect_needed"],
+    [400, { code: 1070, message: "You have reached the maximum number of in process requests allowed" }, "concurrency_limited"],
+    [400, { code: 6041, message: "This user is not associated with the CompanyID/CompanyName:1." }, "reconnect_needed"],
     [400, { code: 3062, message: 'The contact "Juan" already exists.' }, "duplicate_name"],
     [400, { code: 1001, message: "Contact already exists" }, "duplicate_name"],
     [404, { code: 1002, message: "Contact does not exist." }, "not_found"],
     [400, { code: 2, message: "Invalid value passed for contact_name" }, "invalid_request"],
+    [400, { code: 2, message: "Invalid value passed for email" }, "invalid_request"],
+    // Not about this customer's details: not a permanent failure.
+    [400, { code: 2, message: "Invalid value passed for per_page" }, "transient"],
+    [400, { code: 36021, message: "Something Zoho has never told us about" }, "transient"],
+    [403, { code: 9, message: "Forbidden" }, "transient"],
     [500, { code: 1, message: "Internal error" }, "transient"],
     [503, null, "transient"],
     [200, { code: 9999, message: "Something odd happened" }, "transient"],
@@ -26,7 +35,8 @@ describe("classifyZohoAnswer reads Zoho's code before the HTTP status", () => {
   it("treats waits as not burning attempts and 5xx as transient", () => {
     expect(classifyZohoAnswer(429, { code: 44, message: "slow down" })?.isWait).toBe(true);
     expect(classifyZohoAnswer(401, { code: 57, message: "scope" })?.isWait).toBe(true);
+    expect(classifyZohoAnswer(400, { code: 1070, message: "busy" })?.isWait).toBe(true);
     expect(classifyZohoAnswer(502, { code: 1, message: "bad gateway" })?.isTransient).toBe(true);
-    expect(classifyZohoAnswer(400, { code: 2, message: "bad" })?.isWait).toBe(false);
+    expect(classifyZohoAnswer(400, { code: 2, message: "Invalid value passed for contact_name" })?.isWait).toBe(false);
   });
 });

@@ -153,7 +153,8 @@ export function listInvoices(state: SandboxState, req: Req): Res {
   return json(200, {
     code: 0,
     message: "success",
-    invoices: list.slice(start, start + perPage),
+    // invoices.yml types total and balance as strings ("10000.00"); Zoho's examples also show numbers: the client takes both.
+    invoices: list.slice(start, start + perPage).map((i) => ({ ...i, total: i.total.toFixed(2), balance: i.balance.toFixed(2) })),
     page_context: { page, per_page: perPage, has_more_page: start + perPage < list.length, sort_column: column, sort_order: desc ? "D" : "A" },
   });
 }

@@ -75,7 +75,7 @@ export class SandboxControl {
     return this.call<Settings>("POST", "/settings", patch);
   }
   state() {
-    return this.call<Record<string, unknown>>("GET", "/state");
+    return this.call<{ inFlight: number; schemaDrift: string[]; tokenRequests: number; callsToday: number; [key: string]: unknown }>("GET", "/state");
   }
   advanceClock(ms: number) {
     return this.call<{ now: string }>("POST", "/clock", { advanceMs: ms });

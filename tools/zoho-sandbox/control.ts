@@ -76,6 +76,7 @@ export async function handleControl(ctx: SandboxContext, req: Req): Promise<Res>
         settings: state.settings,
         faults: state.faults.length,
         inFlight: state.inFlight,
+        schemaDrift: state.schemaDrift,
         now: new Date(state.now()).toISOString(),
       });
     }

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import * as accounts from "./accounts";
 import * as books from "./books";
 import { upsertContact, createContact } from "./contacts-write";
-import { checkBody, checkParameters, findOperation } from "./contract/validate";
+import { checkBody, checkParameters, findOperation, responseMismatches } from "./contract/validate";
 import { handleControl } from "./control";
 import { zohoError, type Req, type Res } from "./http";
 import { seedDefault } from "./seed";
@@ -150,8 +150,20 @@ async function serve(ctx: SandboxContext, request: http.IncomingMessage, respons
     res = route(ctx, req);
     if (faulty) res = faultResponse(fault); // the operation happened, the answer is lost
   }
-  if (req.path.startsWith("/books/")) logCall(state, req, res);
+  if (req.path.startsWith("/books/")) {
+    logCall(state, req, res);
+    recordSchemaDrift(state, req, res);
+  }
   send(response, res);
+}
+
+/** The sandbox's own successful answers must fit Zoho's documented response schema; drift is recorded for tests. */
+function recordSchemaDrift(state: SandboxState, req: Req, res: Res) {
+  if (res.status < 200 || res.status >= 300 || (res.body as { code?: number })?.code !== 0) return;
+  const found = findOperation(req.method, req.path.slice("/books/v3".length));
+  const schema = found && (found.op.responses[String(res.status)] ?? found.op.responses["200"] ?? found.op.responses["201"]);
+  if (!schema) return;
+  for (const problem of responseMismatches(schema, res.body)) state.schemaDrift.push(`${found.op.operationId}: ${problem}`);
 }
 
 function logCall(state: SandboxState, req: Req, res: Res) {

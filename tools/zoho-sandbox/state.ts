@@ -110,6 +110,8 @@ export class SandboxState {
   /** Times of accepted Books calls (per-minute window) and the count per sandbox day. */
   recentCalls: number[] = [];
   dailyCalls = new Map<string, number>();
+  /** Where the sandbox's own answers departed from Zoho's response schemas (should stay empty). */
+  schemaDrift: string[] = [];
   /** Books requests being answered right now (for the concurrency limit). */
   inFlight = 0;
   tokenRequests = 0;

@@ -43,9 +43,9 @@ type RawOperation = { operationId: string; parameters?: RawParam[]; requestBody?
 
 const METHODS = ["get", "post", "put", "delete"] as const;
 
-export function deriveContract(docs: Record<string, Doc>, sources: Contract["sources"]): Contract {
+export function deriveContract(docs: Record<string, Doc>, sources: Contract["sources"], used = USED_OPERATIONS): Contract {
   const operations: Operation[] = [];
-  for (const { file, operationId } of USED_OPERATIONS) {
+  for (const { file, operationId } of used) {
     const doc = docs[file];
     if (!doc) throw new Error(`OpenAPI document ${file} is missing`);
     operations.push(deriveOperation(doc, file, operationId));
