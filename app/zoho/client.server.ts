@@ -125,12 +125,12 @@ export class ZohoClient {
       // Books answers 401 + 57 both for a token it stopped accepting and for a missing permission:
       // refresh once and retry; only a refusal of the fresh token means an admin must act.
       if (error.kind === "reconnect_needed") {
-        if (!refreshed) {
+        if (status === 401 && !refreshed) {
           refreshed = true;
           access = await getAccessToken(db, env, { forceRefresh: true, fetchImpl: this.deps.fetchImpl });
           continue;
         }
-        const final = refusedAfterRefresh(error);
+        const final = status === 401 ? refusedAfterRefresh(error) : error;
         await markReconnectNeeded(db, final.message);
         throw final;
       }

@@ -125,10 +125,24 @@ describe("new customers", () => {
   });
 });
 
+describe("a token Zoho stops accepting mid-day", () => {
+  it("does not pause sync: Zoho's 401 + 57 makes the client refresh once and the customer syncs", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    await sandbox().revokeAccessTokens(); // the stored token still has most of its hour left
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { firstName: "Mid", lastName: "Day" });
+    await deliver(env, [job.id]);
+    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "synced", zohoMatchType: "created" });
+    expect(((await sql(databaseUrl, "select status from zoho_tokens")) as Array<{ status: string }>)[0].status).toBe("connected");
+    expect((await sandbox().calls()).map((c) => c.status)).toEqual([401, 201]);
+  });
+});
+
 describe("returning customers", () => {
   it.each([
     ["their email (any case, spaces)", { email: "  ANA.REYES@example.com ", firstName: "Ana", lastName: "Reyes" }, "synced", "email"],
-    ["the email of a contact person", { email: "carla.lopez@example.com", firstName: "Carla", lastName: "Lopez" }, "synced", "email"],
+    ["the email of a secondary contact person, found through their surname", { email: "carla.lopez@example.com", firstName: "Carla", lastName: "Lopez" }, "synced", "email"],
+    ["an email Zoho stores with capitals", { email: "rosa.lim@example.com", firstName: "Rosa", lastName: "Lim" }, "synced", "email"],
     ["their name when the email is unknown", { email: "juan.new@elsewhere.example", firstName: "Juan", lastName: "Dela  Cruz" }, "synced", "name"],
   ])("are linked by %s", async (_label, person, status, matchType) => {
     const { env } = testEnv(databaseUrl);
@@ -136,6 +150,14 @@ describe("returning customers", () => {
     const { customer, job } = await createCustomerWithJob(databaseUrl, { returning: true, ...person, email: person.email.trim() });
     await deliver(env, [job.id]);
     expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: status, zohoMatchType: matchType });
+  });
+
+  it("a secondary contact person whose surname is not in the contact's name is not found (Zoho's email filter sees only primary persons)", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { returning: true, firstName: "Nina", lastName: "Cruz", email: "nina.cruz@example.com" });
+    await deliver(env, [job.id]);
+    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "failed", zohoContactId: null });
   });
 
   it("two contacts sharing the email go to review with both candidates", async () => {

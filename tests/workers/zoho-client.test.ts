@@ -39,24 +39,28 @@ async function kindOf(p: Promise<unknown>) {
 }
 
 describe("client methods", () => {
-  it("lists contacts by email (partial matches included, as Zoho does) and by name, with pagination", async () => {
+  it("lists contacts by the primary person's exact email, by part of it, and by name, with pagination", async () => {
     const { zoho, close } = await client();
-    const santos = await zoho.listContacts({ email: "santos@example.com" });
-    expect(santos.items.map((c) => c.email).sort()).toEqual(["ben.santos@example.com", "maria.santos@example.com", "santos@example.com"]);
+    expect((await zoho.listContacts({ email: "santos@example.com" })).items.map((c) => c.contact_name)).toEqual(["R. Santos"]);
+    expect((await zoho.listContacts({ email: "carla.lopez@example.com" })).items).toEqual([]); // a secondary person's email
+    const contains = await zoho.listContacts({ emailContains: "santos@example.com" });
+    expect(contains.items.map((c) => c.email).sort()).toEqual(["ben.santos@example.com", "maria.santos@example.com", "santos@example.com"]);
     const juan = await zoho.listContacts({ contactName: "juan dela cruz" });
     expect(juan.items).toHaveLength(1);
-    const page1 = await zoho.listContacts({ searchText: "a", perPage: 3 });
+    const page1 = await zoho.listContacts({ contactNameContains: "a", perPage: 3 });
     expect(page1).toMatchObject({ page: 1, hasMore: true });
     expect(page1.items).toHaveLength(3);
-    expect(zoho.calls).toBe(3);
+    expect(zoho.calls).toBe(5);
     await close();
   });
 
-  it("gets a contact with its contact persons, creates one, and upserts by a unique custom field", async () => {
+  it("gets a contact and its contact persons, creates one, and upserts by a unique custom field", async () => {
     const { zoho, close } = await client();
-    const [lopez] = (await zoho.listContacts({ email: "carla.lopez@example.com" })).items;
+    const [lopez] = (await zoho.listContacts({ contactName: "Lopez Trading" })).items;
     const full = await zoho.getContact(lopez.contact_id);
     expect(full.contact_persons?.map((p) => p.email)).toContain("carla.lopez@example.com");
+    const persons = await zoho.listContactPersons(lopez.contact_id);
+    expect(persons.items.map((p) => p.email)).toEqual(["office@lopeztrading.example", "carla.lopez@example.com"]);
     const created = await zoho.createContact({
       contact_name: "Client Test",
       contact_type: "customer",
@@ -79,12 +83,36 @@ describe("client methods", () => {
     expect(page.items).toHaveLength(25);
     expect(page.hasMore).toBe(true);
     expect(page.items[0].date >= page.items[1].date).toBe(true);
+    expect(typeof page.items[0].total).toBe("number"); // Zoho's document types amounts as strings
+    await close();
+  });
+
+  it("every request the client can send passes Zoho's contract, and every answer fits Zoho's response schema", async () => {
+    const { zoho, close } = await client();
+    await sandbox().clearCalls();
+    const filters = [{ email: "ana.reyes@example.com" }, { emailContains: "reyes" }, { emailStartsWith: "ana" }, { contactName: "Ana Reyes" }, { contactNameContains: "Rey" }, { contactNameStartsWith: "An" }, { searchText: "Reyes", page: 2, perPage: 200 }];
+    for (const f of filters) await zoho.listContacts(f);
+    const [ana] = (await zoho.listContacts({ email: "ana.reyes@example.com" })).items;
+    await zoho.getContact(ana.contact_id);
+    await zoho.listContactPersons(ana.contact_id);
+    await zoho.listInvoices(ana.contact_id, 2, 25);
+    const contact = { contact_name: "Contract Check", contact_type: "customer" as const, customer_sub_type: "individual" as const, contact_persons: [{ first_name: "Contract", last_name: "Check", email: "contract@example.com", mobile: "+639170000000", phone: "+6321234567", is_primary_contact: true as const }] };
+    await zoho.createContact(contact);
+    await zoho.upsertContact("cf_portal_customer_id", "contract-1", { ...contact, contact_name: "Contract Check 2" });
+    await zoho.upsertContact("cf_portal_customer_id", "contract-1", { ...contact, contact_name: "Contract Check 3" });
+    const calls = await sandbox().calls();
+    expect(calls.filter((c) => c.status >= 400)).toEqual([]);
+    expect(new Set(calls.map((c) => `${c.method} ${c.path.replace(/\/\d+/g, "/{id}")}`))).toEqual(
+      new Set(["GET /books/v3/contacts", "GET /books/v3/contacts/{id}", "GET /books/v3/contacts/{id}/contactpersons", "GET /books/v3/invoices", "POST /books/v3/contacts", "PUT /books/v3/contacts"]),
+    );
+    expect((await sandbox().state()).schemaDrift).toEqual([]);
     await close();
   });
 
   it.each([
     ["one email match", { email: "ana.reyes@example.com", firstName: "X", lastName: "Y" }, { kind: "one", by: "email" }],
-    ["email on a contact person", { email: "carla.lopez@example.com", firstName: "X", lastName: "Y" }, { kind: "one", by: "email" }],
+    ["email stored with capitals in Zoho", { email: "rosa.lim@example.com", firstName: "Rosa", lastName: "Lim" }, { kind: "one", by: "email" }],
+    ["email on a secondary contact person, found through the surname", { email: "carla.lopez@example.com", firstName: "Carla", lastName: "Lopez" }, { kind: "one", by: "email" }],
     ["shared email", { email: "shared@example.com", firstName: "X", lastName: "Y" }, { kind: "many", by: "email" }],
     ["name only", { email: "nobody@x.example", firstName: "Juan", lastName: "Dela Cruz" }, { kind: "one", by: "name" }],
     ["ambiguous name", { email: "nobody@x.example", firstName: "Pedro", lastName: "Garcia" }, { kind: "many", by: "name" }],
@@ -92,6 +120,7 @@ describe("client methods", () => {
   ])("findMatchingContact: %s", async (_label, input, expected) => {
     const { zoho, close } = await client();
     expect(await findMatchingContact(zoho, input)).toMatchObject(expected);
+    expect(zoho.calls).toBeLessThanOrEqual(6); // 1 by email, at most 2 by surname, at most 3 contact persons
     await close();
   });
 });
@@ -102,7 +131,10 @@ describe("error classes", () => {
     [{ status: 503, code: 1 }, "transient"],
     [{ status: 429, code: 44 }, "rate_limited"],
     [{ status: 429, code: 45, message: "maximum number of API calls allowed per day" }, "daily_limit"],
-    [{ status: 400, code: 2, message: "Invalid value" }, "invalid_request"],
+    [{ status: 400, code: 2, message: "Invalid value passed for contact_name" }, "invalid_request"],
+    [{ status: 400, code: 2, message: "Invalid value passed for page" }, "transient"],
+    [{ status: 400, code: 36021, message: "a code nobody documented" }, "transient"],
+    [{ status: 400, code: 1070, message: "maximum number of in process requests", count: 2 }, "concurrency_limited"],
     [{ body200: true, code: 9999, message: "odd" }, "transient"],
     [{ timeout: true }, "transient"],
   ])("a fault %j is classified as %s", async (fault, kind) => {
@@ -126,6 +158,49 @@ describe("error classes", () => {
     await sandbox().revokeAllTokens();
     expect(await kindOf(zoho.listContacts({ email: "a@b.co" }))).toBe("reconnect_needed");
     expect(((await sql(databaseUrl, "select status from zoho_tokens")) as Array<{ status: string }>)[0].status).toBe("reconnect_needed");
+    await close();
+  });
+
+  it("Zoho's 1070 once is waited out in moments and the call succeeds", async () => {
+    const { zoho, close } = await client();
+    await sandbox().addFault({ path: "/books/v3/contacts", status: 400, code: 1070, message: "maximum number of in process requests", count: 1 });
+    expect(await kindOf(zoho.listContacts({ email: "ana.reyes@example.com" }))).toBe("ok");
+    expect(zoho.calls).toBe(2);
+    await close();
+  });
+
+  it("a 401 + 57 for an access token Zoho revoked mid-day is refreshed once and the call succeeds", async () => {
+    const { zoho, close } = await client();
+    await sandbox().revokeAccessTokens(); // our row still believes the token is good for most of an hour
+    const before = (await sandbox().state()).tokenRequests;
+    expect(await kindOf(zoho.listContacts({ email: "ana.reyes@example.com" }))).toBe("ok");
+    expect((await sandbox().state()).tokenRequests - before).toBe(1);
+    expect(((await sql(databaseUrl, "select status from zoho_tokens")) as Array<{ status: string }>)[0].status).toBe("connected");
+    await close();
+  });
+
+  it("refused again after a refresh: 'reconnect or missing permission' with what Zoho said, and the connection is marked", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env, "ZohoBooks.contacts.READ"); // no invoices.READ
+    const handle = openDb(databaseUrl, bindings.TEST_DATABASE_WS_PROXY);
+    const zoho = new ZohoClient({ db: handle.db, env: parseEnv(env), purpose: "invoice" });
+    const error = await zoho.listInvoices("1").catch((e: unknown) => e as ZohoError);
+    expect(error).toMatchObject({ kind: "reconnect_needed" });
+    expect((error as ZohoError).message).toMatch(/reconnect Zoho Books or grant the missing permission.*You are not authorized to perform this operation.*code 57/);
+    expect(zoho.calls).toBe(2);
+    const [row] = (await sql(databaseUrl, "select status, last_error from zoho_tokens")) as Array<{ status: string; last_error: string }>;
+    expect(row.status).toBe("reconnect_needed");
+    expect(row.last_error).toContain("You are not authorized");
+    await handle.close();
+  });
+
+  it("a wrong organization_id is Zoho's 6041: reconnect needed, naming the setting, without a token refresh", async () => {
+    const { zoho, close } = await client({ ZOHO_ORGANIZATION_ID: "999" });
+    await sql(databaseUrl, "update zoho_tokens set organization_id = '999'");
+    const before = (await sandbox().state()).tokenRequests;
+    const error = await zoho.listContacts({ email: "a@b.co" }).catch((e: unknown) => e as ZohoError);
+    expect(error).toMatchObject({ kind: "reconnect_needed", message: expect.stringContaining("ZOHO_ORGANIZATION_ID") });
+    expect((await sandbox().state()).tokenRequests).toBe(before);
     await close();
   });
 

@@ -65,6 +65,10 @@ export class SandboxControl {
   clearFaults() {
     return this.call<{ ok: true }>("DELETE", "/faults");
   }
+  /** Zoho stops accepting every access token issued so far (refresh tokens still work). */
+  revokeAccessTokens() {
+    return this.call<{ ok: true }>("POST", "/tokens/revoke-access");
+  }
   revokeAllTokens() {
     return this.call<{ ok: true }>("POST", "/tokens/revoke-all");
   }

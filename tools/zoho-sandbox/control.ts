@@ -39,6 +39,9 @@ export async function handleControl(ctx: SandboxContext, req: Req): Promise<Res>
       for (const t of state.refreshTokens) t.revoked = true;
       for (const t of state.accessTokens.values()) t.revoked = true;
       return json(200, { ok: true });
+    case "POST /tokens/revoke-access":
+      for (const t of state.accessTokens.values()) t.revoked = true;
+      return json(200, { ok: true });
     case "POST /tokens/issue": {
       const scope = typeof body.scope === "string" ? body.scope : "ZohoBooks.fullaccess.all";
       const refresh = issueRefreshToken(state, ctx.cfg.clientId, scope);
