@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ZohoContact } from "~/zoho/types";
-import { decide, exactEmailMatches, exactNameMatches, normaliseName } from "./matching";
+import { decide, exactEmailMatches, exactNameMatches, normaliseName, personsHaveEmail } from "./matching";
 
 const contact = (id: string, name: string, email: string | null, extra: Partial<ZohoContact> = {}): ZohoContact => ({
   contact_id: id,
@@ -26,6 +26,12 @@ describe("matching a returning customer", () => {
       contact_persons: [{ first_name: "Carla", last_name: "Lopez", email: "carla.lopez@example.com", phone: null, mobile: null, is_primary_contact: false }],
     });
     expect(exactEmailMatches([lopez], "carla.lopez@example.com")).toHaveLength(1);
+  });
+  it("checks contact persons for the exact email, trimmed and in any case, never by part", () => {
+    const persons = [{ email: "Office@Lopez.example" }, { email: "carla.lopez@example.com" }, { email: null }];
+    expect(personsHaveEmail(persons, " CARLA.LOPEZ@example.com")).toBe(true);
+    expect(personsHaveEmail(persons, "office@lopez.example")).toBe(true);
+    expect(personsHaveEmail(persons, "lopez@example.com")).toBe(false);
   });
   it("normalises case and repeated spaces in names", () => {
     expect(normaliseName("  Pedro   GARCIA ")).toBe("pedro garcia");

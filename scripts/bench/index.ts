@@ -12,6 +12,9 @@ import { claimJob, dueJobs } from "~/sync/jobs.server";
 import { SandboxControl } from "@tools/zoho-sandbox/control-client";
 import { register, HttpSession, type Registrant } from "@tools/local-stack/http-session";
 import { benchRegistration, quantile } from "./registration";
+import { benchMatching } from "./matching";
+import { parseEnv } from "~/env.server";
+import { ZohoClient } from "~/zoho/client.server";
 import { openNodeDb } from "@tools/local-stack/node-db";
 import { connectToSandbox } from "@tools/local-stack/sandbox-connect";
 import { DEMO_ADMIN, seedDemoData } from "@tools/local-stack/seed";
@@ -102,6 +105,18 @@ async function main() {
     const syncCap = 500 - 50;
     report("Calls per synced customer: whole mix", perCustomer.toFixed(2));
     report("Customers synced per day inside the default budget (450 sync calls)", String(Math.floor(syncCap / perCustomer)));
+
+    console.log("\n2b. Finding returning customers under Zoho's real filters (reference set on the sandbox seed)");
+    neonConfig.webSocketConstructor = ws;
+    const matchDb = openDb(stack.databaseUrl, stack.wsProxy);
+    const matchEnv = parseEnv({ ...vars, ZOHO_CALLS_PER_MINUTE: "100000" });
+    const matching = await benchMatching({
+      sandbox,
+      connect: () => connectToSandbox(node.db, stack.sandboxUrl, vars.TOKEN_ENCRYPTION_KEY),
+      client: () => new ZohoClient({ db: matchDb.db, env: matchEnv, purpose: "sync" }),
+    });
+    await matchDb.close();
+    for (const [name, value] of matching.rows) report(name, value);
 
     console.log("\n3. Admin list at 100,000 customers");
     await node.pool.query(`
