@@ -1,9 +1,9 @@
 // The sandbox's Books contacts and invoices follow Zoho's OpenAPI documents (contacts.yml,
 // contact-persons.yml, invoices.yml) and refuse what they do not allow, as Zoho does.
 import { beforeEach, describe, expect, it } from "vitest";
-import { ORG, useSandbox } from "./test-harness";
+import { ORG, sandboxForTests } from "./test-harness";
 
-const z = useSandbox();
+const z = sandboxForTests();
 let token: string;
 beforeEach(async () => {
   token = (await z.control.issueTokens()).access_token;

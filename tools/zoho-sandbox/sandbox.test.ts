@@ -1,9 +1,9 @@
 // The sandbox's Zoho Accounts, limits and faults behave like Zoho where the product depends on it
 // (docs/zoho-facts.md). Books' contacts and the contract: books.test.ts.
 import { describe, expect, it } from "vitest";
-import { CLIENT, REDIRECT, useSandbox } from "./test-harness";
+import { CLIENT, REDIRECT, sandboxForTests } from "./test-harness";
 
-const z = useSandbox();
+const z = sandboxForTests();
 
 async function authorize(extra: Record<string, string> = {}) {
   const params = {

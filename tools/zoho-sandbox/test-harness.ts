@@ -8,7 +8,7 @@ export const ORG = "10234695";
 export const CLIENT = { client_id: "sandbox-client-id", client_secret: "sandbox-client-secret" };
 export const REDIRECT = "http://portal.test/admin/zoho/callback";
 
-export function useSandbox() {
+export function sandboxForTests() {
   const h = { sandbox: undefined as unknown as Sandbox, control: undefined as unknown as SandboxControl };
   beforeAll(async () => {
     h.sandbox = await startZohoSandbox({ port: 0 });
