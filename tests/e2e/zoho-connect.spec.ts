@@ -16,6 +16,9 @@ test("an admin reconnects Zoho Books through the consent screen", async ({ page 
   await expect(page).toHaveURL(/\/admin\/zoho$/);
   await expect(page.getByRole("status")).toContainText("Zoho Books connected");
   await expect(page.getByTestId("zoho-connection-state")).toHaveText("Connected");
+  // Zoho's token answer names no scope: the consent covered what the portal asked for.
+  await expect(page.getByTestId("zoho-scopes")).toContainText("ZohoBooks.contacts.CREATE");
+  await expect(page.getByText("Missing permissions")).toHaveCount(0);
 });
 
 test("declining on the consent screen leaves things as they were and says so", async ({ page }) => {
