@@ -35,7 +35,7 @@ async function stop(code = 0) {
   if (cronTimer) clearTimeout(cronTimer);
   await worker?.stop();
   await stack?.stop();
-  console.log("Stopped. Your data is kept in .data/postgres.");
+  console.log(`Stopped. Your data is kept in ${stack?.postgres.dataDir ?? ".data/postgres"}.`);
   process.exit(code);
 }
 process.on("SIGINT", () => void stop());
