@@ -95,6 +95,8 @@ export async function startLocalPostgres(opts: {
 }
 
 async function initdb(initdbBin: string, dataDir: string, ids: { uid?: number; gid?: number }) {
+  // The parent stays enterable (a recursive mkdir with 0700 would lock the postgres account out of it).
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o755 });
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const pwfile = `${dataDir}.pwfile`;
   fs.writeFileSync(pwfile, `${PASSWORD}\n`, { mode: 0o600 });
