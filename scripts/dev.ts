@@ -58,6 +58,23 @@ function scheduleCron(url: string) {
   }, next.getTime() - now.getTime());
 }
 
+// One sweep right after start, so the seeded customers that are due sync while the newcomer watches
+// instead of waiting up to an hour for the first cron. Same endpoint an external scheduler would call.
+async function sweepNow(url: string) {
+  try {
+    const res = await fetch(`${url}/api/cron/zoho-sync`, { headers: { Authorization: `Bearer ${vars.CRON_SECRET}` } });
+    const s = (await res.json()) as { jobsEnqueued?: number; leasesRecovered?: number; skippedForBudget?: number; error?: string | null };
+    const queued = s.jobsEnqueued ?? 0;
+    console.log(
+      `[sweep] first sweep: ${queued} due customer${queued === 1 ? "" : "s"} queued for Zoho sync` +
+        ` (${s.leasesRecovered ?? 0} stalled jobs recovered, ${s.skippedForBudget ?? 0} left for budget)` +
+        (s.error ? `: ${s.error}` : queued ? `; watch them at ${url}/admin/customers` : ""),
+    );
+  } catch (error) {
+    console.log(`[sweep] the first sweep could not run: ${String(error)}`);
+  }
+}
+
 async function main() {
   console.log("Starting Postgres, the DB proxy and the Zoho sandbox…");
   stack = await startBackingServices({
@@ -98,6 +115,7 @@ Cangoods Portal is running:   ${worker.url}
                               control API: ${stack.sandboxUrl}/__control/state
   Run the hourly sweep now:   curl '${worker.url}/__scheduled?cron=0+*+*+*+*'
 Press Ctrl-C to stop.`);
+  await sweepNow(worker.url);
 }
 
 main().catch(async (error) => {
