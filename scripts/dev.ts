@@ -97,7 +97,8 @@ async function main() {
     vars: {},
     persistTo: path.join(ROOT, ".wrangler/state"),
     log: (line) => {
-      if (!/Unable to fetch the Request\.cf|isbot/.test(line)) console.log(`[worker] ${line}`);
+      // wrangler's offline noise (it cannot reach workers.cloudflare.com for Request.cf) is not ours.
+      if (!/Unable to fetch the `?Request\.cf|isbot|ENOTFOUND workers\.cloudflare\.com|GetAddrInfoReqWrap/.test(line)) console.log(`[worker] ${line}`);
     },
   });
   worker.child.on("exit", (code) => {
