@@ -67,8 +67,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       case "confirm": {
         const { intent, contactId } = submission.value;
         const contact = await linkContact(context.app, id, contactId, admin.id, intent);
-        const verb = intent === "confirm" ? "Link confirmed" : "Linked";
-        return redirectWithToast(request, context.app, here, { kind: "success", message: `${verb}: ${contact.contact_name} (Zoho id ${contact.contact_id}).` });
+        const verb = intent === "confirm" ? "Link confirmed:" : "Linked to";
+        return redirectWithToast(request, context.app, here, { kind: "success", message: `${verb} ${contact.contact_name} (Zoho id ${contact.contact_id}).` });
       }
       case "unlink":
         await unlinkContact(context.app, id, admin.id);
