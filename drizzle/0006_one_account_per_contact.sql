@@ -1,11 +1,14 @@
 -- One Zoho contact ↔ at most one portal account (issue 11). Before the unique index (next migration)
--- exists, every contact linked to several customers keeps ONE link: an admin's first, else the oldest.
+-- exists, every contact linked to several customers keeps ONE link: an admin's first, then one whose
+-- owner verified their email, then the oldest.
 -- The others go to review with the contact as their candidate (reason set by 0008), and the timeline says why.
 with ranked as (
-  select id, zoho_contact_id, zoho_contact_name,
+  select c.id, c.zoho_contact_id, c.zoho_contact_name,
     row_number() over (partition by zoho_contact_id
-      order by (zoho_match_type = 'manual') desc, zoho_linked_at nulls last, created_at, id) as rn
-  from customers where zoho_contact_id is not null
+      order by (c.zoho_match_type = 'manual') desc,
+        exists (select 1 from users u where u.id = c.user_id and u.email_verified_at is not null and lower(u.email) = lower(c.email)) desc,
+        c.zoho_linked_at nulls last, c.created_at, c.id) as rn
+  from customers c where c.zoho_contact_id is not null
 ), moved as (
   update customers c set
     zoho_sync_status = 'skipped',
