@@ -1,7 +1,7 @@
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { formatDateTime } from "~/components/format";
 import { CsrfInput } from "~/components/forms";
-import { Compared, IdentityWarning } from "./identity-warning";
+import { ComparisonTable } from "./identity-warning";
 import type { loader } from "./route";
 
 /**
@@ -30,44 +30,13 @@ export function CandidatesSection() {
             <h3>
               {c.contactName} <span className="muted">(Zoho id {c.contactId})</span>
             </h3>
-            <div className="table-wrap">
-              <table>
-                <caption className="sr-only">{`The account beside ${c.contactName}`}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">
-                      <span className="sr-only">Field</span>
-                    </th>
-                    <th scope="col">Portal account</th>
-                    <th scope="col">Zoho contact</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <tr>
-                    <th scope="row">Name</th>
-                    <td>{`${customer.firstName} ${customer.lastName}`}</td>
-                    <td>
-                      <Compared value={c.contactName} differs={c.comparison.nameDiffers} />
-                    </td>
-                  </tr>
-                  <tr>
-                    <th scope="row">Email</th>
-                    <td>{customer.email}</td>
-                    <td>
-                      <Compared value={c.email} differs={c.comparison.emailDiffers} />
-                    </td>
-                  </tr>
-                  {c.companyName ? (
-                    <tr>
-                      <th scope="row">Company</th>
-                      <td />
-                      <td>{c.companyName}</td>
-                    </tr>
-                  ) : null}
-                </tbody>
-              </table>
-            </div>
-            <IdentityWarning comparison={c.comparison} />
+            <ComparisonTable
+              account={{ name: `${customer.firstName} ${customer.lastName}`, email: customer.email }}
+              contact={{ name: c.contactName, email: c.email, company: c.companyName }}
+              comparison={c.comparison}
+              caption={`The account beside ${c.contactName}`}
+              contactHeading="Zoho contact"
+            />
             {c.linkedTo ? (
               <p className="alert-banner" data-testid="existing-link">
                 Already linked to <Link to={`/admin/customers/${c.linkedTo.customerId}`}>{c.linkedTo.name}</Link> ({c.linkedTo.email})

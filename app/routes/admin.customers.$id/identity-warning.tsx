@@ -26,3 +26,52 @@ export function Compared({ value, differs }: { value: string | null; differs: bo
     <span>{value}</span>
   );
 }
+
+type Side = { name: string; email: string | null; company?: string | null };
+
+/** The account beside one Zoho contact, row by row, with differences marked and then spelled out. */
+export function ComparisonTable(props: { account: Side; contact: Side; comparison: IdentityComparison; caption: string; contactHeading: string }) {
+  const { account, contact, comparison } = props;
+  return (
+    <>
+      <div className="table-wrap">
+        <table>
+          <caption className="sr-only">{props.caption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">
+                <span className="sr-only">Field</span>
+              </th>
+              <th scope="col">Portal account</th>
+              <th scope="col">{props.contactHeading}</th>
+            </tr>
+          </thead>
+          <tbody>
+            <tr>
+              <th scope="row">Name</th>
+              <td>{account.name}</td>
+              <td>
+                <Compared value={contact.name} differs={comparison.nameDiffers} />
+              </td>
+            </tr>
+            <tr>
+              <th scope="row">Email</th>
+              <td>{account.email}</td>
+              <td>
+                <Compared value={contact.email} differs={comparison.emailDiffers} />
+              </td>
+            </tr>
+            {contact.company ? (
+              <tr>
+                <th scope="row">Company</th>
+                <td />
+                <td>{contact.company}</td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+      <IdentityWarning comparison={comparison} />
+    </>
+  );
+}

@@ -3,7 +3,7 @@ import { formatDateTime } from "~/components/format";
 import { CsrfInput, FormError } from "~/components/forms";
 import { StatusBadge } from "~/components/status-badge";
 import { REVIEW_REASON_LABEL, type LinkBasis } from "~/sync/link-policy";
-import { Compared, IdentityWarning } from "./identity-warning";
+import { ComparisonTable } from "./identity-warning";
 import type { action, loader } from "./route";
 
 const BASIS_TEXT: Record<LinkBasis, string> = {
@@ -74,37 +74,13 @@ export function SyncSection() {
         ) : null}
       </dl>
       {linked && linkedComparison ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="sr-only">The account beside its linked Zoho contact</caption>
-            <thead>
-              <tr>
-                <th scope="col">
-                  <span className="sr-only">Field</span>
-                </th>
-                <th scope="col">Portal account</th>
-                <th scope="col">Linked Zoho contact</th>
-              </tr>
-            </thead>
-            <tbody>
-              <tr>
-                <th scope="row">Name</th>
-                <td>{`${customer.firstName} ${customer.lastName}`}</td>
-                <td>
-                  <Compared value={customer.zohoContactName} differs={linkedComparison.nameDiffers} />
-                </td>
-              </tr>
-              <tr>
-                <th scope="row">Email</th>
-                <td>{customer.email}</td>
-                <td>
-                  <Compared value={customer.zohoContactEmail} differs={linkedComparison.emailDiffers} />
-                </td>
-              </tr>
-            </tbody>
-          </table>
-          <IdentityWarning comparison={linkedComparison} />
-        </div>
+        <ComparisonTable
+          account={{ name: `${customer.firstName} ${customer.lastName}`, email: customer.email }}
+          contact={{ name: customer.zohoContactName ?? "", email: customer.zohoContactEmail }}
+          comparison={linkedComparison}
+          caption="The account beside its linked Zoho contact"
+          contactHeading="Linked Zoho contact"
+        />
       ) : null}
       {!connected ? (
         <p className="alert-banner" role="alert">
