@@ -3,7 +3,9 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import { DEMO_ADMIN } from "@tools/local-stack/seed";
 import { customerState, registerReturning, verifyEmailAndResync, waitForSyncToSettle } from "./simulate-verification";
 
-test.describe.configure({ mode: "serial" });
+// Each test registers one or two accounts through the four steps and waits for the queue: give it room
+// on a busy machine (the waits themselves are for states, never sleeps).
+test.describe.configure({ mode: "serial", timeout: 150_000 });
 const unique = () => crypto.randomUUID().slice(0, 8);
 
 async function adminPage(browser: Browser): Promise<Page> {
