@@ -1,4 +1,4 @@
-// Who may be linked to which Zoho contact (issue 11, docs/decisions/010-verified-linking.md). Pure:
+// Who may be linked to which Zoho contact (issue 11, docs/decisions/011-verified-linking.md). Pure:
 // the finder proposes (MatchDecision or a create-path result), this module decides link or review.
 // A link is made automatically only when the person proved it: their VERIFIED email is the contact's
 // email, or the contact is one we created for them. Everything else waits for an admin.
