@@ -3,13 +3,14 @@ import { desc, sql } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
 import { backfillRuns, cronRuns, SYNC_STATUSES, type SyncStatus } from "~/db/schema";
 import { connectionView } from "~/zoho/connection.server";
-import { dailyCap, ledgerHistory } from "~/zoho/ledger.server";
+import { dailyCap, ledgerHistory, shareUse } from "~/zoho/ledger.server";
 import { backfillProgress, countBackfillEligible } from "~/sync/backfill.server";
 
 export async function dashboard(app: AppServices) {
   const db = app.db;
   const [statusRows, jobRows, history, [lastRun], connection, [lastBackfill]] = await Promise.all([
-    db.execute(sql`select zoho_sync_status as status, count(*)::int as n from customers group by 1`),
+    // From the counter table the triggers keep: no full count of customers on every dashboard view.
+    db.execute(sql`select zoho_sync_status as status, sum(n)::int as n from customer_status_counts group by 1`),
     db.execute(sql`select
         count(*) filter (where scheduled_for <= now() and (locked_until is null or locked_until < now()))::int as due,
         count(*) filter (where locked_until >= now())::int as in_flight,
@@ -31,6 +32,7 @@ export async function dashboard(app: AppServices) {
       today: history.at(-1)!,
       limit: app.env.ZOHO_DAILY_CALL_LIMIT,
       syncCap: dailyCap("sync", app.env),
+      shares: shareUse(history.at(-1)!, app.env),
     },
     history,
     lastRun: lastRun ?? null,
