@@ -4,11 +4,12 @@ import type { AppServices } from "~/context.server";
 import { backfillRuns, cronRuns, SYNC_STATUSES, type SyncStatus } from "~/db/schema";
 import { connectionView } from "~/zoho/connection.server";
 import { dailyCap, ledgerHistory, shareUse } from "~/zoho/ledger.server";
+import { backlogEta } from "~/sync/backlog-eta";
 import { backfillProgress, countBackfillEligible } from "~/sync/backfill.server";
 
 export async function dashboard(app: AppServices) {
   const db = app.db;
-  const [statusRows, jobRows, history, [lastRun], connection, [lastBackfill]] = await Promise.all([
+  const [statusRows, jobRows, history, [lastRun], connection, [lastBackfill], perJobRows] = await Promise.all([
     // From the counter table the triggers keep: no full count of customers on every dashboard view.
     db.execute(sql`select zoho_sync_status as status, sum(n)::int as n from customer_status_counts group by 1`),
     db.execute(sql`select
@@ -20,19 +21,35 @@ export async function dashboard(app: AppServices) {
     db.select().from(cronRuns).orderBy(sql`${cronRuns.startedAt} desc nulls last`).limit(1),
     connectionView(app),
     db.select().from(backfillRuns).orderBy(desc(backfillRuns.startedAt)).limit(1),
+    // Zoho calls per job finished in the last day (the backlog ETA's unit of work).
+    db.execute(sql`select sum(e.zoho_calls)::float / nullif(count(distinct q.id), 0) as per_job
+      from zoho_sync_queue q join zoho_sync_events e on e.job_id = q.id where q.processed_at > now() - interval '1 day'`),
   ]);
   const counts = Object.fromEntries(SYNC_STATUSES.map((s) => [s, 0])) as Record<SyncStatus, number>;
   for (const row of statusRows.rows as Array<{ status: SyncStatus; n: number }>) counts[row.status] = Number(row.n);
   const jobs = jobRows.rows[0] as { due: number; in_flight: number; scheduled: number };
+  const today = history.at(-1)!;
+  const syncShare = dailyCap("sync", app.env);
+  const openJobs = Number(jobs.due) + Number(jobs.in_flight) + Number(jobs.scheduled);
+  const callsPerJob = Number((perJobRows.rows[0] as { per_job: number | null } | undefined)?.per_job ?? 0) || 1;
+  const eta = backlogEta({
+    openJobs,
+    callsPerJob,
+    perMinute: app.env.ZOHO_CALLS_PER_MINUTE,
+    remainingToday: Math.max(0, Math.min(syncShare - today.sync, app.env.ZOHO_DAILY_CALL_LIMIT - today.total)),
+    dailyShare: syncShare,
+    now: new Date(),
+  });
   return {
     counts,
     total: Object.values(counts).reduce((a, b) => a + b, 0),
     jobs: { due: Number(jobs.due), inFlight: Number(jobs.in_flight), scheduled: Number(jobs.scheduled) },
     budget: {
-      today: history.at(-1)!,
+      today,
       limit: app.env.ZOHO_DAILY_CALL_LIMIT,
-      syncCap: dailyCap("sync", app.env),
-      shares: shareUse(history.at(-1)!, app.env),
+      syncCap: syncShare,
+      shares: shareUse(today, app.env),
+      backlog: { openJobs, callsPerJob, calls: eta.calls, finishesAt: eta.finishesAt?.toISOString() ?? null, perMinute: app.env.ZOHO_CALLS_PER_MINUTE },
     },
     history,
     lastRun: lastRun ?? null,

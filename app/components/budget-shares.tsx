@@ -1,6 +1,7 @@
 // Today's Zoho budget per share (sync, order history, admin searches): what each may spend, has spent and
 // has left. Shares are never lent to each other (docs/decisions/010-budget-shares.md).
 import type { CallPurpose, ShareUse } from "~/zoho/ledger.server";
+import { formatDateTime } from "./format";
 
 const SHARE_LABEL: Record<CallPurpose, string> = {
   sync: "Customer sync",
@@ -8,7 +9,9 @@ const SHARE_LABEL: Record<CallPurpose, string> = {
   admin: "Admin searches in Zoho",
 };
 
-export function BudgetShares({ shares, refused }: { shares: ShareUse[]; refused: number }) {
+export type BacklogView = { openJobs: number; callsPerJob: number; calls: number; finishesAt: string | null; perMinute: number };
+
+export function BudgetShares({ shares, refused, backlog }: { shares: ShareUse[]; refused: number; backlog: BacklogView }) {
   return (
     <div className="table-wrap">
       <table data-testid="budget-shares">
@@ -32,6 +35,18 @@ export function BudgetShares({ shares, refused }: { shares: ShareUse[]; refused:
           ))}
         </tbody>
       </table>
+      <p data-testid="backlog-eta">
+        {backlog.openJobs === 0 ? (
+          "No sync backlog."
+        ) : backlog.finishesAt ? (
+          <>
+            {`Sync backlog: ${backlog.openJobs} jobs, about ${backlog.calls} Zoho calls (${backlog.callsPerJob.toFixed(2)} a job lately); at ${backlog.perMinute} a minute within the sync share, done by `}
+            <time dateTime={backlog.finishesAt}>{formatDateTime(backlog.finishesAt)}</time>.
+          </>
+        ) : (
+          `Sync backlog: ${backlog.openJobs} jobs; the sync share is 0, so it will not finish until the shares change.`
+        )}
+      </p>
       <p className="muted">{`Calls refused today to stay within the shares or the per-minute pace: ${refused}.`}</p>
     </div>
   );

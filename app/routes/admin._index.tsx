@@ -102,7 +102,7 @@ export default function AdminDashboard() {
           <meter min={0} max={d.budget.limit} low={d.budget.syncCap * 0.8} high={d.budget.syncCap} optimum={0} value={d.budget.today.total} aria-label="Zoho calls used today">
             {d.budget.today.total} of {d.budget.limit}
           </meter>
-          <BudgetShares shares={d.budget.shares} refused={d.budget.today.refused} />
+          <BudgetShares shares={d.budget.shares} refused={d.budget.today.refused} backlog={d.budget.backlog} />
         </section>
       </div>
 

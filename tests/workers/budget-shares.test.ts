@@ -146,11 +146,13 @@ describe("admin searches have their own share", () => {
     const { db, close } = testDb(databaseUrl);
     for (const purpose of ["invoice", "invoice", "invoice", "admin", "sync", "sync"] as const) await reserveCalls(db, limits, purpose);
     await close();
+    for (let i = 0; i < 3; i++) await createCustomerWithJob(databaseUrl);
     const b = await signedIn(env, databaseUrl, "admin");
     const html = await (await b.get("/admin")).text();
     const row = (purpose: string) => html.match(new RegExp(`data-testid="share-${purpose}">(.*?)</tr>`))?.[1].replace(/<[^>]+>/g, "|");
     expect(row("sync")).toMatch(/Customer sync\|+2\|+90\|+92/);
     expect(row("invoice")).toMatch(/Customers&#x27; order history\|+3\|+0 \(used up\)\|+3/);
     expect(row("admin")).toMatch(/Admin searches in Zoho\|+1\|+4\|+5/);
+    expect(html).toMatch(/Sync backlog: 3 jobs, about 3 Zoho calls \(1.00 a job lately\); at 80 a minute within the sync share, done by <time dateTime="[^"]+">[^<]+ PHT<\/time>/);
   });
 });
