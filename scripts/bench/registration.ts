@@ -20,7 +20,7 @@ import { openNodeDb } from "@tools/local-stack/node-db";
 import { buildApp, freePorts, localWorkerVars, ROOT, startBackingServices, startWorker, type WorkerProcess } from "@tools/local-stack/stack";
 
 export type BenchRegistrationOptions = {
-  /** Measured submits per variant (after the warm-up). Default: BENCH_RUNS or 30. */
+  /** Measured submits per variant (after the warm-up), interleaved. Default: BENCH_RUNS or 200. */
   runs?: number;
   /** Unmeasured submits per variant first. Default 3. */
   warmup?: number;
@@ -67,7 +67,7 @@ export function writeBenchWranglerConfig(queueSend: boolean): string {
 }
 
 export async function benchRegistration(opts: BenchRegistrationOptions = {}): Promise<BenchResult> {
-  const runs = opts.runs ?? Number(process.env.BENCH_RUNS ?? 30);
+  const runs = opts.runs ?? Number(process.env.BENCH_RUNS ?? 200);
   const warmup = opts.warmup ?? 3;
   const log = opts.log ?? (() => {});
   if (opts.withSendUrl && opts.withoutSendUrl) return measure(opts.withSendUrl, opts.withoutSendUrl, runs, warmup, log, opts.databaseUrl);
