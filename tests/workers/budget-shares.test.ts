@@ -2,13 +2,12 @@
 // order history's own limits: per-customer cap, page cache, never a page past has_more_page.
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseEnv } from "~/env.server";
-import { customers } from "~/db/schema";
 import { ZohoClient } from "~/zoho/client.server";
 import { ZohoError } from "~/zoho/errors";
 import { remainingToday, reserveCalls } from "~/zoho/ledger.server";
-import { browser } from "./support/browser";
 import { freshDatabase, sql, testDb } from "./support/database";
-import { createCustomerWithJob, createUser, loadCustomer } from "./support/factories";
+import { signedInAsLinkedAna } from "./support/linked-customer";
+import { createCustomerWithJob, loadCustomer } from "./support/factories";
 import { deliver } from "./support/queue-delivery";
 import { signedIn } from "./support/sign-in";
 import { testEnv } from "./support/worker-env";
@@ -24,21 +23,7 @@ beforeEach(async () => {
   await sql(databaseUrl, "truncate customers, users, zoho_sync_queue, zoho_sync_events, zoho_tokens, zoho_api_ledger, zoho_api_minutes, zoho_invoice_cache, zoho_order_calls cascade");
 });
 
-/** A signed-in customer linked to the sandbox's "Ana Reyes" (30 invoices: two pages of 25). */
-async function anaSignedIn(env: Env) {
-  await connectZoho(env);
-  const ana = (await sandbox().listContacts()).find((c) => c.contact_name === "Ana Reyes")!;
-  const user = await createUser(databaseUrl, { role: "customer" });
-  const { db, close } = testDb(databaseUrl);
-  await db.insert(customers).values({
-    userId: user.id, firstName: "Ana", lastName: "Reyes", email: user.email, phone: "+639170000001", deliveryMethod: "pickup",
-    isReturningCustomer: true, zohoSyncStatus: "synced", zohoContactId: ana.contact_id, zohoContactName: "Ana Reyes",
-  });
-  await close();
-  const b = browser(env);
-  await b.post("/login", { email: user.email, password: user.password, redirectTo: "" });
-  return b;
-}
+const anaSignedIn = (env: Env) => signedInAsLinkedAna(env, databaseUrl);
 
 const invoiceCalls = async () => (await sandbox().calls()).filter((c) => c.path === "/books/v3/invoices").length;
 const ledger = async () => ((await sql(databaseUrl, "select total, sync, invoice, admin from zoho_api_ledger")) as Array<Record<string, number>>)[0];
