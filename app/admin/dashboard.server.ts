@@ -9,7 +9,7 @@ import { backfillProgress, countBackfillEligible } from "~/sync/backfill.server"
 
 export async function dashboard(app: AppServices) {
   const db = app.db;
-  const [statusRows, jobRows, history, [lastRun], connection, [lastBackfill], perJobRows] = await Promise.all([
+  const [statusRows, jobRows, history, [lastRun], connection, [lastBackfill], finishedRows] = await Promise.all([
     // From the counter table the triggers keep: no full count of customers on every dashboard view.
     db.execute(sql`select zoho_sync_status as status, sum(n)::int as n from customer_status_counts group by 1`),
     db.execute(sql`select
@@ -21,10 +21,9 @@ export async function dashboard(app: AppServices) {
     db.select().from(cronRuns).orderBy(sql`${cronRuns.startedAt} desc nulls last`).limit(1),
     connectionView(app),
     db.select().from(backfillRuns).orderBy(desc(backfillRuns.startedAt)).limit(1),
-    // Zoho calls spent by sync in the last day per job finished in it (the backlog ETA's unit of work): it
+    // Jobs finished this UTC day: with the ledger's sync calls today, the backlog ETA's unit of work. It
     // includes the calls of attempts that ended waiting (paced out after a first call), which a busy day has.
-    db.execute(sql`select (select sum(zoho_calls) from zoho_sync_events where at > now() - interval '1 day')::float
-      / nullif((select count(*) from zoho_sync_queue where processed_at > now() - interval '1 day'), 0) as per_job`),
+    db.execute(sql`select count(*)::int as n from zoho_sync_queue where processed_at >= date_trunc('day', now() at time zone 'UTC') at time zone 'UTC'`),
   ]);
   const counts = Object.fromEntries(SYNC_STATUSES.map((s) => [s, 0])) as Record<SyncStatus, number>;
   for (const row of statusRows.rows as Array<{ status: SyncStatus; n: number }>) counts[row.status] = Number(row.n);
@@ -32,7 +31,8 @@ export async function dashboard(app: AppServices) {
   const today = history.at(-1)!;
   const syncShare = dailyCap("sync", app.env);
   const openJobs = Number(jobs.due) + Number(jobs.in_flight) + Number(jobs.scheduled);
-  const callsPerJob = Number((perJobRows.rows[0] as { per_job: number | null } | undefined)?.per_job ?? 0) || 1;
+  const finishedToday = Number((finishedRows.rows[0] as { n: number } | undefined)?.n ?? 0);
+  const callsPerJob = finishedToday > 0 && today.sync > 0 ? today.sync / finishedToday : 1;
   const eta = backlogEta({
     openJobs,
     callsPerJob,
