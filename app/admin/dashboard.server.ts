@@ -15,7 +15,8 @@ export async function dashboard(app: AppServices) {
     db.execute(sql`select
         count(*) filter (where scheduled_for <= now() and (locked_until is null or locked_until < now()))::int as due,
         count(*) filter (where locked_until >= now())::int as in_flight,
-        count(*) filter (where scheduled_for > now())::int as scheduled
+        count(*) filter (where scheduled_for > now())::int as scheduled,
+        max(scheduled_for) as last_due
       from zoho_sync_queue where processed_at is null`),
     ledgerHistory(db, 14),
     db.select().from(cronRuns).orderBy(sql`${cronRuns.startedAt} desc nulls last`).limit(1),
@@ -27,7 +28,7 @@ export async function dashboard(app: AppServices) {
   ]);
   const counts = Object.fromEntries(SYNC_STATUSES.map((s) => [s, 0])) as Record<SyncStatus, number>;
   for (const row of statusRows.rows as Array<{ status: SyncStatus; n: number }>) counts[row.status] = Number(row.n);
-  const jobs = jobRows.rows[0] as { due: number; in_flight: number; scheduled: number };
+  const jobs = jobRows.rows[0] as { due: number; in_flight: number; scheduled: number; last_due: string | Date | null };
   const today = history.at(-1)!;
   const syncShare = dailyCap("sync", app.env);
   const openJobs = Number(jobs.due) + Number(jobs.in_flight) + Number(jobs.scheduled);
@@ -39,6 +40,7 @@ export async function dashboard(app: AppServices) {
     perMinute: app.env.ZOHO_CALLS_PER_MINUTE,
     remainingToday: Math.max(0, Math.min(syncShare - today.sync, app.env.ZOHO_DAILY_CALL_LIMIT - today.total)),
     dailyShare: syncShare,
+    lastDueAt: jobs.last_due ? new Date(jobs.last_due) : null,
     now: new Date(),
   });
   return {

@@ -17,6 +17,8 @@ describe("backlog ETA", () => {
     ["over today's share: tomorrow's share, after the morning wake-up", { openJobs: 500, remainingToday: 100 }, { calls: 500, finishesAt: "2026-11-26T00:11:30.000Z", days: 1 }],
     ["several days of shares", { openJobs: 1000, remainingToday: 0 }, { calls: 1000, finishesAt: "2026-11-28T00:07:45.000Z", days: 3 }],
     ["exactly a whole share left for tomorrow", { openJobs: 450, remainingToday: 0 }, { calls: 450, finishesAt: "2026-11-26T00:12:07.500Z", days: 1 }],
+    ["a job paced out until later: not before it is due", { openJobs: 16, lastDueAt: new Date("2026-11-25T13:01:20Z") }, { calls: 16, finishesAt: "2026-11-25T13:01:20.000Z", days: 0 }],
+    ["a job due sooner than the pace allows: the pace decides", { openJobs: 400, lastDueAt: new Date("2026-11-25T13:01:00Z") }, { calls: 400, finishesAt: "2026-11-25T13:06:30.000Z", days: 0 }],
     ["no pace: unknown", { openJobs: 10, perMinute: 0 }, { calls: 10, finishesAt: null, days: 0 }],
   ])("%s", (_, input, expected) => {
     expect(at(input)).toEqual(expected);
