@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseEnv } from "./env.server";
+import { ConfigError, isPlaceholder, parseEnv } from "./env.server";
 
 const base = {
   APP_ENV: "production",
@@ -32,5 +32,27 @@ describe("configuration", () => {
     expect(() => parseEnv({ ...base, ZOHO_DAILY_CALL_LIMIT: "100", ZOHO_ORDERS_DAILY_SHARE: "60", ZOHO_ADMIN_DAILY_SHARE: "40" })).toThrow(/must leave sync part/);
     expect(() => parseEnv({ ...base, ZOHO_ORDERS_DAILY_SHARE: "-1" })).toThrow(/ZOHO_ORDERS_DAILY_SHARE/);
     expect(() => parseEnv({ ...base, ZOHO_INVOICE_RESERVE: "50" })).toThrow(/ZOHO_INVOICE_RESERVE: replaced by ZOHO_ORDERS_DAILY_SHARE/);
+  });
+
+  it("refuses a placeholder left in (wrangler.toml ships ZOHO_ORGANIZATION_ID = \"set-me\") and names the variable", () => {
+    expect(() => parseEnv({ ...base, ZOHO_ORGANIZATION_ID: "set-me" })).toThrowError(/ZOHO_ORGANIZATION_ID: still the placeholder "set-me"/);
+    expect(() => parseEnv({ ...base, APP_ENV: "development", ZOHO_CLIENT_SECRET: "<your client secret>" })).toThrowError(/ZOHO_CLIENT_SECRET: still the placeholder/);
+    // Each variable is named once, even when the placeholder also fails the variable's own rule.
+    const message = (() => {
+      try {
+        parseEnv({ ...base, APP_URL: "changeme" });
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(message?.match(/APP_URL/g)).toHaveLength(1);
+  });
+
+  it.each([
+    ["set-me", true], ["SET_ME", true], ["changeme", true], ["change-me", true], ["replace me", true], ["TODO", true],
+    ["placeholder", true], ["<organisation id>", true], ["${ZOHO_ORG}", true], ["your-org-id", true],
+    ["10234695", false], ["https://accounts.zoho.eu", false], ["cf_portal_customer_id", false], ["setmeup", false],
+  ])("%s is a placeholder: %s", (value, expected) => {
+    expect(isPlaceholder(value)).toBe(expected);
   });
 });

@@ -1,5 +1,5 @@
 // Today's Zoho budget per share (sync, order history, admin searches): what each may spend, has spent and
-// has left. Shares are never lent to each other (docs/decisions/010-budget-shares.md).
+// has left. Shares are never lent to each other (docs/decisions/011-budget-shares.md).
 import type { CallPurpose, ShareUse } from "~/zoho/ledger.server";
 import { formatDateTime } from "./format";
 

@@ -1,7 +1,7 @@
 // The daily call ledger: every Zoho Books call is counted BEFORE it is made, in one atomic statement
 // per counter, so parallel consumers can never spend more than the budget together.
 //  - total never exceeds ZOHO_DAILY_CALL_LIMIT (our share of the organisation's shared daily pool);
-//  - the limit is split into daily shares, one per purpose (docs/decisions/010-budget-shares.md):
+//  - the limit is split into daily shares, one per purpose (docs/decisions/011-budget-shares.md):
 //    customers' order history (ZOHO_ORDERS_DAILY_SHARE), admins' live searches (ZOHO_ADMIN_DAILY_SHARE)
 //    and sync (the rest). A purpose spends only its own share, so no reader can starve sync and sync
 //    cannot starve readers; unused shares are not lent;
