@@ -1,4 +1,4 @@
-// findMatchingContact: the Zoho lookups for a returning customer (docs/decisions/012-matching-real-zoho.md).
+// findMatchingContact: the Zoho lookups for a returning customer (docs/decisions/013-matching-real-zoho.md).
 // Zoho's `email` filter sees only the PRIMARY contact person's email, exactly; a customer whose email
 // sits on a secondary person is found through their surname and that contact's persons, within a small
 // call budget. The decision rules live in matching.ts; this module only asks Zoho.

@@ -1,4 +1,4 @@
-// How well returning customers are found under Zoho's real filters (docs/decisions/012-matching-real-zoho.md):
+// How well returning customers are found under Zoho's real filters (docs/decisions/013-matching-real-zoho.md):
 // a reference set covering every kind in the sandbox seed, its match rate and Zoho calls per lookup.
 // Runs inside `npm run bench` and, as a check on the figures, in tests/workers/matching-bench.test.ts.
 import { findMatchingContact, type MatchInput } from "~/sync/find-contact.server";
