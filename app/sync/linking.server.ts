@@ -123,14 +123,16 @@ export async function unlinkContact(app: AppServices, customerId: string, adminI
   });
 }
 
-const EMAIL_LIKE = /^[^\s@]+@[^\s@]+$/;
-
-/** Live search for the "Link manually" box: by email when it looks like one, else by any text. */
+/**
+ * Live search for the "Link manually" box. Anything with an "@" searches the primary email with
+ * Zoho's `email_contains` (an admin types part of an address: "ana.reyes@"); `email` would need the
+ * whole address exactly. Anything else searches names and notes.
+ */
 export async function searchContacts(app: AppServices, q: string) {
   const client = new ZohoClient({ db: app.db, env: app.env, purpose: "admin" });
   const term = q.trim();
-  const page = EMAIL_LIKE.test(term)
-    ? await client.listContacts({ email: term.toLowerCase(), perPage: 10 })
+  const page = term.includes("@")
+    ? await client.listContacts({ emailContains: term, perPage: 10 })
     : await client.listContacts({ searchText: term, perPage: 10 });
   return { results: page.items.map(toCandidate), more: page.hasMore };
 }
