@@ -12,6 +12,7 @@ const base = {
   ZOHO_ACCOUNTS_URL: "https://accounts.zoho.com",
   ZOHO_ORGANIZATION_ID: "123",
   APP_URL: "https://portal.example",
+  SMTP_HOST: "smtp.relay.example",
 };
 
 describe("configuration", () => {
@@ -27,5 +28,13 @@ describe("configuration", () => {
     expect(() => parseEnv({ ...base, DATABASE_WS_PROXY: "127.0.0.1:1/v1" })).toThrow(/local development only/);
     expect(() => parseEnv({ ...base, ZOHO_CALLS_PER_MINUTE: "500" })).toThrow(/at most 100/);
     expect(parseEnv({ ...base, APP_ENV: "test", ZOHO_CALLS_PER_MINUTE: "500", CHAOS_CRASH_RATE: "0.1" }).CHAOS_CRASH_RATE).toBe(0.1);
+  });
+  it("requires an SMTP relay in production, with both credentials or none", () => {
+    const { SMTP_HOST: _h, ...noSmtp } = base;
+    expect(() => parseEnv(noSmtp)).toThrow(/SMTP_HOST: required in production/);
+    expect(() => parseEnv({ ...base, SMTP_USERNAME: "apikey" })).toThrow(/set both or neither/);
+    expect(() => parseEnv({ ...base, SMTP_SECURITY: "none" })).toThrow(/local mail catcher only/);
+    expect(() => parseEnv({ ...base, ADMIN_ALERT_EMAILS: "ops@shop.example, not-an-address" })).toThrow(/ADMIN_ALERT_EMAILS/);
+    expect(parseEnv({ ...base, SMTP_USERNAME: "apikey", SMTP_PASSWORD: "pw" })).toMatchObject({ SMTP_PORT: 587, SMTP_SECURITY: "starttls" });
   });
 });
