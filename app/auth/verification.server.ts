@@ -4,7 +4,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { AppServices, SyncMessage } from "~/context.server";
 import { users } from "~/db/schema";
-import { sendSoon } from "~/email/outbox.server";
+import { pendingMailFor, sendSoon } from "~/email/outbox.server";
 import { log } from "~/log.server";
 import { makeUserJobDue, markEnqueued } from "~/sync/jobs.server";
 import { consumeToken } from "./email-tokens.server";
@@ -64,4 +64,15 @@ export async function resendVerification(app: AppServices, userId: string, clien
   return { ok: true, sent: true };
 }
 
-export type VerificationState = { verified: true } | { verified: false; email: string; removeAfter: Date | null; mailWaiting: boolean };
+export type VerificationState = { verified: true } | { verified: false; email: string; removeAfter: Date | null; mailProblem: boolean };
+
+/** What the account page tells an unverified customer (and whether their confirmation mail is stuck). */
+export async function verificationState(app: AppServices, userId: string): Promise<VerificationState> {
+  const [user] = await app.db
+    .select({ email: users.email, verifiedAt: users.emailVerifiedAt, removeAfter: users.removeUnverifiedAfter })
+    .from(users)
+    .where(eq(users.id, userId));
+  if (!user || user.verifiedAt) return { verified: true };
+  const waiting = await pendingMailFor(app.db, userId, "verify_email");
+  return { verified: false, email: user.email, removeAfter: user.removeAfter, mailProblem: waiting.some((m) => m.lastError) };
+}
