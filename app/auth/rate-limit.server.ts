@@ -1,6 +1,7 @@
 // Abuse limits for the public forms (registration, resending the verification mail, password reset),
 // counted exactly in Postgres (see docs/decisions/011-abuse-limits.md). Every attempt counts, per
 // client address and per email, in a fixed window; over the limit the answer says when to try again.
+import type { HeadersFunction } from "@remix-run/cloudflare";
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "~/db/client.server";
 
@@ -56,3 +57,14 @@ export function limitKeys(action: string, parts: Record<string, { id: string | n
     .filter(([, p]) => p.id)
     .map(([name, p]) => ({ key: `${action}:${name}:${p.id!.trim().toLowerCase()}`, limit: p.limit }));
 }
+
+/**
+ * Route `headers` export for pages whose action may answer 429: Remix builds a page's headers from
+ * the routes' `headers` functions only, so without this the Retry-After of the action would be lost.
+ */
+export const keepRetryAfter: HeadersFunction = ({ actionHeaders, parentHeaders }) => {
+  const headers = new Headers(parentHeaders);
+  const retryAfter = actionHeaders.get("Retry-After");
+  if (retryAfter) headers.set("Retry-After", retryAfter);
+  return headers;
+};

@@ -25,7 +25,7 @@ export async function connectMailer(env: AppEnv): Promise<Mailer> {
     responseTimeoutMs: 10_000,
   });
   return {
-    send: (to, content) => mailer.send({ from: env.MAIL_FROM, to, subject: content.subject, text: content.text, html: content.html }),
+    send: (to, content) => mailer.send({ from: parseAddress(env.MAIL_FROM), to, subject: content.subject, text: content.text, html: content.html }),
     close: () => mailer.close(),
   };
 }
@@ -34,4 +34,10 @@ export async function connectMailer(env: AppEnv): Promise<Mailer> {
 export function describeSendError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.replace(/AUTH\s+\S+\s+\S+/gi, "AUTH [redacted]").slice(0, 300);
+}
+
+/** "Cangoods <shop@example.com>" → name and address (the SMTP envelope needs the bare address). */
+export function parseAddress(value: string): { name?: string; email: string } {
+  const m = value.match(/^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/);
+  return m ? { name: m[1] || undefined, email: m[2].trim() } : { email: value.trim() };
 }

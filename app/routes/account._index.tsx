@@ -2,7 +2,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { requireCustomer } from "~/auth/guards.server";
-import { clientAddress, waitInWords } from "~/auth/rate-limit.server";
+import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
 import { ResendVerificationSchema } from "~/auth/schemas";
 import { redirectWithToast } from "~/auth/toast.server";
 import { resendVerification, verificationState } from "~/auth/verification.server";
@@ -11,6 +11,8 @@ import { CsrfInput, FormError } from "~/components/forms";
 import { customerForUser, historyLinkStatus } from "~/customers/account.server";
 
 export const meta: MetaFunction = () => [{ title: "My account · Cangoods" }];
+
+export const headers = keepRetryAfter;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireCustomer(request, context.app);

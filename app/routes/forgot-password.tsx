@@ -5,11 +5,13 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { requestPasswordReset } from "~/auth/password-reset.server";
-import { clientAddress, waitInWords } from "~/auth/rate-limit.server";
+import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
 import { ForgotPasswordSchema } from "~/auth/schemas";
 import { CsrfInput, Field, FormError } from "~/components/forms";
 
 export const meta: MetaFunction = () => [{ title: "Forgot your password? · Cangoods" }];
+
+export const headers = keepRetryAfter;
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: ForgotPasswordSchema });

@@ -2,13 +2,15 @@ import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
-import { clientAddress, waitInWords } from "~/auth/rate-limit.server";
+import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
 import { LoginSchema, safeRedirect } from "~/auth/schemas";
 import { getCurrentUser, signIn } from "~/auth/session.server";
 import { authenticate } from "~/auth/sign-in.server";
 import { CsrfInput, Field, FormError } from "~/components/forms";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Cangoods" }];
+
+export const headers = keepRetryAfter;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getCurrentUser(request, context.app);

@@ -5,7 +5,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { isRouteErrorResponse, Link, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { clientAddress, waitInWords } from "~/auth/rate-limit.server";
+import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
 import { commitSession, getCurrentUser, getSession, signIn } from "~/auth/session.server";
 import { EMAIL_TAKEN, STEP_SCHEMAS, STEP_TITLES, type RegistrationDraft, type Step } from "~/customers/registration-schema";
 import { emailTaken, firstIncompleteStep, registerCustomer, savedAnswersNeedChecking } from "~/customers/registration.server";
@@ -17,6 +17,8 @@ import { PersonalStep } from "./personal-step";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Register${data ? ` · Step ${data.step} of 4: ${STEP_TITLES[data.step]}` : ""} · Cangoods` },
 ];
+
+export const headers = keepRetryAfter;
 
 const parseStep = (v: unknown): Step | null => (v === "1" || v === "2" || v === "3" || v === "4" ? (Number(v) as Step) : null);
 
