@@ -2,7 +2,7 @@
 // run; the library's own logging is off (it would print the conversation, including AUTH).
 import { LogLevel, WorkerMailer } from "worker-mailer";
 import type { AppEnv } from "~/env.server";
-import type { MailContent } from "./templates";
+import { parseAddress, type MailContent } from "./templates";
 
 export type Mailer = { send(to: string, content: MailContent): Promise<void>; close(): Promise<void> };
 
@@ -36,8 +36,3 @@ export function describeSendError(error: unknown): string {
   return message.replace(/AUTH\s+\S+\s+\S+/gi, "AUTH [redacted]").slice(0, 300);
 }
 
-/** "Cangoods <shop@example.com>" → name and address (the SMTP envelope needs the bare address). */
-export function parseAddress(value: string): { name?: string; email: string } {
-  const m = value.match(/^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/);
-  return m ? { name: m[1] || undefined, email: m[2].trim() } : { email: value.trim() };
-}

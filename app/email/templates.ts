@@ -71,3 +71,9 @@ export function incidentMail(p: { appUrl: string; title: string; details: string
     { kind: "link", label: "Open the admin dashboard", url: appLink(p.appUrl, "/admin") },
   ]);
 }
+
+/** "Cangoods <shop@example.com>" → name and address (the SMTP envelope needs the bare address). */
+export function parseAddress(value: string): { name?: string; email: string } {
+  const m = value.match(/^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/);
+  return m ? { name: m[1] || undefined, email: m[2].trim() } : { email: value.trim() };
+}

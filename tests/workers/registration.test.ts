@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { browser, type Browser } from "./support/browser";
 import { freshDatabase, sql } from "./support/database";
 import { createUser } from "./support/factories";
+import { signedIn } from "./support/sign-in";
 import { bindings, testEnv } from "./support/worker-env";
 import { linkIn, waitForMail } from "@tools/local-stack/mail-inbox";
 
@@ -96,6 +97,9 @@ describe("registering", () => {
     expect(outbox[0]).toMatchObject({ kind: "verify_email", sent_at: null, attempts: 1 });
     expect(outbox[0].last_error).toBeTruthy();
     expect(new Date(outbox[0].next_attempt_at as string).getTime()).toBeGreaterThan(Date.now());
+    // Admins see it on the dashboard.
+    const admin = await signedIn(env, databaseUrl, "admin");
+    expect(await (await admin.get("/admin")).text()).toMatch(/\d+ emails \(confirmation links, password resets, alerts\) could not be sent; they are retried every hour/);
   });
 
   it("an email already registered (any case) is refused on step 1 with a sign-in link, nothing stored", async () => {
