@@ -55,9 +55,9 @@ export default function AdminDashboard() {
       ) : null}
       {d.mail.retrying + d.mail.givenUp > 0 ? (
         <div className="alert-banner" role="alert" data-testid="mail-problems">
-          {`${d.mail.retrying + d.mail.givenUp} emails (confirmation links, password resets, alerts) could not be sent`}
-          {d.mail.givenUp > 0 ? `; ${d.mail.givenUp} were given up after 8 tries` : "; they are retried every hour"}
-          {". Check the SMTP settings (see the Worker logs)."}
+          {`${d.mail.retrying + d.mail.givenUp} emails (confirmation links, password resets, alerts) could not be sent${
+            d.mail.givenUp > 0 ? `; ${d.mail.givenUp} were given up after 8 tries` : "; they are retried every hour"
+          }. Check the SMTP settings (see the Worker logs).`}
         </div>
       ) : null}
       {attention > 0 ? (
