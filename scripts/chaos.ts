@@ -63,11 +63,13 @@ async function main() {
       if (r < 0.4) cases.push({ ...person, customerType: "new", kind: "new", expect: { status: "synced" } });
       else if (r < 0.45) cases.push({ ...person, firstName: "Juan", lastName: "Dela Cruz", customerType: "new", kind: "new_same_name", expect: { status: "synced" } });
       else if (r < 0.7) {
-        const c = await sandbox.addContact({ contact_name: `Chaos Person${id}`, first_name: "Chaos", last_name: `Person${id}`, email: person.email });
-        cases.push({ ...person, customerType: "returning", kind: "returning_email", expect: { status: "synced", contactId: c.contact_id } });
+        await sandbox.addContact({ contact_name: `Chaos Person${id}`, first_name: "Chaos", last_name: `Person${id}`, email: person.email });
+        // Registered through the Worker, so the email is not verified: never linked, sent to review (issue 11).
+        cases.push({ ...person, customerType: "returning", kind: "returning_email", expect: { status: "skipped" } });
       } else if (r < 0.8) {
-        const c = await sandbox.addContact({ contact_name: `Chaos  Person${id}`, first_name: "Chaos", last_name: `Person${id}`, email: `old.${id}@example.org` });
-        cases.push({ ...person, customerType: "returning", kind: "returning_name", expect: { status: "synced", contactId: c.contact_id } });
+        await sandbox.addContact({ contact_name: `Chaos  Person${id}`, first_name: "Chaos", last_name: `Person${id}`, email: `old.${id}@example.org` });
+        // A name alone never links: it waits for an admin's Confirm link (issue 11).
+        cases.push({ ...person, customerType: "returning", kind: "returning_name", expect: { status: "skipped" } });
       } else if (r < 0.9) {
         await sandbox.addContact({ contact_name: `Household ${id}`, email: person.email });
         await sandbox.addContact({ contact_name: `Office ${id}`, email: person.email });
@@ -120,14 +122,14 @@ async function main() {
     finished = true;
 
     // Compare with the oracle.
-    const { rows } = await node.pool.query(`select email, zoho_sync_status as status, zoho_contact_id as contact, zoho_sync_error as error, zoho_sync_attempts as attempts from customers`);
+    const { rows } = await node.pool.query(`select email, zoho_sync_status as status, zoho_contact_id as contact, zoho_sync_error as error, zoho_sync_attempts as attempts, zoho_review_reason as reason from customers`);
     const byEmail = new Map(rows.map((r) => [r.email, r]));
     const contacts: SandboxContact[] = await sandbox.listContacts();
     const contactsByEmail = new Map<string, number>();
     for (const c of contacts)
       for (const e of new Set([c.email, ...(c.contact_persons ?? []).map((p) => p.email)].filter(Boolean) as string[]))
         contactsByEmail.set(e.toLowerCase(), (contactsByEmail.get(e.toLowerCase()) ?? 0) + 1);
-    let lost = 0, duplicates = 0, wrong = 0, gaveUp = 0;
+    let lost = 0, duplicates = 0, wrong = 0, gaveUp = 0, heldUnverified = 0;
     const problems: string[] = [];
     for (const c of cases) {
       const row = byEmail.get(c.email);
@@ -144,6 +146,12 @@ async function main() {
       }
       if (row.status === "failed" && row.error !== NO_MATCH && row.attempts >= 3) {
         gaveUp++; // three transient failures in a row: the spec's "failed with the last error"
+        continue;
+      }
+      // A new customer whose create reply was lost finds its contact by email on the retry; adopting a contact
+      // found by email needs a verified address (issue 11), and these registrants never verify: review.
+      if (c.kind.startsWith("new") && row.status === "skipped" && row.reason === "unverified" && !row.contact) {
+        heldUnverified++;
         continue;
       }
       const ok = row.status === c.expect.status && (!c.expect.contactId || row.contact === c.expect.contactId) && (c.expect.status !== "failed" || row.error === NO_MATCH);
@@ -165,6 +173,7 @@ async function main() {
       ["duplicate Zoho contacts", duplicates],
       ["wrong end states", wrong],
       ["failed after 3 transient errors (spec: retry 3×, then failed)", gaveUp],
+      ["new customers held for review after a lost reply (email not verified)", heldUnverified],
       ["over-budget days", overBudget],
       ["Zoho calls made / counted in the ledger", `${zohoCalls} / ${counted}${zohoCalls > counted ? " (UNCOUNTED CALLS)" : ""}`],
       ["Zoho calls per customer", (zohoCalls / cases.length).toFixed(2)],

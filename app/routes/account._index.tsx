@@ -6,9 +6,11 @@ import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.se
 import { ResendVerificationSchema } from "~/auth/schemas";
 import { redirectWithToast } from "~/auth/toast.server";
 import { resendVerification, verificationState } from "~/auth/verification.server";
-import { formatDate } from "~/components/format";
+import { formatAddress, formatDate } from "~/components/format";
 import { CsrfInput, FormError } from "~/components/forms";
-import { customerForUser, historyLinkStatus } from "~/customers/account.server";
+import { customerForUser } from "~/customers/account.server";
+import { historyNotice } from "~/customers/history-access";
+import { isEmailVerified } from "~/sync/link-vetting.server";
 
 export const meta: MetaFunction = () => [{ title: "My account · Cangoods" }];
 
@@ -29,19 +31,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       name: `${customer.firstName} ${customer.lastName}`,
       email: customer.email,
       phone: customer.phone,
-      delivery:
-        customer.deliveryMethod === "delivery"
-          ? [customer.addressLine1, customer.addressLine2, customer.city, customer.province, customer.postalCode].filter(Boolean).join(", ")
-          : "Pickup at the store",
+      delivery: formatAddress(customer),
       returning: customer.isReturningCustomer,
       linked: !!customer.zohoContactId,
     },
-    // Until the email is confirmed nothing is looked up, whatever the sync status says.
-    history: customer.isReturningCustomer
-      ? pending
-        ? { state: "working" as const, text: "We will look for your previous orders once you confirm your email address." }
-        : historyLinkStatus(customer.zohoSyncStatus)
-      : null,
+    history: historyNotice(customer, await isEmailVerified(context.app.db, customer)),
   };
 }
 

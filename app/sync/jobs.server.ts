@@ -94,8 +94,16 @@ export async function storeOutcome(
         zohoLastSyncAt: meta.now,
         updatedAt: meta.now,
         ...(c.candidates !== undefined ? { zohoSyncCandidates: c.candidates } : {}),
+        ...(c.reviewReason !== undefined ? { zohoReviewReason: c.reviewReason } : {}),
         ...(c.contact
-          ? { zohoContactId: c.contact.id, zohoContactName: c.contact.name, zohoMatchType: c.contact.matchType, zohoLinkedAt: meta.now }
+          ? {
+              zohoContactId: c.contact.id,
+              zohoContactName: c.contact.name,
+              zohoMatchType: c.contact.matchType,
+              zohoLinkedAt: meta.now,
+              zohoLinkBasis: c.contact.basis,
+              zohoContactEmail: c.contact.email,
+            }
           : {}),
       })
       .where(eq(customers.id, job.customerId));
@@ -109,7 +117,11 @@ export async function storeOutcome(
       zohoCalls: meta.zohoCalls,
       error: t.event.error,
       durationMs: meta.durationMs,
-      details: c.contact ? { contactId: c.contact.id, contactName: c.contact.name } : null,
+      details: c.contact
+        ? { contactId: c.contact.id, contactName: c.contact.name, basis: c.contact.basis }
+        : c.reviewReason
+          ? { reviewReason: c.reviewReason }
+          : null,
     });
     return true;
   });

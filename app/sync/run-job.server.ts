@@ -10,6 +10,7 @@ import { ZohoError } from "~/zoho/errors";
 import type { NewContact, ZohoContact } from "~/zoho/types";
 import { findByEmail, findMatchingContact } from "./find-contact.server";
 import { claimJob, markCreateAttempted, storeOutcome, type ClaimedJob } from "./jobs.server";
+import { isContactTaken, takenMeanwhile, vetLink } from "./link-vetting.server";
 import { exactNameMatches, toCandidate } from "./matching";
 import { transition, type JobResult, type Transition } from "./outcome";
 
@@ -42,19 +43,24 @@ export async function runJob(deps: RunDeps, jobId: string): Promise<JobRun> {
   let result: JobResult;
   try {
     result = await doZohoWork(deps, client, job, customer);
+    result = await vetLink(deps.db, customer, result); // who may be linked: app/sync/link-policy.ts
   } catch (error) {
     if (error instanceof SimulatedCrash) throw error;
     result = { kind: "error", error };
     if (!(error instanceof ZohoError)) log("error", "sync job failed unexpectedly", { jobId, error });
   }
   const now = new Date();
-  const t = transition(result, job.attempts, now, (deps.random ?? Math.random)());
-  const stored = await storeOutcome(deps.db, job, deps.worker, t, {
-    action: job.action,
-    zohoCalls: client.calls,
-    durationMs: Date.now() - started,
-    now,
-  });
+  const random = (deps.random ?? Math.random)();
+  let t = transition(result, job.attempts, now, random);
+  const meta = { action: job.action, zohoCalls: client.calls, durationMs: Date.now() - started, now };
+  let stored: boolean;
+  try {
+    stored = await storeOutcome(deps.db, job, deps.worker, t, meta);
+  } catch (error) {
+    if (!isContactTaken(error)) throw error;
+    t = transition(takenMeanwhile(result), job.attempts, now, random);
+    stored = await storeOutcome(deps.db, job, deps.worker, t, meta);
+  }
   return stored ? { status: "done", transition: t, zohoCalls: client.calls, customerId: job.customerId } : { status: "lease_lost" };
 }
 
@@ -75,7 +81,7 @@ async function doZohoWork(deps: RunDeps, client: ZohoClient, job: ClaimedJob, cu
 }
 
 function linked(contact: ZohoContact, matchType: "email" | "name" | "created" | "upsert" | "adopted"): JobResult {
-  return { kind: "linked", contactId: contact.contact_id, contactName: contact.contact_name, matchType };
+  return { kind: "linked", contactId: contact.contact_id, contactName: contact.contact_name, matchType, contact };
 }
 
 export const displayName = (c: Pick<Customer, "firstName" | "lastName">) => `${c.firstName} ${c.lastName}`.replace(/\s+/g, " ").trim();
