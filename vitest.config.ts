@@ -36,6 +36,8 @@ export default defineConfig({
                 TEST_ADMIN_DATABASE_URL: inject("adminDatabaseUrl"),
                 TEST_DATABASE_WS_PROXY: inject("databaseWsProxy"),
                 TEST_SANDBOX_URL: inject("sandboxUrl"),
+                TEST_MAIL_SMTP_PORT: inject("mailSmtpPort"),
+                TEST_MAIL_INBOX_URL: inject("mailInboxUrl"),
               },
             },
           })),

@@ -20,6 +20,11 @@ export type AppServices = {
   csrfToken: string;
   /** Cookies get the Secure flag everywhere but local development and tests. */
   secureCookies: boolean;
+  /**
+   * Work that must not delay the response (sending mail after a commit). It runs when the request
+   * or batch ends, before the database is closed (the Worker keeps it alive with waitUntil).
+   */
+  afterResponse(task: () => Promise<unknown>): void;
   close(): Promise<void>;
 };
 
@@ -29,6 +34,7 @@ export function createAppServices(
 ): AppServices {
   const env = parseEnv(rawEnv);
   let handle: DbHandle | undefined;
+  const deferred: Array<() => Promise<unknown>> = [];
   return {
     env,
     get db() {
@@ -39,7 +45,12 @@ export function createAppServices(
     requestId: opts.requestId ?? crypto.randomUUID(),
     csrfToken: opts.csrfToken ?? "",
     secureCookies: env.APP_ENV === "production",
+    afterResponse(task) {
+      deferred.push(task);
+    },
     async close() {
+      // Each task handles its own failure (the outbox keeps what was not sent); never skip the close.
+      for (const task of deferred.splice(0)) await task().catch(() => {});
       const h = handle;
       handle = undefined;
       await h?.close();

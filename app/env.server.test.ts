@@ -12,6 +12,7 @@ const base = {
   ZOHO_ACCOUNTS_URL: "https://accounts.zoho.com",
   ZOHO_ORGANIZATION_ID: "123",
   APP_URL: "https://portal.example",
+  SMTP_HOST: "smtp.relay.example",
 };
 
 describe("configuration", () => {
@@ -32,6 +33,15 @@ describe("configuration", () => {
     expect(() => parseEnv({ ...base, ZOHO_DAILY_CALL_LIMIT: "100", ZOHO_ORDERS_DAILY_SHARE: "60", ZOHO_ADMIN_DAILY_SHARE: "40" })).toThrow(/must leave sync part/);
     expect(() => parseEnv({ ...base, ZOHO_ORDERS_DAILY_SHARE: "-1" })).toThrow(/ZOHO_ORDERS_DAILY_SHARE/);
     expect(() => parseEnv({ ...base, ZOHO_INVOICE_RESERVE: "50" })).toThrow(/ZOHO_INVOICE_RESERVE: replaced by ZOHO_ORDERS_DAILY_SHARE/);
+  });
+
+  it("requires an SMTP relay in production, with both credentials or none", () => {
+    const { SMTP_HOST: _h, ...noSmtp } = base;
+    expect(() => parseEnv(noSmtp)).toThrow(/SMTP_HOST: required in production/);
+    expect(() => parseEnv({ ...base, SMTP_USERNAME: "apikey" })).toThrow(/set both or neither/);
+    expect(() => parseEnv({ ...base, SMTP_SECURITY: "none" })).toThrow(/local mail catcher only/);
+    expect(() => parseEnv({ ...base, ADMIN_ALERT_EMAILS: "ops@shop.example, not-an-address" })).toThrow(/ADMIN_ALERT_EMAILS/);
+    expect(parseEnv({ ...base, SMTP_USERNAME: "apikey", SMTP_PASSWORD: "pw" })).toMatchObject({ SMTP_PORT: 587, SMTP_SECURITY: "starttls" });
   });
 
   it("refuses a placeholder left in (wrangler.toml ships ZOHO_ORGANIZATION_ID = \"set-me\") and names the variable", () => {

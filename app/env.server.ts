@@ -40,6 +40,22 @@ const EnvSchema = z.object({
   // API name of a Zoho custom field marked "do not allow duplicates" holding our customer id (optional).
   ZOHO_UNIQUE_FIELD: z.string().optional(),
   FAILURE_WEBHOOK_URL: z.string().url().optional(),
+  // Outgoing mail over SMTP (any relay: Postmark, SES, Mailgun, your provider…). Without SMTP_HOST
+  // (development and tests only) mail waits in the outbox. SMTP_USERNAME / SMTP_PASSWORD are secrets.
+  SMTP_HOST: z.string().optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  // tls: TLS from the first byte (port 465); starttls: upgrade after connecting (587); none: local catcher only.
+  SMTP_SECURITY: z.enum(["tls", "starttls", "none"]).default("starttls"),
+  SMTP_USERNAME: z.string().optional(),
+  SMTP_PASSWORD: z.string().optional(),
+  MAIL_FROM: z.string().min(3).default("Cangoods <no-reply@cangoods.example>"),
+  // Comma-separated addresses that get failure digests and stall/recovery alerts.
+  ADMIN_ALERT_EMAILS: z
+    .string()
+    .optional()
+    .refine((v) => !v || v.split(",").every((a) => z.email().safeParse(a.trim()).success), { message: "must be comma-separated email addresses" }),
+  // At most one failure digest per this many minutes.
+  ALERT_DIGEST_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
 });
 
 export type AppEnv = z.infer<typeof EnvSchema>;
@@ -50,6 +66,9 @@ function productionRules(env: AppEnv): string[] {
   if (env.ZOHO_CALLS_PER_MINUTE > 100) problems.push("ZOHO_CALLS_PER_MINUTE: must be at most 100 (Zoho's per-minute limit)");
   if (env.CHAOS_CRASH_RATE !== undefined || env.CHAOS_DUPLICATE_RATE !== undefined) problems.push("CHAOS_*: chaos settings are refused in production");
   if (env.DATABASE_WS_PROXY) problems.push("DATABASE_WS_PROXY: local development only");
+  if (!env.SMTP_HOST) problems.push("SMTP_HOST: required in production (verification and password reset mails)");
+  if (env.SMTP_SECURITY === "none") problems.push("SMTP_SECURITY: 'none' is for a local mail catcher only");
+  if (env.SMTP_HOST && !!env.SMTP_USERNAME !== !!env.SMTP_PASSWORD) problems.push("SMTP_USERNAME/SMTP_PASSWORD: set both or neither");
   return problems;
 }
 

@@ -36,8 +36,9 @@ async function main() {
   try {
     const passwordHash = await hashPassword(parsed.data.password);
     const result = await db.execute<{ id: string }>(sql`
-      insert into ${users} (email, password_hash, role) values (${parsed.data.email}, ${passwordHash}, 'admin')
-      on conflict (lower(email)) do update set password_hash = excluded.password_hash, role = 'admin'
+      insert into ${users} (email, password_hash, role, email_verified_at) values (${parsed.data.email}, ${passwordHash}, 'admin', now())
+      on conflict (lower(email)) do update set password_hash = excluded.password_hash, role = 'admin',
+        email_verified_at = coalesce(${users.emailVerifiedAt}, now()), remove_unverified_after = null
       returning id`);
     const row = result.rows[0];
     console.log(`Admin ${parsed.data.email} is ready (id ${row.id}).`);

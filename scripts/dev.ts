@@ -6,6 +6,7 @@ import path from "node:path";
 import { openNodeDb } from "@tools/local-stack/node-db";
 import { connectToSandbox } from "@tools/local-stack/sandbox-connect";
 import { DEMO_ADMIN, DEMO_CUSTOMER, seedDemoData } from "@tools/local-stack/seed";
+import { mailCatcherVars } from "@tools/local-stack/mail-catcher";
 import { buildApp, readDevVars, ROOT, startBackingServices, startWorker, type Stack, type WorkerProcess } from "@tools/local-stack/stack";
 
 const devVarsFile = path.join(ROOT, ".dev.vars");
@@ -20,6 +21,8 @@ const ports = {
   proxy: portOf(vars.DATABASE_WS_PROXY, 54330),
   sandbox: portOf(vars.ZOHO_ACCOUNTS_URL, 8788),
   worker: portOf(vars.APP_URL, 8787),
+  mailSmtp: Number(vars.SMTP_PORT ?? 1025),
+  mailWeb: 1080,
 };
 const database = new URL(vars.DATABASE_URL ?? "postgres://x@h/cangoods").pathname.slice(1) || "cangoods";
 
@@ -76,7 +79,7 @@ async function sweepNow(url: string) {
 }
 
 async function main() {
-  console.log("Starting Postgres, the DB proxy and the Zoho sandbox…");
+  console.log("Starting Postgres, the DB proxy, the Zoho sandbox and the mail catcher…");
   stack = await startBackingServices({
     ports,
     dataDir: path.join(ROOT, ".data/postgres"),
@@ -94,7 +97,8 @@ async function main() {
   console.log("Starting the Worker (wrangler dev)…");
   worker = await startWorker({
     port: ports.worker,
-    vars: {},
+    // A .dev.vars made before email existed has no SMTP settings: point the Worker at the catcher.
+    vars: vars.SMTP_HOST ? {} : mailCatcherVars(ports.mailSmtp),
     persistTo: path.join(ROOT, ".wrangler/state"),
     log: (line) => {
       // wrangler's offline noise (it cannot reach workers.cloudflare.com for Request.cf) is not ours.
@@ -112,6 +116,7 @@ async function main() {
 Cangoods Portal is running:   ${worker.url}
   Admin sign-in:              ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}
   Demo customer:              ${DEMO_CUSTOMER.email} / ${DEMO_CUSTOMER.password}
+  Mail inbox (every mail):    ${stack.mail?.inboxUrl ?? "not started"}  (REST: /api/email)
   Zoho Books sandbox:         ${stack.sandboxUrl}  (already connected; /admin/zoho → Reconnect shows the consent flow)
                               control API: ${stack.sandboxUrl}/__control/state
   Run the hourly sweep now:   curl '${worker.url}/__scheduled?cron=0+*+*+*+*'

@@ -1,13 +1,15 @@
 // Registration (R1 + the registration half of R2/R3): the stepper's draft lives in the server-side
-// session; submit re-validates everything and writes the account, the customer and the sync job in
-// one transaction, then tells the queue. Registration never calls Zoho.
+// session; submit re-validates everything and writes the account, the customer, the sync job and the
+// verification mail (outbox) in one transaction; the mail goes out after the response. The job waits
+// until the email is verified (app/auth/verification.server.ts). Registration never calls Zoho.
 import { sql } from "drizzle-orm";
-import type { AppServices, SyncMessage } from "~/context.server";
+import type { AppServices } from "~/context.server";
 import { hashPassword } from "~/auth/password.server";
+import { hitLimits, LIMITS, limitKeys } from "~/auth/rate-limit.server";
 import { authenticate } from "~/auth/sign-in.server";
+import { UNVERIFIED_LIFETIME_MS } from "~/auth/verification.server";
 import { customers, users, zohoSyncEvents, zohoSyncQueue } from "~/db/schema";
-import { log } from "~/log.server";
-import { markEnqueued } from "~/sync/jobs.server";
+import { deliverMail, queueMail } from "~/email/outbox.server";
 import { DeliverySchema, HistorySchema, PersonalSchema, RegistrationSchema, type RegistrationDraft, type Step } from "./registration-schema";
 
 /**
@@ -35,10 +37,11 @@ export async function emailTaken(app: AppServices, email: string) {
 }
 
 export type RegisterResult =
-  | { ok: true; userId: string; customerId: string; jobId: string; queued: boolean }
+  | { ok: true; userId: string; customerId: string; jobId: string }
   /** The same registration arrived twice (double click, resent form): the first one's account. */
   | { ok: true; userId: string; repeated: true }
-  | { ok: false; reason: "email_taken" | "incomplete"; step?: Step };
+  | { ok: false; reason: "email_taken" | "incomplete"; step?: Step }
+  | { ok: false; reason: "limited"; retryAfterSeconds: number };
 
 /** How long after an account is created a second submit with the same password counts as a repeat. */
 const REPEAT_WINDOW_MS = 10 * 60 * 1000;
@@ -52,12 +55,20 @@ export async function registerCustomer(
   const parsed = RegistrationSchema.safeParse(draft);
   if (!parsed.success) return { ok: false, reason: "incomplete", step: firstIncompleteStep(draft) };
   const { personal, history, delivery } = parsed.data;
+  const limited = await hitLimits(
+    app.db,
+    limitKeys("register", { ip: { id: opts.clientAddress ?? null, limit: LIMITS.register.ip }, email: { id: personal.email, limit: LIMITS.register.email } }),
+  );
+  if (!limited.ok) return { ok: false, reason: "limited", retryAfterSeconds: limited.retryAfterSeconds };
   const passwordHash = await hashPassword(password);
   const returning = history.customerType === "returning";
-  let created: { userId: string; customerId: string; jobId: string };
+  let created: { userId: string; customerId: string; jobId: string; mailIds: string[] };
   try {
     created = await app.db.transaction(async (tx) => {
-      const [user] = await tx.insert(users).values({ email: personal.email, passwordHash, role: "customer" }).returning({ id: users.id });
+      const [user] = await tx
+        .insert(users)
+        .values({ email: personal.email, passwordHash, role: "customer", removeUnverifiedAfter: new Date(Date.now() + UNVERIFIED_LIFETIME_MS) })
+        .returning({ id: users.id });
       const [customer] = await tx
         .insert(customers)
         .values({
@@ -85,37 +96,18 @@ export async function registerCustomer(
         .values({ customerId: customer.id, action: returning ? "match" : "create" })
         .returning({ id: zohoSyncQueue.id });
       await tx.insert(zohoSyncEvents).values({ customerId: customer.id, jobId: job.id, action: "register", outcome: "queued" });
-      return { userId: user.id, customerId: customer.id, jobId: job.id };
+      const mailIds = await queueMail(tx, [{ kind: "verify_email", userId: user.id, to: personal.email }]);
+      return { userId: user.id, customerId: customer.id, jobId: job.id, mailIds };
     });
   } catch (error) {
     // The unique indexes on lower(email) settle a race (double submit, two tabs): one account wins.
     if (isUniqueViolation(error)) return repeatedSubmit(app, personal.email, password, opts.clientAddress ?? null);
     throw error;
   }
-  // After the commit, and awaited (a send left to waitUntil can be lost silently). If it fails, the
-  // job row is already there and the hourly sweep sends it.
-  let queued = false;
-  const queue = app.queue as AppServices["queue"] | undefined;
-  if (!queue) {
-    // A deployment without the producer binding (and the benchmark's "without send" Worker).
-    log("warn", "registration: no queue binding; the hourly sweep will pick the job up", { jobId: created.jobId });
-    return { ok: true, ...created, queued };
-  }
-  try {
-    await queue.send({ jobId: created.jobId } satisfies SyncMessage);
-    queued = true;
-  } catch (error) {
-    log("error", "registration: queue send failed; the hourly sweep will pick the job up", { jobId: created.jobId, error });
-  }
-  if (queued) {
-    try {
-      await markEnqueued(app.db, [created.jobId]);
-    } catch (error) {
-      // Sent but not marked: the sweep may send it once more, which the consumer's job claim absorbs.
-      log("warn", "registration: could not mark the job as enqueued", { jobId: created.jobId, error });
-    }
-  }
-  return { ok: true, ...created, queued };
+  // After the commit and after the response: a slow or failing SMTP relay never holds up or breaks
+  // registration; the outbox row stays for the hourly sweep to retry.
+  app.afterResponse(() => deliverMail(app, created.mailIds));
+  return { ok: true, userId: created.userId, customerId: created.customerId, jobId: created.jobId };
 }
 
 /**

@@ -36,6 +36,9 @@ export const users = pgTable(
     lastSignInAt: timestamptz("last_sign_in_at"),
     // Set when the owner of `email` clicked the link sent to it; until then the address is only a claim.
     emailVerifiedAt: timestamptz("email_verified_at"),
+    // Set at registration: an account still unverified after this time is removed by housekeeping.
+    // Accounts created before verification existed have none and are never removed for it.
+    removeUnverifiedAfter: timestamptz("remove_unverified_after"),
   },
   (t) => [
     uniqueIndex("users_email_lower_idx").on(sql`lower(${t.email})`),
@@ -61,6 +64,64 @@ export const authThrottle = pgTable("auth_throttle", {
   failures: integer("failures").notNull().default(0),
   windowStartedAt: timestamptz("window_started_at").notNull().defaultNow(),
   lockedUntil: timestamptz("locked_until"),
+});
+
+// Single-use links sent by email (verify the address, reset the password). Only a SHA-256 of the
+// token is kept: a database leak does not hand out working links.
+export const EMAIL_TOKEN_PURPOSES = ["verify_email", "reset_password"] as const;
+export type EmailTokenPurpose = (typeof EMAIL_TOKEN_PURPOSES)[number];
+export const emailTokens = pgTable(
+  "email_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: varchar("purpose", { length: 20 }).$type<EmailTokenPurpose>().notNull(),
+    // The address the link was sent to: a link for an old address does not verify a new one.
+    email: text("email").notNull(),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
+    expiresAt: timestamptz("expires_at").notNull(),
+    usedAt: timestamptz("used_at"),
+  },
+  (t) => [
+    index("email_tokens_user_idx").on(t.userId, t.purpose),
+    check("email_tokens_purpose_check", sql`${t.purpose} in ('verify_email', 'reset_password')`),
+  ],
+);
+
+// Mail to send, written in the same transaction as what caused it and sent after the commit; the
+// hourly sweep retries what failed. Mails with a link (verify, reset) are rendered at send time,
+// so the outbox never holds a working token; alerts carry their rendered text.
+export const MAIL_KINDS = ["verify_email", "reset_password", "alert"] as const;
+export type MailKind = (typeof MAIL_KINDS)[number];
+export const emailOutbox = pgTable(
+  "email_outbox",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    kind: varchar("kind", { length: 20 }).$type<MailKind>().notNull(),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    toAddress: text("to_address").notNull(),
+    content: jsonb("content").$type<{ subject: string; text: string; html: string }>(),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
+    nextAttemptAt: timestamptz("next_attempt_at").notNull().defaultNow(),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    sentAt: timestamptz("sent_at"),
+  },
+  (t) => [
+    index("email_outbox_unsent_idx").on(t.nextAttemptAt).where(sql`${t.sentAt} is null`),
+    check("email_outbox_kind_check", sql`${t.kind} in ('verify_email', 'reset_password', 'alert')`),
+  ],
+);
+
+// Admin alert state: one row per alert kind (an incident such as "reconnect_needed", or the failure
+// digest), so each incident is announced once when it opens and once when it ends.
+export const adminAlerts = pgTable("admin_alerts", {
+  kind: varchar("kind", { length: 40 }).primaryKey(),
+  openSince: timestamptz("open_since"),
+  details: text("details"),
+  lastSentAt: timestamptz("last_sent_at"),
 });
 
 export const customers = pgTable(

@@ -9,12 +9,13 @@ import { SYNC_STATUSES } from "~/db/schema";
 import { startBackfill } from "~/sync/backfill.server";
 import { formatDateTime } from "~/components/format";
 import { BudgetShares } from "~/components/budget-shares";
+import { undeliveredMail } from "~/email/outbox.server";
 
 export const meta: MetaFunction = () => [{ title: "Admin · Cangoods" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const admin = await requireAdmin(request, context.app);
-  return { email: admin.email, ...(await dashboard(context.app)) };
+  return { email: admin.email, ...(await dashboard(context.app)), mail: await undeliveredMail(context.app.db) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -51,6 +52,13 @@ export default function AdminDashboard() {
             </button>
             <Link to="/admin/zoho">Connection details</Link>
           </Form>
+        </div>
+      ) : null}
+      {d.mail.retrying + d.mail.givenUp > 0 ? (
+        <div className="alert-banner" role="alert" data-testid="mail-problems">
+          {`${d.mail.retrying + d.mail.givenUp} emails (confirmation links, password resets, alerts) could not be sent${
+            d.mail.givenUp > 0 ? `; ${d.mail.givenUp} were given up after 8 tries` : "; they are retried every hour"
+          }. Check the SMTP settings (see the Worker logs).`}
         </div>
       ) : null}
       {attention > 0 ? (

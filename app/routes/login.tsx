@@ -2,12 +2,15 @@ import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
 import { LoginSchema, safeRedirect } from "~/auth/schemas";
 import { getCurrentUser, signIn } from "~/auth/session.server";
 import { authenticate } from "~/auth/sign-in.server";
 import { CsrfInput, Field, FormError } from "~/components/forms";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Cangoods" }];
+
+export const headers = keepRetryAfter;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getCurrentUser(request, context.app);
@@ -21,16 +24,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (submission.status !== "success") return data(submission.reply({ hideFields: ["password"] }), { status: 400 });
   const result = await authenticate(context.app, {
     ...submission.value,
-    clientAddress: request.headers.get("CF-Connecting-IP"),
+    clientAddress: clientAddress(request),
   });
   if (!result.ok) {
-    const message =
-      result.reason === "locked"
-        ? "Too many failed attempts. For your security, sign-in is paused for 15 minutes."
-        : "That email and password do not match an account.";
-    return data(submission.reply({ formErrors: [message], hideFields: ["password"] }), {
-      status: result.reason === "locked" ? 429 : 400,
-    });
+    if (result.reason === "locked") {
+      const wait = Math.max(1, Math.ceil((result.until.getTime() - Date.now()) / 1000));
+      const message = `Too many failed attempts. For your security, sign-in is paused: please try again ${waitInWords(wait)}, or reset your password.`;
+      return data(submission.reply({ formErrors: [message], hideFields: ["password"] }), { status: 429, headers: { "Retry-After": String(wait) } });
+    }
+    return data(submission.reply({ formErrors: ["That email and password do not match an account."], hideFields: ["password"] }), { status: 400 });
   }
   const fallback = result.user.role === "admin" ? "/admin" : "/account";
   const to = safeRedirect(submission.value.redirectTo, fallback);

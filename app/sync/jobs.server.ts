@@ -6,6 +6,11 @@ import type { Transition } from "./outcome";
 
 export const LEASE_MS = 2 * 60_000;
 
+// A job runs only once its customer's account owner proved the email (or the customer has no
+// account, e.g. one the shop entered): an unverified registration never costs a Zoho call.
+const OWNER_VERIFIED = sql`not exists (select 1 from customers vc join users vu on vu.id = vc.user_id
+  where vc.id = zoho_sync_queue.customer_id and vu.email_verified_at is null)`;
+
 export type ClaimedJob = {
   id: string;
   customerId: string;
@@ -22,7 +27,7 @@ export async function claimJob(db: DbOrTx, jobId: string, worker: string, now = 
   const result = await db.execute(sql`
     with claimed as (
       update zoho_sync_queue set locked_until = ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz, locked_by = ${worker}
-      where id = ${jobId} and processed_at is null
+      where id = ${jobId} and processed_at is null and ${OWNER_VERIFIED}
         and scheduled_for <= ${new Date(now.getTime() + 5_000).toISOString()}::timestamptz
         and (locked_until is null or locked_until < ${now.toISOString()}::timestamptz)
       returning id, customer_id, action, attempts, create_attempted_at
@@ -152,7 +157,7 @@ export async function recoverExpiredLeases(db: DbOrTx, now = new Date()): Promis
 export async function dueJobs(db: DbOrTx, limit: number, now = new Date()): Promise<string[]> {
   const result = await db.execute(sql`
     select id from zoho_sync_queue
-    where processed_at is null and scheduled_for <= ${now.toISOString()}::timestamptz
+    where processed_at is null and scheduled_for <= ${now.toISOString()}::timestamptz and ${OWNER_VERIFIED}
       and (locked_until is null or locked_until < ${now.toISOString()}::timestamptz)
       and (enqueued_at is null or enqueued_at < ${new Date(now.getTime() - 10 * 60_000).toISOString()}::timestamptz)
     order by priority desc, scheduled_for, created_at
@@ -162,6 +167,15 @@ export async function dueJobs(db: DbOrTx, limit: number, now = new Date()): Prom
 
 export async function countDueJobs(db: DbOrTx, now = new Date()): Promise<number> {
   const result = await db.execute(sql`select count(*)::int as n from zoho_sync_queue
-    where processed_at is null and scheduled_for <= ${now.toISOString()}::timestamptz`);
+    where processed_at is null and scheduled_for <= ${now.toISOString()}::timestamptz and ${OWNER_VERIFIED}`);
   return Number((result.rows[0] as { n: number }).n);
+}
+
+/** The open job of the customer behind `userId`, made due now (on email verification it runs at once). */
+export async function makeUserJobDue(db: DbOrTx, userId: string, now = new Date()): Promise<string | null> {
+  const result = await db.execute(sql`
+    update zoho_sync_queue q set scheduled_for = least(q.scheduled_for, ${now.toISOString()}::timestamptz)
+    from customers c where c.id = q.customer_id and c.user_id = ${userId} and q.processed_at is null
+    returning q.id`);
+  return (result.rows[0] as { id: string } | undefined)?.id ?? null;
 }

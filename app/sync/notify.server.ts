@@ -1,13 +1,14 @@
-// Optional failure alerts: a Slack-compatible webhook (FAILURE_WEBHOOK_URL), at most once per
-// customer per failure. The flag is claimed atomically, so concurrent runs cannot both send; it is
-// cleared when the customer leaves "failed" (retry, reset, manual link), arming the next alert.
+// Failure alerts: the webhook at most once per customer per failure (the flag is claimed atomically,
+// so concurrent runs cannot both send; it is cleared when the customer leaves "failed", arming the
+// next alert), and the email digest (app/alerts), which collects failures into one mail per interval.
 import { sql } from "drizzle-orm";
+import { postWebhook, sendFailureDigest } from "~/alerts/alerts.server";
 import type { AppServices } from "~/context.server";
 import { log } from "~/log.server";
 
 export async function notifyFailure(app: AppServices, customerId: string, error: string | null) {
-  const url = app.env.FAILURE_WEBHOOK_URL;
-  if (!url) return false;
+  await sendFailureDigest(app).catch((e) => log("warn", "failure digest could not be prepared", { error: e }));
+  if (!app.env.FAILURE_WEBHOOK_URL) return false;
   const claimed = await app.db.execute(sql`
     update customers set zoho_failure_notified_at = now()
     where id = ${customerId} and zoho_sync_status = 'failed' and zoho_failure_notified_at is null
@@ -15,21 +16,11 @@ export async function notifyFailure(app: AppServices, customerId: string, error:
   const row = claimed.rows[0] as { first_name: string; last_name: string; email: string } | undefined;
   if (!row) return false;
   const link = new URL(`/admin/customers/${customerId}`, app.env.APP_URL).toString();
-  try {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({
-        text: `Zoho sync failed for ${row.first_name} ${row.last_name} (${row.email}): ${error ?? "unknown error"}. <${link}|Open in the admin console>`,
-      }),
-      signal: AbortSignal.timeout(5000),
-    });
-    if (!res.ok) throw new Error(`webhook answered ${res.status}`);
-    return true;
-  } catch (e) {
-    // Un-claim so the next failure run can try again; the failure itself is already stored.
-    await app.db.execute(sql`update customers set zoho_failure_notified_at = null where id = ${customerId}`);
-    log("warn", "failure webhook could not be delivered", { customerId, error: e });
-    return false;
-  }
+  const sent = await postWebhook(
+    app,
+    `Zoho sync failed for ${row.first_name} ${row.last_name} (${row.email}): ${error ?? "unknown error"}. <${link}|Open in the admin console>`,
+  );
+  // Un-claim so the next failure run can try again; the failure itself is already stored.
+  if (!sent) await app.db.execute(sql`update customers set zoho_failure_notified_at = null where id = ${customerId}`);
+  return sent;
 }

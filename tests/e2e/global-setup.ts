@@ -31,6 +31,7 @@ async function startEverything() {
   await close();
   process.env.E2E_DATABASE_URL = stack.databaseUrl;
   process.env.E2E_SANDBOX_URL = stack.sandboxUrl;
+  process.env.E2E_MAIL_INBOX = stack.mail!.inboxUrl;
   let worker;
   try {
     worker = await startWorker({

@@ -73,7 +73,8 @@ describe("admin sign-in", () => {
     for (let i = 0; i < 5; i++) expect((await signIn(b, admin.email, `wrong-${i}`)).status).toBe(400);
     const locked = await signIn(b, admin.email, admin.password);
     expect(locked.status).toBe(429);
-    expect(await locked.text()).toContain("sign-in is paused for 15 minutes");
+    expect(Number(locked.headers.get("Retry-After"))).toBeGreaterThan(14 * 60);
+    expect(await locked.text()).toContain("sign-in is paused: please try again in 15 minutes");
   });
 
   it("a sign-in form without the CSRF token is refused and signs nobody in", async () => {

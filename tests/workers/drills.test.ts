@@ -6,7 +6,8 @@ import worker from "@workers/app";
 import { browser } from "./support/browser";
 import { freshDatabase, sql } from "./support/database";
 import { deliver } from "./support/queue-delivery";
-import { testEnv } from "./support/worker-env";
+import { bindings, testEnv } from "./support/worker-env";
+import { linkIn, waitForMail } from "@tools/local-stack/mail-inbox";
 import { connectZoho, sandbox } from "./support/zoho-sandbox";
 
 let databaseUrl: string;
@@ -39,14 +40,16 @@ describe("failure drills", () => {
     expect(good.queue.sent).toHaveLength(0);
   });
 
-  it("queue send failing: the registration succeeds and the hourly sweep gets the customer synced", async () => {
+  it("queue send failing at verification: the email is confirmed and the hourly sweep gets the customer synced", async () => {
     const { env, queue } = testEnv(databaseUrl);
     await connectZoho(env);
-    queue.failNext(1);
     const b = browser(env);
     await stepsOneToThree(b, "drill.queue@example.com");
     const done = await b.post("/register", { step: "4", intent: "next", password: "a long password", confirmPassword: "a long password" });
     expect(done.headers.get("Location")).toBe("/account?welcome=1");
+    const link = linkIn(await waitForMail(bindings.TEST_MAIL_INBOX_URL, "drill.queue@example.com", /Confirm your email/), "http://portal.test/verify-email?token=");
+    queue.failNext(1);
+    expect((await b.get(link.replace("http://portal.test", ""))).headers.get("Location")).toBe("/account");
     expect(queue.sent).toHaveLength(0);
     const ctx = createExecutionContext();
     await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: "0 * * * *" }), env, ctx);

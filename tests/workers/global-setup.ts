@@ -1,5 +1,5 @@
 // Node side of the workerd tests: embedded Postgres (fresh, wiped at the end), the WebSocket proxy
-// the Neon driver goes through, and the Zoho sandbox. The migrated "cangoods_template" database is
+// the Neon driver goes through, the Zoho sandbox and the mail catcher (the Worker sends real SMTP). The migrated "cangoods_template" database is
 // copied into a fresh database by each test file (tests/workers/support/env.ts).
 import os from "node:os";
 import path from "node:path";
@@ -11,13 +11,15 @@ declare module "vitest" {
     adminDatabaseUrl: string;
     databaseWsProxy: string;
     sandboxUrl: string;
+    mailSmtpPort: string;
+    mailInboxUrl: string;
   }
 }
 
 export default async function setup(project: TestProject) {
-  const [postgres, proxy, sandbox] = await freePorts(3);
+  const [postgres, proxy, sandbox, mailSmtp, mailWeb] = await freePorts(5);
   const stack = await startBackingServices({
-    ports: { postgres, proxy, sandbox },
+    ports: { postgres, proxy, sandbox, mailSmtp, mailWeb },
     dataDir: path.join(os.tmpdir(), `cangoods-test-pg-${process.pid}`),
     persistent: false,
     database: "cangoods_template",
@@ -25,5 +27,7 @@ export default async function setup(project: TestProject) {
   project.provide("adminDatabaseUrl", stack.postgres.url("postgres"));
   project.provide("databaseWsProxy", stack.wsProxy);
   project.provide("sandboxUrl", stack.sandboxUrl);
+  project.provide("mailSmtpPort", String(stack.mail!.smtpPort));
+  project.provide("mailInboxUrl", stack.mail!.inboxUrl);
   return () => stack.stop();
 }

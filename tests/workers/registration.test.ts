@@ -4,7 +4,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { browser, type Browser } from "./support/browser";
 import { freshDatabase, sql } from "./support/database";
 import { createUser } from "./support/factories";
-import { testEnv } from "./support/worker-env";
+import { signedIn } from "./support/sign-in";
+import { bindings, testEnv } from "./support/worker-env";
+import { linkIn, waitForMail } from "@tools/local-stack/mail-inbox";
 
 let databaseUrl: string;
 beforeAll(async () => {
@@ -40,7 +42,7 @@ async function rowsFor(email: string) {
 }
 
 describe("registering", () => {
-  it("a new customer gets an account, a pending customer row, a create job and exactly one queue message", async () => {
+  it("a new customer gets an unverified account, a pending customer row, a create job that waits for the email, and a confirmation mail", async () => {
     const { env, queue } = testEnv(databaseUrl);
     const b = browser(env);
     const p = person();
@@ -56,11 +58,17 @@ describe("registering", () => {
     expect(String(users[0].password_hash)).toMatch(/^pbkdf2/);
     expect(customers[0]).toMatchObject({ is_returning_customer: false, zoho_sync_status: "pending", phone: "+639171234567", delivery_method: "delivery", user_id: users[0].id });
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]).toMatchObject({ action: "create" });
-    expect(jobs[0].enqueued_at).not.toBeNull();
-    expect(queue.sent).toEqual([{ jobId: jobs[0].id }]);
-    // Signed in, on their account page.
-    expect(await (await b.get("/account")).text()).toContain("Maria Clara");
+    expect(jobs[0]).toMatchObject({ action: "create", enqueued_at: null });
+    expect(users[0].email_verified_at).toBeNull();
+    // Nothing goes to the queue (no Zoho call) until the email is confirmed.
+    expect(queue.sent).toEqual([]);
+    const mail = await waitForMail(bindings.TEST_MAIL_INBOX_URL, p.email, /Confirm your email/);
+    expect(linkIn(mail, "http://portal.test/verify-email?token=")).toBeTruthy();
+    expect(mail.html).toContain('href="http://portal.test/verify-email?token=');
+    // Signed in, on their account page, which says what is pending.
+    const account = await (await b.get("/account")).text();
+    expect(account).toContain("Maria Clara");
+    expect(account).toContain("Please confirm your email address");
   });
 
   it("a returning customer gets a match job and is asked to verify their email before any history is shown", async () => {
@@ -72,22 +80,27 @@ describe("registering", () => {
     const { customers, jobs } = await rowsFor(p.email);
     expect(customers[0]).toMatchObject({ is_returning_customer: true, delivery_method: "pickup" });
     expect(jobs[0]).toMatchObject({ action: "match" });
-    expect(queue.sent).toEqual([{ jobId: jobs[0].id }]);
+    expect(queue.sent).toEqual([]);
     // Issue 11: nothing is linked or shown on an unproven address.
     expect(await (await b.get("/account")).text()).toContain("Please verify your email address first");
   });
 
-  it("when the queue send fails, the registration still succeeds and the job waits for the sweep", async () => {
-    const { env, queue } = testEnv(databaseUrl);
-    queue.failNext(1);
+  it("when the mail relay is down, registration still succeeds and the mail waits in the outbox for a retry", async () => {
+    const { env } = testEnv(databaseUrl, { SMTP_PORT: "9" });
     const b = browser(env);
     const p = person();
     await completeSteps(b, p, "new");
     expect((await finish(b)).headers.get("Location")).toBe("/account?welcome=1");
-    const { customers, jobs } = await rowsFor(p.email);
+    const { customers, users } = await rowsFor(p.email);
     expect(customers).toHaveLength(1);
-    expect(jobs[0]).toMatchObject({ enqueued_at: null, processed_at: null });
-    expect(queue.sent).toHaveLength(0);
+    const outbox = (await sql(databaseUrl, "select * from email_outbox where user_id = $1", [users[0].id])) as Array<Record<string, unknown>>;
+    expect(outbox).toHaveLength(1);
+    expect(outbox[0]).toMatchObject({ kind: "verify_email", sent_at: null, attempts: 1 });
+    expect(outbox[0].last_error).toBeTruthy();
+    expect(new Date(outbox[0].next_attempt_at as string).getTime()).toBeGreaterThan(Date.now());
+    // Admins see it on the dashboard.
+    const admin = await signedIn(env, databaseUrl, "admin");
+    expect(await (await admin.get("/admin")).text()).toMatch(/\d+ emails \(confirmation links, password resets, alerts\) could not be sent; they are retried every hour/);
   });
 
   it("an email already registered (any case) is refused on step 1 with a sign-in link, nothing stored", async () => {
@@ -149,7 +162,8 @@ describe("registering", () => {
     expect([a.headers.get("Location"), c.headers.get("Location")]).toEqual(["/account?welcome=1", "/account?welcome=1"]);
     const { customers, users, jobs } = await rowsFor(p.email);
     expect([customers.length, users.length, jobs.length]).toEqual([1, 1, 1]);
-    expect(queue.sent).toEqual([{ jobId: jobs[0].id }]);
+    expect(queue.sent).toEqual([]);
+    expect(await sql(databaseUrl, "select 1 from email_outbox where user_id = $1", [users[0].id])).toHaveLength(1);
     expect(await (await b.get("/account")).text()).toContain("Maria Clara");
   });
 
@@ -170,7 +184,7 @@ describe("registering", () => {
     const { customers, users, jobs } = await rowsFor(p.email);
     expect([customers.length, users.length, jobs.length]).toEqual([1, 1, 1]);
     expect(customers[0]).toMatchObject({ is_returning_customer: false });
-    expect(queue.sent).toHaveLength(1);
+    expect(queue.sent).toHaveLength(0);
   });
 
   it("an Edit link from the review comes back to the review after that step", async () => {
@@ -267,6 +281,7 @@ describe("customer accounts", () => {
     // The mail flow is tested elsewhere: the address is marked verified directly.
     await sql(databaseUrl, "update users set email_verified_at = now() where lower(email) = lower($1)", [p.email]);
     await sql(databaseUrl, "update customers set zoho_sync_status = $1, zoho_sync_error = 'ZohoError(kind=ambiguous): 2 contacts' where lower(email) = lower($2)", [status, p.email]);
+    await sql(databaseUrl, "update users set email_verified_at = now() where lower(email) = lower($1)", [p.email]);
     if (status === "synced")
       await sql(databaseUrl, "update customers set zoho_contact_id = $1, zoho_link_basis = 'verified_email' where lower(email) = lower($2)", [crypto.randomUUID(), p.email]);
     const html = await (await b.get("/account")).text();

@@ -31,6 +31,10 @@ const PAGES: Array<[string, Record<Who, number | typeof LOGIN>]> = [
   ["/login", { anonymous: 200, customer: 302, admin: 302 }],
   ["/register", { anonymous: 200, customer: 302, admin: 302 }],
   ["/forgot-password", { anonymous: 200, customer: 200, admin: 200 }],
+  // Without a (valid) token both pages explain the problem; with one they work signed in or not.
+  ["/verify-email", { anonymous: 200, customer: 200, admin: 200 }],
+  ["/verify-email?token=forged-token-value", { anonymous: 200, customer: 200, admin: 200 }],
+  ["/reset-password?token=forged-token-value", { anonymous: 200, customer: 200, admin: 200 }],
   ["/account", { anonymous: LOGIN, customer: 200, admin: 302 }],
   ["/account/orders", { anonymous: LOGIN, customer: 200, admin: 302 }],
   ["/admin", { anonymous: LOGIN, customer: 403, admin: 200 }],
@@ -67,6 +71,27 @@ const ACTIONS: Array<[string, string, Record<string, string> | undefined]> = [
   ["POST", "/api/admin/customers/:id/zoho-sync", undefined],
   ["DELETE", "/api/admin/customers/:id/zoho-sync", undefined],
 ];
+
+// Forms anyone may send (they act on a mailbox, not on a session), and the customer's own resend.
+const PUBLIC_ACTIONS: Array<[string, Record<string, string>, Record<Who, number>]> = [
+  ["/forgot-password", { email: "nobody@example.com" }, { anonymous: 200, customer: 200, admin: 200 }],
+  ["/reset-password", { token: "forged-token-value", password: "a long password", confirmPassword: "a long password" }, { anonymous: 410, customer: 410, admin: 410 }],
+  ["/register", { step: "1", intent: "next", firstName: "A", lastName: "B", email: "matrix@example.com", phone: "0917 123 4567" }, { anonymous: 302, customer: 302, admin: 302 }],
+  ["/account", { intent: "resend-verification" }, { anonymous: 302, customer: 302, admin: 302 }],
+];
+
+describe("public and customer forms × who is asking", () => {
+  it.each(PUBLIC_ACTIONS)("POST %s", async (path, fields, expected) => {
+    for (const who of ["anonymous", "customer", "admin"] as const) {
+      const b = await as(who);
+      expect((await b.post(path, fields, { csrf: null })).status, `${who} without CSRF`).toBe(403);
+      expect((await b.post(path, fields, { csrf: "forged-token-value" })).status, `${who} with a wrong CSRF`).toBe(403);
+      const res = await b.post(path, fields);
+      expect(res.status, `${who} POST ${path}`).toBe(expected[who]);
+      if (path === "/account") expect(res.headers.get("Location"), who).toMatch(who === "anonymous" ? /^\/login/ : who === "admin" ? /^\/admin/ : /^\/account$/);
+    }
+  });
+});
 
 describe("state-changing requests × who is asking", () => {
   it.each(ACTIONS)("%s %s", async (method, rawPath, fields) => {

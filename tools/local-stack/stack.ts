@@ -4,13 +4,14 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { mailCatcherVars, startMailCatcher, type MailCatcher } from "./mail-catcher";
 import { applyMigrations } from "./migrate";
 import { ensureDatabase, startLocalPostgres, type LocalPostgres } from "./postgres";
 import { startWsProxy, type WsProxy } from "./ws-proxy";
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 
-export type StackPorts = { postgres: number; proxy: number; sandbox: number; worker?: number };
+export type StackPorts = { postgres: number; proxy: number; sandbox: number; worker?: number; mailSmtp?: number; mailWeb?: number };
 
 export type Stack = {
   postgres: LocalPostgres;
@@ -18,6 +19,8 @@ export type Stack = {
   sandboxUrl: string;
   databaseUrl: string;
   wsProxy: string;
+  /** The mail catcher (maildev), when its ports were given. */
+  mail?: MailCatcher;
   stop(): Promise<void>;
 };
 
@@ -41,7 +44,13 @@ export async function startBackingServices(opts: {
     const { startZohoSandbox } = await import("@tools/zoho-sandbox/server");
     const sandbox = await startZohoSandbox({ port: opts.ports.sandbox, seed: opts.sandboxSeed ?? "default" });
     stops.unshift(() => sandbox.close());
+    let mail: MailCatcher | undefined;
+    if (opts.ports.mailSmtp && opts.ports.mailWeb) {
+      mail = await startMailCatcher({ smtpPort: opts.ports.mailSmtp, webPort: opts.ports.mailWeb, log });
+      stops.unshift(() => mail!.stop());
+    }
     return {
+      mail,
       postgres,
       proxy,
       sandboxUrl: sandbox.url,
@@ -71,6 +80,7 @@ export function localWorkerVars(stack: Stack, workerUrl: string, extra: Record<s
     ZOHO_CLIENT_SECRET: "sandbox-client-secret",
     ZOHO_ACCOUNTS_URL: stack.sandboxUrl,
     ZOHO_ORGANIZATION_ID: "10234695",
+    ...(stack.mail ? mailCatcherVars(stack.mail.smtpPort) : {}),
     ...extra,
   };
 }

@@ -7,7 +7,7 @@ import { testDb } from "./database";
 let counter = 0;
 export async function createUser(
   databaseUrl: string,
-  opts: { role?: "admin" | "customer"; email?: string; password?: string } = {},
+  opts: { role?: "admin" | "customer"; email?: string; password?: string; verified?: boolean } = {},
 ) {
   const { db, close } = testDb(databaseUrl);
   try {
@@ -15,7 +15,7 @@ export async function createUser(
     const email = opts.email ?? `user${++counter}-${crypto.randomUUID().slice(0, 8)}@example.com`;
     const [user] = await db
       .insert(users)
-      .values({ email, passwordHash: await hashPassword(password), role: opts.role ?? "customer" })
+      .values({ email, passwordHash: await hashPassword(password), role: opts.role ?? "customer", emailVerifiedAt: opts.verified === false ? null : new Date() })
       .returning();
     return { ...user, password };
   } finally {

@@ -4,7 +4,13 @@ import { env as testBindings } from "cloudflare:test";
 import type { WorkerEnv } from "~/context.server";
 import { recordingQueue } from "./queue-recorder";
 
-type Bindings = { TEST_ADMIN_DATABASE_URL: string; TEST_DATABASE_WS_PROXY: string; TEST_SANDBOX_URL: string };
+type Bindings = {
+  TEST_ADMIN_DATABASE_URL: string;
+  TEST_DATABASE_WS_PROXY: string;
+  TEST_SANDBOX_URL: string;
+  TEST_MAIL_SMTP_PORT: string;
+  TEST_MAIL_INBOX_URL: string;
+};
 export const bindings = testBindings as unknown as Bindings;
 
 export function testEnv(databaseUrl: string, overrides: Partial<Record<string, string>> = {}) {
@@ -21,6 +27,10 @@ export function testEnv(databaseUrl: string, overrides: Partial<Record<string, s
     ZOHO_CLIENT_SECRET: "sandbox-client-secret",
     ZOHO_ACCOUNTS_URL: bindings.TEST_SANDBOX_URL,
     ZOHO_ORGANIZATION_ID: "10234695",
+    SMTP_HOST: "127.0.0.1",
+    SMTP_PORT: bindings.TEST_MAIL_SMTP_PORT,
+    SMTP_SECURITY: "none",
+    MAIL_FROM: "Cangoods <shop@cangoods.test>",
     ...overrides,
     SYNC_QUEUE: queue,
   };

@@ -1,0 +1,70 @@
+// Abuse limits for the public forms (registration, resending the verification mail, password reset),
+// counted exactly in Postgres (see docs/decisions/011-abuse-limits.md). Every attempt counts, per
+// client address and per email, in a fixed window; over the limit the answer says when to try again.
+import type { HeadersFunction } from "@remix-run/cloudflare";
+import { sql } from "drizzle-orm";
+import type { DbOrTx } from "~/db/client.server";
+
+export type Limit = { max: number; windowMs: number };
+const MINUTE = 60_000;
+
+export const LIMITS = {
+  register: { ip: { max: 10, windowMs: 60 * MINUTE }, email: { max: 5, windowMs: 60 * MINUTE } },
+  // "Send it again": a mail every minute at most, and 5 an hour, per account; 20 an hour per address.
+  resendVerification: { account: { max: 1, windowMs: MINUTE }, accountHourly: { max: 5, windowMs: 60 * MINUTE }, ip: { max: 20, windowMs: 60 * MINUTE } },
+  passwordReset: { ip: { max: 10, windowMs: 60 * MINUTE }, email: { max: 3, windowMs: 60 * MINUTE } },
+} satisfies Record<string, Record<string, Limit>>;
+
+export type LimitVerdict = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+/**
+ * Counts one attempt against every key and refuses when any is over its limit. Keys share the
+ * auth_throttle table (prefix `limit:`), which housekeeping trims.
+ */
+export async function hitLimits(db: DbOrTx, keys: Array<{ key: string; limit: Limit }>, now = new Date()): Promise<LimitVerdict> {
+  let wait = 0;
+  for (const { key, limit } of keys) {
+    const windowStart = new Date(now.getTime() - limit.windowMs).toISOString();
+    const result = await db.execute(sql`
+      insert into auth_throttle (key, failures, window_started_at) values (${`limit:${key}`}, 1, ${now.toISOString()}::timestamptz)
+      on conflict (key) do update set
+        failures = case when auth_throttle.window_started_at <= ${windowStart}::timestamptz then 1 else auth_throttle.failures + 1 end,
+        window_started_at = case when auth_throttle.window_started_at <= ${windowStart}::timestamptz then excluded.window_started_at else auth_throttle.window_started_at end
+      returning failures, window_started_at`);
+    const row = result.rows[0] as { failures: number; window_started_at: string | Date };
+    if (Number(row.failures) > limit.max) {
+      const endsAt = new Date(row.window_started_at).getTime() + limit.windowMs;
+      wait = Math.max(wait, Math.ceil((endsAt - now.getTime()) / 1000));
+    }
+  }
+  return wait > 0 ? { ok: false, retryAfterSeconds: Math.max(1, wait) } : { ok: true };
+}
+
+/** "in 3 minutes", "in 45 seconds": the wait as a person reads it. */
+export function waitInWords(seconds: number): string {
+  if (seconds < 60) return `in ${seconds} second${seconds === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `in ${minutes} minute${minutes === 1 ? "" : "s"}`;
+}
+
+export function clientAddress(request: Request): string | null {
+  return request.headers.get("CF-Connecting-IP");
+}
+
+/** The keys for one attempt: per client address (when known) and per normalised email or account. */
+export function limitKeys(action: string, parts: Record<string, { id: string | null; limit: Limit }>) {
+  return Object.entries(parts)
+    .filter(([, p]) => p.id)
+    .map(([name, p]) => ({ key: `${action}:${name}:${p.id!.trim().toLowerCase()}`, limit: p.limit }));
+}
+
+/**
+ * Route `headers` export for pages whose action may answer 429: Remix builds a page's headers from
+ * the routes' `headers` functions only, so without this the Retry-After of the action would be lost.
+ */
+export const keepRetryAfter: HeadersFunction = ({ actionHeaders, parentHeaders }) => {
+  const headers = new Headers(parentHeaders);
+  const retryAfter = actionHeaders.get("Retry-After");
+  if (retryAfter) headers.set("Retry-After", retryAfter);
+  return headers;
+};

@@ -1,0 +1,78 @@
+// Email verification: every new account gets a single-use link (24 h); until it is opened the
+// customer's Zoho sync job waits (see OWNER_VERIFIED in app/sync/jobs.server.ts). Opening it makes
+// the job due and puts it on the queue at once, so the click is followed by `synced` in seconds.
+import { eq, sql } from "drizzle-orm";
+import type { AppServices, SyncMessage } from "~/context.server";
+import { users } from "~/db/schema";
+import { pendingMailFor, sendSoon } from "~/email/outbox.server";
+import { log } from "~/log.server";
+import { makeUserJobDue, markEnqueued } from "~/sync/jobs.server";
+import { consumeToken } from "./email-tokens.server";
+import { hitLimits, LIMITS, limitKeys, type LimitVerdict } from "./rate-limit.server";
+
+export const UNVERIFIED_LIFETIME_MS = 7 * 24 * 60 * 60_000;
+
+type Refusal = { ok: false; reason: "unknown" | "used" | "expired" | "changed" };
+export type VerifyResult = { ok: true; userId: string; jobId: string | null; queued: boolean } | Refusal;
+
+export async function verifyEmail(app: AppServices, token: string): Promise<VerifyResult> {
+  const outcome = await app.db.transaction(async (tx): Promise<{ ok: true; userId: string; jobId: string | null } | Refusal> => {
+    const used = await consumeToken(tx, token, "verify_email");
+    if (!used.ok) return used;
+    const [user] = await tx
+      .update(users)
+      .set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())`, removeUnverifiedAfter: null })
+      .where(sql`${users.id} = ${used.userId} and lower(${users.email}) = lower(${used.email})`)
+      .returning({ id: users.id });
+    // The link was sent to an address the account no longer has: it proves nothing about the new one.
+    if (!user) return { ok: false, reason: "changed" };
+    return { ok: true, userId: user.id, jobId: await makeUserJobDue(tx, user.id) };
+  });
+  if (!outcome.ok) return outcome;
+  const { jobId, userId } = outcome;
+  let queued = false;
+  if (jobId) {
+    // Awaited like registration used to: a lost send only delays the job until the hourly sweep.
+    try {
+      await app.queue.send({ jobId } satisfies SyncMessage);
+      await markEnqueued(app.db, [jobId]);
+      queued = true;
+    } catch (error) {
+      log("error", "verification: queue send failed; the hourly sweep will pick the job up", { jobId, error });
+    }
+  }
+  return { ok: true, userId, jobId, queued };
+}
+
+export type ResendResult = { ok: true; sent: boolean } | ({ ok: false } & Extract<LimitVerdict, { ok: false }>);
+
+/** "Send it again": throttled per account and per client address; a verified account gets nothing. */
+export async function resendVerification(app: AppServices, userId: string, clientAddress: string | null): Promise<ResendResult> {
+  const limits = LIMITS.resendVerification;
+  const verdict = await hitLimits(
+    app.db,
+    limitKeys("resend", {
+      account: { id: userId, limit: limits.account },
+      accountHourly: { id: `h:${userId}`, limit: limits.accountHourly },
+      ip: { id: clientAddress, limit: limits.ip },
+    }),
+  );
+  if (!verdict.ok) return verdict;
+  const [user] = await app.db.select({ email: users.email, verifiedAt: users.emailVerifiedAt }).from(users).where(eq(users.id, userId));
+  if (!user || user.verifiedAt) return { ok: true, sent: false };
+  await sendSoon(app, app.db, [{ kind: "verify_email", userId, to: user.email }]);
+  return { ok: true, sent: true };
+}
+
+export type VerificationState = { verified: true } | { verified: false; email: string; removeAfter: Date | null; mailProblem: boolean };
+
+/** What the account page tells an unverified customer (and whether their confirmation mail is stuck). */
+export async function verificationState(app: AppServices, userId: string): Promise<VerificationState> {
+  const [user] = await app.db
+    .select({ email: users.email, verifiedAt: users.emailVerifiedAt, removeAfter: users.removeUnverifiedAfter })
+    .from(users)
+    .where(eq(users.id, userId));
+  if (!user || user.verifiedAt) return { verified: true };
+  const waiting = await pendingMailFor(app.db, userId, "verify_email");
+  return { verified: false, email: user.email, removeAfter: user.removeAfter, mailProblem: waiting.some((m) => m.lastError) };
+}

@@ -1,0 +1,67 @@
+// Step 4: review the answers and choose a password; submitting creates the account.
+import { getFormProps, getInputProps } from "@conform-to/react";
+import { Form, Link } from "@remix-run/react";
+import { CsrfInput, Field, FormError } from "~/components/forms";
+import { AccountSchema, EMAIL_TAKEN } from "~/customers/registration-schema";
+import { firstInvalid, StepButtons, useStepForm, type StepProps } from "./step-form";
+
+export function AccountStep({ draft }: StepProps) {
+  const [form, fields] = useStepForm(AccountSchema, undefined);
+  const p = draft.personal!;
+  const d = draft.delivery!;
+  const taken = form.errors?.includes(EMAIL_TAKEN);
+  const focus = firstInvalid([fields.password, fields.confirmPassword]);
+  return (
+    <Form method="post" {...getFormProps(form)}>
+      <CsrfInput />
+      <input type="hidden" name="step" value="4" />
+      <FormError errors={form.errors} />
+      {taken ? (
+        <p className="register__taken">
+          <Link to="/login">Sign in with {p.email}</Link> or <Link to="/register?step=1">use a different email</Link>.
+        </p>
+      ) : null}
+      <h2>Check your answers</h2>
+      <dl className="facts review">
+        <dt>Your details</dt>
+        <dd>
+          {`${p.firstName} ${p.lastName}`}
+          <br />
+          {p.email}
+          <br />
+          {p.phone}{" "}
+          <Link to="/register?step=1&edit=1" aria-label="Edit your name, email and mobile number">
+            Edit
+          </Link>
+        </dd>
+        <dt>Ordered before</dt>
+        <dd>
+          {draft.history!.customerType === "returning" ? "Yes, link my order history" : "No, I'm new"}{" "}
+          <Link to="/register?step=2&edit=1" aria-label="Edit whether you ordered before">
+            Edit
+          </Link>
+        </dd>
+        <dt>Delivery</dt>
+        <dd>
+          {d.deliveryMethod === "delivery" ? [d.addressLine1, d.addressLine2, d.city, d.province, d.postalCode].filter(Boolean).join(", ") : "Pickup at the store"}{" "}
+          <Link to="/register?step=3&edit=1" aria-label="Edit delivery">
+            Edit
+          </Link>
+        </dd>
+      </dl>
+      <h2>Choose a password</h2>
+      <Field label="Password" hint="At least 10 characters" hintId={`${fields.password.id}-hint`} htmlFor={fields.password.id} errorId={fields.password.errorId} errors={fields.password.errors}>
+        <input
+          {...getInputProps(fields.password, { type: "password" })}
+          autoComplete="new-password"
+          aria-describedby={`${fields.password.id}-hint ${fields.password.errorId}`}
+          autoFocus={focus === fields.password.name}
+        />
+      </Field>
+      <Field label="Confirm password" htmlFor={fields.confirmPassword.id} errorId={fields.confirmPassword.errorId} errors={fields.confirmPassword.errors}>
+        <input {...getInputProps(fields.confirmPassword, { type: "password" })} autoComplete="new-password" autoFocus={focus === fields.confirmPassword.name} />
+      </Field>
+      <StepButtons step={4} />
+    </Form>
+  );
+}

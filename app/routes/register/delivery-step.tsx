@@ -1,0 +1,59 @@
+// Step 3: delivery or pickup, and the address when delivering.
+import { getFormProps, getInputProps } from "@conform-to/react";
+import { Form } from "@remix-run/react";
+import { CsrfInput, ErrorList, Field, FormError } from "~/components/forms";
+import { DeliverySchema } from "~/customers/registration-schema";
+import { ChoiceCards, firstInvalid, StepButtons, useStepForm, type Choice, type StepProps } from "./step-form";
+
+const DELIVERY_CHOICES: Choice[] = [
+  { value: "delivery", tag: "Deliver", title: "Delivery", description: "We bring your order to your address" },
+  { value: "pickup", tag: "Pick up", title: "Pickup", description: "You collect your order from our store" },
+];
+
+export function DeliveryStep({ draft, editing }: StepProps) {
+  const [form, fields] = useStepForm(DeliverySchema, draft.delivery);
+  const method = fields.deliveryMethod;
+  const f = fields as unknown as Record<"addressLine1" | "addressLine2" | "city" | "province" | "postalCode", typeof fields.deliveryMethod>;
+  const pickup = method.value === "pickup";
+  const focus = firstInvalid([method, f.addressLine1, f.addressLine2, f.city, f.province, f.postalCode]);
+  const text = (field: typeof f.city, autoComplete: string, extra: { inputMode?: "numeric" } = {}) => (
+    <input {...getInputProps(field, { type: "text" })} required={false} autoComplete={autoComplete} autoFocus={focus === field.name} {...extra} />
+  );
+  return (
+    <Form method="post" {...getFormProps(form)}>
+      <CsrfInput />
+      <input type="hidden" name="step" value="3" />
+      {editing ? <input type="hidden" name="edit" value="1" /> : null}
+      <FormError errors={form.errors} />
+      <fieldset className="choice-cards" aria-describedby={method.errorId}>
+        <legend>
+          <h2>How would you like to get your orders?</h2>
+        </legend>
+        <ChoiceCards field={method} choices={DELIVERY_CHOICES} autoFocus={focus === method.name} />
+        <ErrorList id={method.errorId} errors={method.errors} />
+      </fieldset>
+      {pickup ? null : (
+        <fieldset>
+          <legend>Delivery address (only needed for delivery)</legend>
+          <Field label="Street address" htmlFor={f.addressLine1.id} errorId={f.addressLine1.errorId} errors={f.addressLine1.errors}>
+            {text(f.addressLine1, "address-line1")}
+          </Field>
+          <Field label="Unit, building (optional)" htmlFor={f.addressLine2.id} errorId={f.addressLine2.errorId} errors={f.addressLine2.errors}>
+            {text(f.addressLine2, "address-line2")}
+          </Field>
+          <Field label="City or municipality" htmlFor={f.city.id} errorId={f.city.errorId} errors={f.city.errors}>
+            {text(f.city, "address-level2")}
+          </Field>
+          <Field label="Province" htmlFor={f.province.id} errorId={f.province.errorId} errors={f.province.errors}>
+            {text(f.province, "address-level1")}
+          </Field>
+          <Field label="Postal code" htmlFor={f.postalCode.id} errorId={f.postalCode.errorId} errors={f.postalCode.errors}>
+            {text(f.postalCode, "postal-code", { inputMode: "numeric" })}
+          </Field>
+        </fieldset>
+      )}
+      <StepButtons step={3} />
+    </Form>
+  );
+}
+

@@ -1,0 +1,39 @@
+// Step 2: new or returning customer (a returning one gets their Zoho history linked once verified).
+import { getFormProps } from "@conform-to/react";
+import { Form } from "@remix-run/react";
+import { CsrfInput, ErrorList, FormError } from "~/components/forms";
+import { HistorySchema } from "~/customers/registration-schema";
+import { ChoiceCards, StepButtons, useStepForm, type Choice, type StepProps } from "./step-form";
+
+const HISTORY_CHOICES: Choice[] = [
+  { value: "new", tag: "New", title: "I'm a new customer", description: "This is my first time ordering from Cangoods" },
+  {
+    value: "returning",
+    tag: "Return",
+    title: "I'm a returning customer",
+    description: "I've ordered from Cangoods before and want to link my previous order history to this account",
+  },
+];
+
+export function HistoryStep({ draft, editing }: StepProps) {
+  const [form, fields] = useStepForm(HistorySchema, draft.history);
+  const field = fields.customerType;
+  return (
+    <Form method="post" {...getFormProps(form)}>
+      <CsrfInput />
+      <input type="hidden" name="step" value="2" />
+      {editing ? <input type="hidden" name="edit" value="1" /> : null}
+      <FormError errors={form.errors} />
+      <fieldset className="choice-cards" aria-describedby={`history-help ${field.errorId}`}>
+        <legend>
+          <h2>Have you ordered from Cangoods before?</h2>
+        </legend>
+        <p id="history-help">This helps us link your order history to your new account.</p>
+        <ChoiceCards field={field} choices={HISTORY_CHOICES} autoFocus={!!field.errors?.length} />
+        <ErrorList id={field.errorId} errors={field.errors} />
+      </fieldset>
+      <StepButtons step={2} />
+    </Form>
+  );
+}
+

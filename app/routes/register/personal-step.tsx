@@ -1,0 +1,52 @@
+// Step 1: name, email (refused here when already registered) and mobile number.
+import { getFormProps, getInputProps } from "@conform-to/react";
+import { Form, Link } from "@remix-run/react";
+import { CsrfInput, Field, FormError } from "~/components/forms";
+import { EMAIL_TAKEN, PersonalSchema } from "~/customers/registration-schema";
+import { firstInvalid, StepButtons, useStepForm, type StepProps } from "./step-form";
+
+export function PersonalStep({ draft, editing }: StepProps) {
+  const [form, fields] = useStepForm(PersonalSchema, draft.personal);
+  const taken = fields.email.errors?.includes(EMAIL_TAKEN);
+  const focus = firstInvalid([fields.firstName, fields.lastName, fields.email, fields.phone]);
+  return (
+    <Form method="post" {...getFormProps(form)} aria-describedby="step-count">
+      <CsrfInput />
+      <input type="hidden" name="step" value="1" />
+      {editing ? <input type="hidden" name="edit" value="1" /> : null}
+      <FormError errors={form.errors} />
+      <Field label="First name" htmlFor={fields.firstName.id} errorId={fields.firstName.errorId} errors={fields.firstName.errors}>
+        <input {...getInputProps(fields.firstName, { type: "text" })} autoComplete="given-name" autoFocus={focus === fields.firstName.name} />
+      </Field>
+      <Field label="Last name" htmlFor={fields.lastName.id} errorId={fields.lastName.errorId} errors={fields.lastName.errors}>
+        <input {...getInputProps(fields.lastName, { type: "text" })} autoComplete="family-name" autoFocus={focus === fields.lastName.name} />
+      </Field>
+      <Field label="Email" htmlFor={fields.email.id} errorId={fields.email.errorId} errors={fields.email.errors}>
+        <input {...getInputProps(fields.email, { type: "email" })} autoComplete="email" autoFocus={focus === fields.email.name} />
+      </Field>
+      {taken ? (
+        <p className="register__taken">
+          <Link to="/login">Sign in with this email</Link> or use a different one.
+        </p>
+      ) : null}
+      <Field
+        label="Mobile number"
+        hint="For delivery updates, e.g. 0917 123 4567"
+        hintId={`${fields.phone.id}-hint`}
+        htmlFor={fields.phone.id}
+        errorId={fields.phone.errorId}
+        errors={fields.phone.errors}
+      >
+        <input
+          {...getInputProps(fields.phone, { type: "tel" })}
+          autoComplete="tel"
+          inputMode="tel"
+          aria-describedby={`${fields.phone.id}-hint ${fields.phone.errorId}`}
+          autoFocus={focus === fields.phone.name}
+        />
+      </Field>
+      <StepButtons step={1} />
+    </Form>
+  );
+}
+

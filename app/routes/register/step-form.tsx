@@ -1,0 +1,75 @@
+// Pieces every registration step shares: the Back/Continue buttons, the Conform form setup and the
+// radio cards. Plain module (not a route): Remix only routes register/route.tsx.
+import { useForm, type SubmissionResult } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { useActionData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { STEP_SCHEMAS, type RegistrationDraft, type Step } from "~/customers/registration-schema";
+
+const AnyStep = z.looseObject({});
+
+export type StepProps = { draft: RegistrationDraft; editing?: boolean };
+type FieldLike = { name: string; errors?: string[] };
+
+/** Without JavaScript the page reloads with errors: the first field to fix gets the focus (Conform does it with JS). */
+export function firstInvalid(fields: FieldLike[]) {
+  return fields.find((f) => f.errors?.length)?.name;
+}
+
+export function StepButtons({ step }: { step: Step }) {
+  const busy = useNavigation().state === "submitting";
+  return (
+    <div className="actions register__actions">
+      {step > 1 ? (
+        <button type="submit" name="intent" value="back" className="button--secondary" formNoValidate disabled={busy}>
+          Back
+        </button>
+      ) : null}
+      <button type="submit" name="intent" value="next" disabled={busy}>
+        {step === 4 ? (busy ? "Creating your account…" : "Create account") : "Continue"}
+      </button>
+    </div>
+  );
+}
+
+export function useStepForm(schema: (typeof STEP_SCHEMAS)[Step], defaultValue: Record<string, unknown> | undefined) {
+  const lastResult = useActionData<SubmissionResult>();
+  return useForm({
+    lastResult,
+    defaultValue: defaultValue as never,
+    constraint: getZodConstraint(schema),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    // "Back" must not be blocked by this step's errors: it is validated only for keeping values.
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: formData.get("intent") === "back" ? AnyStep : schema }),
+  });
+}
+
+export type Choice = { value: string; tag: string; title: string; description: string };
+
+/** Cards that are a real radio group: arrow keys move between them, the title is the name, the text the description. */
+export function ChoiceCards({ field, choices, autoFocus }: { field: { id: string; name: string; initialValue?: unknown; errors?: string[] }; choices: Choice[]; autoFocus: boolean }) {
+  return choices.map((c, i) => (
+    <label className="choice-card" key={c.value}>
+      <input
+        type="radio"
+        name={field.name}
+        value={c.value}
+        defaultChecked={field.initialValue === c.value}
+        required
+        aria-labelledby={`${field.id}-${c.value}-title`}
+        aria-describedby={`${field.id}-${c.value}-text`}
+        aria-invalid={field.errors?.length ? true : undefined}
+        autoFocus={autoFocus && i === 0}
+      />
+      <span className="choice-card__body">
+        <span className="choice-card__tag" aria-hidden="true">
+          {c.tag}
+        </span>
+        <strong id={`${field.id}-${c.value}-title`}>{c.title}</strong>
+        <span id={`${field.id}-${c.value}-text`}>{c.description}</span>
+      </span>
+    </label>
+  ));
+}
+

@@ -1,0 +1,90 @@
+// /reset-password?token=…: the link from the reset mail. The form shows only for a working link;
+// submitting uses the link up, sets the password and signs the account out everywhere.
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { checkToken } from "~/auth/email-tokens.server";
+import { resetPassword } from "~/auth/password-reset.server";
+import { ResetPasswordSchema } from "~/auth/schemas";
+import { getSession, destroySession } from "~/auth/session.server";
+import { redirectWithToast } from "~/auth/toast.server";
+import { CsrfInput, Field, FormError } from "~/components/forms";
+
+export const meta: MetaFunction = () => [{ title: "Choose a new password · Cangoods" }];
+
+const REFUSED: Record<"unknown" | "used" | "expired", string> = {
+  unknown: "This reset link is not valid. Please ask for a new one.",
+  used: "This reset link has already been used. Please ask for a new one if you still need it.",
+  expired: "This reset link has expired (links work for 1 hour). Please ask for a new one.",
+};
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const token = new URL(request.url).searchParams.get("token") ?? "";
+  const check = token ? await checkToken(context.app.db, token, "reset_password") : ({ ok: false, reason: "unknown" } as const);
+  return { token: check.ok ? token : null, problem: check.ok ? null : REFUSED[check.reason] };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const submission = parseWithZod(await request.formData(), { schema: ResetPasswordSchema });
+  if (submission.status !== "success") return data(submission.reply({ hideFields: ["password", "confirmPassword"] }), { status: 400 });
+  const result = await resetPassword(context.app, submission.value.token, submission.value.password);
+  if (!result.ok) return data(submission.reply({ formErrors: [REFUSED[result.reason]], hideFields: ["password", "confirmPassword"] }), { status: 410 });
+  // This browser's session (if any) was ended with all the others; start clean with a toast.
+  const session = await getSession(request, context.app);
+  await destroySession(session, context.app);
+  return redirectWithToast(request, context.app, "/login", { kind: "success", message: "Your password has been changed and you were signed out everywhere. Sign in with the new password." });
+}
+
+export default function ResetPassword() {
+  const { token, problem } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const [form, fields] = useForm({
+    lastResult,
+    defaultValue: { token: token ?? "" },
+    constraint: getZodConstraint(ResetPasswordSchema),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ResetPasswordSchema }),
+  });
+  if (!token) {
+    return (
+      <section className="card narrow" aria-labelledby="reset-title">
+        <h1 id="reset-title">Choose a new password</h1>
+        <p role="alert" className="form-error">
+          {problem}
+        </p>
+        <p>
+          <Link to="/forgot-password">Ask for a new reset link</Link>
+        </p>
+      </section>
+    );
+  }
+  return (
+    <section className="card narrow" aria-labelledby="reset-title">
+      <h1 id="reset-title">Choose a new password</h1>
+      <Form method="post" {...getFormProps(form)}>
+        <CsrfInput />
+        <input type="hidden" name="token" value={token} />
+        <FormError errors={form.errors} />
+        {form.errors?.length ? (
+          <p>
+            <Link to="/forgot-password">Ask for a new reset link</Link>
+          </p>
+        ) : null}
+        <Field label="New password" hint="At least 10 characters" hintId={`${fields.password.id}-hint`} htmlFor={fields.password.id} errorId={fields.password.errorId} errors={fields.password.errors}>
+          <input {...getInputProps(fields.password, { type: "password" })} autoComplete="new-password" aria-describedby={`${fields.password.id}-hint ${fields.password.errorId}`} />
+        </Field>
+        <Field label="Confirm new password" htmlFor={fields.confirmPassword.id} errorId={fields.confirmPassword.errorId} errors={fields.confirmPassword.errors}>
+          <input {...getInputProps(fields.confirmPassword, { type: "password" })} autoComplete="new-password" />
+        </Field>
+        <div className="actions">
+          <button type="submit" disabled={busy}>
+            {busy ? "Saving…" : "Save the new password"}
+          </button>
+        </div>
+      </Form>
+    </section>
+  );
+}

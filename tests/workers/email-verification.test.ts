@@ -1,0 +1,200 @@
+// Email verification, password reset and abuse limits through the real Worker, with mail sent over
+// SMTP to the mail catcher (maildev) and read back from its REST API, and Zoho played by the sandbox.
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import worker from "@workers/app";
+import { linkIn, mailsTo, waitForMail } from "@tools/local-stack/mail-inbox";
+import { browser, type Browser } from "./support/browser";
+import { freshDatabase, sql } from "./support/database";
+import { createUser } from "./support/factories";
+import { deliver } from "./support/queue-delivery";
+import { bindings, testEnv } from "./support/worker-env";
+import { connectZoho, sandbox } from "./support/zoho-sandbox";
+
+let databaseUrl: string;
+beforeAll(async () => {
+  databaseUrl = await freshDatabase();
+});
+beforeEach(async () => {
+  await sandbox().reset();
+  await sql(databaseUrl, "truncate auth_throttle, zoho_tokens");
+});
+
+const inbox = () => bindings.TEST_MAIL_INBOX_URL;
+let n = 0;
+const newEmail = () => `verify${++n}-${crypto.randomUUID().slice(0, 8)}@shoppers.example`;
+
+async function register(b: Browser, email: string, customerType: "new" | "returning" = "new") {
+  await b.post("/register", { step: "1", intent: "next", firstName: "Lea", lastName: `Santos${n}`, email, phone: "0917 123 4567" });
+  await b.post("/register", { step: "2", intent: "next", customerType });
+  await b.post("/register", { step: "3", intent: "next", deliveryMethod: "pickup" });
+  return b.post("/register", { step: "4", intent: "next", password: "a long password", confirmPassword: "a long password" });
+}
+
+async function runCron(env: ReturnType<typeof testEnv>["env"]) {
+  const ctx = createExecutionContext();
+  await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: "0 * * * *" }), env, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+const pathOf = (link: string) => link.replace("http://portal.test", "");
+
+async function customerOf(email: string) {
+  const [row] = (await sql(databaseUrl, "select c.*, u.email_verified_at from customers c join users u on u.id = c.user_id where lower(c.email) = lower($1)", [email])) as Array<Record<string, unknown>>;
+  return row;
+}
+
+describe("email verification", () => {
+  it("an unverified customer costs no Zoho call: the sweep skips the job and a delivered message is not run", async () => {
+    const { env, queue } = testEnv(databaseUrl);
+    await connectZoho(env);
+    const email = newEmail();
+    expect((await register(browser(env), email)).status).toBe(302);
+    await sandbox().clearCalls();
+    await runCron(env);
+    expect(queue.sent).toEqual([]);
+    // Even a message that reaches the consumer (a stale or forged one) does not run the job.
+    const [job] = (await sql(databaseUrl, "select q.id from zoho_sync_queue q join customers c on c.id = q.customer_id where c.email = $1", [email])) as Array<{ id: string }>;
+    await deliver(env, [job.id]);
+    expect(await sandbox().calls()).toEqual([]);
+    expect(await sql(databaseUrl, "select sync from zoho_api_ledger")).toEqual([]);
+    expect(await customerOf(email)).toMatchObject({ zoho_sync_status: "pending", zoho_contact_id: null });
+  });
+
+  it("opening the link confirms the address, queues the job at once, and the consumer then links the customer", async () => {
+    const { env, queue } = testEnv(databaseUrl);
+    await connectZoho(env);
+    const email = newEmail();
+    const b = browser(env);
+    await register(b, email);
+    const link = linkIn(await waitForMail(inbox(), email, /Confirm your email/), "http://portal.test/verify-email?token=");
+    const opened = await b.get(pathOf(link));
+    expect(opened.status).toBe(302);
+    expect(opened.headers.get("Location")).toBe("/account");
+    expect((await customerOf(email)).email_verified_at).not.toBeNull();
+    expect(queue.sent).toHaveLength(1);
+    await deliver(env, [queue.sent[0].jobId]);
+    expect(await customerOf(email)).toMatchObject({ zoho_sync_status: "synced" });
+    expect(await (await b.get("/account")).text()).not.toContain("Please confirm your email address");
+  });
+
+  it("a used link and an expired link are refused and change nothing", async () => {
+    const { env } = testEnv(databaseUrl);
+    const email = newEmail();
+    const b = browser(env);
+    await register(b, email);
+    const link = pathOf(linkIn(await waitForMail(inbox(), email, /Confirm your email/), "http://portal.test/verify-email?token="));
+    expect((await b.get(link)).status).toBe(302);
+    const again = await b.get(link);
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain("This confirmation link has already been used.");
+
+    const other = newEmail();
+    const c = browser(env);
+    await register(c, other);
+    const stale = pathOf(linkIn(await waitForMail(inbox(), other, /Confirm your email/), "http://portal.test/verify-email?token="));
+    await sql(databaseUrl, "update email_tokens set expires_at = now() - interval '1 minute' where email = $1", [other]);
+    expect(await (await c.get(stale)).text()).toContain("This confirmation link has expired");
+    expect((await customerOf(other)).email_verified_at).toBeNull();
+    // Only a hash of the token is stored.
+    const token = new URL(stale, "http://x").searchParams.get("token")!;
+    expect(await sql(databaseUrl, "select 1 from email_tokens where token_hash = $1", [token])).toHaveLength(0);
+  });
+
+  it("'send it again' sends a new link (the old one stops working) and is throttled with Retry-After", async () => {
+    const { env } = testEnv(databaseUrl);
+    const email = newEmail();
+    const b = browser(env);
+    await register(b, email);
+    const first = linkIn(await waitForMail(inbox(), email, /Confirm your email/), "http://portal.test/verify-email?token=");
+    const resent = await b.post("/account", { intent: "resend-verification" });
+    expect(resent.status).toBe(302);
+    await expect.poll(async () => (await mailsTo(inbox(), email, /Confirm your email/)).length).toBe(2);
+    const second = linkIn((await mailsTo(inbox(), email, /Confirm your email/)).at(-1)!, "http://portal.test/verify-email?token=");
+    expect(second).not.toBe(first);
+    const limited = await b.post("/account", { intent: "resend-verification" });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(await limited.text()).toContain("You can ask for another one in");
+    expect(await b.get(pathOf(first)).then((r) => r.text())).toContain("already been used");
+    expect((await b.get(pathOf(second))).status).toBe(302);
+  });
+
+  it("the hourly housekeeping removes accounts unverified after 7 days, with their customer and job, and keeps older accounts", async () => {
+    const { env } = testEnv(databaseUrl);
+    const email = newEmail();
+    await register(browser(env), email);
+    const legacy = await createUser(databaseUrl, { verified: false });
+    await sql(databaseUrl, "update users set remove_unverified_after = now() - interval '1 minute' where lower(email) = lower($1)", [email]);
+    await runCron(env);
+    expect(await sql(databaseUrl, "select 1 from users where lower(email) = lower($1)", [email])).toHaveLength(0);
+    expect(await sql(databaseUrl, "select 1 from customers where lower(email) = lower($1)", [email])).toHaveLength(0);
+    expect(await sql(databaseUrl, "select 1 from users where id = $1", [legacy.id])).toHaveLength(1);
+  });
+});
+
+describe("password reset", () => {
+  it("answers the same for unknown addresses, mails a single-use link, and signs every session out", async () => {
+    const { env } = testEnv(databaseUrl);
+    const user = await createUser(databaseUrl, { role: "customer" });
+    const elsewhere = browser(env);
+    expect((await elsewhere.post("/login", { email: user.email, password: user.password, redirectTo: "" })).status).toBe(302);
+    const anon = browser(env);
+    const known = await (await anon.post("/forgot-password", { email: user.email })).text();
+    const stranger = newEmail();
+    const unknown = await (await anon.post("/forgot-password", { email: stranger })).text();
+    const sentence = (html: string, email: string) => html.match(/If [^<]* belongs to an account[^<]*/)?.[0].replace(email, "EMAIL");
+    expect(sentence(known, user.email)).toBeTruthy();
+    expect(sentence(unknown, stranger)).toBe(sentence(known, user.email));
+    const link = pathOf(linkIn(await waitForMail(inbox(), user.email, /Reset your/), "http://portal.test/reset-password?token="));
+    const token = new URL(link, "http://x").searchParams.get("token")!;
+    const form = await anon.get(link);
+    expect(await form.text()).toContain("Choose a new password");
+    const done = await anon.post("/reset-password", { token, password: "a brand new password", confirmPassword: "a brand new password" });
+    expect(done.status).toBe(302);
+    expect(done.headers.get("Location")).toBe("/login");
+    // The other browser's session is gone; the old password no longer works; the new one does.
+    expect((await elsewhere.get("/account")).headers.get("Location")).toMatch(/^\/login/);
+    expect((await browser(env).post("/login", { email: user.email, password: user.password, redirectTo: "" })).status).toBe(400);
+    expect((await browser(env).post("/login", { email: user.email, password: "a brand new password", redirectTo: "" })).status).toBe(302);
+    const reused = await anon.post("/reset-password", { token, password: "yet another password", confirmPassword: "yet another password" });
+    expect(reused.status).toBe(410);
+    expect(await reused.text()).toContain("already been used");
+  });
+
+  it("reset requests are limited per email with 429 and Retry-After", async () => {
+    const { env } = testEnv(databaseUrl);
+    const user = await createUser(databaseUrl, { role: "customer" });
+    const b = browser(env);
+    for (let i = 0; i < 3; i++) expect((await b.post("/forgot-password", { email: user.email })).status).toBe(200);
+    const limited = await b.post("/forgot-password", { email: user.email.toUpperCase() });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(60);
+    expect(await limited.text()).toContain("Too many reset requests. Please try again in");
+  });
+});
+
+describe("abuse limits", () => {
+  it("registrations from one client address are limited with 429, Retry-After and the wait on the form", async () => {
+    const { env } = testEnv(databaseUrl);
+    const ip = { "CF-Connecting-IP": "203.0.113.7" };
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const b = browser(env);
+      const post = (fields: Record<string, string>) =>
+        b.request("/register", { method: "POST", headers: { ...ip, "Content-Type": "application/x-www-form-urlencoded", Origin: "http://portal.test" }, body: new URLSearchParams(fields) });
+      const csrf = await b.csrf();
+      await post({ csrf, step: "1", intent: "next", firstName: "Bot", lastName: `Number${i}`, email: newEmail(), phone: "0917 123 4567" });
+      await post({ csrf, step: "2", intent: "next", customerType: "new" });
+      await post({ csrf, step: "3", intent: "next", deliveryMethod: "pickup" });
+      const res = await post({ csrf, step: "4", intent: "next", password: "a long password", confirmPassword: "a long password" });
+      statuses.push(res.status);
+      if (res.status === 429) {
+        expect(Number(res.headers.get("Retry-After"))).toBeGreaterThan(0);
+        expect(await res.text()).toContain("Too many registrations from here or with this email. Please try again in");
+      }
+    }
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(302));
+    expect(statuses[10]).toBe(429);
+  });
+});

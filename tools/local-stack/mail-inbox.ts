@@ -1,0 +1,42 @@
+// Reading the mail catcher's inbox through maildev's REST API (GET /api/email). Plain fetch, so the
+// Playwright tests (Node) and the workerd tests share it.
+export type CaughtMail = { id: string; subject: string; text: string; html: string; to: string[]; date: string };
+
+type RawMail = { id: string; subject: string; text?: string; html?: string; to: Array<{ address: string }>; date: string };
+
+export async function inbox(inboxUrl: string): Promise<CaughtMail[]> {
+  const res = await fetch(`${inboxUrl}/api/email`);
+  if (!res.ok) throw new Error(`mail catcher answered ${res.status}`);
+  const raw = (await res.json()) as RawMail[];
+  return raw.map((m) => ({
+    id: m.id,
+    subject: m.subject,
+    text: m.text ?? "",
+    html: m.html ?? "",
+    to: m.to.map((t) => t.address.toLowerCase()),
+    date: m.date,
+  }));
+}
+
+/** Waits for a mail to `to` whose subject matches, newest first (mail arrives after the response). */
+export async function waitForMail(inboxUrl: string, to: string, subject: RegExp, timeoutMs = 15_000): Promise<CaughtMail> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = (await inbox(inboxUrl)).filter((m) => m.to.includes(to.toLowerCase()) && subject.test(m.subject)).reverse()[0];
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no mail to ${to} matching ${subject} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** All mails to `to` whose subject matches. */
+export async function mailsTo(inboxUrl: string, to: string, subject: RegExp): Promise<CaughtMail[]> {
+  return (await inbox(inboxUrl)).filter((m) => m.to.includes(to.toLowerCase()) && subject.test(m.subject));
+}
+
+/** The first link in a mail's text part that starts with `prefix` (e.g. the app's /verify-email URL). */
+export function linkIn(mail: CaughtMail, prefix: string): string {
+  const link = mail.text.split(/\s+/).find((word) => word.startsWith(prefix));
+  if (!link) throw new Error(`no ${prefix} link in mail "${mail.subject}"`);
+  return link;
+}
