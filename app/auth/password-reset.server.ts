@@ -7,12 +7,12 @@ import { authThrottle, sessions, users } from "~/db/schema";
 import { sendSoon } from "~/email/outbox.server";
 import { consumeToken } from "./email-tokens.server";
 import { hashPassword } from "./password.server";
-import { hitLimits, LIMITS, limitKeys, type LimitVerdict } from "./rate-limit.server";
+import { hitLimits, LIMITS, limitKeys, perAddress, type LimitVerdict } from "./rate-limit.server";
 
 export async function requestPasswordReset(app: AppServices, email: string, clientAddress: string | null): Promise<LimitVerdict> {
   const verdict = await hitLimits(
     app.db,
-    limitKeys("reset", { ip: { id: clientAddress, limit: LIMITS.passwordReset.ip }, email: { id: email, limit: LIMITS.passwordReset.email } }),
+    limitKeys("reset", { ip: { id: clientAddress, limit: perAddress(LIMITS.passwordReset.ip, app.env.RATE_LIMIT_ADDRESS_FACTOR) }, email: { id: email, limit: LIMITS.passwordReset.email } }),
   );
   if (!verdict.ok) return verdict;
   const [user] = await app.db.select({ id: users.id, email: users.email }).from(users).where(sql`lower(${users.email}) = lower(${email})`);

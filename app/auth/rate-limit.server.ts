@@ -1,5 +1,5 @@
 // Abuse limits for the public forms (registration, resending the verification mail, password reset),
-// counted exactly in Postgres (see docs/decisions/011-abuse-limits.md). Every attempt counts, per
+// counted exactly in Postgres (see docs/decisions/017-abuse-limits-in-postgres.md). Every attempt counts, per
 // client address and per email, in a fixed window; over the limit the answer says when to try again.
 import type { HeadersFunction } from "@remix-run/cloudflare";
 import { sql } from "drizzle-orm";
@@ -14,6 +14,14 @@ export const LIMITS = {
   resendVerification: { account: { max: 1, windowMs: MINUTE }, accountHourly: { max: 5, windowMs: 60 * MINUTE }, ip: { max: 20, windowMs: 60 * MINUTE } },
   passwordReset: { ip: { max: 10, windowMs: 60 * MINUTE }, email: { max: 3, windowMs: 60 * MINUTE } },
 } satisfies Record<string, Record<string, Limit>>;
+
+/**
+ * A per-client-address limit scaled by RATE_LIMIT_ADDRESS_FACTOR: many real customers can share one
+ * address (mobile carriers' NAT), and local load tests send everything from 127.0.0.1.
+ */
+export function perAddress(limit: Limit, factor: number): Limit {
+  return { max: limit.max * factor, windowMs: limit.windowMs };
+}
 
 export type LimitVerdict = { ok: true } | { ok: false; retryAfterSeconds: number };
 

@@ -8,7 +8,7 @@ import { pendingMailFor, sendSoon } from "~/email/outbox.server";
 import { log } from "~/log.server";
 import { makeUserJobDue, markEnqueued } from "~/sync/jobs.server";
 import { consumeToken } from "./email-tokens.server";
-import { hitLimits, LIMITS, limitKeys, type LimitVerdict } from "./rate-limit.server";
+import { hitLimits, LIMITS, limitKeys, perAddress, type LimitVerdict } from "./rate-limit.server";
 
 export const UNVERIFIED_LIFETIME_MS = 7 * 24 * 60 * 60_000;
 
@@ -54,7 +54,7 @@ export async function resendVerification(app: AppServices, userId: string, clien
     limitKeys("resend", {
       account: { id: userId, limit: limits.account },
       accountHourly: { id: `h:${userId}`, limit: limits.accountHourly },
-      ip: { id: clientAddress, limit: limits.ip },
+      ip: { id: clientAddress, limit: perAddress(limits.ip, app.env.RATE_LIMIT_ADDRESS_FACTOR) },
     }),
   );
   if (!verdict.ok) return verdict;

@@ -5,7 +5,7 @@
 import { sql } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
 import { hashPassword } from "~/auth/password.server";
-import { hitLimits, LIMITS, limitKeys } from "~/auth/rate-limit.server";
+import { hitLimits, LIMITS, limitKeys, perAddress } from "~/auth/rate-limit.server";
 import { authenticate } from "~/auth/sign-in.server";
 import { UNVERIFIED_LIFETIME_MS } from "~/auth/verification.server";
 import { customers, users, zohoSyncEvents, zohoSyncQueue } from "~/db/schema";
@@ -57,7 +57,7 @@ export async function registerCustomer(
   const { personal, history, delivery } = parsed.data;
   const limited = await hitLimits(
     app.db,
-    limitKeys("register", { ip: { id: opts.clientAddress ?? null, limit: LIMITS.register.ip }, email: { id: personal.email, limit: LIMITS.register.email } }),
+    limitKeys("register", { ip: { id: opts.clientAddress ?? null, limit: perAddress(LIMITS.register.ip, app.env.RATE_LIMIT_ADDRESS_FACTOR) }, email: { id: personal.email, limit: LIMITS.register.email } }),
   );
   if (!limited.ok) return { ok: false, reason: "limited", retryAfterSeconds: limited.retryAfterSeconds };
   const passwordHash = await hashPassword(password);

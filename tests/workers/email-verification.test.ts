@@ -175,19 +175,22 @@ describe("password reset", () => {
 });
 
 describe("abuse limits", () => {
+  async function registerFrom(env: ReturnType<typeof testEnv>["env"], address: string, i: number) {
+    const b = browser(env);
+    const post = (fields: Record<string, string>) =>
+      b.request("/register", { method: "POST", headers: { "CF-Connecting-IP": address, "Content-Type": "application/x-www-form-urlencoded", Origin: "http://portal.test" }, body: new URLSearchParams(fields) });
+    const csrf = await b.csrf();
+    await post({ csrf, step: "1", intent: "next", firstName: "Bot", lastName: `Number${i}`, email: newEmail(), phone: "0917 123 4567" });
+    await post({ csrf, step: "2", intent: "next", customerType: "new" });
+    await post({ csrf, step: "3", intent: "next", deliveryMethod: "pickup" });
+    return post({ csrf, step: "4", intent: "next", password: "a long password", confirmPassword: "a long password" });
+  }
+
   it("registrations from one client address are limited with 429, Retry-After and the wait on the form", async () => {
     const { env } = testEnv(databaseUrl);
-    const ip = { "CF-Connecting-IP": "203.0.113.7" };
     const statuses: number[] = [];
     for (let i = 0; i < 11; i++) {
-      const b = browser(env);
-      const post = (fields: Record<string, string>) =>
-        b.request("/register", { method: "POST", headers: { ...ip, "Content-Type": "application/x-www-form-urlencoded", Origin: "http://portal.test" }, body: new URLSearchParams(fields) });
-      const csrf = await b.csrf();
-      await post({ csrf, step: "1", intent: "next", firstName: "Bot", lastName: `Number${i}`, email: newEmail(), phone: "0917 123 4567" });
-      await post({ csrf, step: "2", intent: "next", customerType: "new" });
-      await post({ csrf, step: "3", intent: "next", deliveryMethod: "pickup" });
-      const res = await post({ csrf, step: "4", intent: "next", password: "a long password", confirmPassword: "a long password" });
+      const res = await registerFrom(env, "203.0.113.7", i);
       statuses.push(res.status);
       if (res.status === 429) {
         expect(Number(res.headers.get("Retry-After"))).toBeGreaterThan(0);
@@ -196,5 +199,12 @@ describe("abuse limits", () => {
     }
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(302));
     expect(statuses[10]).toBe(429);
+  });
+
+  it("a shop whose customers share one address (carrier NAT) raises the per-address limit with RATE_LIMIT_ADDRESS_FACTOR", async () => {
+    const { env } = testEnv(databaseUrl, { RATE_LIMIT_ADDRESS_FACTOR: "2" });
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) statuses.push((await registerFrom(env, "203.0.113.8", i)).status);
+    expect(statuses).toEqual(Array(11).fill(302));
   });
 });
