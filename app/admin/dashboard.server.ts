@@ -5,16 +5,13 @@ import { backfillRuns, cronRuns, SYNC_STATUSES, type SyncStatus } from "~/db/sch
 import { connectionView } from "~/zoho/connection.server";
 import { dailyCap, ledgerHistory } from "~/zoho/ledger.server";
 import { backfillProgress, countBackfillEligible } from "~/sync/backfill.server";
+import { jobCounts } from "~/sync/jobs.server";
 
 export async function dashboard(app: AppServices) {
   const db = app.db;
-  const [statusRows, jobRows, history, [lastRun], connection, [lastBackfill]] = await Promise.all([
+  const [statusRows, jobs, history, [lastRun], connection, [lastBackfill]] = await Promise.all([
     db.execute(sql`select zoho_sync_status as status, count(*)::int as n from customers group by 1`),
-    db.execute(sql`select
-        count(*) filter (where scheduled_for <= now() and (locked_until is null or locked_until < now()))::int as due,
-        count(*) filter (where locked_until >= now())::int as in_flight,
-        count(*) filter (where scheduled_for > now())::int as scheduled
-      from zoho_sync_queue where processed_at is null`),
+    jobCounts(db),
     ledgerHistory(db, 14),
     db.select().from(cronRuns).orderBy(sql`${cronRuns.startedAt} desc nulls last`).limit(1),
     connectionView(app),
@@ -22,11 +19,10 @@ export async function dashboard(app: AppServices) {
   ]);
   const counts = Object.fromEntries(SYNC_STATUSES.map((s) => [s, 0])) as Record<SyncStatus, number>;
   for (const row of statusRows.rows as Array<{ status: SyncStatus; n: number }>) counts[row.status] = Number(row.n);
-  const jobs = jobRows.rows[0] as { due: number; in_flight: number; scheduled: number };
   return {
     counts,
     total: Object.values(counts).reduce((a, b) => a + b, 0),
-    jobs: { due: Number(jobs.due), inFlight: Number(jobs.in_flight), scheduled: Number(jobs.scheduled) },
+    jobs,
     budget: {
       today: history.at(-1)!,
       limit: app.env.ZOHO_DAILY_CALL_LIMIT,

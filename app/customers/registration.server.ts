@@ -2,12 +2,13 @@
 // session; submit re-validates everything and writes the account, the customer and the sync job in
 // one transaction, then tells the queue. Registration never calls Zoho.
 import { sql } from "drizzle-orm";
-import type { AppServices, SyncMessage } from "~/context.server";
+import type { AppServices } from "~/context.server";
 import { hashPassword } from "~/auth/password.server";
 import { authenticate } from "~/auth/sign-in.server";
-import { customers, users, zohoSyncEvents, zohoSyncQueue } from "~/db/schema";
-import { log } from "~/log.server";
-import { markEnqueued } from "~/sync/jobs.server";
+import { customers, users, zohoSyncEvents } from "~/db/schema";
+import { insertJob } from "~/sync/jobs.server";
+import { sendJobs } from "~/sync/send.server";
+import { OUTCOMES } from "~/sync/vocabulary";
 import { DeliverySchema, HistorySchema, PersonalSchema, RegistrationSchema, type RegistrationDraft, type Step } from "./registration-schema";
 
 /**
@@ -80,12 +81,9 @@ export async function registerCustomer(
           zohoSyncStatus: "pending",
         })
         .returning({ id: customers.id });
-      const [job] = await tx
-        .insert(zohoSyncQueue)
-        .values({ customerId: customer.id, action: returning ? "match" : "create" })
-        .returning({ id: zohoSyncQueue.id });
-      await tx.insert(zohoSyncEvents).values({ customerId: customer.id, jobId: job.id, action: "register", outcome: "queued" });
-      return { userId: user.id, customerId: customer.id, jobId: job.id };
+      const jobId = await insertJob(tx, { customerId: customer.id, action: returning ? "match" : "create" });
+      await tx.insert(zohoSyncEvents).values({ customerId: customer.id, jobId, action: "register", outcome: OUTCOMES.queued });
+      return { userId: user.id, customerId: customer.id, jobId };
     });
   } catch (error) {
     // The unique indexes on lower(email) settle a race (double submit, two tabs): one account wins.
@@ -93,28 +91,8 @@ export async function registerCustomer(
     throw error;
   }
   // After the commit, and awaited (a send left to waitUntil can be lost silently). If it fails, the
-  // job row is already there and the hourly sweep sends it.
-  let queued = false;
-  const queue = app.queue as AppServices["queue"] | undefined;
-  if (!queue) {
-    // A deployment without the producer binding (and the benchmark's "without send" Worker).
-    log("warn", "registration: no queue binding; the hourly sweep will pick the job up", { jobId: created.jobId });
-    return { ok: true, ...created, queued };
-  }
-  try {
-    await queue.send({ jobId: created.jobId } satisfies SyncMessage);
-    queued = true;
-  } catch (error) {
-    log("error", "registration: queue send failed; the hourly sweep will pick the job up", { jobId: created.jobId, error });
-  }
-  if (queued) {
-    try {
-      await markEnqueued(app.db, [created.jobId]);
-    } catch (error) {
-      // Sent but not marked: the sweep may send it once more, which the consumer's job claim absorbs.
-      log("warn", "registration: could not mark the job as enqueued", { jobId: created.jobId, error });
-    }
-  }
+  // job row is already there and the sweep sends it.
+  const queued = await sendJobs(app, [created.jobId], "registration");
   return { ok: true, ...created, queued };
 }
 

@@ -2,11 +2,11 @@
 // after its outcome is stored; an infrastructure failure (database down) retries the message, and
 // the job row stays due for the hourly sweep whatever happens to the message.
 import { z } from "zod";
-import type { AppServices, SyncMessage } from "~/context.server";
+import type { AppServices } from "~/context.server";
 import { log } from "~/log.server";
-import { markEnqueued } from "./jobs.server";
 import { notifyFailure } from "./notify.server";
 import { runJob, type RunDeps } from "./run-job.server";
+import { sendJobs } from "./send.server";
 
 const MessageSchema = z.object({ jobId: z.uuid() });
 
@@ -26,7 +26,7 @@ export async function handleSyncBatch(batch: MessageBatch<unknown>, app: AppServ
       const run = await runJob({ db: app.db, env: app.env, worker, ...hooks }, jobId);
       if (run.status === "done") {
         log("info", "sync job processed", { jobId, outcome: run.transition.event.outcome, zohoCalls: run.zohoCalls });
-        if (run.transition.job.sendDelayMs !== undefined) await sendLater(app, jobId, run.transition.job.sendDelayMs);
+        if (run.transition.job.sendDelayMs !== undefined) await sendJobs(app, [jobId], "delayed retry", { delayMs: run.transition.job.sendDelayMs });
         if (run.transition.customer.status === "failed") await notifyFailure(app, run.customerId, run.transition.customer.error);
       } else {
         log("info", "sync message skipped", { jobId, reason: run.status });
@@ -36,15 +36,5 @@ export async function handleSyncBatch(batch: MessageBatch<unknown>, app: AppServ
       log("error", "sync job could not be processed; message will be retried", { jobId, error });
       message.retry({ delaySeconds: Math.min(30 * message.attempts, 300) });
     }
-  }
-}
-
-/** A retry a few minutes out goes back on the queue with a delay; if that send fails the sweep finds it. */
-async function sendLater(app: AppServices, jobId: string, delayMs: number) {
-  try {
-    await app.queue.send({ jobId } satisfies SyncMessage, { delaySeconds: Math.min(Math.ceil(delayMs / 1000), 43_200) });
-    await markEnqueued(app.db, [jobId]);
-  } catch (error) {
-    log("warn", "could not queue a delayed retry; the hourly sweep will pick the job up", { jobId, error });
   }
 }

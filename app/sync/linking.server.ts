@@ -1,12 +1,13 @@
 // Manual linking by an admin (EPIC 11): link a chosen Zoho contact (verified with Zoho first), or
 // unlink. Both close any open job and write the timeline with the admin who acted.
-import { and, eq, isNull } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
-import { customers, zohoSyncEvents, zohoSyncQueue } from "~/db/schema";
+import { customers, zohoSyncEvents } from "~/db/schema";
 import { ZohoClient } from "~/zoho/client.server";
 import { ZohoError } from "~/zoho/errors";
 import type { ZohoContact } from "~/zoho/types";
 import { SyncActionError } from "./admin-actions.server";
+import { closeOpenJob } from "./jobs.server";
 import { toCandidate } from "./matching";
 
 export const UNLINKED_MESSAGE = "Unlinked by an admin: link the right Zoho contact or retry the sync";
@@ -30,10 +31,7 @@ export async function linkContact(app: AppServices, customerId: string, contactI
     if (!customer) throw new SyncActionError(404, "No customer with this id.");
     if (customer.zohoSyncStatus === "syncing") throw new LinkError("A sync for this customer is running right now; try again in a minute.");
     const now = new Date();
-    await tx
-      .update(zohoSyncQueue)
-      .set({ processedAt: now, lastError: "Closed: linked manually by an admin", lockedUntil: null, lockedBy: null })
-      .where(and(eq(zohoSyncQueue.customerId, customerId), isNull(zohoSyncQueue.processedAt)));
+    await closeOpenJob(tx, customerId, "Closed: linked manually by an admin", now);
     await tx
       .update(customers)
       .set({

@@ -1,10 +1,12 @@
 // The sync state machine (spec: "Sync flow"): what a job's result means for the customer, the job and
 // the timeline. Pure: the consumer loads, calls Zoho, then stores exactly what this returns.
-import type { SyncStatus, ZohoCandidate } from "~/db/schema";
+import type { ZohoCandidate } from "~/db/schema";
 import { ZohoError } from "~/zoho/errors";
 import { MAX_ATTEMPTS, nextBudgetDay, rateLimitDelayMs, RECONNECT_WAIT_MS, retryDelayMs } from "./backoff";
 
-export type MatchType = "email" | "name" | "created" | "upsert" | "adopted";
+import { OUTCOMES, type AutoMatchType, type SyncStatus } from "./vocabulary";
+
+export type MatchType = AutoMatchType;
 
 export type JobResult =
   | { kind: "linked"; contactId: string; contactName: string; matchType: MatchType }
@@ -39,19 +41,19 @@ export function transition(result: JobResult, attemptsBefore: number, now: Date,
           candidates: null,
         },
         job: { done: true, attempts: attemptsBefore + 1, lastError: null },
-        event: { outcome: "synced", error: null, matchType: result.matchType },
+        event: { outcome: OUTCOMES.synced, error: null, matchType: result.matchType },
       };
     case "ambiguous":
       return {
         customer: { status: "skipped", error: result.reason, attempts: attemptsBefore + 1, candidates: result.candidates },
         job: { done: true, attempts: attemptsBefore + 1, lastError: result.reason },
-        event: { outcome: "skipped", error: result.reason },
+        event: { outcome: OUTCOMES.skipped, error: result.reason },
       };
     case "not_found":
       return {
         customer: { status: "failed", error: NO_MATCH_MESSAGE, attempts: attemptsBefore + 1, candidates: null },
         job: { done: true, attempts: attemptsBefore + 1, lastError: NO_MATCH_MESSAGE },
-        event: { outcome: "failed", error: NO_MATCH_MESSAGE },
+        event: { outcome: OUTCOMES.failed, error: NO_MATCH_MESSAGE },
       };
     case "error":
       return errorTransition(result.error, attemptsBefore, now, random);
@@ -83,13 +85,13 @@ function errorTransition(error: unknown, attemptsBefore: number, now: Date, rand
     return {
       customer: { status: "pending", error: `Attempt ${attempts} of ${MAX_ATTEMPTS} failed: ${message}`, attempts },
       job: { done: false, attempts, scheduledFor: new Date(now.getTime() + delay), lastError: message, sendDelayMs: delay },
-      event: { outcome: "retry_scheduled", error: message },
+      event: { outcome: OUTCOMES.retryScheduled, error: message },
     };
   }
   return {
     customer: { status: "failed", error: message, attempts },
     job: { done: true, attempts, lastError: message },
-    event: { outcome: "failed", error: message },
+    event: { outcome: OUTCOMES.failed, error: message },
   };
 }
 

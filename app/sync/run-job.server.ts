@@ -48,7 +48,8 @@ export async function runJob(deps: RunDeps, jobId: string): Promise<JobRun> {
     if (!(error instanceof ZohoError)) log("error", "sync job failed unexpectedly", { jobId, error });
   }
   const now = new Date();
-  const t = transition(result, job.attempts, now, (deps.random ?? Math.random)());
+  // The attempt was counted at claim; the transition decides whether this run really spends it.
+  const t = transition(result, job.attempts - 1, now, (deps.random ?? Math.random)());
   const stored = await storeOutcome(deps.db, job, deps.worker, t, {
     action: job.action,
     zohoCalls: client.calls,
@@ -111,7 +112,7 @@ async function createContact(deps: RunDeps, client: ZohoClient, job: ClaimedJob,
     await deps.afterZohoWrite?.();
     return linked(contact, "upsert");
   }
-  if (job.createAttemptedAt) {
+  if (job.createEverAttempted) {
     const existing = await findByEmail(client, customer.email);
     if (existing.length === 1) return linked(existing[0], "adopted");
     if (existing.length > 1)

@@ -2,13 +2,15 @@
 // on the queue, by priority and time, if Zoho is connected and today's budget allows. Every run is
 // recorded in cron_runs so the dashboard can say what the last one did.
 import { eq } from "drizzle-orm";
-import type { AppServices, SyncMessage } from "~/context.server";
+import type { AppServices } from "~/context.server";
 import { cronRuns } from "~/db/schema";
 import { log } from "~/log.server";
 import { remainingToday } from "~/zoho/ledger.server";
 import { getConnection } from "~/zoho/tokens.server";
 import { housekeeping } from "./housekeeping.server";
-import { dueJobs, markEnqueued, recoverExpiredLeases } from "./jobs.server";
+import { dueJobs, recoverExpiredLeases, WORKER_STOPPED_MESSAGE } from "./jobs.server";
+import { notifyFailure } from "./notify.server";
+import { sendJobs } from "./send.server";
 
 export const SWEEP_BATCH = 10;
 // A job costs 1–3 calls (create: 1; match: 1–3; retry after a crash: 2). Keep room for the worst case.
@@ -27,7 +29,9 @@ export async function runSweep(app: AppServices, trigger: "cron" | "http" | "rec
   const [run] = await db.insert(cronRuns).values({ trigger }).returning({ id: cronRuns.id });
   const summary: SweepSummary = { runId: run.id, leasesRecovered: 0, jobsEnqueued: 0, skippedForBudget: 0, error: null };
   try {
-    summary.leasesRecovered = await recoverExpiredLeases(db);
+    const recovery = await recoverExpiredLeases(db);
+    summary.leasesRecovered = recovery.recovered;
+    for (const customerId of recovery.failed) await notifyFailure(app, customerId, WORKER_STOPPED_MESSAGE);
     const connection = await getConnection(db);
     if (!connection || connection.status !== "connected") {
       summary.error = connection ? "Zoho Books must be reconnected: jobs are waiting" : "Zoho Books is not connected: jobs are waiting";
@@ -36,11 +40,7 @@ export async function runSweep(app: AppServices, trigger: "cron" | "http" | "rec
       const affordable = Math.floor((await remainingToday(db, app.env, "sync")) / CALLS_PER_JOB_RESERVED);
       const take = due.slice(0, Math.max(0, affordable));
       summary.skippedForBudget = due.length - take.length;
-      if (take.length > 0) {
-        await app.queue.sendBatch(take.map((jobId) => ({ body: { jobId } satisfies SyncMessage })));
-        await markEnqueued(db, take);
-        summary.jobsEnqueued = take.length;
-      }
+      if (take.length > 0 && (await sendJobs(app, take, `sweep (${trigger})`))) summary.jobsEnqueued = take.length;
     }
   } catch (error) {
     summary.error = `Sweep failed: ${(error as Error).message}`;
