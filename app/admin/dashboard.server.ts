@@ -5,7 +5,9 @@ import { backfillRuns, cronRuns, SYNC_STATUSES, type SyncStatus } from "~/db/sch
 import { connectionView } from "~/zoho/connection.server";
 import { dailyCap, ledgerHistory } from "~/zoho/ledger.server";
 import { backfillProgress, countBackfillEligible } from "~/sync/backfill.server";
+import { estimateBacklog } from "~/sync/admin-actions.server";
 import { jobCounts } from "~/sync/jobs.server";
+import { readOutage } from "~/sync/outage-store.server";
 
 export async function dashboard(app: AppServices) {
   const db = app.db;
@@ -33,5 +35,17 @@ export async function dashboard(app: AppServices) {
     connection,
     backfill: lastBackfill ? await backfillProgress(db, lastBackfill) : null,
     backfillEligible: await countBackfillEligible(db),
+    ...(await recovery(app, jobs.open, counts.failed)),
+  };
+}
+
+/** Outage state, the backlog's ETA and what "Retry all failed" would take, at the budget's maximum rate. */
+async function recovery(app: AppServices, openJobs: number, failed: number) {
+  const outage = await readOutage(app.db);
+  const [backlog, retryAll] = await Promise.all([estimateBacklog(app, openJobs), estimateBacklog(app, failed)]);
+  return {
+    outage: { paused: outage.paused, since: outage.since?.toISOString() ?? null, lastError: outage.lastError, nextProbeAt: outage.nextProbeAt?.toISOString() ?? null },
+    backlogEta: { jobs: openJobs, finishesAt: backlog.finishesAt?.toISOString() ?? null, days: backlog.days, perDay: backlog.perDay },
+    retryAllEta: { jobs: failed, finishesAt: retryAll.finishesAt?.toISOString() ?? null, days: retryAll.days },
   };
 }

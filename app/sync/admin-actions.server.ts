@@ -1,9 +1,12 @@
 // What an admin can do to a customer's sync (R8): retry now, or reset. Both keep exactly one open
 // job per customer and write the timeline with the admin who acted.
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
 import { customers, zohoSyncEvents } from "~/db/schema";
+import { dailyCap, remainingToday } from "~/zoho/ledger.server";
+import { backlogEta, type BacklogEta } from "./backlog-eta";
 import { openJobFor, reopenOrInsertJob } from "./jobs.server";
+import { CALLS_PER_JOB_RESERVED } from "./sweep.server";
 import { sendJobs } from "./send.server";
 import { OUTCOMES, type SyncStatus } from "./vocabulary";
 
@@ -84,4 +87,60 @@ export async function syncState(app: AppServices, customerId: string): Promise<S
   if (!row) throw new SyncActionError(404, "No customer with this id.");
   const job = await openJobFor(app.db, customerId);
   return { customerId, ...row, jobId: job?.id ?? null, queued: !!job?.enqueuedAt };
+}
+
+export type BulkRetry = { total: number; sentNow: number; eta: BacklogEta };
+
+/**
+ * "Retry all failed": every failed customer gets a fresh job (attempts reset, looking before any create as
+ * every job does). Today's affordable share is due now and sent; the rest is spread over the next days at
+ * the budget's rate, like a backfill, so one click can never blow the budget.
+ */
+export async function retryAllFailed(app: AppServices, adminId: string, now = new Date()): Promise<BulkRetry> {
+  const { perDay, today } = await budgetShares(app, now);
+  const jobIds = await app.db.transaction(async (tx) => {
+    const failed = await tx
+      .select({ id: customers.id, returning: customers.isReturningCustomer })
+      .from(customers)
+      .where(eq(customers.zohoSyncStatus, "failed" satisfies SyncStatus))
+      .orderBy(customers.updatedAt)
+      .for("update", { skipLocked: true });
+    const ids: string[] = [];
+    for (const [i, c] of failed.entries()) {
+      const scheduledFor = i < today ? now : new Date(nextUtcDay(now) + Math.floor((i - today) / Math.max(1, perDay)) * 86_400_000);
+      const jobId = await reopenOrInsertJob(tx, { customerId: c.id, action: c.returning ? "match" : "retry", priority: RETRY_PRIORITY, scheduledFor });
+      ids.push(jobId);
+      await tx.insert(zohoSyncEvents).values({ customerId: c.id, jobId, action: "admin_retry_all", outcome: OUTCOMES.queued, actorUserId: adminId });
+    }
+    if (failed.length)
+      await tx
+        .update(customers)
+        .set({ zohoSyncStatus: "pending", zohoSyncError: null, zohoSyncAttempts: 0, zohoFailureNotifiedAt: null, updatedAt: now })
+        .where(inArray(customers.id, failed.map((c) => c.id)));
+    return ids;
+  });
+  const dueNow = jobIds.slice(0, today);
+  const sent = await sendJobs(app, dueNow, "admin retry all");
+  return { total: jobIds.length, sentNow: sent ? dueNow.length : 0, eta: await estimateBacklog(app, jobIds.length, now) };
+}
+
+const nextUtcDay = (now: Date) => Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+
+async function budgetShares(app: AppServices, now: Date) {
+  return {
+    perDay: Math.floor(dailyCap("sync", app.env) / CALLS_PER_JOB_RESERVED),
+    today: Math.floor((await remainingToday(app.db, app.env, "sync", now)) / CALLS_PER_JOB_RESERVED),
+  };
+}
+
+/** When `jobs` waiting jobs will be done at the budget's maximum rate (the dashboard's backlog ETA). */
+export async function estimateBacklog(app: AppServices, jobs: number, now = new Date()) {
+  return backlogEta({
+    jobs,
+    callsPerJob: CALLS_PER_JOB_RESERVED,
+    remainingToday: await remainingToday(app.db, app.env, "sync", now),
+    dailyCap: dailyCap("sync", app.env),
+    callsPerMinute: app.env.ZOHO_CALLS_PER_MINUTE,
+    now,
+  });
 }

@@ -4,13 +4,16 @@
 import { z } from "zod";
 import type { AppServices } from "~/context.server";
 import { log } from "~/log.server";
-import { notifyFailure } from "./notify.server";
 import { runJob, type RunDeps } from "./run-job.server";
 import { sendJobs } from "./send.server";
+import { FIRST_PROBE_DELAY_MS } from "./outage";
+import { readOutage } from "./outage-store.server";
+import { notifyFailure, notifyOutage } from "./notify.server";
+import { releaseBacklog } from "./sweep.server";
 
 const MessageSchema = z.object({ jobId: z.uuid() });
 
-export type BatchHooks = Pick<RunDeps, "afterZohoWrite" | "fetchImpl" | "random">;
+export type BatchHooks = Pick<RunDeps, "afterZohoWrite" | "afterClaim" | "fetchImpl" | "random">;
 
 export async function handleSyncBatch(batch: MessageBatch<unknown>, app: AppServices, hooks: BatchHooks = {}) {
   const worker = `consumer:${crypto.randomUUID()}`;
@@ -28,6 +31,13 @@ export async function handleSyncBatch(batch: MessageBatch<unknown>, app: AppServ
         log("info", "sync job processed", { jobId, outcome: run.transition.event.outcome, zohoCalls: run.zohoCalls });
         if (run.transition.job.sendDelayMs !== undefined) await sendJobs(app, [jobId], "delayed retry", { delayMs: run.transition.job.sendDelayMs });
         if (run.transition.customer.status === "failed") await notifyFailure(app, run.customerId, run.transition.customer.error);
+        if (run.outage.paused) await outageStarted(app, jobId);
+        if (run.outage.resumed) await releaseBacklog(app);
+      } else if (run.status === "paused") {
+        // The one message that probed keeps the probe chain going; the others are dropped (their jobs
+        // stay due, and resuming sends them all).
+        if (run.probeInMs !== null) await sendJobs(app, [jobId], "outage probe", { delayMs: run.probeInMs });
+        else log("info", "sync paused: message dropped, the job waits for the resume", { jobId });
       } else {
         log("info", "sync message skipped", { jobId, reason: run.status });
       }
@@ -37,4 +47,12 @@ export async function handleSyncBatch(batch: MessageBatch<unknown>, app: AppServ
       message.retry({ delaySeconds: Math.min(30 * message.attempts, 300) });
     }
   }
+}
+
+/** One alert per incident (only the run that paused sync gets here), and the first probe message. */
+async function outageStarted(app: AppServices, jobId: string) {
+  const state = await readOutage(app.db);
+  log("warn", "zoho unavailable: sync paused", { since: state.since, error: state.lastError });
+  await notifyOutage(app, state);
+  await sendJobs(app, [jobId], "outage probe", { delayMs: FIRST_PROBE_DELAY_MS });
 }

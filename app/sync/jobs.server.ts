@@ -56,9 +56,10 @@ export async function insertJob(db: SqlRunner, job: NewJob): Promise<string> {
  * An admin's retry/reset: reuses the open job (fresh attempts, due now, at `priority`) or opens a new one.
  * Whether a create was attempted before is kept on the old jobs, so the next run still looks first.
  */
-export async function reopenOrInsertJob(db: SqlRunner, job: Required<Pick<NewJob, "customerId" | "action" | "priority">>): Promise<string> {
+export async function reopenOrInsertJob(db: SqlRunner, job: Required<Pick<NewJob, "customerId" | "action" | "priority">> & Pick<NewJob, "scheduledFor">): Promise<string> {
   const reopened = await db.execute(sql`
-    update zoho_sync_queue set action = ${job.action}, priority = ${job.priority}, attempts = 0, last_error = null, scheduled_for = now(), enqueued_at = null
+    update zoho_sync_queue set action = ${job.action}, priority = ${job.priority}, attempts = 0, last_error = null,
+      scheduled_for = ${ts(job.scheduledFor ?? new Date())}, enqueued_at = null
     where customer_id = ${job.customerId}::uuid and processed_at is null
     returning id`);
   return first<{ id: string }>(reopened)?.id ?? insertJob(db, job);
@@ -213,13 +214,17 @@ export async function recoverExpiredLeases(db: SqlRunner, now = new Date()): Pro
   return { recovered: rows.length, failed: rows.filter((r) => r.exhausted).map((r) => r.customer_id) };
 }
 
-/** Due jobs, by priority then time; skips ones already sent to the queue in the last 10 minutes. */
-export async function dueJobs(db: SqlRunner, limit: number, now = new Date()): Promise<string[]> {
+/**
+ * Due jobs, by priority then time; skips ones already sent to the queue in the last 10 minutes, except
+ * after an outage (`resend`), when messages sent during it were dropped by the paused consumer.
+ */
+export async function dueJobs(db: SqlRunner, limit: number, now = new Date(), opts: { resend?: boolean } = {}): Promise<string[]> {
+  const sentBefore = opts.resend ? now : new Date(now.getTime() - 10 * 60_000);
   const result = await db.execute(sql`
     select id from zoho_sync_queue
     where processed_at is null and scheduled_for <= ${ts(now)}
       and (locked_until is null or locked_until < ${ts(now)})
-      and (enqueued_at is null or enqueued_at < ${ts(new Date(now.getTime() - 10 * 60_000))})
+      and (enqueued_at is null or enqueued_at < ${ts(sentBefore)})
     order by priority desc, scheduled_for, created_at
     limit ${limit}`);
   return (result.rows as Array<{ id: string }>).map((r) => r.id);
@@ -285,7 +290,8 @@ export async function refundAttempts(db: SqlRunner, jobIds: string[], now = new 
   if (jobIds.length === 0) return;
   await db.execute(sql`
     with refunded as (
-      update zoho_sync_queue q set attempts = greatest(q.attempts - 1, 0), scheduled_for = ${ts(now)}, processed_at = null, last_error = ${OUTAGE_WAIT_MESSAGE}
+      update zoho_sync_queue q set attempts = greatest(q.attempts - 1, 0), scheduled_for = ${ts(now)}, processed_at = null,
+        last_error = ${OUTAGE_WAIT_MESSAGE}, enqueued_at = null
       where q.id in (${uuids(jobIds)}) and q.locked_by is null
         and (q.processed_at is null or (
           exists (select 1 from customers c where c.id = q.customer_id and c.zoho_sync_status = ${"failed" satisfies SyncStatus})

@@ -4,15 +4,24 @@ import type { ZohoCandidate } from "~/db/schema";
 import { ZohoError } from "~/zoho/errors";
 import { MAX_ATTEMPTS, nextBudgetDay, rateLimitDelayMs, RECONNECT_WAIT_MS, retryDelayMs } from "./backoff";
 
+import { OUTAGE_WAIT_MESSAGE } from "./outage";
 import { OUTCOMES, type AutoMatchType, type SyncStatus } from "./vocabulary";
 
 export type MatchType = AutoMatchType;
 
 export type JobResult =
-  | { kind: "linked"; contactId: string; contactName: string; matchType: MatchType }
+  /** checkLater: created without looking first (budget pressure); a duplicate check follows. */
+  | { kind: "linked"; contactId: string; contactName: string; matchType: MatchType; checkLater?: boolean }
+  /** The deferred duplicate check: `duplicates` lists every contact sharing the email when there is more than ours. */
+  | { kind: "duplicate_check"; contactId: string; contactName: string; duplicates: ZohoCandidate[] }
   | { kind: "ambiguous"; candidates: ZohoCandidate[]; reason: string }
   | { kind: "not_found" }
-  | { kind: "error"; error: unknown };
+  | { kind: "error"; error: unknown }
+  /** Zoho is unavailable and sync is paused as a whole: this customer waits, no attempt spent. */
+  | { kind: "paused"; error: string };
+
+export const possibleDuplicateMessage = (n: number) =>
+  `Possible duplicate: ${n} Zoho contacts use this email (one was created while the budget was tight); merge them in Zoho`;
 
 export const NO_MATCH_MESSAGE = "No matching contact found in Zoho Books";
 
@@ -57,6 +66,22 @@ export function transition(result: JobResult, attemptsBefore: number, now: Date,
       };
     case "error":
       return errorTransition(result.error, attemptsBefore, now, random);
+    case "duplicate_check": {
+      const flagged = result.duplicates.length > 1;
+      const reason = flagged ? possibleDuplicateMessage(result.duplicates.length) : null;
+      return {
+        customer: { status: "synced", error: reason, attempts: attemptsBefore + 1, candidates: flagged ? result.duplicates : null },
+        job: { done: true, attempts: attemptsBefore + 1, lastError: reason },
+        event: { outcome: flagged ? OUTCOMES.possibleDuplicate : OUTCOMES.synced, error: reason },
+      };
+    }
+    case "paused":
+      // Due at once, but nothing sends it while sync is paused; resuming sends every waiting job.
+      return {
+        customer: { status: "pending", error: OUTAGE_WAIT_MESSAGE, attempts: attemptsBefore },
+        job: { done: false, attempts: attemptsBefore, scheduledFor: now, lastError: result.error },
+        event: { outcome: OUTCOMES.pausedOutage, error: result.error },
+      };
   }
 }
 

@@ -8,7 +8,10 @@ import { log } from "~/log.server";
 import { remainingToday } from "~/zoho/ledger.server";
 import { getConnection } from "~/zoho/tokens.server";
 import { housekeeping } from "./housekeeping.server";
+import { formatDateTime } from "~/components/format";
 import { dueJobs, recoverExpiredLeases, WORKER_STOPPED_MESSAGE } from "./jobs.server";
+import { readOutage } from "./outage-store.server";
+import { probeIfDue } from "./probe.server";
 import { notifyFailure } from "./notify.server";
 import { sendJobs } from "./send.server";
 
@@ -28,6 +31,7 @@ export async function runSweep(app: AppServices, trigger: "cron" | "http" | "rec
   const db = app.db;
   const [run] = await db.insert(cronRuns).values({ trigger }).returning({ id: cronRuns.id });
   const summary: SweepSummary = { runId: run.id, leasesRecovered: 0, jobsEnqueued: 0, skippedForBudget: 0, error: null };
+  let pause: "running" | "paused" | "resumed";
   try {
     const recovery = await recoverExpiredLeases(db);
     summary.leasesRecovered = recovery.recovered;
@@ -35,12 +39,15 @@ export async function runSweep(app: AppServices, trigger: "cron" | "http" | "rec
     const connection = await getConnection(db);
     if (!connection || connection.status !== "connected") {
       summary.error = connection ? "Zoho Books must be reconnected: jobs are waiting" : "Zoho Books is not connected: jobs are waiting";
+    } else if ((pause = await pauseState(app)) === "paused") {
+      const outage = await readOutage(db);
+      summary.error = `Zoho Books unavailable since ${formatDateTime(outage.since)}: sync is paused and probes Zoho until it answers`;
     } else {
-      const due = await dueJobs(db, SWEEP_BATCH);
-      const affordable = Math.floor((await remainingToday(db, app.env, "sync")) / CALLS_PER_JOB_RESERVED);
-      const take = due.slice(0, Math.max(0, affordable));
-      summary.skippedForBudget = due.length - take.length;
-      if (take.length > 0 && (await sendJobs(app, take, `sweep (${trigger})`))) summary.jobsEnqueued = take.length;
+      // Right after a resume the whole backlog goes; otherwise the usual hourly share.
+      const sent =
+        pause === "resumed" ? await releaseBacklog(app) : await enqueueDue(app, SWEEP_BATCH, `sweep (${trigger})`);
+      summary.jobsEnqueued = sent.enqueued;
+      summary.skippedForBudget = sent.skippedForBudget;
     }
   } catch (error) {
     summary.error = `Sweep failed: ${(error as Error).message}`;
@@ -62,4 +69,29 @@ export async function runSweep(app: AppServices, trigger: "cron" | "http" | "rec
   }
   log("info", "sync sweep finished", { trigger, ...summary });
   return summary;
+}
+
+/** After an outage: every waiting job goes back on the queue, up to this many at once (within budget). */
+export const RESUME_BATCH = 200;
+
+/** Puts up to `limit` due jobs on the queue, by priority and time, as far as today's budget allows. */
+export async function enqueueDue(app: AppServices, limit: number, why: string, opts: { resend?: boolean } = {}) {
+  const due = await dueJobs(app.db, limit, new Date(), opts);
+  const affordable = Math.floor((await remainingToday(app.db, app.env, "sync")) / CALLS_PER_JOB_RESERVED);
+  const take = due.slice(0, Math.max(0, affordable));
+  const sent = take.length > 0 && (await sendJobs(app, take, why));
+  return { enqueued: sent ? take.length : 0, skippedForBudget: due.length - take.length };
+}
+
+/** Sync resumed after an outage: send the waiting jobs now instead of at the next hourly sweeps. */
+export async function releaseBacklog(app: AppServices) {
+  const sent = await enqueueDue(app, RESUME_BATCH, "resume after outage", { resend: true });
+  log("info", "sync resumed after an outage", sent);
+  return sent;
+}
+
+/** While paused, the sweep is one of the probers; a successful probe resumes sync. */
+async function pauseState(app: AppServices): Promise<"running" | "paused" | "resumed"> {
+  if (!(await readOutage(app.db)).paused) return "running";
+  return (await probeIfDue(app)).result === "ok" ? "resumed" : "paused";
 }
