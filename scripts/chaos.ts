@@ -148,7 +148,7 @@ async function main() {
     const admin = new HttpSession(url);
     const signIn = await admin.post("/login", { email: adminEmail, password: adminPassword });
     if (signIn.status !== 302) throw new Error(`admin sign-in answered ${signIn.status}`);
-    const backfillStart = await admin.post("/admin", { intent: "backfill" });
+    const backfillStart = await admin.post("/admin?index", { intent: "backfill" });
     if (backfillStart.status !== 302) throw new Error(`backfill answered ${backfillStart.status}`);
     const outage = { state: "before" as "before" | "on" | "over", simulatedMs: 0, start: 0, end: 0, paused: false };
     let sweeping = true;
@@ -156,14 +156,15 @@ async function main() {
       while (sweeping) {
         // Time passes faster here: backoffs and rate-limit pauses elapse at once, then the sweep runs.
         await node.pool.query("update zoho_sync_queue set scheduled_for = now(), enqueued_at = null where processed_at is null and scheduled_for > now()");
+        // The outage's clock: each probe slot skipped forward counts as that much time gone by. (Random 5xx
+        // streaks outside the outage can pause sync too; their probes are skipped forward the same way.)
+        const { rows: health } = await node.pool.query("select paused, extract(epoch from (next_probe_at - now())) * 1000 as ahead from zoho_sync_health where id = 1");
+        if (health[0]?.paused) {
+          if (outage.state === "on") outage.paused = true;
+          if (outage.state === "on") outage.simulatedMs += Math.max(0, Number(health[0].ahead));
+          await node.pool.query("update zoho_sync_health set next_probe_at = now() where id = 1");
+        }
         if (outage.state === "on") {
-          // The outage's clock: each probe slot skipped forward counts as that much time gone by.
-          const { rows } = await node.pool.query("select paused, extract(epoch from (next_probe_at - now())) * 1000 as ahead from zoho_sync_health where id = 1");
-          if (rows[0]?.paused) {
-            outage.paused = true;
-            outage.simulatedMs += Math.max(0, Number(rows[0].ahead));
-            await node.pool.query("update zoho_sync_health set next_probe_at = now() where id = 1");
-          }
           if (outage.simulatedMs >= OUTAGE_SIMULATED_MS || Date.now() - outage.start > TIMEOUT_MS / 3) {
             await sandbox.clearFaults();
             await everydayFaults(sandbox);
@@ -259,7 +260,7 @@ async function main() {
     const events = (await node.pool.query("select count(*) filter (where outcome = 'lease_expired')::int as recovered, sum(zoho_calls)::int as calls from zoho_sync_events")).rows[0];
 
     const summary = [
-      ["customers registered", `${cases.length - failedRegistrations.length} of ${cases.length}`],
+      ["customers registered or backfilled", `${cases.length - failedRegistrations.length} of ${cases.length}`],
       ["customers lost", lost],
       ["duplicate Zoho contacts", duplicates],
       ["wrong end states", wrong],

@@ -11,6 +11,7 @@ import { openDb } from "~/db/client.server";
 import { claimJob, dueJobs } from "~/sync/jobs.server";
 import { SandboxControl } from "@tools/zoho-sandbox/control-client";
 import { register, HttpSession, type Registrant } from "@tools/local-stack/http-session";
+import { benchNewCustomerCalls } from "./new-customer-calls";
 import { benchRegistration, quantile } from "./registration";
 import { openNodeDb } from "@tools/local-stack/node-db";
 import { connectToSandbox } from "@tools/local-stack/sandbox-connect";
@@ -102,6 +103,9 @@ async function main() {
     const syncCap = 500 - 50;
     report("Calls per synced customer: whole mix", perCustomer.toFixed(2));
     report("Customers synced per day inside the default budget (450 sync calls)", String(Math.floor(syncCap / perCustomer)));
+
+    console.log("\n2b. Zoho calls per new customer, budget with room and under pressure");
+    await benchNewCustomerCalls({ url, node, syncCap: 100_000 - 50, report });
 
     console.log("\n3. Admin list at 100,000 customers");
     await node.pool.query(`
