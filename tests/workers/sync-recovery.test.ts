@@ -8,7 +8,7 @@ import { startBackfill } from "~/sync/backfill.server";
 import { handleSyncBatch } from "~/sync/consumer.server";
 import { WORKER_STOPPED_MESSAGE } from "~/sync/jobs.server";
 import { unlinkContact } from "~/sync/linking.server";
-import { retrySync, resetSync } from "~/sync/admin-actions.server";
+import { retryAllFailed, retrySync, resetSync } from "~/sync/admin-actions.server";
 import { OUTAGE_WAIT_MESSAGE, PAUSE_AFTER_JOBS } from "~/sync/outage";
 import { SimulatedCrash } from "~/sync/run-job.server";
 import { dashboard } from "~/admin/dashboard.server";
@@ -17,6 +17,7 @@ import { createCustomerWithJob, createUser, loadCustomer } from "./support/facto
 import { makeJobDue } from "./support/job-clock";
 import { deliver } from "./support/queue-delivery";
 import { bindings, testEnv } from "./support/worker-env";
+import { signedIn } from "./support/sign-in";
 import { connectZoho, sandbox } from "./support/zoho-sandbox";
 
 let databaseUrl: string;
@@ -208,6 +209,8 @@ describe("outages are not admin work", () => {
     const app = createAppServices(env);
     expect((await dashboard(app)).outage).toMatchObject({ paused: true });
     await app.close();
+    const page = await (await (await signedIn(env, databaseUrl, "admin")).get("/admin")).text();
+    expect(page).toMatch(/Zoho unavailable since [A-Z][a-z]{2} \d{1,2}, \d{4}, .* PHT\./);
 
     // A long outage: probes fail, at growing intervals, and nobody is failed.
     const { env: cronEnv, queue } = testEnv(databaseUrl);
@@ -241,5 +244,36 @@ describe("outages are not admin work", () => {
     }
     expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "failed", zohoSyncAttempts: 3 });
     expect(await openJobId(customer.id)).toBeUndefined();
+  });
+});
+
+describe("bulk recovery", () => {
+  it("Retry all failed sends today's affordable share now, spreads the rest over the next days, and says when all will be done", async () => {
+    const { env, queue } = testEnv(databaseUrl);
+    await connectZoho(env);
+    const people = await Promise.all(Array.from({ length: 5 }, () => createCustomerWithJob(databaseUrl, { returning: true })));
+    for (const p of people) await deliver(env, [p.job.id]);
+    for (const p of people) expect((await loadCustomer(databaseUrl, p.customer.id)).customer.zohoSyncStatus).toBe("failed");
+    // Today's sync budget has room for two more jobs (3 calls reserved each); the cap is 500 − 50.
+    await sql(databaseUrl, "update zoho_api_ledger set total = 444, sync = 444 where day = (now() at time zone 'utc')::date");
+
+    const app = createAppServices(env);
+    const before = await dashboard(app);
+    expect(before.retryAllEta).toMatchObject({ jobs: 5 });
+    expect(new Date(before.retryAllEta.finishesAt!).getTime()).toBeGreaterThan(Date.now());
+    const result = await retryAllFailed(app, adminId);
+    const after = await dashboard(app);
+    await app.close();
+
+    expect(result).toMatchObject({ total: 5, sentNow: 2 });
+    expect(queue.sent).toHaveLength(2);
+    const tomorrow = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + 1);
+    expect(result.eta.finishesAt!.getTime()).toBeGreaterThanOrEqual(tomorrow);
+    const jobs = (await sql(databaseUrl, "select scheduled_for from zoho_sync_queue where processed_at is null order by scheduled_for")) as Array<{ scheduled_for: string }>;
+    expect(jobs.filter((j) => new Date(j.scheduled_for).getTime() >= tomorrow)).toHaveLength(3);
+    for (const p of people) expect((await loadCustomer(databaseUrl, p.customer.id)).customer).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 0 });
+    expect(after.counts.failed).toBe(0);
+    expect(after.backlogEta).toMatchObject({ jobs: 5 });
+    expect(new Date(after.backlogEta.finishesAt!).getTime()).toBeGreaterThanOrEqual(tomorrow);
   });
 });
