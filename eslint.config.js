@@ -36,7 +36,7 @@ export default tseslint.config(
     // The schema imports only the sync vocabulary (names shared with the check constraints).
     files: ["app/db/**/*.ts"],
     rules: {
-      "no-restricted-imports": restrict({ group: ["~/*", "../*/*", "!../sync/vocabulary"], message: "app/db imports only ../sync/vocabulary." }),
+      "no-restricted-imports": restrict({ group: ["~/*", "../*.server", "../*/*", "!../sync/vocabulary"], message: "app/db imports only ../sync/vocabulary." }),
     },
   },
 );
