@@ -88,15 +88,18 @@ export function transition(result: JobResult, attemptsBefore: number, now: Date,
 function errorTransition(error: unknown, attemptsBefore: number, now: Date, random: number): Transition {
   const zoho = error instanceof ZohoError ? error : new ZohoError("transient", `Unexpected error: ${(error as Error)?.message ?? String(error)}`);
   const message = zoho.message;
-  if (zoho.isWait) {
+  // Zoho's concurrency limit (code 1070) is a short wait, like its per-minute limit (matched by name: the
+  // kind is added by the Zoho client's error classification).
+  const shortWait = zoho.kind === "rate_limited" || (zoho.kind as string) === "concurrency_limited";
+  if (zoho.isWait || shortWait) {
     // Waiting is not failing: no attempt burned, the customer stays pending with the reason shown.
     const at =
       zoho.kind === "daily_limit"
         ? nextBudgetDay(now, random)
-        : zoho.kind === "rate_limited"
+        : shortWait
           ? new Date(now.getTime() + rateLimitDelayMs(random))
           : new Date(now.getTime() + RECONNECT_WAIT_MS);
-    const sendDelayMs = zoho.kind === "rate_limited" ? at.getTime() - now.getTime() : undefined;
+    const sendDelayMs = shortWait ? at.getTime() - now.getTime() : undefined;
     const reason = waitReason(zoho);
     return {
       customer: { status: "pending", error: reason, attempts: attemptsBefore },
@@ -126,6 +129,8 @@ function waitReason(error: ZohoError) {
       return "Waiting: today's Zoho API budget is used up; sync resumes tomorrow";
     case "rate_limited":
       return "Waiting: Zoho asked us to slow down; retrying in a minute or two";
+    case "concurrency_limited" as ZohoError["kind"]:
+      return "Waiting: Zoho is busy with too many requests at once; retrying in a minute or two";
     case "not_connected":
       return "Waiting: Zoho Books is not connected yet";
     default:
