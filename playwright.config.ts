@@ -1,13 +1,9 @@
 import { defineConfig, devices } from "@playwright/test";
+import { E2E_PORTS } from "./tests/e2e/ports";
 
 // End-to-end tests in Debian's Chromium against the real Worker (wrangler dev), real Postgres and
-// the Zoho sandbox, all started by tests/e2e/global-setup.ts on their own ports.
-// The base port is chosen once by the main process and inherited by Playwright's workers, so two runs
-// on one machine do not collide (the worker's inspector uses worker + 1000).
-// Below Linux's ephemeral range (32768+), so no outgoing connection can be holding one of them.
-process.env.E2E_BASE_PORT ??= String(20000 + (process.pid % 3000) * 4);
-const base = Number(process.env.E2E_BASE_PORT);
-export const E2E_PORTS = { postgres: base, proxy: base + 1, sandbox: base + 2, worker: base + 3 };
+// the Zoho sandbox, all started by tests/e2e/global-setup.ts on their own ports (tests/e2e/ports.ts).
+export { E2E_PORTS };
 
 export default defineConfig({
   testDir: "tests/e2e",

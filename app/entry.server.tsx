@@ -1,5 +1,5 @@
 import type { AppLoadContext, EntryContext } from "@remix-run/cloudflare";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToReadableStream } from "react-dom/server";
 import { RequestIdContext } from "~/components/request-id";
@@ -33,5 +33,12 @@ export default async function handleRequest(
 
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
-  log("error", "unhandled error", { error, path: new URL(request.url).pathname });
+  const path = new URL(request.url).pathname;
+  // Remix reports an unknown URL (or a 4xx a loader threw) here too: that is a visitor's mistake, not
+  // ours, so it is info (no alert). ERROR stays for real failures.
+  if (isRouteErrorResponse(error) && error.status < 500) {
+    log("info", "not found or refused", { status: error.status, path });
+    return;
+  }
+  log("error", "unhandled error", { error, path });
 }

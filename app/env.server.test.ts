@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseEnv } from "./env.server";
+import { ConfigError, isPlaceholder, parseEnv } from "./env.server";
 
 const base = {
   APP_ENV: "production",
@@ -27,5 +27,26 @@ describe("configuration", () => {
     expect(() => parseEnv({ ...base, DATABASE_WS_PROXY: "127.0.0.1:1/v1" })).toThrow(/local development only/);
     expect(() => parseEnv({ ...base, ZOHO_CALLS_PER_MINUTE: "500" })).toThrow(/at most 100/);
     expect(parseEnv({ ...base, APP_ENV: "test", ZOHO_CALLS_PER_MINUTE: "500", CHAOS_CRASH_RATE: "0.1" }).CHAOS_CRASH_RATE).toBe(0.1);
+  });
+  it("refuses a placeholder left in (wrangler.toml ships ZOHO_ORGANIZATION_ID = \"set-me\") and names the variable", () => {
+    expect(() => parseEnv({ ...base, ZOHO_ORGANIZATION_ID: "set-me" })).toThrowError(/ZOHO_ORGANIZATION_ID: still the placeholder "set-me"/);
+    expect(() => parseEnv({ ...base, APP_ENV: "development", ZOHO_CLIENT_SECRET: "<your client secret>" })).toThrowError(/ZOHO_CLIENT_SECRET: still the placeholder/);
+    // Each variable is named once, even when the placeholder also fails the variable's own rule.
+    const message = (() => {
+      try {
+        parseEnv({ ...base, APP_URL: "changeme" });
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(message?.match(/APP_URL/g)).toHaveLength(1);
+  });
+
+  it.each([
+    ["set-me", true], ["SET_ME", true], ["changeme", true], ["change-me", true], ["replace me", true], ["TODO", true],
+    ["placeholder", true], ["<organisation id>", true], ["${ZOHO_ORG}", true], ["your-org-id", true],
+    ["10234695", false], ["https://accounts.zoho.eu", false], ["cf_portal_customer_id", false], ["setmeup", false],
+  ])("%s is a placeholder: %s", (value, expected) => {
+    expect(isPlaceholder(value)).toBe(expected);
   });
 });

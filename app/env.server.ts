@@ -49,6 +49,20 @@ function productionRules(env: AppEnv): string[] {
   return problems;
 }
 
+// Values a template ships for someone to replace (wrangler.toml's ZOHO_ORGANIZATION_ID = "set-me"):
+// never a real setting in any environment, so refusing them names the variable someone forgot.
+const PLACEHOLDER = /^(set[-_ ]?me|change[-_ ]?me|replace[-_ ]?me|fill[-_ ]?me[-_ ]?in|todo|tbd|placeholder|your[-_ ].+|<.*>|\$\{.*\})$/i;
+
+export function isPlaceholder(value: string) {
+  return PLACEHOLDER.test(value.trim());
+}
+
+function placeholders(input: Record<string, unknown>): string[] {
+  return Object.entries(input)
+    .filter(([key, value]) => key in EnvSchema.shape && typeof value === "string" && isPlaceholder(value))
+    .map(([key, value]) => `${key}: still the placeholder "${String(value)}"; set the real value`);
+}
+
 function safeBase64Length(v: string) {
   try {
     return atob(v).length;
@@ -62,9 +76,13 @@ export class ConfigError extends Error {}
 export function parseEnv(raw: Record<string, unknown>): AppEnv {
   const input = Object.fromEntries(Object.entries(raw).filter(([, v]) => typeof v === "string" && v !== ""));
   const result = EnvSchema.safeParse(input);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration (see README, "Configuration"):\n${lines.join("\n")}`);
+  const unset = placeholders(input);
+  if (!result.success || unset.length) {
+    const named = new Set(unset.map((line) => line.split(":")[0]));
+    const lines = (result.success ? [] : result.error.issues)
+      .map((i) => `${i.path.join(".")}: ${i.message}`)
+      .filter((line) => !named.has(line.split(":")[0]));
+    throw new ConfigError(`Invalid configuration (see README, "Configuration"):\n${[...unset, ...lines].join("\n")}`);
   }
   const problems = productionRules(result.data);
   if (problems.length) throw new ConfigError(`Invalid configuration (see README, "Configuration"):\n${problems.join("\n")}`);

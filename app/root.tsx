@@ -18,7 +18,11 @@ import { useRequestId } from "~/components/request-id";
 import { ToastMessage, type Toast } from "~/components/toast";
 import styles from "~/styles.css?url";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const links: LinksFunction = () => [
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+  { rel: "icon", href: "/favicon.ico", sizes: "32x32" },
+  { rel: "stylesheet", href: styles },
+];
 export const meta: MetaFunction = () => [{ title: "Cangoods" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

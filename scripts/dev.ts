@@ -35,7 +35,7 @@ async function stop(code = 0) {
   if (cronTimer) clearTimeout(cronTimer);
   await worker?.stop();
   await stack?.stop();
-  console.log("Stopped. Your data is kept in .data/postgres.");
+  console.log(`Stopped. Your data is kept in ${stack?.postgres.dataDir ?? ".data/postgres"}.`);
   process.exit(code);
 }
 process.on("SIGINT", () => void stop());
@@ -56,6 +56,23 @@ function scheduleCron(url: string) {
     }
     scheduleCron(url);
   }, next.getTime() - now.getTime());
+}
+
+// One sweep right after start, so the seeded customers that are due sync while the newcomer watches
+// instead of waiting up to an hour for the first cron. Same endpoint an external scheduler would call.
+async function sweepNow(url: string) {
+  try {
+    const res = await fetch(`${url}/api/cron/zoho-sync`, { headers: { Authorization: `Bearer ${vars.CRON_SECRET}` } });
+    const s = (await res.json()) as { jobsEnqueued?: number; leasesRecovered?: number; skippedForBudget?: number; error?: string | null };
+    const queued = s.jobsEnqueued ?? 0;
+    console.log(
+      `[sweep] first sweep: ${queued} due customer${queued === 1 ? "" : "s"} queued for Zoho sync` +
+        ` (${s.leasesRecovered ?? 0} stalled jobs recovered, ${s.skippedForBudget ?? 0} left for budget)` +
+        (s.error ? `: ${s.error}` : queued ? `; watch them at ${url}/admin/customers` : ""),
+    );
+  } catch (error) {
+    console.log(`[sweep] the first sweep could not run: ${String(error)}`);
+  }
 }
 
 async function main() {
@@ -80,7 +97,8 @@ async function main() {
     vars: {},
     persistTo: path.join(ROOT, ".wrangler/state"),
     log: (line) => {
-      if (!/Unable to fetch the Request\.cf|isbot/.test(line)) console.log(`[worker] ${line}`);
+      // wrangler's offline noise (it cannot reach workers.cloudflare.com for Request.cf) is not ours.
+      if (!/Unable to fetch the `?Request\.cf|isbot|ENOTFOUND workers\.cloudflare\.com|GetAddrInfoReqWrap/.test(line)) console.log(`[worker] ${line}`);
     },
   });
   worker.child.on("exit", (code) => {
@@ -98,6 +116,7 @@ Cangoods Portal is running:   ${worker.url}
                               control API: ${stack.sandboxUrl}/__control/state
   Run the hourly sweep now:   curl '${worker.url}/__scheduled?cron=0+*+*+*+*'
 Press Ctrl-C to stop.`);
+  await sweepNow(worker.url);
 }
 
 main().catch(async (error) => {

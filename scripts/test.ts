@@ -1,29 +1,98 @@
-// `npm test`: every check CI runs, in order, stopping at the first failure with its exit code.
-// Typecheck and lint first (seconds), then the Worker build the browser tests use, then the
-// Node and workerd suites, Playwright in Debian's Chromium, and a reduced chaos run.
+// `npm test`: every check CI runs. Installs Debian's chromium first when it is missing (or stops with the
+// one command to run). Typecheck and lint first (seconds), then the Worker build, the Node and workerd
+// suites, Playwright in Chromium, and a reduced chaos run. A failure does not stop the independent checks
+// after it (so the totals are complete); what needs the build is skipped when the build failed. Ends with
+// the per-step timings and one line, `N passed, N failed`, and exits non-zero when anything failed.
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ensureChromium } from "@tools/local-stack/chromium";
 import { ROOT } from "@tools/local-stack/stack";
+import { addCounts, countPlaywright, countVitest, NONE, stepCounts, summaryLine, type Counts } from "./test-report";
 
-const steps: Array<[string, string[]]> = [
-  ["typecheck", ["npx", "tsc", "--noEmit"]],
-  ["lint", ["npx", "eslint", "."]],
-  ["build", ["npx", "remix", "vite:build"]],
-  ["unit + workerd tests", ["npx", "vitest", "run"]],
-  ["end-to-end tests (Chromium)", ["npx", "playwright", "test"]],
+const reports = fs.mkdtempSync(path.join(os.tmpdir(), "cangoods-test-reports-"));
+const vitestJson = (name: string) => path.join(reports, `vitest-${name}.json`);
+const playwrightJson = path.join(reports, "playwright.json");
+
+type Step = {
+  name: string;
+  command: string[];
+  env?: Record<string, string>;
+  /** Reads the runner's JSON report (null when there is none). */
+  report?: () => Counts | null;
+  needsBuild?: boolean;
+};
+
+const vitest = (project: string): Step => ({
+  name: `${project} tests (vitest)`,
+  command: ["npx", "vitest", "run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson(project)}`],
+  report: () => readJson(vitestJson(project), countVitest),
+  needsBuild: project === "workers", // the workerd suite loads the built app
+});
+
+const steps: Step[] = [
+  { name: "typecheck", command: ["npx", "tsc", "--noEmit"] },
+  { name: "lint", command: ["npx", "eslint", "."] },
+  { name: "build", command: ["npx", "remix", "vite:build"] },
+  vitest("unit"),
+  vitest("workers"),
+  {
+    name: "end-to-end tests (Chromium)",
+    command: ["npx", "playwright", "test", "--reporter=list,json"],
+    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson },
+    report: () => readJson(playwrightJson, countPlaywright),
+    needsBuild: true,
+  },
   // The reduced chaos run: 150 registrations under injected faults, crashes and duplicate deliveries.
-  ["chaos run (reduced)", ["npx", "tsx", "scripts/chaos.ts", "--customers", "150"]],
+  { name: "chaos run (reduced)", command: ["npx", "tsx", "scripts/chaos.ts", "--customers", "150"], needsBuild: true },
 ];
 
-const started = Date.now();
-for (const [name, [cmd, ...args]] of steps) {
-  const t0 = Date.now();
-  console.log(`\n▶ ${name}: ${[cmd, ...args].join(" ")}`);
-  const result = spawnSync(cmd, args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, CI: process.env.CI ?? "true" } });
-  const seconds = ((Date.now() - t0) / 1000).toFixed(1);
-  if (result.status !== 0) {
-    console.error(`\n✖ ${name} failed after ${seconds}s (exit ${result.status ?? result.signal})`);
-    process.exit(result.status || 1);
+function readJson<T>(file: string, count: (report: T) => Counts): Counts | null {
+  try {
+    return count(JSON.parse(fs.readFileSync(file, "utf8")) as T);
+  } catch {
+    return null; // no report: the runner crashed before writing it
   }
-  console.log(`✔ ${name} (${seconds}s)`);
 }
-console.log(`\nAll checks passed in ${((Date.now() - started) / 1000).toFixed(0)}s`);
+
+const browser = ensureChromium();
+if (!browser.ok) {
+  console.error(browser.line);
+  process.exit(1);
+}
+
+const started = Date.now();
+const results: Array<{ name: string; seconds?: number; counts: Counts; note: string }> = [];
+let buildFailed = false;
+for (const step of steps) {
+  if (step.needsBuild && buildFailed) {
+    results.push({ name: step.name, counts: { ...NONE, skipped: 1 }, note: "not run: the build failed" });
+    continue;
+  }
+  const [cmd, ...args] = step.command;
+  const t0 = Date.now();
+  console.log(`\n▶ ${step.name}: ${step.command.join(" ")}`);
+  const result = spawnSync(cmd, args, {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, CI: process.env.CI ?? "true", CHROMIUM_PATH: browser.path, ...step.env },
+  });
+  const seconds = (Date.now() - t0) / 1000;
+  const counts = stepCounts(result.status, step.report?.() ?? null);
+  if (step.name === "build" && counts.failed) buildFailed = true;
+  const exit = result.status ?? result.signal;
+  const note = counts.failed ? `FAILED (exit ${exit})` : "ok";
+  console.log(`${counts.failed ? "✖" : "✔"} ${step.name} (${seconds.toFixed(1)}s): ${summaryLine(counts)}`);
+  results.push({ name: step.name, seconds, counts, note });
+}
+fs.rmSync(reports, { recursive: true, force: true });
+
+const total = addCounts(results.map((r) => r.counts));
+console.log(`\nSteps (${((Date.now() - started) / 1000).toFixed(0)}s in all):`);
+for (const r of results) {
+  const time = r.seconds === undefined ? "" : `${r.seconds.toFixed(1)}s`;
+  console.log(`  ${r.counts.failed ? "✖" : r.seconds === undefined ? "–" : "✔"} ${r.name.padEnd(30)} ${time.padStart(7)}  ${r.note}: ${summaryLine(r.counts)}`);
+}
+console.log(summaryLine(total));
+process.exit(total.failed > 0 ? 1 : 0);

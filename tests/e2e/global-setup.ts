@@ -1,7 +1,7 @@
 // Starts the whole system for the browser tests and tears it down afterwards.
 import os from "node:os";
 import path from "node:path";
-import { E2E_PORTS } from "../../playwright.config";
+import { E2E_PORTS } from "./ports";
 import { openNodeDb } from "@tools/local-stack/node-db";
 import { connectToSandbox } from "@tools/local-stack/sandbox-connect";
 import { seedDemoData } from "@tools/local-stack/seed";
