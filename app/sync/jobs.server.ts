@@ -1,4 +1,4 @@
-// The job store: every statement that reads or writes zoho_sync_queue lives here (docs/decisions/010-job-store.md).
+// The job store: every statement that reads or writes zoho_sync_queue lives here (docs/decisions/011-job-store.md).
 // Raw SQL with typed row mappers; status, action and outcome names are always parameters from the vocabulary.
 // Attempts are counted when a job is claimed (as graphile-worker and pg-boss do), so a job whose worker
 // dies mid-run has still spent its attempt, and an expired lease on the last attempt ends the job.
