@@ -3,8 +3,8 @@
 // time, at growing intervals, decides when to resume. The store (outage-store.server.ts) applies what
 // this returns under a row lock, so parallel consumers see one incident, one alert, one probe per slot.
 
-/** Distinct jobs failing transiently in a row before sync pauses. */
-export const PAUSE_AFTER_JOBS = 3;
+/** Distinct jobs failing transiently in a row before sync pauses (5: random 5xx on a busy day rarely line up). */
+export const PAUSE_AFTER_JOBS = 5;
 export const FIRST_PROBE_DELAY_MS = 60_000;
 export const MAX_PROBE_DELAY_MS = 15 * 60_000;
 const PROBE_FACTOR = 2;

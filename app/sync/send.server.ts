@@ -8,8 +8,9 @@ import { markEnqueued, type SqlRunner } from "./jobs.server";
 
 export type QueueTarget = { db: SqlRunner; queue?: Queue<SyncMessage> };
 
-/** Cloudflare caps a message delay at 12 hours. */
+/** Cloudflare caps a message delay at 12 hours, and a sendBatch at 100 messages. */
 const MAX_DELAY_SECONDS = 43_200;
+export const MAX_BATCH = 100;
 
 /** Returns whether the messages were sent. `why` names the caller in the logs. */
 export async function sendJobs(target: QueueTarget, jobIds: string[], why: string, opts: { delayMs?: number } = {}): Promise<boolean> {
@@ -23,7 +24,9 @@ export async function sendJobs(target: QueueTarget, jobIds: string[], why: strin
   const delaySeconds = opts.delayMs === undefined ? undefined : Math.min(Math.ceil(opts.delayMs / 1000), MAX_DELAY_SECONDS);
   try {
     if (jobIds.length === 1) await queue.send({ jobId: jobIds[0] } satisfies SyncMessage, delaySeconds ? { delaySeconds } : undefined);
-    else await queue.sendBatch(jobIds.map((jobId) => ({ body: { jobId } satisfies SyncMessage, ...(delaySeconds ? { delaySeconds } : {}) })));
+    else
+      for (let i = 0; i < jobIds.length; i += MAX_BATCH)
+        await queue.sendBatch(jobIds.slice(i, i + MAX_BATCH).map((jobId) => ({ body: { jobId } satisfies SyncMessage, ...(delaySeconds ? { delaySeconds } : {}) })));
   } catch (error) {
     log("warn", "queue send failed; the sweep will pick the jobs up", { why, jobIds, error });
     return false;
