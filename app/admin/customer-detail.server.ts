@@ -3,7 +3,9 @@ import { desc, eq } from "drizzle-orm";
 import type { DbOrTx } from "~/db/client.server";
 import { customers, users, zohoSyncEvents } from "~/db/schema";
 import { openJobFor } from "~/sync/jobs.server";
+import { existingLinks } from "~/sync/link-vetting.server";
 import { contactWebUrl } from "~/zoho/regions";
+import { compareIdentity } from "./identity-compare";
 import { getConnection } from "~/zoho/tokens.server";
 
 export const TIMELINE_LIMIT = 50;
@@ -34,5 +36,28 @@ export async function customerDetail(db: DbOrTx, id: string) {
     customer.zohoContactId && connection
       ? contactWebUrl(connection.accountsServer, connection.organizationId ?? "", customer.zohoContactId)
       : null;
-  return { customer, job: job ?? null, events, zohoUrl, connected: connection?.status === "connected" };
+  const [account] = customer.userId
+    ? await db.select({ email: users.email, emailVerifiedAt: users.emailVerifiedAt }).from(users).where(eq(users.id, customer.userId))
+    : [];
+  const emailVerified = !!account?.emailVerifiedAt && account.email.toLowerCase() === customer.email.toLowerCase();
+  const candidates = customer.zohoSyncCandidates ?? [];
+  const links = await existingLinks(db, candidates.map((c) => c.contactId), customer.id);
+  const identity = { name: `${customer.firstName} ${customer.lastName}`, email: customer.email };
+  return {
+    customer,
+    job: job ?? null,
+    events,
+    zohoUrl,
+    connected: connection?.status === "connected",
+    account: { hasLogin: !!account, emailVerified, emailVerifiedAt: account?.emailVerifiedAt ?? null },
+    linkedComparison: customer.zohoContactId
+      ? compareIdentity(identity, { name: customer.zohoContactName ?? "", email: customer.zohoContactEmail })
+      : null,
+    // Each candidate beside the account, with who (if anyone) already holds it.
+    candidates: candidates.map((c) => ({
+      ...c,
+      comparison: compareIdentity(identity, { name: c.contactName, email: c.email }),
+      linkedTo: links.find((l) => l.contactId === c.contactId) ?? null,
+    })),
+  };
 }

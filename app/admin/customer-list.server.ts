@@ -3,6 +3,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "~/db/client.server";
 import { SYNC_STATUSES, type SyncStatus } from "~/db/schema";
+import type { ReviewReason } from "~/sync/link-policy";
 import type { ListQuery } from "./customer-list";
 
 export const PAGE_SIZE = 25;
@@ -14,6 +15,7 @@ export type ListRow = {
   email: string;
   isReturningCustomer: boolean;
   zohoSyncStatus: SyncStatus;
+  zohoReviewReason: ReviewReason | null;
   createdAt: string;
 };
 
@@ -40,6 +42,7 @@ const likePattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (m) =>
 function filters(query: ListQuery, withStatus: boolean): SQL {
   const parts: SQL[] = [sql`true`];
   if (withStatus && query.status) parts.push(sql`zoho_sync_status = ${query.status}`);
+  if (query.reason) parts.push(sql`zoho_review_reason = ${query.reason} and zoho_sync_status in ('skipped', 'failed')`);
   if (query.type) parts.push(sql`is_returning_customer = ${query.type === "returning"}`);
   if (query.q)
     parts.push(sql`lower(first_name || ' ' || last_name || ' ' || email) like ${likePattern(query.q)}`);
@@ -66,7 +69,8 @@ export async function listCustomers(db: DbOrTx, query: ListQuery) {
     : sql``;
   const result = await db.execute(sql`
     select id, first_name as "firstName", last_name as "lastName", email, is_returning_customer as "isReturningCustomer",
-      zoho_sync_status as "zohoSyncStatus", to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "createdAt",
+      zoho_sync_status as "zohoSyncStatus",
+      case when zoho_sync_status in ('skipped', 'failed') then zoho_review_reason end as "zohoReviewReason", to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "createdAt",
       ${NAME_KEY} as "nameKey"
     from customers where ${filters(query, true)} ${keyset}
     order by ${key} ${dir}, id ${dir} limit ${PAGE_SIZE + 1}`);

@@ -1,10 +1,13 @@
 // The admin list's URL contract (shared by the loader and the page): filters live in the query string.
 import { z } from "zod";
 import { SYNC_STATUSES } from "~/db/schema";
+import { REVIEW_REASONS } from "~/sync/link-policy";
 
 export const ListQuerySchema = z.object({
   status: z.enum(SYNC_STATUSES).optional().catch(undefined),
   type: z.enum(["new", "returning"]).optional().catch(undefined),
+  // Why the customer needs an admin (review or failed): ?reason=name_only
+  reason: z.enum(REVIEW_REASONS).optional().catch(undefined),
   // Control characters (a NUL cannot even reach Postgres) are dropped from the search term.
   q: z
     .string()
@@ -25,7 +28,7 @@ export function parseListQuery(url: URL): ListQuery {
 /** The URL of this view with some parameters changed (cursors are dropped unless given). */
 export function listUrl(query: ListQuery, change: Partial<Record<keyof ListQuery, string | undefined>>) {
   const params = new URLSearchParams();
-  const merged = { status: query.status, type: query.type, q: query.q, sort: query.sort === "newest" ? undefined : query.sort, ...change };
+  const merged = { status: query.status, type: query.type, reason: query.reason, q: query.q, sort: query.sort === "newest" ? undefined : query.sort, ...change };
   for (const [k, v] of Object.entries(merged)) if (v) params.set(k, v);
   const s = params.toString();
   return `/admin/customers${s ? `?${s}` : ""}`;

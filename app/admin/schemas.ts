@@ -10,7 +10,15 @@ export const CustomerActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("retry") }),
   z.object({ intent: z.literal("unlink") }),
   z.object({ intent: z.literal("link"), contactId: ContactIdSchema }),
+  // An admin confirms the suggested contact of a customer in review (name-only match, …).
+  z.object({ intent: z.literal("confirm"), contactId: ContactIdSchema }),
 ]);
+
+/** "Confirm all suggested links": the count the admin saw, so a changed list asks again. */
+export const ConfirmAllSchema = z.object({
+  intent: z.literal("confirm_all"),
+  expected: z.coerce.number({ error: "Missing count." }).int().min(1).max(100_000),
+});
 
 export const ContactSearchSchema = z.object({
   zq: z

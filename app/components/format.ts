@@ -25,3 +25,18 @@ export function formatDate(value: DateInput): string {
   const d = toDate(value);
   return d ? dateOnly.format(d) : "—";
 }
+
+export type AddressParts = {
+  deliveryMethod: string;
+  addressLine1?: string | null;
+  addressLine2?: string | null;
+  city?: string | null;
+  province?: string | null;
+  postalCode?: string | null;
+};
+
+/** One line for a delivery address ("12 Rizal St, Makati, Metro Manila, 1200"), or the pickup wording. */
+export function formatAddress(a: AddressParts, pickup = "Pickup at the store"): string {
+  if (a.deliveryMethod !== "delivery") return pickup;
+  return [a.addressLine1, a.addressLine2, a.city, a.province, a.postalCode].map((p) => p?.trim()).filter(Boolean).join(", ") || "—";
+}

@@ -27,17 +27,29 @@ export function ErrorList({ id, errors }: { id?: string; errors?: string[] | nul
   );
 }
 
+/** The parts of a Conform field a Field needs (`fields.email` from useForm). */
+type ConformField = { id: string; errorId: string; descriptionId: string; errors?: string[] | null };
+
 type FieldProps = {
   label: ReactNode;
   hint?: ReactNode;
-  errors?: string[] | null;
-  errorId: string;
-  hintId?: string;
   children: ReactNode;
-  htmlFor: string;
-};
+} & (
+  | { field: ConformField; htmlFor?: never; errorId?: never; errors?: never; hintId?: never }
+  | { field?: never; errors?: string[] | null; errorId: string; hintId?: string; htmlFor: string }
+);
 
-export function Field({ label, hint, errors, errorId, hintId, children, htmlFor }: FieldProps) {
+/**
+ * A labelled field with its hint and announced errors. Give it the Conform field
+ * (`<Field label="Email" field={fields.email}>`): ids and errors come from it, the hint is
+ * the field's description (point the input's aria-describedby at `field.descriptionId`).
+ */
+export function Field(props: FieldProps) {
+  const { label, hint, children } = props;
+  const htmlFor = props.field ? props.field.id : props.htmlFor;
+  const errorId = props.field ? props.field.errorId : props.errorId;
+  const errors = props.field ? props.field.errors : props.errors;
+  const hintId = props.field ? props.field.descriptionId : props.hintId;
   return (
     <div className={`field${errors?.length ? " field--invalid" : ""}`}>
       <label htmlFor={htmlFor}>{label}</label>

@@ -4,6 +4,8 @@ import { and, eq, sql } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
 import { zohoInvoiceCache } from "~/db/schema";
 import { log } from "~/log.server";
+import { isEmailVerified } from "~/sync/link-vetting.server";
+import { historyAccess, type HistoryCustomer } from "./history-access";
 import { ZohoClient } from "~/zoho/client.server";
 import { ZohoError } from "~/zoho/errors";
 import type { ZohoInvoice } from "~/zoho/types";
@@ -15,8 +17,16 @@ export type Invoice = Pick<ZohoInvoice, "invoice_id" | "invoice_number" | "date"
 
 export type OrdersView =
   | { state: "not_linked" }
+  | { state: "verify_email" }
+  | { state: "checking" }
   | { state: "ok"; invoices: Invoice[]; hasMore: boolean; page: number; asOf: string; stale: boolean }
   | { state: "unavailable" };
+
+/** The gate (issue 11): invoices only behind a verified email and a proven link; otherwise no Zoho call. */
+export async function ordersForCustomer(app: AppServices, customer: HistoryCustomer & { userId: string | null; email: string }, page: number): Promise<OrdersView> {
+  const access = historyAccess(customer, await isEmailVerified(app.db, customer));
+  return access.state === "open" ? ordersFor(app, access.contactId, page) : { state: access.state };
+}
 
 export async function ordersFor(app: AppServices, contactId: string | null, page: number, now = new Date()): Promise<OrdersView> {
   if (!contactId) return { state: "not_linked" };

@@ -16,6 +16,8 @@ import {
   varchar,
 } from "drizzle-orm/pg-core";
 
+import type { LinkBasis, ReviewReason } from "~/sync/link-policy";
+
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
 // Status and action names live in the sync vocabulary (relative import: drizzle-kit loads this file).
@@ -87,6 +89,12 @@ export const customers = pgTable(
     // Candidate contacts kept for an admin when a returning customer matched several.
     zohoSyncCandidates: jsonb("zoho_sync_candidates").$type<ZohoCandidate[]>(),
     zohoLinkedAt: timestamptz("zoho_linked_at"),
+    // How the link was proven (app/sync/link-policy.ts): verified_email | created | admin; null = not proven,
+    // so no order history. The contact's email as Zoho gave it at link time, for the admin to compare.
+    zohoLinkBasis: varchar("zoho_link_basis", { length: 20 }).$type<LinkBasis>(),
+    zohoContactEmail: text("zoho_contact_email"),
+    // Why the customer waits for an admin (skipped/failed): name_only, contact_already_linked, … (filterable).
+    zohoReviewReason: varchar("zoho_review_reason", { length: 30 }).$type<ReviewReason>(),
     zohoFailureNotifiedAt: timestamptz("zoho_failure_notified_at"),
     createdAt: timestamptz("created_at").notNull().defaultNow(),
     updatedAt: timestamptz("updated_at").notNull().defaultNow(),
@@ -96,7 +104,12 @@ export const customers = pgTable(
     uniqueIndex("customers_user_idx").on(t.userId),
     index("customers_created_idx").on(t.createdAt.desc(), t.id.desc()),
     index("customers_status_created_idx").on(t.zohoSyncStatus, t.createdAt.desc(), t.id.desc()),
-    index("customers_zoho_contact_idx").on(t.zohoContactId),
+    // One Zoho contact ↔ at most one portal account (replaces the plain index on zoho_contact_id).
+    uniqueIndex("customers_zoho_contact_unique").on(t.zohoContactId).where(sql`${t.zohoContactId} is not null`),
+    index("customers_review_reason_idx")
+      .on(t.zohoReviewReason, t.createdAt.desc(), t.id.desc())
+      .where(sql`${t.zohoSyncStatus} in ('skipped', 'failed')`),
+    check("customers_zoho_link_basis_check", sql`${t.zohoLinkBasis} in ('verified_email', 'created', 'admin')`),
     check(
       "customers_zoho_sync_status_check",
       sql`${t.zohoSyncStatus} in ${sql.raw(sqlList(SYNC_STATUSES))}`,

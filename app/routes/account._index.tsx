@@ -1,7 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireCustomer } from "~/auth/guards.server";
-import { customerForUser, historyLinkStatus } from "~/customers/account.server";
+import { customerForUser } from "~/customers/account.server";
+import { formatAddress } from "~/components/format";
+import { historyNotice } from "~/customers/history-access";
+import { isEmailVerified } from "~/sync/link-vetting.server";
 
 export const meta: MetaFunction = () => [{ title: "My account · Cangoods" }];
 
@@ -15,14 +18,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       name: `${customer.firstName} ${customer.lastName}`,
       email: customer.email,
       phone: customer.phone,
-      delivery:
-        customer.deliveryMethod === "delivery"
-          ? [customer.addressLine1, customer.addressLine2, customer.city, customer.province, customer.postalCode].filter(Boolean).join(", ")
-          : "Pickup at the store",
+      delivery: formatAddress(customer),
       returning: customer.isReturningCustomer,
       linked: !!customer.zohoContactId,
     },
-    history: customer.isReturningCustomer ? historyLinkStatus(customer.zohoSyncStatus) : null,
+    history: historyNotice(customer, await isEmailVerified(context.app.db, customer)),
   };
 }
 

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireCustomer } from "~/auth/guards.server";
 import { customerForUser } from "~/customers/account.server";
-import { ordersFor } from "~/customers/orders.server";
+import { ordersForCustomer } from "~/customers/orders.server";
 import { formatDate, formatDateTime } from "~/components/format";
 
 export const meta: MetaFunction = () => [{ title: "My orders · Cangoods" }];
@@ -12,7 +12,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const customer = await customerForUser(context.app.db, user.id);
   const requested = Number(new URL(request.url).searchParams.get("page") ?? 1);
   const page = Number.isInteger(requested) && requested >= 1 && requested <= 1000 ? requested : 1;
-  return ordersFor(context.app, customer?.zohoContactId ?? null, page);
+  return customer ? ordersForCustomer(context.app, customer, page) : ({ state: "not_linked" } as const);
 }
 
 const STATUS: Record<string, string> = { paid: "Paid", overdue: "Overdue", sent: "Awaiting payment", draft: "Being prepared", partially_paid: "Partly paid", void: "Cancelled" };
@@ -25,7 +25,16 @@ export default function Orders() {
         <Link to="/account">← My account</Link>
       </p>
       <h1 id="orders-title">My orders</h1>
-      {view.state === "not_linked" ? (
+      {view.state === "verify_email" ? (
+        <p role="status" className="alert-banner" data-testid="orders-verify">
+          Please verify your email address to see your orders: open the link we sent you. Until then we show no order history on this account, so
+          nobody else can see it.
+        </p>
+      ) : view.state === "checking" ? (
+        <p role="status" data-testid="orders-checking">
+          We found what may be your previous orders. Our team checks them before showing them here; there is nothing you need to do.
+        </p>
+      ) : view.state === "not_linked" ? (
         <p role="status">Your order history is not linked to this account yet. It appears here as soon as it is; there is nothing you need to do.</p>
       ) : view.state === "unavailable" ? (
         <p role="status">We can&apos;t load your orders right now. Please try again in a little while.</p>

@@ -1,8 +1,14 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { listUrl, parseListQuery } from "~/admin/customer-list";
 import { listCustomers, statusCounts } from "~/admin/customer-list.server";
+import { ConfirmAllSchema } from "~/admin/schemas";
 import { requireAdmin } from "~/auth/guards.server";
+import { redirectWithToast } from "~/auth/toast.server";
+import { ConfirmAllLinks } from "~/components/confirm-all-links";
+import { confirmAllSuggestedLinks, countSuggestedLinks } from "~/sync/confirm-links.server";
+import { REVIEW_REASON_LABEL, REVIEW_REASONS } from "~/sync/link-policy";
 import { STATUS_LABEL, StatusBadge } from "~/components/status-badge";
 import { SYNC_STATUSES } from "~/db/schema";
 import { formatDate } from "~/components/format";
@@ -11,16 +17,41 @@ export const meta: MetaFunction = () => [{ title: "Customers · Admin · Cangood
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireAdmin(request, context.app);
-  const query = parseListQuery(new URL(request.url));
-  const [page, counts] = await Promise.all([listCustomers(context.app.db, query), statusCounts(context.app.db, query)]);
-  return { query, page, counts };
+  const url = new URL(request.url);
+  const query = parseListQuery(url);
+  const [page, counts, suggested] = await Promise.all([
+    listCustomers(context.app.db, query),
+    statusCounts(context.app.db, query),
+    countSuggestedLinks(context.app.db),
+  ]);
+  return { query, page, counts, suggested, confirming: url.searchParams.get("confirm") === "all" };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const admin = await requireAdmin(request, context.app);
+  const submission = parseWithZod(await request.formData(), { schema: ConfirmAllSchema });
+  if (submission.status !== "success") return data(submission.reply(), { status: 400 });
+  const now = await countSuggestedLinks(context.app.db);
+  // The list changed since the admin read the count: show the new count and ask again.
+  if (now !== submission.value.expected)
+    return data(submission.reply({ formErrors: [`The number of suggested links changed to ${now} since you looked. Check and confirm again.`] }), { status: 409 });
+  const linked = await confirmAllSuggestedLinks(context.app, admin.id);
+  const left = now - linked;
+  return redirectWithToast(request, context.app, "/admin/customers?reason=name_only", {
+    kind: "success",
+    message: `Confirmed ${linked} suggested link${linked === 1 ? "" : "s"}.${left > 0 ? ` ${left} left: confirm again for the next batch.` : ""}`,
+  });
 }
 
 
+const withParam = (url: string, key: string, value: string) => `${url}${url.includes("?") ? "&" : "?"}${key}=${value}`;
+
 export default function CustomerList() {
-  const { query, page, counts } = useLoaderData<typeof loader>();
-  const loading = useNavigation().state === "loading";
-  const filtered = !!(query.status || query.type || query.q);
+  const { query, page, counts, suggested, confirming } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const loading = navigation.state === "loading";
+  const filtered = !!(query.status || query.type || query.q || query.reason);
   return (
     <section aria-labelledby="customers-title">
       <h1 id="customers-title">Customers</h1>
@@ -40,6 +71,14 @@ export default function CustomerList() {
           ))}
         </ul>
       </nav>
+      <ConfirmAllLinks
+        count={suggested}
+        confirming={confirming}
+        cancelTo={listUrl(query, {})}
+        confirmTo={withParam(listUrl(query, {}), "confirm", "all")}
+        busy={navigation.state === "submitting"}
+        errors={lastResult?.error?.[""]}
+      />
       <Form method="get" className="card filters" role="search" aria-label="Search customers">
         {query.status ? <input type="hidden" name="status" value={query.status} /> : null}
         <div className="grid">
@@ -53,6 +92,17 @@ export default function CustomerList() {
               <option value="">New and returning</option>
               <option value="new">New</option>
               <option value="returning">Returning</option>
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="reason">Needs an admin because</label>
+            <select id="reason" name="reason" defaultValue={query.reason ?? ""}>
+              <option value="">Any reason</option>
+              {REVIEW_REASONS.map((r) => (
+                <option key={r} value={r}>
+                  {REVIEW_REASON_LABEL[r]}
+                </option>
+              ))}
             </select>
           </div>
           <div className="field">
@@ -92,6 +142,7 @@ export default function CustomerList() {
                 <th scope="col">Email</th>
                 <th scope="col">Type</th>
                 <th scope="col">Zoho sync</th>
+                <th scope="col">Why it needs an admin</th>
                 <th scope="col" className="hide-sm">Registered</th>
                 <th scope="col">
                   <span className="sr-only">Actions</span>
@@ -106,6 +157,15 @@ export default function CustomerList() {
                   <td>{c.isReturningCustomer ? "Return" : "New"}</td>
                   <td>
                     <StatusBadge status={c.zohoSyncStatus} />
+                  </td>
+                  <td>
+                    {c.zohoReviewReason ? (
+                      <Link to={listUrl(query, { reason: c.zohoReviewReason })} className="reason-badge" aria-label={`${REVIEW_REASON_LABEL[c.zohoReviewReason]}: show all customers waiting for this reason`}>
+                        {REVIEW_REASON_LABEL[c.zohoReviewReason]}
+                      </Link>
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
                   </td>
                   <td className="hide-sm">{formatDate(c.createdAt)}</td>
                   <td>

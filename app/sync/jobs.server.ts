@@ -1,4 +1,4 @@
-// The job store: every statement that reads or writes zoho_sync_queue lives here (docs/decisions/011-job-store.md).
+// The job store: every statement that reads or writes zoho_sync_queue lives here (docs/decisions/012-job-store.md).
 // Raw SQL with typed row mappers; status, action and outcome names are always parameters from the vocabulary.
 // Attempts are counted when a job is claimed (as graphile-worker and pg-boss do), so a job whose worker
 // dies mid-run has still spent its attempt, and an expired lease on the last attempt ends the job.
@@ -150,8 +150,16 @@ export async function storeOutcome(
         zohoLastSyncAt: meta.now,
         updatedAt: meta.now,
         ...(c.candidates !== undefined ? { zohoSyncCandidates: c.candidates } : {}),
+        ...(c.reviewReason !== undefined ? { zohoReviewReason: c.reviewReason } : {}),
         ...(c.contact
-          ? { zohoContactId: c.contact.id, zohoContactName: c.contact.name, zohoMatchType: c.contact.matchType, zohoLinkedAt: meta.now }
+          ? {
+              zohoContactId: c.contact.id,
+              zohoContactName: c.contact.name,
+              zohoMatchType: c.contact.matchType,
+              zohoLinkedAt: meta.now,
+              zohoLinkBasis: c.contact.basis,
+              zohoContactEmail: c.contact.email,
+            }
           : {}),
       })
       .where(sql`${customers.id} = ${job.customerId}`);
@@ -165,7 +173,11 @@ export async function storeOutcome(
       zohoCalls: meta.zohoCalls,
       error: t.event.error,
       durationMs: meta.durationMs,
-      details: c.contact ? { contactId: c.contact.id, contactName: c.contact.name } : null,
+      details: c.contact
+        ? { contactId: c.contact.id, contactName: c.contact.name, basis: c.contact.basis }
+        : c.reviewReason
+          ? { reviewReason: c.reviewReason }
+          : null,
     });
     return true;
   });

@@ -2,6 +2,8 @@
 // the timeline. Pure: the consumer loads, calls Zoho, then stores exactly what this returns.
 import type { ZohoCandidate } from "~/db/schema";
 import { ZohoError } from "~/zoho/errors";
+import type { ZohoContact } from "~/zoho/types";
+import type { LinkBasis, ReviewReason } from "./link-policy";
 import { MAX_ATTEMPTS, nextBudgetDay, rateLimitDelayMs, RECONNECT_WAIT_MS, retryDelayMs } from "./backoff";
 
 import { OUTAGE_WAIT_MESSAGE } from "./outage";
@@ -10,11 +12,12 @@ import { OUTCOMES, type AutoMatchType, type SyncStatus } from "./vocabulary";
 export type MatchType = AutoMatchType;
 
 export type JobResult =
-  /** checkLater: created without looking first (budget pressure); a duplicate check follows. */
-  | { kind: "linked"; contactId: string; contactName: string; matchType: MatchType; checkLater?: boolean }
+  // contact: Zoho's answer (for the link policy); basis: set by the link policy, null = not proven.
+  // checkLater: created without looking first (budget pressure); a duplicate check follows.
+  | { kind: "linked"; contactId: string; contactName: string; matchType: MatchType; contact?: ZohoContact; basis?: LinkBasis | null; checkLater?: boolean }
   /** The deferred duplicate check: `duplicates` lists every contact sharing the email when there is more than ours. */
   | { kind: "duplicate_check"; contactId: string; contactName: string; duplicates: ZohoCandidate[] }
-  | { kind: "ambiguous"; candidates: ZohoCandidate[]; reason: string }
+  | { kind: "ambiguous"; candidates: ZohoCandidate[]; reason: string; reviewReason?: ReviewReason }
   | { kind: "not_found" }
   | { kind: "error"; error: unknown }
   /** Zoho is unavailable and sync is paused as a whole: this customer waits, no attempt spent. */
@@ -30,8 +33,10 @@ export type Transition = {
     status: SyncStatus;
     error: string | null;
     attempts: number;
-    contact?: { id: string; name: string; matchType: MatchType };
+    contact?: { id: string; name: string; matchType: MatchType; basis: LinkBasis | null; email: string | null };
     candidates?: ZohoCandidate[] | null;
+    /** Why an admin is needed (skipped/failed); undefined = unchanged. */
+    reviewReason?: ReviewReason | null;
   };
   job: { done: boolean; attempts: number; scheduledFor?: Date; lastError: string | null; sendDelayMs?: number };
   event: { outcome: string; error: string | null; matchType?: MatchType };
@@ -46,21 +51,34 @@ export function transition(result: JobResult, attemptsBefore: number, now: Date,
           status: "synced",
           error: null,
           attempts: attemptsBefore + 1,
-          contact: { id: result.contactId, name: result.contactName, matchType: result.matchType },
+          contact: {
+            id: result.contactId,
+            name: result.contactName,
+            matchType: result.matchType,
+            basis: result.basis ?? null,
+            email: result.contact?.email ?? null,
+          },
           candidates: null,
+          reviewReason: null,
         },
         job: { done: true, attempts: attemptsBefore + 1, lastError: null },
         event: { outcome: OUTCOMES.synced, error: null, matchType: result.matchType },
       };
     case "ambiguous":
       return {
-        customer: { status: "skipped", error: result.reason, attempts: attemptsBefore + 1, candidates: result.candidates },
+        customer: {
+          status: "skipped",
+          error: result.reason,
+          attempts: attemptsBefore + 1,
+          candidates: result.candidates,
+          reviewReason: result.reviewReason ?? "several_matches",
+        },
         job: { done: true, attempts: attemptsBefore + 1, lastError: result.reason },
         event: { outcome: OUTCOMES.skipped, error: result.reason },
       };
     case "not_found":
       return {
-        customer: { status: "failed", error: NO_MATCH_MESSAGE, attempts: attemptsBefore + 1, candidates: null },
+        customer: { status: "failed", error: NO_MATCH_MESSAGE, attempts: attemptsBefore + 1, candidates: null, reviewReason: "no_match" },
         job: { done: true, attempts: attemptsBefore + 1, lastError: NO_MATCH_MESSAGE },
         event: { outcome: OUTCOMES.failed, error: NO_MATCH_MESSAGE },
       };
@@ -117,7 +135,7 @@ function errorTransition(error: unknown, attemptsBefore: number, now: Date, rand
     };
   }
   return {
-    customer: { status: "failed", error: message, attempts },
+    customer: { status: "failed", error: message, attempts, reviewReason: "sync_error" },
     job: { done: true, attempts, lastError: message },
     event: { outcome: OUTCOMES.failed, error: message },
   };

@@ -13,6 +13,7 @@ import { dailyCap, remainingToday } from "~/zoho/ledger.server";
 import { planCreate } from "./create-policy";
 import { checkDuplicate, scheduleDuplicateCheck } from "./duplicate-check.server";
 import { claimJob, markCreateAttempted, storeOutcome, type ClaimedJob } from "./jobs.server";
+import { isContactTaken, takenMeanwhile, vetLink } from "./link-vetting.server";
 import { exactNameMatches, toCandidate } from "./matching";
 import { isUnavailable } from "./outage";
 import { readOutage, recordOutageEvent } from "./outage-store.server";
@@ -60,6 +61,7 @@ export async function runJob(deps: RunDeps, jobId: string): Promise<JobRun> {
   let result: JobResult;
   try {
     result = await doZohoWork(deps, client, job, customer);
+    result = await vetLink(deps.db, customer, result); // who may be linked: app/sync/link-policy.ts
   } catch (error) {
     if (error instanceof SimulatedCrash) throw error;
     result = { kind: "error", error };
@@ -75,14 +77,18 @@ export async function runJob(deps: RunDeps, jobId: string): Promise<JobRun> {
     resumed = (await recordOutageEvent(deps.db, { kind: "job_ok" })).resumed || resumed;
   }
   const now = new Date();
+  const random = (deps.random ?? Math.random)();
   // The attempt was counted at claim; the transition decides whether this run really spends it.
-  const t = transition(result, job.attempts - 1, now, (deps.random ?? Math.random)());
-  const stored = await storeOutcome(deps.db, job, deps.worker, t, {
-    action: job.action,
-    zohoCalls: client.calls,
-    durationMs: Date.now() - started,
-    now,
-  });
+  let t = transition(result, job.attempts - 1, now, random);
+  const meta = { action: job.action, zohoCalls: client.calls, durationMs: Date.now() - started, now };
+  let stored: boolean;
+  try {
+    stored = await storeOutcome(deps.db, job, deps.worker, t, meta);
+  } catch (error) {
+    if (!isContactTaken(error)) throw error;
+    t = transition(takenMeanwhile(result), job.attempts - 1, now, random);
+    stored = await storeOutcome(deps.db, job, deps.worker, t, meta);
+  }
   if (stored && result.kind === "linked" && result.checkLater) await scheduleDuplicateCheck(deps.db, job.customerId, now);
   return stored
     ? { status: "done", transition: t, zohoCalls: client.calls, customerId: job.customerId, outage: { paused, resumed } }
@@ -109,7 +115,7 @@ async function doZohoWork(deps: RunDeps, client: ZohoClient, job: ClaimedJob, cu
 }
 
 function linked(contact: ZohoContact, matchType: MatchType, checkLater = false): JobResult {
-  return { kind: "linked", contactId: contact.contact_id, contactName: contact.contact_name, matchType, ...(checkLater ? { checkLater } : {}) };
+  return { kind: "linked", contactId: contact.contact_id, contactName: contact.contact_name, matchType, contact, ...(checkLater ? { checkLater } : {}) };
 }
 
 export const displayName = (c: Pick<Customer, "firstName" | "lastName">) => `${c.firstName} ${c.lastName}`.replace(/\s+/g, " ").trim();

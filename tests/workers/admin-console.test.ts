@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 beforeEach(async () => {
   await sandbox().reset();
-  await sql(databaseUrl, "truncate customers, zoho_sync_queue, zoho_sync_events, zoho_tokens, zoho_api_ledger, cron_runs, backfill_runs cascade");
+  await sql(databaseUrl, "truncate users, customers, zoho_sync_queue, zoho_sync_events, zoho_tokens, zoho_api_ledger, cron_runs, backfill_runs cascade");
 });
 
 const admin = (env: ReturnType<typeof testEnv>["env"]) => signedIn(env, databaseUrl, "admin");
@@ -155,7 +155,7 @@ describe("customer detail", () => {
   it("unlinks a linked customer, explains the new state, and retry syncs it again", async () => {
     const { env } = testEnv(databaseUrl);
     await connectZoho(env);
-    const { customer, job } = await createCustomerWithJob(databaseUrl, { returning: true, email: "ana.reyes@example.com", firstName: "Ana", lastName: "Reyes" });
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { returning: true, verified: true, email: "ana.reyes@example.com", firstName: "Ana", lastName: "Reyes" });
     await deliver(env, [job.id]);
     const b = await admin(env);
     expect(await (await b.get(`/admin/customers/${customer.id}`)).text()).toContain("Open in Zoho Books");

@@ -20,10 +20,12 @@ async function linkedCustomer(env: ReturnType<typeof testEnv>["env"]) {
   await connectZoho(env);
   const ana = (await sandbox().listContacts()).find((c) => c.contact_name === "Ana Reyes")!;
   const user = await createUser(databaseUrl, { role: "customer" });
+  // Order history needs a verified email and a proven link (issue 11); the mail flow itself is tested elsewhere.
+  await sql(databaseUrl, "update users set email_verified_at = now() where id = $1", [user.id]);
   const { db, close } = testDb(databaseUrl);
   await db.insert(customers).values({
     userId: user.id, firstName: "Ana", lastName: "Reyes", email: user.email, phone: "+639170000001", deliveryMethod: "pickup",
-    isReturningCustomer: true, zohoSyncStatus: "synced", zohoContactId: ana.contact_id, zohoContactName: "Ana Reyes",
+    isReturningCustomer: true, zohoSyncStatus: "synced", zohoContactId: ana.contact_id, zohoContactName: "Ana Reyes", zohoLinkBasis: "verified_email",
   });
   await close();
   const b = browser(env);

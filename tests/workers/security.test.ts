@@ -35,6 +35,8 @@ const PAGES: Array<[string, Record<Who, number | typeof LOGIN>]> = [
   ["/account/orders", { anonymous: LOGIN, customer: 200, admin: 302 }],
   ["/admin", { anonymous: LOGIN, customer: 403, admin: 200 }],
   ["/admin/customers", { anonymous: LOGIN, customer: 403, admin: 200 }],
+  ["/admin/customers?reason=name_only", { anonymous: LOGIN, customer: 403, admin: 200 }],
+  ["/admin/customers?confirm=all", { anonymous: LOGIN, customer: 403, admin: 200 }],
   ["/admin/customers/:id", { anonymous: LOGIN, customer: 403, admin: 200 }],
   ["/admin/zoho", { anonymous: LOGIN, customer: 403, admin: 200 }],
   ["/admin/zoho/callback", { anonymous: LOGIN, customer: 403, admin: 302 }],
@@ -60,6 +62,8 @@ const ACTIONS: Array<[string, string, Record<string, string> | undefined]> = [
   ["POST", "/admin?index", { intent: "backfill" }],
   ["POST", "/admin/zoho", { intent: "disconnect" }],
   ["POST", "/admin/customers/:id", { intent: "retry" }],
+  ["POST", "/admin/customers/:id", { intent: "confirm", contactId: "460000000026049" }],
+  ["POST", "/admin/customers?index", { intent: "confirm_all", expected: "1" }],
   ["POST", "/api/admin/customers/:id/zoho-sync", undefined],
   ["DELETE", "/api/admin/customers/:id/zoho-sync", undefined],
 ];

@@ -55,7 +55,7 @@ describe("/api/admin/customers/:id/zoho-sync", () => {
   it("retrying a failed customer queues it now with priority and attempts reset, and it syncs", async () => {
     const { env, queue } = testEnv(databaseUrl);
     await connectZoho(env);
-    const { customer } = await createCustomerWithJob(databaseUrl, { returning: true, firstName: "Nobody", lastName: "Knownhere" });
+    const { customer } = await createCustomerWithJob(databaseUrl, { returning: true, verified: true, firstName: "Nobody", lastName: "Knownhere" });
     await deliver(env, [(await loadCustomer(databaseUrl, customer.id)).jobs[0].id]);
     expect((await loadCustomer(databaseUrl, customer.id)).customer.zohoSyncStatus).toBe("failed");
     // The admin adds the contact in Zoho, then retries.

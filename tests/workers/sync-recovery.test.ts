@@ -64,7 +64,8 @@ describe("creating is safe on every path (a create attempted once is known to ev
     await budgetPressure();
     await sandbox().addFault({ method: "POST", path: "/books/v3/contacts", status: 500, code: 1, afterEffect: true, count: 1 });
     await sandbox().addFault({ method: "GET", path: "/books/v3/contacts", status: 500, code: 1, count: 2 });
-    const { customer, job } = await createCustomerWithJob(databaseUrl);
+    // Adopting a contact found by email needs a verified address (issue 11).
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { verified: true });
     for (let i = 0; i < 3; i++) {
       await makeJobDue(databaseUrl, job.id);
       await deliver(env, [job.id]);
@@ -84,7 +85,7 @@ describe("creating is safe on every path (a create attempted once is known to ev
     const { env } = testEnv(databaseUrl);
     await connectZoho(env);
     await budgetPressure();
-    const { customer, job } = await createCustomerWithJob(databaseUrl);
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { verified: true });
     await deliver(env, [job.id]);
     const created = (await loadCustomer(databaseUrl, customer.id)).customer;
     expect(created.zohoMatchType).toBe("created");
@@ -103,8 +104,8 @@ describe("creating is safe on every path (a create attempted once is known to ev
     const { env } = testEnv(databaseUrl);
     await connectZoho(env);
     await budgetPressure();
-    const known = await createCustomerWithJob(databaseUrl, { firstName: "Ben", lastName: "Santos", email: "ben.santos@example.com" });
-    const secondary = await createCustomerWithJob(databaseUrl, { firstName: "Carla", lastName: "Lopez", email: "carla.lopez@example.com" });
+    const known = await createCustomerWithJob(databaseUrl, { firstName: "Ben", lastName: "Santos", email: "ben.santos@example.com", verified: true });
+    const secondary = await createCustomerWithJob(databaseUrl, { firstName: "Carla", lastName: "Lopez", email: "carla.lopez@example.com", verified: true });
     const unknown = await createCustomerWithJob(databaseUrl, { firstName: "Olga", lastName: "Older" });
     // Customers from before automatic sync: no job at all.
     await sql(databaseUrl, "delete from zoho_sync_queue");
@@ -127,10 +128,10 @@ describe("creating is safe on every path (a create attempted once is known to ev
 });
 
 describe('"new" people already in Zoho', () => {
-  it("while the budget has room, a new customer whose email Zoho knows is linked, not duplicated", async () => {
+  it("while the budget has room, a new customer whose (verified) email Zoho knows is linked, not duplicated", async () => {
     const { env } = testEnv(databaseUrl);
     await connectZoho(env);
-    const { customer, job } = await createCustomerWithJob(databaseUrl, { firstName: "Ana", lastName: "Reyes", email: "ana.reyes@example.com" });
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { firstName: "Ana", lastName: "Reyes", email: "ana.reyes@example.com", verified: true });
     await deliver(env, [job.id]);
     expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "synced", zohoMatchType: "email" });
     expect(await contactsWithEmail("ana.reyes@example.com")).toHaveLength(1);

@@ -19,7 +19,7 @@ beforeAll(async () => {
 });
 beforeEach(async () => {
   await sandbox().reset();
-  await sql(databaseUrl, "truncate customers, zoho_sync_queue, zoho_sync_events, zoho_tokens, zoho_api_ledger, zoho_api_minutes, cron_runs cascade");
+  await sql(databaseUrl, "truncate users, customers, zoho_sync_queue, zoho_sync_events, zoho_tokens, zoho_api_ledger, zoho_api_minutes, cron_runs cascade");
 });
 
 async function contactsWithEmail(email: string) {
@@ -44,7 +44,7 @@ describe("new customers", () => {
     expect(result.explicitAcks).toHaveLength(1);
 
     const { customer: after, jobs, events } = await loadCustomer(databaseUrl, customer.id);
-    expect(after).toMatchObject({ zohoSyncStatus: "synced", zohoMatchType: "created", zohoContactName: "Lea Salonga", zohoSyncError: null });
+    expect(after).toMatchObject({ zohoSyncStatus: "synced", zohoMatchType: "created", zohoContactName: "Lea Salonga", zohoSyncError: null, zohoLinkBasis: "created" });
     expect(jobs[0].processedAt).not.toBeNull();
     const [created] = await contactsWithEmail(customer.email);
     expect(created.contact_id).toBe(after.zohoContactId);
@@ -67,7 +67,8 @@ describe("new customers", () => {
   it("a crash after Zoho created the contact but before the database recorded it does not create a second one", async () => {
     const { env } = testEnv(databaseUrl);
     await connectZoho(env);
-    const { customer, job } = await createCustomerWithJob(databaseUrl);
+    // Adopting the contact found by email needs the customer's verified email (link policy).
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { verified: true });
     const app = createAppServices(env);
     const batch = createMessageBatch("cangoods-zoho-sync", [{ id: "m1", timestamp: new Date(), attempts: 1, body: { jobId: job.id } }]);
     const ctx = createExecutionContext();
@@ -100,7 +101,7 @@ describe("new customers", () => {
     const { env } = testEnv(databaseUrl);
     await connectZoho(env);
     await sandbox().addFault({ method: "POST", path: "/books/v3/contacts", status: 500, code: 1, afterEffect: true, count: 1 });
-    const { customer, job } = await createCustomerWithJob(databaseUrl);
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { verified: true });
     await deliver(env, [job.id]);
     expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 1 });
     await makeJobDue(databaseUrl, job.id);
@@ -128,24 +129,79 @@ describe("new customers", () => {
 
 describe("returning customers", () => {
   it.each([
-    ["their email (any case, spaces)", { email: "  ANA.REYES@example.com ", firstName: "Ana", lastName: "Reyes" }, "synced", "email"],
-    ["the email of a contact person", { email: "carla.lopez@example.com", firstName: "Carla", lastName: "Lopez" }, "synced", "email"],
-    ["their name when the email is unknown", { email: "juan.new@elsewhere.example", firstName: "Juan", lastName: "Dela  Cruz" }, "synced", "name"],
-  ])("are linked by %s", async (_label, person, status, matchType) => {
+    ["their verified email (any case, spaces)", { email: "  ANA.REYES@example.com ", firstName: "Ana", lastName: "Reyes" }],
+    ["the verified email of a contact person", { email: "carla.lopez@example.com", firstName: "Carla", lastName: "Lopez" }],
+  ])("are linked by %s", async (_label, person) => {
     const { env } = testEnv(databaseUrl);
     await connectZoho(env);
-    const { customer, job } = await createCustomerWithJob(databaseUrl, { returning: true, ...person, email: person.email.trim() });
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { returning: true, verified: true, ...person, email: person.email.trim() });
     await deliver(env, [job.id]);
-    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: status, zohoMatchType: matchType });
+    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({
+      zohoSyncStatus: "synced",
+      zohoMatchType: "email",
+      zohoLinkBasis: "verified_email",
+      zohoReviewReason: null,
+    });
+  });
+
+  // Issue 11: a name alone proves nothing. It used to link; now it waits for an admin's Confirm link.
+  it("a match by name alone is not linked: it goes to review with the contact suggested", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { returning: true, verified: true, email: "juan.new@elsewhere.example", firstName: "Juan", lastName: "Dela  Cruz" });
+    await deliver(env, [job.id]);
+    const after = (await loadCustomer(databaseUrl, customer.id)).customer;
+    expect(after).toMatchObject({ zohoSyncStatus: "skipped", zohoReviewReason: "name_only", zohoContactId: null, zohoLinkBasis: null });
+    expect(after.zohoSyncCandidates).toEqual([expect.objectContaining({ contactName: "Juan Dela Cruz", email: "juan@example.com" })]);
+  });
+
+  it("a customer whose email is not verified is never linked, even when the email matches a contact", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { returning: true, email: "ana.reyes@example.com", firstName: "Ana", lastName: "Reyes" });
+    await deliver(env, [job.id]);
+    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "skipped", zohoReviewReason: "unverified", zohoContactId: null });
+  });
+
+  it("a verified login under a different address does not prove the customer's email", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { returning: true, verified: true, email: "ana.reyes@example.com", firstName: "Ana", lastName: "Reyes" });
+    await sql(databaseUrl, "update users set email = 'someone.else@example.com' where id = $1", [customer.userId]);
+    await deliver(env, [job.id]);
+    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "skipped", zohoReviewReason: "unverified" });
+  });
+
+  it("a second account matching an already linked contact goes to review, and the first link stays", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    const first = await createCustomerWithJob(databaseUrl, { returning: true, verified: true, email: "ana.reyes@example.com", firstName: "Ana", lastName: "Reyes" });
+    await deliver(env, [first.job.id]);
+    const linked = (await loadCustomer(databaseUrl, first.customer.id)).customer;
+    expect(linked.zohoSyncStatus).toBe("synced");
+    const second = await createCustomerWithJob(databaseUrl, { returning: true, verified: true, email: "ana.r@new.example", firstName: "Ana", lastName: "Reyes" });
+    await deliver(env, [second.job.id]);
+    const after = (await loadCustomer(databaseUrl, second.customer.id)).customer;
+    expect(after).toMatchObject({ zohoSyncStatus: "skipped", zohoReviewReason: "contact_already_linked", zohoContactId: null });
+    expect(after.zohoSyncError).toContain("ana.reyes@example.com");
+    expect((await loadCustomer(databaseUrl, first.customer.id)).customer.zohoContactId).toBe(linked.zohoContactId);
+  });
+
+  it("the database itself refuses a second account on one Zoho contact", async () => {
+    const a = await createCustomerWithJob(databaseUrl);
+    const b = await createCustomerWithJob(databaseUrl);
+    await sql(databaseUrl, "update customers set zoho_contact_id = '4600001' where id = $1", [a.customer.id]);
+    await expect(sql(databaseUrl, "update customers set zoho_contact_id = '4600001' where id = $1", [b.customer.id])).rejects.toThrow(/customers_zoho_contact_unique/);
   });
 
   it("two contacts sharing the email go to review with both candidates", async () => {
     const { env } = testEnv(databaseUrl);
     await connectZoho(env);
-    const { customer, job } = await createCustomerWithJob(databaseUrl, { returning: true, email: "shared@example.com" });
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { returning: true, verified: true, email: "shared@example.com" });
     await deliver(env, [job.id]);
     const after = (await loadCustomer(databaseUrl, customer.id)).customer;
     expect(after.zohoSyncStatus).toBe("skipped");
+    expect(after.zohoReviewReason).toBe("several_matches");
     expect(after.zohoSyncCandidates).toHaveLength(2);
     expect(after.zohoContactId).toBeNull();
   });
@@ -156,6 +212,15 @@ describe("returning customers", () => {
     const { customer, job } = await createCustomerWithJob(databaseUrl, { returning: true, firstName: "Pedro", lastName: "Garcia", email: "pedro.g@new.example" });
     await deliver(env, [job.id]);
     expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "skipped" });
+  });
+
+  it("an unverified new customer whose same-named contact holds their email is not adopted", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    await sandbox().settings({ allowDuplicateNames: false });
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { firstName: "Juan", lastName: "Dela Cruz", email: "juan@example.com" });
+    await deliver(env, [job.id]);
+    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "skipped", zohoReviewReason: "unverified", zohoContactId: null });
   });
 
   it("no match fails with the spec's message and no contact is created", async () => {
@@ -295,16 +360,16 @@ describe("duplicate display names", () => {
     });
   });
 
-  it("when the organisation forbids them and the existing contact has the same email, it is adopted", async () => {
+  it("when the organisation forbids them and the existing contact has the same verified email, it is adopted", async () => {
     const { env } = testEnv(databaseUrl);
     await connectZoho(env);
     await sandbox().settings({ allowDuplicateNames: false });
     // Under budget pressure the create goes ahead without looking first (with room, the lookup links it by email).
     await sql(databaseUrl, "insert into zoho_api_ledger (day, total, sync) values ((now() at time zone 'utc')::date, 400, 400)");
     const before = (await sandbox().listContacts()).length;
-    const { customer, job } = await createCustomerWithJob(databaseUrl, { firstName: "Juan", lastName: "Dela Cruz", email: "juan@example.com" });
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { verified: true, firstName: "Juan", lastName: "Dela Cruz", email: "juan@example.com" });
     await deliver(env, [job.id]);
-    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "synced", zohoMatchType: "adopted" });
+    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "synced", zohoMatchType: "adopted", zohoLinkBasis: "verified_email" });
     expect(await sandbox().listContacts()).toHaveLength(before);
   });
 });

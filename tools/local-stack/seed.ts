@@ -12,9 +12,15 @@ export async function seedDemoData(db: NodeDb): Promise<boolean> {
   const [{ count }] = await db.select({ count: sql<number>`count(*)::int` }).from(users);
   if (count > 0) return false;
   await db.insert(users).values({ email: DEMO_ADMIN.email, passwordHash: await hashPassword(DEMO_ADMIN.password), role: "admin" });
-  const [customerUser] = await db
+  // Demo logins count as verified (the owner proved the address), so the link policy treats them as
+  // real customers; Juan Dela Cruz has no login and shows what an unproven email does (review).
+  const customerPassword = await hashPassword(DEMO_CUSTOMER.password);
+  const [customerUser, nobodyUser] = await db
     .insert(users)
-    .values({ email: DEMO_CUSTOMER.email, passwordHash: await hashPassword(DEMO_CUSTOMER.password), role: "customer" })
+    .values([
+      { email: DEMO_CUSTOMER.email, passwordHash: customerPassword, role: "customer", emailVerifiedAt: new Date() },
+      { email: "nobody.known@example.com", passwordHash: customerPassword, role: "customer", emailVerifiedAt: new Date() },
+    ])
     .returning();
   const base = { phone: "+639171234567", deliveryMethod: "pickup" as const };
   const rows = await db
@@ -22,7 +28,7 @@ export async function seedDemoData(db: NodeDb): Promise<boolean> {
     .values([
       { ...base, userId: customerUser.id, firstName: "Maria", lastName: "Demo", email: DEMO_CUSTOMER.email, isReturningCustomer: false, zohoSyncStatus: "pending" },
       { ...base, firstName: "Ana", lastName: "Lopez", email: "ana.lopez@example.com", isReturningCustomer: false, zohoSyncStatus: "pending" },
-      { ...base, firstName: "Nobody", lastName: "Known", email: "nobody.known@example.com", isReturningCustomer: true, zohoSyncStatus: "failed", zohoSyncError: "No matching contact found in Zoho Books", zohoSyncAttempts: 1, zohoLastSyncAt: new Date() },
+      { ...base, userId: nobodyUser.id, firstName: "Nobody", lastName: "Known", email: "nobody.known@example.com", isReturningCustomer: true, zohoSyncStatus: "failed", zohoSyncError: "No matching contact found in Zoho Books", zohoSyncAttempts: 1, zohoLastSyncAt: new Date() },
       { ...base, firstName: "Shared", lastName: "Inbox", email: "shared@example.com", isReturningCustomer: true, zohoSyncStatus: "pending" },
       { ...base, firstName: "Juan", lastName: "Dela Cruz", email: "juan@example.com", isReturningCustomer: true, zohoSyncStatus: "pending" },
     ])

@@ -26,17 +26,24 @@ export async function createUser(
 let n = 0;
 export async function createCustomerWithJob(
   databaseUrl: string,
-  opts: { returning?: boolean; firstName?: string; lastName?: string; email?: string; phone?: string } = {},
+  // verified: the customer has a portal login whose email they proved (users.email_verified_at), which
+  // the link policy requires before any automatic link to an existing contact.
+  opts: { returning?: boolean; firstName?: string; lastName?: string; email?: string; phone?: string; verified?: boolean } = {},
 ) {
   const { db, close } = testDb(databaseUrl);
   try {
     n++;
+    const email = opts.email ?? `customer${n}-${crypto.randomUUID().slice(0, 8)}@shoppers.example`;
+    const [user] = opts.verified
+      ? await db.insert(users).values({ email, passwordHash: "not-used", role: "customer", emailVerifiedAt: new Date() }).returning()
+      : [];
     const [customer] = await db
       .insert(customers)
       .values({
+        userId: user?.id ?? null,
         firstName: opts.firstName ?? "Test",
         lastName: opts.lastName ?? `Customer${n}${crypto.randomUUID().slice(0, 4)}`,
-        email: opts.email ?? `customer${n}-${crypto.randomUUID().slice(0, 8)}@shoppers.example`,
+        email,
         phone: opts.phone ?? "+639171234567",
         deliveryMethod: "pickup",
         isReturningCustomer: opts.returning ?? false,

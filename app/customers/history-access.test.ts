@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { historyAccess, historyNotice, type HistoryCustomer } from "./history-access";
+
+const linked = (basis: HistoryCustomer["zohoLinkBasis"]): HistoryCustomer => ({ zohoContactId: "460000000026049", zohoLinkBasis: basis, zohoSyncStatus: basis === "admin" ? "manual" : "synced" });
+
+describe("order history access", () => {
+  it.each([
+    ["an unverified email sees nothing, even behind an admin's link", linked("admin"), false, "verify_email"],
+    ["an unverified email with no link is asked to verify", { zohoContactId: null, zohoLinkBasis: null, zohoSyncStatus: "pending" }, false, "verify_email"],
+    ["a verified email-match link opens the history", linked("verified_email"), true, "open"],
+    ["a contact we created opens the history", linked("created"), true, "open"],
+    ["an admin's link opens the history", linked("admin"), true, "open"],
+    ["a link nobody proved stays closed", linked(null), true, "checking"],
+    ["a suggestion waiting for an admin is being checked", { zohoContactId: null, zohoLinkBasis: null, zohoSyncStatus: "skipped" }, true, "checking"],
+    ["no link yet is not linked", { zohoContactId: null, zohoLinkBasis: null, zohoSyncStatus: "pending" }, true, "not_linked"],
+  ] as Array<[string, HistoryCustomer, boolean, string]>)("%s", (_name, customer, verified, state) => {
+    expect(historyAccess(customer, verified).state).toBe(state);
+  });
+
+  it("the account page asks an unverified customer to verify, in plain words", () => {
+    expect(historyNotice(linked("verified_email"), false).text).toMatch(/verify your email/i);
+  });
+});

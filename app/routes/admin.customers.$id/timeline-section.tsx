@@ -1,0 +1,70 @@
+import { useLoaderData } from "@remix-run/react";
+import { formatDateTime } from "~/components/format";
+import type { loader } from "./route";
+
+const OUTCOME_TEXT: Record<string, string> = {
+  synced: "Linked",
+  skipped: "Sent to review",
+  failed: "Failed",
+  queued: "Queued",
+  pending: "Reset to pending",
+  manual: "Linked manually",
+  retry_scheduled: "Retry scheduled",
+  lease_expired: "Recovered after a worker stopped",
+  waiting_rate_limited: "Waiting (Zoho rate limit)",
+  waiting_daily_limit: "Waiting (daily budget used up)",
+  waiting_reconnect_needed: "Waiting (reconnect Zoho)",
+  waiting_missing_scope: "Waiting (reconnect Zoho: permission missing)",
+  waiting_not_connected: "Waiting (Zoho not connected)",
+};
+
+const ACTION_TEXT: Record<string, string> = {
+  admin_link: "admin link",
+  admin_confirm: "admin confirmed link",
+  admin_confirm_all: "admin confirmed all suggested links",
+  admin_unlink: "admin unlink",
+};
+
+/** Everything that happened to this customer's sync, newest first. */
+export function TimelineSection() {
+  const { events } = useLoaderData<typeof loader>();
+  return (
+    <section className="card" aria-labelledby="timeline-title">
+      <h2 id="timeline-title">Sync timeline</h2>
+      {events.length === 0 ? (
+        <p>Nothing has happened yet.</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">What</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">Zoho calls</th>
+                <th scope="col">Details</th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.map((e) => (
+                <tr key={e.id}>
+                  <td>{formatDateTime(e.at)}</td>
+                  <td>
+                    {ACTION_TEXT[e.action] ?? e.action.replace("admin_", "admin ").replace("_", " ")}
+                    {e.actor ? <span className="muted"> by {e.actor}</span> : null}
+                  </td>
+                  <td>
+                    {OUTCOME_TEXT[e.outcome] ?? e.outcome}
+                    {e.matchType ? <span className="muted"> ({e.matchType})</span> : null}
+                  </td>
+                  <td>{e.zohoCalls}</td>
+                  <td>{e.error ?? (e.durationMs !== null ? `${e.durationMs} ms` : "")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
