@@ -16,7 +16,7 @@ const base = {
 
 describe("configuration", () => {
   it("applies the documented defaults", () => {
-    expect(parseEnv(base)).toMatchObject({ ZOHO_DAILY_CALL_LIMIT: 500, ZOHO_INVOICE_RESERVE: 50, ZOHO_CALLS_PER_MINUTE: 80, SYNC_LEASE_SECONDS: 120 });
+    expect(parseEnv(base)).toMatchObject({ ZOHO_DAILY_CALL_LIMIT: 500, ZOHO_ORDERS_DAILY_SHARE: 30, ZOHO_ADMIN_DAILY_SHARE: 20, ZOHO_ORDERS_CALLS_PER_CUSTOMER: 10, ZOHO_CALLS_PER_MINUTE: 80, SYNC_LEASE_SECONDS: 120 });
   });
   it("names every missing or invalid variable", () => {
     const { SESSION_SECRET: _s, ...rest } = base;
@@ -28,6 +28,12 @@ describe("configuration", () => {
     expect(() => parseEnv({ ...base, ZOHO_CALLS_PER_MINUTE: "500" })).toThrow(/at most 100/);
     expect(parseEnv({ ...base, APP_ENV: "test", ZOHO_CALLS_PER_MINUTE: "500", CHAOS_CRASH_RATE: "0.1" }).CHAOS_CRASH_RATE).toBe(0.1);
   });
+  it("refuses budget shares that leave sync nothing, and the retired invoice reserve", () => {
+    expect(() => parseEnv({ ...base, ZOHO_DAILY_CALL_LIMIT: "100", ZOHO_ORDERS_DAILY_SHARE: "60", ZOHO_ADMIN_DAILY_SHARE: "40" })).toThrow(/must leave sync part/);
+    expect(() => parseEnv({ ...base, ZOHO_ORDERS_DAILY_SHARE: "-1" })).toThrow(/ZOHO_ORDERS_DAILY_SHARE/);
+    expect(() => parseEnv({ ...base, ZOHO_INVOICE_RESERVE: "50" })).toThrow(/ZOHO_INVOICE_RESERVE: replaced by ZOHO_ORDERS_DAILY_SHARE/);
+  });
+
   it("refuses a placeholder left in (wrangler.toml ships ZOHO_ORGANIZATION_ID = \"set-me\") and names the variable", () => {
     expect(() => parseEnv({ ...base, ZOHO_ORGANIZATION_ID: "set-me" })).toThrowError(/ZOHO_ORGANIZATION_ID: still the placeholder "set-me"/);
     expect(() => parseEnv({ ...base, APP_ENV: "development", ZOHO_CLIENT_SECRET: "<your client secret>" })).toThrowError(/ZOHO_CLIENT_SECRET: still the placeholder/);

@@ -20,8 +20,14 @@ const EnvSchema = z.object({
   // Public URL of this app, used to build the OAuth redirect URI (…/admin/zoho/callback).
   APP_URL: z.string().url(),
   ZOHO_DAILY_CALL_LIMIT: z.coerce.number().int().positive().default(500),
-  // Share of the daily limit only invoice reads may use, so browsing order history survives a busy sync day.
-  ZOHO_INVOICE_RESERVE: z.coerce.number().int().nonnegative().default(50),
+  // Daily shares of that limit (docs/decisions: budget shares): customers' order history and admins' live
+  // searches each get their own; sync gets the rest. No purpose can spend another's share.
+  ZOHO_ORDERS_DAILY_SHARE: z.coerce.number().int().nonnegative().default(30),
+  ZOHO_ADMIN_DAILY_SHARE: z.coerce.number().int().nonnegative().default(20),
+  // Zoho calls one customer's order-history browsing may cause per UTC day (then the cached copy is shown).
+  ZOHO_ORDERS_CALLS_PER_CUSTOMER: z.coerce.number().int().min(1).max(1000).default(10),
+  // Replaced by the two shares above: refused so a stale configuration is noticed instead of ignored.
+  ZOHO_INVOICE_RESERVE: z.undefined({ message: "replaced by ZOHO_ORDERS_DAILY_SHARE and ZOHO_ADMIN_DAILY_SHARE (see README)" }).optional(),
   // Sync pacing under Zoho's 100 requests/minute/organisation (tests and chaos runs may raise it).
   ZOHO_CALLS_PER_MINUTE: z.coerce.number().int().positive().default(80),
   // How long one Zoho call may take before it counts as a transient failure.
@@ -47,6 +53,13 @@ function productionRules(env: AppEnv): string[] {
   if (env.CHAOS_CRASH_RATE !== undefined || env.CHAOS_DUPLICATE_RATE !== undefined || env.CHAOS_POISON_EMAIL !== undefined) problems.push("CHAOS_*: chaos settings are refused in production");
   if (env.DATABASE_WS_PROXY) problems.push("DATABASE_WS_PROXY: local development only");
   return problems;
+}
+
+function shareRules(env: AppEnv): string[] {
+  const others = env.ZOHO_ORDERS_DAILY_SHARE + env.ZOHO_ADMIN_DAILY_SHARE;
+  return others < env.ZOHO_DAILY_CALL_LIMIT
+    ? []
+    : [`ZOHO_ORDERS_DAILY_SHARE + ZOHO_ADMIN_DAILY_SHARE (${others}): must leave sync part of ZOHO_DAILY_CALL_LIMIT (${env.ZOHO_DAILY_CALL_LIMIT})`];
 }
 
 // Values a template ships for someone to replace (wrangler.toml's ZOHO_ORGANIZATION_ID = "set-me"):
@@ -84,7 +97,7 @@ export function parseEnv(raw: Record<string, unknown>): AppEnv {
       .filter((line) => !named.has(line.split(":")[0]));
     throw new ConfigError(`Invalid configuration (see README, "Configuration"):\n${[...unset, ...lines].join("\n")}`);
   }
-  const problems = productionRules(result.data);
+  const problems = [...shareRules(result.data), ...productionRules(result.data)];
   if (problems.length) throw new ConfigError(`Invalid configuration (see README, "Configuration"):\n${problems.join("\n")}`);
   return result.data;
 }

@@ -64,7 +64,8 @@ async function main() {
     const vars = localWorkerVars(stack, url, {
       APP_ENV: "test",
       ZOHO_DAILY_CALL_LIMIT: String(DAILY_LIMIT),
-      ZOHO_INVOICE_RESERVE: "0",
+      ZOHO_ORDERS_DAILY_SHARE: "0",
+      ZOHO_ADMIN_DAILY_SHARE: "0",
       ZOHO_CALLS_PER_MINUTE: "100000",
       ZOHO_TIMEOUT_MS: "1500",
       SYNC_LEASE_SECONDS: "3",

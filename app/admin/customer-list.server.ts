@@ -1,5 +1,5 @@
 // The admin customer list: filters in the URL, keyset pagination (stays fast at 100,000 rows: every
-// order has a matching index), counts per status for the filter chips.
+// order has a matching index), counts per status for the filter chips (from a counter table, see statusCounts).
 import { sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "~/db/client.server";
 import { SYNC_STATUSES, type SyncStatus } from "~/db/schema";
@@ -87,16 +87,32 @@ export async function listCustomers(db: DbOrTx, query: ListQuery) {
   };
 }
 
-/** Customers per sync status under the current type/search filters (the chips). */
-export async function statusCounts(db: DbOrTx, query: ListQuery): Promise<Record<SyncStatus | "all", number>> {
-  const result = await db.execute(sql`
-    select zoho_sync_status as status, count(*)::int as n from customers where ${filters(query, false)} group by 1`);
-  const counts = Object.fromEntries(SYNC_STATUSES.map((s) => [s, 0])) as Record<SyncStatus | "all", number>;
-  counts.all = 0;
+export type StatusCounts = Record<SyncStatus | "all", number> & {
+  /** True when a search matched more customers than were counted: each number is then "at least". */
+  atLeast: boolean;
+};
+
+// A search's chips count at most this many matches (a common term could match every customer).
+export const SEARCH_COUNT_CAP = 1000;
+
+/**
+ * Customers per sync status under the current type/search filters (the chips). Without a search the
+ * numbers come from the counter table the triggers keep (drizzle/: customer_counts), exact and never a
+ * full count; with a search, from the first SEARCH_COUNT_CAP + 1 matches.
+ */
+export async function statusCounts(db: DbOrTx, query: ListQuery): Promise<StatusCounts> {
+  const result = query.q
+    ? await db.execute(sql`
+        select zoho_sync_status as status, count(*)::int as n
+        from (select zoho_sync_status from customers where ${filters(query, false)} limit ${SEARCH_COUNT_CAP + 1}) matches group by 1`)
+    : await db.execute(sql`
+        select zoho_sync_status as status, sum(n)::int as n from customer_status_counts
+        where ${query.type ? sql`is_returning_customer = ${query.type === "returning"}` : sql`true`} group by 1`);
+  const counts = { ...Object.fromEntries(SYNC_STATUSES.map((s) => [s, 0])), all: 0, atLeast: false } as StatusCounts;
   for (const row of result.rows as Array<{ status: SyncStatus; n: number }>) {
     counts[row.status] = Number(row.n);
     counts.all += Number(row.n);
   }
+  counts.atLeast = !!query.q && counts.all > SEARCH_COUNT_CAP;
   return counts;
 }
-

@@ -3,32 +3,52 @@ import { desc, sql } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
 import { backfillRuns, cronRuns, SYNC_STATUSES, type SyncStatus } from "~/db/schema";
 import { connectionView } from "~/zoho/connection.server";
-import { dailyCap, ledgerHistory } from "~/zoho/ledger.server";
-import { backfillProgress, countBackfillEligible } from "~/sync/backfill.server";
+import { dailyCap, ledgerHistory, shareUse } from "~/zoho/ledger.server";
+import { backlogEta } from "~/sync/backlog-eta";
 import { estimateBacklog } from "~/sync/admin-actions.server";
-import { jobCounts } from "~/sync/jobs.server";
+import { jobCounts, jobsFinishedToday } from "~/sync/jobs.server";
 import { readOutage } from "~/sync/outage-store.server";
+import { backfillProgress, countBackfillEligible } from "~/sync/backfill.server";
 
 export async function dashboard(app: AppServices) {
   const db = app.db;
-  const [statusRows, jobs, history, [lastRun], connection, [lastBackfill]] = await Promise.all([
-    db.execute(sql`select zoho_sync_status as status, count(*)::int as n from customers group by 1`),
+  const [statusRows, jobs, history, [lastRun], connection, [lastBackfill], finishedToday] = await Promise.all([
+    // From the counter table the triggers keep: no full count of customers on every dashboard view.
+    db.execute(sql`select zoho_sync_status as status, sum(n)::int as n from customer_status_counts group by 1`),
     jobCounts(db),
     ledgerHistory(db, 14),
     db.select().from(cronRuns).orderBy(sql`${cronRuns.startedAt} desc nulls last`).limit(1),
     connectionView(app),
     db.select().from(backfillRuns).orderBy(desc(backfillRuns.startedAt)).limit(1),
+    // Jobs finished this UTC day: with the ledger's sync calls today, the backlog ETA's unit of work. It
+    // includes the calls of attempts that ended waiting (paced out after a first call), which a busy day has.
+    jobsFinishedToday(db),
   ]);
   const counts = Object.fromEntries(SYNC_STATUSES.map((s) => [s, 0])) as Record<SyncStatus, number>;
   for (const row of statusRows.rows as Array<{ status: SyncStatus; n: number }>) counts[row.status] = Number(row.n);
+  const today = history.at(-1)!;
+  const syncShare = dailyCap("sync", app.env);
+  const openJobs = jobs.due + jobs.inFlight + jobs.scheduled;
+  const callsPerJob = finishedToday > 0 && today.sync > 0 ? today.sync / finishedToday : 1;
+  const eta = backlogEta({
+    openJobs,
+    callsPerJob,
+    perMinute: app.env.ZOHO_CALLS_PER_MINUTE,
+    remainingToday: Math.max(0, Math.min(syncShare - today.sync, app.env.ZOHO_DAILY_CALL_LIMIT - today.total)),
+    dailyShare: syncShare,
+    lastDueAt: jobs.lastDue,
+    now: new Date(),
+  });
   return {
     counts,
     total: Object.values(counts).reduce((a, b) => a + b, 0),
-    jobs,
+    jobs: { due: jobs.due, inFlight: jobs.inFlight, scheduled: jobs.scheduled },
     budget: {
-      today: history.at(-1)!,
+      today,
       limit: app.env.ZOHO_DAILY_CALL_LIMIT,
-      syncCap: dailyCap("sync", app.env),
+      syncCap: syncShare,
+      shares: shareUse(today, app.env),
+      backlog: { openJobs, callsPerJob, calls: eta.calls, finishesAt: eta.finishesAt?.toISOString() ?? null, perMinute: app.env.ZOHO_CALLS_PER_MINUTE },
     },
     history,
     lastRun: lastRun ?? null,
@@ -45,7 +65,7 @@ async function recovery(app: AppServices, openJobs: number, failed: number) {
   const [backlog, retryAll] = await Promise.all([estimateBacklog(app, openJobs), estimateBacklog(app, failed)]);
   return {
     outage: { paused: outage.paused, since: outage.since?.toISOString() ?? null, lastError: outage.lastError, nextProbeAt: outage.nextProbeAt?.toISOString() ?? null },
-    backlogEta: { jobs: openJobs, finishesAt: backlog.finishesAt?.toISOString() ?? null, days: backlog.days, perDay: backlog.perDay },
+    backlogEta: { jobs: openJobs, finishesAt: backlog.finishesAt?.toISOString() ?? null, days: backlog.days },
     retryAllEta: { jobs: failed, finishesAt: retryAll.finishesAt?.toISOString() ?? null, days: retryAll.days },
   };
 }

@@ -243,6 +243,32 @@ export const zohoInvoiceCache = pgTable(
   (t) => [primaryKey({ columns: [t.contactId, t.page] })],
 );
 
+// Zoho calls each linked contact's order-history browsing caused per UTC day (capped by
+// ZOHO_ORDERS_CALLS_PER_CUSTOMER, so one person cannot spend the whole order-history share).
+export const zohoOrderCalls = pgTable(
+  "zoho_order_calls",
+  {
+    day: date("day", { mode: "string" }).notNull(),
+    contactId: text("contact_id").notNull(),
+    calls: integer("calls").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.contactId] })],
+);
+
+// Customers per (sync status, type), kept by triggers on customers (drizzle/: customer_counts), so the
+// admin list's chips and the dashboard never count 100,000+ rows. Each change lands on one of 16 shards
+// (random) so concurrent registrations do not queue on a single counter row; readers sum the shards.
+export const customerStatusCounts = pgTable(
+  "customer_status_counts",
+  {
+    zohoSyncStatus: varchar("zoho_sync_status", { length: 20 }).$type<SyncStatus>().notNull(),
+    isReturningCustomer: boolean("is_returning_customer").notNull(),
+    shard: integer("shard").notNull(),
+    n: integer("n").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.zohoSyncStatus, t.isReturningCustomer, t.shard] })],
+);
+
 export const backfillRuns = pgTable("backfill_runs", {
   id: bigserial("id", { mode: "number" }).primaryKey(),
   startedAt: timestamptz("started_at").notNull().defaultNow(),

@@ -2,7 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireCustomer } from "~/auth/guards.server";
 import { customerForUser } from "~/customers/account.server";
-import { ordersForCustomer } from "~/customers/orders.server";
+import { ordersForCustomer, type NotFreshReason } from "~/customers/orders.server";
+import { parseOrdersQuery } from "~/customers/orders-query";
 import { formatDate, formatDateTime } from "~/components/format";
 
 export const meta: MetaFunction = () => [{ title: "My orders · Cangoods" }];
@@ -10,10 +11,22 @@ export const meta: MetaFunction = () => [{ title: "My orders · Cangoods" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireCustomer(request, context.app);
   const customer = await customerForUser(context.app.db, user.id);
-  const requested = Number(new URL(request.url).searchParams.get("page") ?? 1);
-  const page = Number.isInteger(requested) && requested >= 1 && requested <= 1000 ? requested : 1;
-  return customer ? ordersForCustomer(context.app, customer, page) : ({ state: "not_linked" } as const);
+  const query = parseOrdersQuery(new URL(request.url));
+  if ("error" in query) return { state: "invalid_page" as const, error: query.error };
+  return customer ? ordersForCustomer(context.app, customer, query.page) : ({ state: "not_linked" } as const);
 }
+
+// Plain sentences for a page that is not fresh from Zoho: with the cached copy's time, or without a copy.
+const STALE: Record<NotFreshReason, (asOf: string) => string> = {
+  zoho_unavailable: (asOf) => `Showing your orders as of ${asOf}; we couldn't refresh them just now.`,
+  customer_cap: (asOf) => `Showing your orders as of ${asOf}. You have refreshed them many times today; they refresh again tomorrow.`,
+  share_used: (asOf) => `Showing your orders as of ${asOf}. Order history has been refreshed as often as we can today; it refreshes again tomorrow.`,
+};
+const UNAVAILABLE: Record<NotFreshReason, string> = {
+  zoho_unavailable: "We can't load your orders right now. Please try again in a little while.",
+  customer_cap: "You have loaded your orders many times today, so we can't fetch more of them until tomorrow.",
+  share_used: "Order history has been loaded as often as we can today, so we can't fetch more of it until tomorrow.",
+};
 
 const STATUS: Record<string, string> = { paid: "Paid", overdue: "Overdue", sent: "Awaiting payment", draft: "Being prepared", partially_paid: "Partly paid", void: "Cancelled" };
 
@@ -36,12 +49,22 @@ export default function Orders() {
         </p>
       ) : view.state === "not_linked" ? (
         <p role="status">Your order history is not linked to this account yet. It appears here as soon as it is; there is nothing you need to do.</p>
+      ) : view.state === "invalid_page" ? (
+        <p role="alert">
+          {`That page doesn't exist (${view.error}). `}
+          <Link to="/account/orders">Go to your newest orders</Link>
+        </p>
+      ) : view.state === "no_such_page" ? (
+        <p role="status">
+          {"There are no older orders. "}
+          <Link to="/account/orders">Go to your newest orders</Link>
+        </p>
       ) : view.state === "unavailable" ? (
-        <p role="status">We can&apos;t load your orders right now. Please try again in a little while.</p>
+        <p role="status">{UNAVAILABLE[view.reason]}</p>
       ) : (
         <>
-          {view.stale ? (
-            <p role="status" className="alert-banner">{`Showing your orders as of ${formatDateTime(view.asOf)}; we couldn't refresh them just now.`}</p>
+          {view.reason ? (
+            <p role="status" className="alert-banner">{STALE[view.reason](formatDateTime(view.asOf))}</p>
           ) : null}
           {view.invoices.length === 0 ? (
             <p>{view.page === 1 ? "You have no orders yet." : "No more orders."}</p>

@@ -10,6 +10,7 @@ import { startBackfill } from "~/sync/backfill.server";
 import { retryAllFailed } from "~/sync/admin-actions.server";
 import { OutageBanner, RecoveryCard } from "~/components/sync-recovery";
 import { formatDateTime } from "~/components/format";
+import { BudgetShares } from "~/components/budget-shares";
 
 export const meta: MetaFunction = () => [{ title: "Admin · Cangoods" }];
 
@@ -113,9 +114,7 @@ export default function AdminDashboard() {
           <meter min={0} max={d.budget.limit} low={d.budget.syncCap * 0.8} high={d.budget.syncCap} optimum={0} value={d.budget.today.total} aria-label="Zoho calls used today">
             {d.budget.today.total} of {d.budget.limit}
           </meter>
-          <p className="muted">
-            Sync {d.budget.today.sync} · order history {d.budget.today.invoice} · admin {d.budget.today.admin} · refused {d.budget.today.refused}. Sync pauses at {d.budget.syncCap}.
-          </p>
+          <BudgetShares shares={d.budget.shares} refused={d.budget.today.refused} backlog={d.budget.backlog} />
         </section>
       </div>
 

@@ -59,13 +59,13 @@ export default function CustomerList() {
         <ul className="chips">
           <li>
             <Link to={listUrl(query, { status: undefined })} aria-current={!query.status}>
-              {`All (${counts.all})`}
+              {`All (${counts.all}${counts.atLeast ? "+" : ""})`}
             </Link>
           </li>
           {SYNC_STATUSES.map((s) => (
             <li key={s}>
               <Link to={listUrl(query, { status: s })} aria-current={query.status === s}>
-                {`${STATUS_LABEL[s]} (${counts[s]})`}
+                {`${STATUS_LABEL[s]} (${counts[s]}${counts.atLeast ? "+" : ""})`}
               </Link>
             </li>
           ))}

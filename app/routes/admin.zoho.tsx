@@ -78,7 +78,7 @@ export default function ZohoConnection() {
         </dl>
       ) : null}
       <p>
-        Zoho calls today: {today.total} of {limit} (sync stops at {syncCap} to keep a reserve for order history).
+        Zoho calls today: {today.total} of {limit} (sync may use {syncCap}; order history and admin searches have their own shares, see the dashboard).
       </p>
       <div className="actions">
         <Form method="post">

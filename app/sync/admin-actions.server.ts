@@ -136,11 +136,11 @@ async function budgetShares(app: AppServices, now: Date) {
 /** When `jobs` waiting jobs will be done at the budget's maximum rate (the dashboard's backlog ETA). */
 export async function estimateBacklog(app: AppServices, jobs: number, now = new Date()) {
   return backlogEta({
-    jobs,
+    openJobs: jobs,
     callsPerJob: CALLS_PER_JOB_RESERVED,
     remainingToday: await remainingToday(app.db, app.env, "sync", now),
-    dailyCap: dailyCap("sync", app.env),
-    callsPerMinute: app.env.ZOHO_CALLS_PER_MINUTE,
+    dailyShare: dailyCap("sync", app.env),
+    perMinute: app.env.ZOHO_CALLS_PER_MINUTE,
     now,
   });
 }

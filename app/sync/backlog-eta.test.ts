@@ -1,23 +1,26 @@
 import { describe, expect, it } from "vitest";
-import { backlogEta } from "./backlog-eta";
+import { backlogEta, type BacklogInput } from "./backlog-eta";
 
-const now = new Date("2026-11-25T10:00:00Z");
-const base = { callsPerJob: 3, remainingToday: 300, dailyCap: 450, callsPerMinute: 60, now };
+const now = new Date("2026-11-25T13:00:00Z");
+const base: BacklogInput = { openJobs: 0, callsPerJob: 1, perMinute: 80, remainingToday: 450, dailyShare: 450, now };
+const at = (input: Partial<BacklogInput>) => {
+  const eta = backlogEta({ ...base, ...input });
+  return { calls: eta.calls, finishesAt: eta.finishesAt?.toISOString() ?? null, days: eta.days };
+};
 
-describe("backlog ETA at the budget's maximum rate", () => {
-  it.each([
-    { jobs: 0, finishesAt: null, days: 0, why: "nothing waits" },
-    { jobs: 20, finishesAt: "2026-11-25T10:01:00.000Z", days: 0, why: "fits today's budget: minutes at the per-minute pace" },
-    { jobs: 100, finishesAt: "2026-11-25T10:05:00.000Z", days: 0, why: "exactly today's remaining budget" },
-    { jobs: 101, finishesAt: "2026-11-26T00:01:00.000Z", days: 1, why: "one over: the rest runs after UTC midnight" },
-    { jobs: 400, finishesAt: "2026-11-27T00:08:00.000Z", days: 2, why: "150 a day after today's 100" },
-  ])("$why ($jobs jobs)", ({ jobs, finishesAt, days }) => {
-    const eta = backlogEta({ ...base, jobs });
-    expect(eta.finishesAt?.toISOString() ?? null).toBe(finishesAt);
-    expect(eta.days).toBe(days);
-  });
-
-  it("a budget that allows no sync never finishes", () => {
-    expect(backlogEta({ ...base, jobs: 500, remainingToday: 0, dailyCap: 0 })).toMatchObject({ finishesAt: null, days: Infinity });
+describe("backlog ETA", () => {
+  it.each<[string, Partial<BacklogInput>, ReturnType<typeof at>]>([
+    ["no backlog: done now", {}, { calls: 0, finishesAt: "2026-11-25T13:00:00.000Z", days: 0 }],
+    ["under one minute's pace: no retry lag", { openJobs: 40 }, { calls: 40, finishesAt: "2026-11-25T13:00:30.000Z", days: 0 }],
+    ["paced: calls / pace + the retry lag", { openJobs: 400 }, { calls: 400, finishesAt: "2026-11-25T13:06:30.000Z", days: 0 }],
+    ["calls per job scale the work", { openJobs: 100, callsPerJob: 1.6 }, { calls: 160, finishesAt: "2026-11-25T13:03:30.000Z", days: 0 }],
+    ["over today's share: tomorrow's share, after the morning wake-up", { openJobs: 500, remainingToday: 100 }, { calls: 500, finishesAt: "2026-11-26T00:11:30.000Z", days: 1 }],
+    ["several days of shares", { openJobs: 1000, remainingToday: 0 }, { calls: 1000, finishesAt: "2026-11-28T00:07:45.000Z", days: 3 }],
+    ["exactly a whole share left for tomorrow", { openJobs: 450, remainingToday: 0 }, { calls: 450, finishesAt: "2026-11-26T00:12:07.500Z", days: 1 }],
+    ["a job paced out until later: not before it is due", { openJobs: 16, lastDueAt: new Date("2026-11-25T13:01:20Z") }, { calls: 16, finishesAt: "2026-11-25T13:01:20.000Z", days: 0 }],
+    ["a job due sooner than the pace allows: the pace decides", { openJobs: 400, lastDueAt: new Date("2026-11-25T13:01:00Z") }, { calls: 400, finishesAt: "2026-11-25T13:06:30.000Z", days: 0 }],
+    ["no pace: unknown", { openJobs: 10, perMinute: 0 }, { calls: 10, finishesAt: null, days: 0 }],
+  ])("%s", (_, input, expected) => {
+    expect(at(input)).toEqual(expected);
   });
 });

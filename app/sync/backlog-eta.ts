@@ -1,30 +1,41 @@
-// When will the waiting jobs be done if sync runs at the budget's maximum rate? Pure: today's remaining
-// budget first, then a full day's sync budget per UTC day, each job reserving the calls the sweep reserves.
+// When will the sync backlog be done? A pure estimate from the two things that bound sync: the per-minute
+// pace (ZOHO_CALLS_PER_MINUTE) and the daily sync share (what is left today, then a whole share per UTC day).
+// Jobs refused by the pace retry 60–120 s later (backoff.ts), so a backlog longer than one minute's pace
+// finishes on average RETRY_LAG_MINUTES after its last call slot; jobs out of budget wake in the first
+// minutes of the next UTC day (nextBudgetDay). And the backlog is never done before its last job is due: a job
+// already paced out (or backing off after a failure) runs at its scheduled time, not earlier.
+export const RETRY_LAG_MINUTES = 1.5;
+export const NEXT_DAY_WAKE_MINUTES = 5;
 
 export type BacklogInput = {
-  jobs: number;
+  /** Sync jobs not yet processed. */
+  openJobs: number;
+  /** Zoho calls per finished job lately (1 when nothing finished yet). */
   callsPerJob: number;
+  perMinute: number;
+  /** Calls left in today's sync share. */
   remainingToday: number;
-  dailyCap: number;
-  callsPerMinute: number;
+  dailyShare: number;
+  /** When the last open job is due (its scheduled time), if any. */
+  lastDueAt?: Date | null;
   now: Date;
 };
 
-export type BacklogEta = { finishesAt: Date | null; days: number; perDay: number };
+export type BacklogEta = { calls: number; finishesAt: Date | null; days: number };
 
-const DAY_MS = 86_400_000;
-const nextUtcMidnight = (now: Date) => Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+const MINUTE = 60_000;
 
-/** finishesAt null: nothing waits (jobs = 0) or the budget allows no sync at all (never). */
-export function backlogEta(i: BacklogInput): BacklogEta {
-  const perDay = Math.floor(i.dailyCap / i.callsPerJob);
-  if (i.jobs <= 0) return { finishesAt: null, days: 0, perDay };
-  const minutes = (jobs: number) => Math.ceil((jobs * i.callsPerJob) / i.callsPerMinute) * 60_000;
-  const today = Math.floor(i.remainingToday / i.callsPerJob);
-  if (i.jobs <= today) return { finishesAt: new Date(i.now.getTime() + minutes(i.jobs)), days: 0, perDay };
-  if (perDay <= 0) return { finishesAt: null, days: Infinity, perDay };
-  const rest = i.jobs - today;
-  const days = Math.ceil(rest / perDay);
-  const lastDayJobs = rest - (days - 1) * perDay;
-  return { finishesAt: new Date(nextUtcMidnight(i.now) + (days - 1) * DAY_MS + minutes(lastDayJobs)), days, perDay };
+export function backlogEta(input: BacklogInput): BacklogEta {
+  const calls = Math.ceil(Math.max(0, input.openJobs) * Math.max(0, input.callsPerJob));
+  if (calls === 0) return { calls, finishesAt: input.now, days: 0 };
+  if (input.perMinute <= 0 || (input.dailyShare <= 0 && calls > input.remainingToday)) return { calls, finishesAt: null, days: 0 };
+  const paced = (n: number) => n / input.perMinute + (n > input.perMinute ? RETRY_LAG_MINUTES : 0);
+  const notBeforeLastDue = (t: number) => new Date(Math.max(t, input.lastDueAt?.getTime() ?? 0));
+  if (calls <= input.remainingToday) return { calls, finishesAt: notBeforeLastDue(input.now.getTime() + paced(calls) * MINUTE), days: 0 };
+  const rest = calls - Math.max(0, input.remainingToday);
+  const fullDays = Math.floor((rest - 1) / input.dailyShare);
+  const lastDay = rest - fullDays * input.dailyShare;
+  const n = input.now;
+  const start = Date.UTC(n.getUTCFullYear(), n.getUTCMonth(), n.getUTCDate() + 1 + fullDays) + NEXT_DAY_WAKE_MINUTES * MINUTE;
+  return { calls, finishesAt: notBeforeLastDue(start + paced(lastDay) * MINUTE), days: fullDays + 1 };
 }

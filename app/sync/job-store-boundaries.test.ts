@@ -1,4 +1,4 @@
-// The jobs table has one owner and the folders keep their boundaries (docs/decisions/012-job-store.md).
+// The jobs table has one owner and the folders keep their boundaries (docs/decisions/013-job-store.md).
 import { ESLint } from "eslint";
 import fs from "node:fs";
 import path from "node:path";

@@ -1,4 +1,4 @@
-// The job store: every statement that reads or writes zoho_sync_queue lives here (docs/decisions/012-job-store.md).
+// The job store: every statement that reads or writes zoho_sync_queue lives here (docs/decisions/013-job-store.md).
 // Raw SQL with typed row mappers; status, action and outcome names are always parameters from the vocabulary.
 // Attempts are counted when a job is claimed (as graphile-worker and pg-boss do), so a job whose worker
 // dies mid-run has still spent its attempt, and an expired lease on the last attempt ends the job.
@@ -246,19 +246,24 @@ export async function countDueJobs(db: SqlRunner, now = new Date()): Promise<num
   return count(await db.execute(sql`select count(*)::int as n from zoho_sync_queue where processed_at is null and scheduled_for <= ${ts(now)}`));
 }
 
-export type JobCounts = { due: number; inFlight: number; scheduled: number; open: number };
+export type JobCounts = { due: number; inFlight: number; scheduled: number; open: number; lastDue: Date | null };
 
 /** The dashboard's view of the open jobs. */
 export async function jobCounts(db: SqlRunner, now = new Date()): Promise<JobCounts> {
-  const row = first<{ due: number; in_flight: number; scheduled: number; open: number }>(
+  const row = first<{ due: number; in_flight: number; scheduled: number; open: number; last_due: string | Date | null }>(
     await db.execute(sql`select
       count(*) filter (where scheduled_for <= ${ts(now)} and (locked_until is null or locked_until < ${ts(now)}))::int as due,
       count(*) filter (where locked_until >= ${ts(now)})::int as in_flight,
       count(*) filter (where scheduled_for > ${ts(now)})::int as scheduled,
-      count(*)::int as open
+      count(*)::int as open, max(scheduled_for) as last_due
     from zoho_sync_queue where processed_at is null`),
   )!;
-  return { due: Number(row.due), inFlight: Number(row.in_flight), scheduled: Number(row.scheduled), open: Number(row.open) };
+  return { due: Number(row.due), inFlight: Number(row.in_flight), scheduled: Number(row.scheduled), open: Number(row.open), lastDue: date(row.last_due) };
+}
+
+/** Jobs finished this UTC day (the dashboard's backlog ETA divides today's sync calls by it). */
+export async function jobsFinishedToday(db: SqlRunner): Promise<number> {
+  return count(await db.execute(sql`select count(*)::int as n from zoho_sync_queue where processed_at >= date_trunc('day', now() at time zone 'UTC') at time zone 'UTC'`));
 }
 
 // --- Backfill: customers who never had a job -------------------------------------------------------

@@ -1,8 +1,10 @@
 // The daily call ledger: every Zoho Books call is counted BEFORE it is made, in one atomic statement
 // per counter, so parallel consumers can never spend more than the budget together.
 //  - total never exceeds ZOHO_DAILY_CALL_LIMIT (our share of the organisation's shared daily pool);
-//  - sync work stops at limit − ZOHO_INVOICE_RESERVE, leaving the reserve to customers' invoice pages
-//    and admins' live searches;
+//  - the limit is split into daily shares, one per purpose (docs/decisions/011-budget-shares.md):
+//    customers' order history (ZOHO_ORDERS_DAILY_SHARE), admins' live searches (ZOHO_ADMIN_DAILY_SHARE)
+//    and sync (the rest). A purpose spends only its own share, so no reader can starve sync and sync
+//    cannot starve readers; unused shares are not lent;
 //  - each minute, sync work stays under ZOHO_CALLS_PER_MINUTE and everything under Zoho's 100.
 // Days are UTC days (Zoho documents no reset time zone; see docs/zoho-facts.md).
 import { sql } from "drizzle-orm";
@@ -10,17 +12,23 @@ import type { DbOrTx } from "~/db/client.server";
 import type { AppEnv } from "~/env.server";
 import { ZohoError } from "./errors";
 
+/** sync = the background sync; invoice = customers' order history; admin = admins' live Zoho searches. */
 export type CallPurpose = "sync" | "invoice" | "admin";
+export const CALL_PURPOSES: readonly CallPurpose[] = ["sync", "invoice", "admin"];
 export const ZOHO_PER_MINUTE_LIMIT = 100;
 
-type LedgerLimits = Pick<AppEnv, "ZOHO_DAILY_CALL_LIMIT" | "ZOHO_INVOICE_RESERVE" | "ZOHO_CALLS_PER_MINUTE">;
+type LedgerLimits = Pick<AppEnv, "ZOHO_DAILY_CALL_LIMIT" | "ZOHO_ORDERS_DAILY_SHARE" | "ZOHO_ADMIN_DAILY_SHARE" | "ZOHO_CALLS_PER_MINUTE">;
 
 export const utcDay = (now: Date) => now.toISOString().slice(0, 10);
 
-/** The most calls `purpose` may have spent in total today before it must stop. */
+/** The daily share of `purpose`: the most calls it may spend in a UTC day, whatever the others do. */
 export function dailyCap(purpose: CallPurpose, limits: LedgerLimits) {
   const limit = limits.ZOHO_DAILY_CALL_LIMIT;
-  return purpose === "sync" ? Math.max(0, limit - Math.min(limits.ZOHO_INVOICE_RESERVE, limit)) : limit;
+  const orders = Math.min(limits.ZOHO_ORDERS_DAILY_SHARE, limit);
+  const admin = Math.min(limits.ZOHO_ADMIN_DAILY_SHARE, limit - orders);
+  if (purpose === "invoice") return orders;
+  if (purpose === "admin") return admin;
+  return limit - orders - admin;
 }
 
 function minuteCap(purpose: CallPurpose, limits: LedgerLimits) {
@@ -51,25 +59,28 @@ export async function reserveCalls(
     throw new ZohoError("rate_limited", `Paused: ${perMinute} Zoho calls per minute reached`, { local: true });
   }
 
-  const cap = dailyCap(purpose, limits);
+  // One statement: the row lock taken by ON CONFLICT makes "check the share, then add" atomic, so
+  // parallel callers can never overspend a share (no read-then-write).
+  const share = dailyCap(purpose, limits);
+  const limit = limits.ZOHO_DAILY_CALL_LIMIT;
   const col = column[purpose];
   const day = utcDay(now);
   const spent = await db.execute(sql`
-    insert into zoho_api_ledger (day, total, ${col}) select ${day}::date, ${count}, ${count} where ${count} <= ${cap}
+    insert into zoho_api_ledger (day, total, ${col}) select ${day}::date, ${count}, ${count} where ${count} <= ${share}
     on conflict (day) do update set total = zoho_api_ledger.total + ${count}, ${col} = zoho_api_ledger.${col} + ${count}
-      where zoho_api_ledger.total + ${count} <= ${cap}
+      where zoho_api_ledger.${col} + ${count} <= ${share} and zoho_api_ledger.total + ${count} <= ${limit}
     returning total`);
   if (spent.rows.length === 0) {
     await countRefused(db, now);
-    throw new ZohoError(
-      "daily_limit",
-      purpose === "sync"
-        ? `Today's Zoho sync budget (${cap} calls) is used up; sync resumes tomorrow (UTC)`
-        : `Today's Zoho call limit (${cap} calls) is used up; try again tomorrow (UTC)`,
-      { local: true },
-    );
+    throw new ZohoError("daily_limit", SHARE_USED_UP[purpose](share), { local: true });
   }
 }
+
+const SHARE_USED_UP: Record<CallPurpose, (share: number) => string> = {
+  sync: (share) => `Today's Zoho sync share (${share} calls) is used up; sync resumes tomorrow (UTC)`,
+  invoice: (share) => `Today's Zoho share for order history (${share} calls) is used up; try again tomorrow (UTC)`,
+  admin: (share) => `Today's Zoho share for admin searches (${share} calls) is used up; try again tomorrow (UTC)`,
+};
 
 async function countRefused(db: DbOrTx, now: Date) {
   await db.execute(sql`
@@ -99,8 +110,19 @@ export async function ledgerHistory(db: DbOrTx, days: number, now = new Date()):
   });
 }
 
-/** Calls left today for `purpose`. */
+export type ShareUse = { purpose: CallPurpose; share: number; used: number; remaining: number };
+
+/** Today's use of each share (what the dashboard shows). */
+export function shareUse(today: LedgerDay, limits: LedgerLimits): ShareUse[] {
+  return CALL_PURPOSES.map((purpose) => {
+    const share = dailyCap(purpose, limits);
+    const used = today[purpose];
+    return { purpose, share, used, remaining: Math.max(0, share - used) };
+  });
+}
+
+/** Calls left today for `purpose` (its own share only). */
 export async function remainingToday(db: DbOrTx, limits: LedgerLimits, purpose: CallPurpose, now = new Date()) {
   const [today] = await ledgerHistory(db, 1, now);
-  return Math.max(0, dailyCap(purpose, limits) - today.total);
+  return Math.max(0, Math.min(dailyCap(purpose, limits) - today[purpose], limits.ZOHO_DAILY_CALL_LIMIT - today.total));
 }

@@ -20,7 +20,7 @@ import { openNodeDb } from "@tools/local-stack/node-db";
 import { buildApp, freePorts, localWorkerVars, ROOT, startBackingServices, startWorker, type WorkerProcess } from "@tools/local-stack/stack";
 
 export type BenchRegistrationOptions = {
-  /** Measured submits per variant (after the warm-up). Default: BENCH_RUNS or 30. */
+  /** Measured submits per variant (after the warm-up), interleaved. Default: BENCH_RUNS or 200. */
   runs?: number;
   /** Unmeasured submits per variant first. Default 3. */
   warmup?: number;
@@ -46,6 +46,24 @@ export function quantile(values: number[], q: number) {
 }
 
 /**
+ * 95 % bootstrap interval of quantile(a, q) / quantile(b, q): how far the ratio could move on a rerun of
+ * the same conditions. Seeded (mulberry32), so the same samples always print the same interval.
+ */
+export function bootstrapRatio(a: number[], b: number[], q: number, rounds = 2000, seed = 1): [number, number] {
+  let state = seed >>> 0;
+  const random = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const resample = (v: number[]) => Array.from(v, () => v[Math.floor(random() * v.length)]);
+  const ratios = Array.from({ length: rounds }, () => quantile(resample(a), q) / quantile(resample(b), q));
+  return [quantile(ratios, 0.025), quantile(ratios, 0.975)];
+}
+
+/**
  * A copy of wrangler.toml for the benchmark: no queue consumer (and no cron), and the producer only
  * when `queueSend` is true. Written under .wrangler/ (git-ignored); returns its path.
  */
@@ -67,7 +85,7 @@ export function writeBenchWranglerConfig(queueSend: boolean): string {
 }
 
 export async function benchRegistration(opts: BenchRegistrationOptions = {}): Promise<BenchResult> {
-  const runs = opts.runs ?? Number(process.env.BENCH_RUNS ?? 30);
+  const runs = opts.runs ?? Number(process.env.BENCH_RUNS ?? 200);
   const warmup = opts.warmup ?? 3;
   const log = opts.log ?? (() => {});
   if (opts.withSendUrl && opts.withoutSendUrl) return measure(opts.withSendUrl, opts.withoutSendUrl, runs, warmup, log, opts.databaseUrl);
@@ -154,7 +172,9 @@ async function measure(
   const lines = [
     row("Registration submit, with queue send", withSend),
     row("Registration submit, without queue send", withoutSend),
-    `Ratio with/without: p50 ${ratio(0.5)}×, p95 ${ratio(0.95)}×`,
+    `Ratio with/without: p50 ${ratio(0.5)}×, p95 ${ratio(0.95)}× (p95 ratio's 95 % bootstrap interval ${bootstrapRatio(withSend, withoutSend, 0.95)
+      .map((r) => r.toFixed(2))
+      .join("–")}×)`,
     "(Submit = the final POST: re-validation, password hash, one transaction, send + mark enqueued, sign-in. " +
       "Local queue is miniflare's in-process queue; a production send to Cloudflare Queues costs more.)",
   ];

@@ -209,7 +209,7 @@ describe("dashboard and backfill", () => {
   });
 
   it("backfill queues customers that were never synced, spread over days within the budget", async () => {
-    const { env, queue } = testEnv(databaseUrl, { ZOHO_DAILY_CALL_LIMIT: "40", ZOHO_INVOICE_RESERVE: "10" });
+    const { env, queue } = testEnv(databaseUrl, { ZOHO_DAILY_CALL_LIMIT: "40", ZOHO_ORDERS_DAILY_SHARE: "5", ZOHO_ADMIN_DAILY_SHARE: "5" });
     await connectZoho(env);
     await insertCustomers(25);
     const b = await admin(env);

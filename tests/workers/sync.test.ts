@@ -289,7 +289,7 @@ describe("retries and waiting", () => {
   });
 
   it("an exhausted daily budget reschedules for the next UTC day without calling Zoho or burning an attempt", async () => {
-    const { env } = testEnv(databaseUrl, { ZOHO_DAILY_CALL_LIMIT: "100", ZOHO_INVOICE_RESERVE: "10" });
+    const { env } = testEnv(databaseUrl, { ZOHO_DAILY_CALL_LIMIT: "100", ZOHO_ORDERS_DAILY_SHARE: "5", ZOHO_ADMIN_DAILY_SHARE: "5" });
     await connectZoho(env);
     await sql(databaseUrl, "insert into zoho_api_ledger (day, total, sync) values ((now() at time zone 'utc')::date, 90, 90)");
     const { customer, job } = await createCustomerWithJob(databaseUrl);
@@ -394,7 +394,7 @@ describe("hourly sweep", () => {
   });
 
   it("skips jobs the remaining budget cannot cover and says so", async () => {
-    const { env, queue } = testEnv(databaseUrl, { ZOHO_DAILY_CALL_LIMIT: "100", ZOHO_INVOICE_RESERVE: "10" });
+    const { env, queue } = testEnv(databaseUrl, { ZOHO_DAILY_CALL_LIMIT: "100", ZOHO_ORDERS_DAILY_SHARE: "5", ZOHO_ADMIN_DAILY_SHARE: "5" });
     await connectZoho(env);
     await sql(databaseUrl, "insert into zoho_api_ledger (day, total, sync) values ((now() at time zone 'utc')::date, 84, 84)");
     for (let i = 0; i < 4; i++) await createCustomerWithJob(databaseUrl);

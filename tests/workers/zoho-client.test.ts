@@ -150,12 +150,12 @@ describe("error classes", () => {
 
 describe("ledger and tokens under concurrency", () => {
   it("parallel callers never spend more than the daily cap, and refused calls are never sent", async () => {
-    const { db, env, close } = await client({ ZOHO_DAILY_CALL_LIMIT: "30", ZOHO_INVOICE_RESERVE: "10" });
+    const { db, env, close } = await client({ ZOHO_DAILY_CALL_LIMIT: "30", ZOHO_ORDERS_DAILY_SHARE: "5", ZOHO_ADMIN_DAILY_SHARE: "5" });
     const results = await Promise.allSettled(Array.from({ length: 40 }, () => reserveCalls(db, env, "sync")));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(20);
     const [row] = (await sql(databaseUrl, "select total, sync, refused from zoho_api_ledger")) as Array<Record<string, number>>;
     expect(row).toEqual({ total: 20, sync: 20, refused: 20 });
-    // Invoice reads may still use the reserve.
+    // Order history still has its own share.
     await reserveCalls(db, env, "invoice");
     await sandbox().clearCalls();
     const zoho = new ZohoClient({ db, env, purpose: "sync" });

@@ -1,0 +1,171 @@
+// A registration burst through the real Worker (wrangler dev with the queue consumer, embedded Postgres,
+// the Zoho sandbox keeping Zoho's own 100/minute limit): `npm run bench -- burst --count 10000 --minutes 10`.
+// Measures: errors, registration submit p95 during the burst vs idle, the most Zoho calls in any minute
+// (zoho_api_minutes) vs ZOHO_CALLS_PER_MINUTE, sync calls vs its daily share, and the dashboard's ETA for
+// the backlog (read from the page at the end of the burst) vs when the backlog really finished.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { dailyCap } from "~/zoho/ledger.server";
+import { HttpSession, register, type Registrant } from "@tools/local-stack/http-session";
+import { openNodeDb } from "@tools/local-stack/node-db";
+import { connectToSandbox } from "@tools/local-stack/sandbox-connect";
+import { DEMO_ADMIN, seedDemoData } from "@tools/local-stack/seed";
+import { buildApp, freePorts, localWorkerVars, startBackingServices, startWorker, type WorkerProcess } from "@tools/local-stack/stack";
+import { parseEnv } from "~/env.server";
+import { quantile, type BenchResult } from "./registration";
+
+export type BurstOptions = {
+  /** Registrations in the burst (default 10,000). */
+  count?: number;
+  /** Over how many minutes they are started (default 10). */
+  minutes?: number;
+  /** Sequential registrations measured before the burst, on an idle system (default 40). */
+  idle?: number;
+  /** Most registrations in flight at once; the rate falls behind the target rather than pile up (default 64). */
+  concurrency?: number;
+  /** The Worker's ZOHO_CALLS_PER_MINUTE (default 80) and ZOHO_DAILY_CALL_LIMIT (default 500: the share binds). */
+  perMinute?: number;
+  dailyLimit?: number;
+  skipBuild?: boolean;
+  log?: (line: string) => void;
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function benchBurst(opts: BurstOptions = {}): Promise<BenchResult> {
+  const count = opts.count ?? 10_000;
+  const minutes = opts.minutes ?? 10;
+  const idleRuns = opts.idle ?? 40;
+  const concurrency = opts.concurrency ?? 64;
+  const log = opts.log ?? (() => {});
+  const [pgPort, proxyPort, sandboxPort, workerPort] = await freePorts(4);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cangoods-bench-burst-"));
+  fs.chmodSync(tmp, 0o755); // initdb runs as the postgres user when we are root
+  log("burst: starting Postgres, proxy and sandbox");
+  const stack = await startBackingServices({
+    ports: { postgres: pgPort, proxy: proxyPort, sandbox: sandboxPort },
+    dataDir: path.join(tmp, "pg"),
+    persistent: false,
+    database: "cangoods_bench_burst",
+  });
+  let worker: WorkerProcess | undefined;
+  const node = openNodeDb(stack.databaseUrl, 2);
+  try {
+    if (!opts.skipBuild) await buildApp();
+    const url = `http://127.0.0.1:${workerPort}`;
+    const vars = localWorkerVars(stack, url, {
+      APP_ENV: "test",
+      ZOHO_CALLS_PER_MINUTE: String(opts.perMinute ?? 80),
+      ZOHO_DAILY_CALL_LIMIT: String(opts.dailyLimit ?? 500),
+    });
+    const env = parseEnv(vars);
+    const syncShare = dailyCap("sync", env);
+    await seedDemoData(node.db);
+    await connectToSandbox(node.db, stack.sandboxUrl, vars.TOKEN_ENCRYPTION_KEY);
+    await node.pool.query("truncate customers, zoho_sync_queue, zoho_sync_events cascade");
+    worker = await startWorker({ port: workerPort, vars, persistTo: path.join(tmp, "wrangler"), inspectorPort: (await freePorts(1))[0] });
+
+    const tag = Date.now().toString(36);
+    const person = (phase: string, i: number): Registrant => ({
+      firstName: "Burst",
+      lastName: `Registrant ${phase}${i}`,
+      email: `burst.${tag}.${phase}${i}@bench.example`,
+      phone: "0917 123 4567",
+      customerType: "new",
+    });
+    const openJobs = async () => Number((await node.pool.query("select count(*)::int as n from zoho_sync_queue where processed_at is null")).rows[0].n);
+    // Jobs whose sync share is used up wait for the next UTC day: nothing more happens today.
+    const waitingForTomorrow = async () =>
+      Number((await node.pool.query("select count(*)::int as n from zoho_sync_queue where processed_at is null and scheduled_for >= date_trunc('day', now() at time zone 'UTC') at time zone 'UTC' + interval '1 day'")).rows[0].n);
+    const drained = async (timeoutMs: number) => {
+      const deadline = Date.now() + timeoutMs;
+      for (let open = await openJobs(); open > 0; open = await openJobs()) {
+        if (Date.now() > deadline || open === (await waitingForTomorrow())) return false;
+        await sleep(1000);
+      }
+      return true;
+    };
+
+    log(`burst: ${idleRuns} registrations one at a time on an idle system`);
+    for (let i = 0; i < 3; i++) await register(url, person("warm", i));
+    const idle: number[] = [];
+    for (let i = 0; i < idleRuns; i++) {
+      const { status, submitMs } = await register(url, person("idle", i));
+      if (status !== 302) throw new Error(`idle registration answered ${status}`);
+      idle.push(submitMs);
+    }
+    if (!(await drained(5 * 60_000))) throw new Error("burst: the idle registrations did not sync within 5 minutes");
+    await node.pool.query("truncate zoho_api_minutes");
+    const ledgerBefore = (await node.pool.query("select coalesce(sum(sync), 0)::int as sync from zoho_api_ledger")).rows[0].sync as number;
+
+    log(`burst: ${count} registrations over ${minutes} min (at most ${concurrency} in flight)`);
+    const interval = (minutes * 60_000) / count;
+    const during: number[] = [];
+    const errors: string[] = [];
+    let inFlight = 0;
+    const started = performance.now();
+    const running: Promise<void>[] = [];
+    for (let i = 0; i < count; i++) {
+      const due = started + i * interval;
+      while (performance.now() < due || inFlight >= concurrency) await sleep(Math.max(1, Math.min(20, due - performance.now())));
+      inFlight++;
+      running.push(
+        register(url, person("burst", i))
+          .then(({ status, submitMs }) => {
+            if (status === 302) during.push(submitMs);
+            else errors.push(`submit answered ${status}`);
+          })
+          .catch((error: unknown) => void errors.push(error instanceof Error ? error.message : String(error)))
+          .finally(() => void inFlight--),
+      );
+      if (i % Math.max(1, Math.floor(count / 10)) === 0) log(`burst: ${i} started, ${during.length} done, ${errors.length} errors`);
+    }
+    await Promise.all(running);
+    const burstSeconds = (performance.now() - started) / 1000;
+    const burstEnd = Date.now();
+
+    // The dashboard's ETA, read from the page an admin sees at the end of the burst.
+    const admin = new HttpSession(url);
+    await admin.post("/login", { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password, redirectTo: "" });
+    const dashboard = await (await admin.request("/admin")).text();
+    const etaIso = dashboard.match(/data-testid="backlog-eta"[^>]*>[\s\S]*?<time dateTime="([^"]+)"/)?.[1];
+    const backlogAtEnd = await openJobs();
+    const predictedMs = etaIso ? Date.parse(etaIso) - burstEnd : Number.NaN;
+    const spansDays = etaIso ? new Date(etaIso).toISOString().slice(0, 10) !== new Date(burstEnd).toISOString().slice(0, 10) : false;
+    let actualMs = Number.NaN;
+    if (backlogAtEnd > 0 && etaIso && !spansDays) {
+      log(`burst: backlog ${backlogAtEnd} jobs; dashboard says done by ${etaIso}; waiting for it`);
+      if (await drained(Math.max(predictedMs * 2, 3 * 60_000))) actualMs = Date.now() - burstEnd;
+    }
+
+    const { rows: minuteRows } = await node.pool.query("select max(calls)::int as max, count(*)::int as minutes from zoho_api_minutes");
+    const { rows: ledgerRows } = await node.pool.query("select day::text, sync, total, refused from zoho_api_ledger order by day");
+    const syncNow = ledgerRows.reduce((a, r) => a + Number(r.sync), 0);
+    const { rows: states } = await node.pool.query("select zoho_sync_status as s, count(*)::int as n from customers group by 1 order by 1");
+    const registered = states.reduce((a, r) => a + Number(r.n), 0);
+    const expected = 3 + idleRuns + count;
+    const ms = (v: number) => `${v.toFixed(1)} ms`;
+    const p95Idle = quantile(idle, 0.95);
+    const p95Burst = quantile(during, 0.95);
+    const lines = [
+      `Burst registrations: ${during.length} of ${count} in ${burstSeconds.toFixed(0)} s = ${(during.length / burstSeconds).toFixed(2)}/s (target ${(count / (minutes * 60)).toFixed(2)}/s), errors ${errors.length}${errors.length ? ` (first: ${errors[0]})` : ""}, customers stored ${registered} of ${expected}`,
+      `Burst registration submit p95, during the burst vs idle: ${ms(p95Burst)} vs ${ms(p95Idle)} = ${(p95Burst / p95Idle).toFixed(2)}× (p50 ${ms(quantile(during, 0.5))} vs ${ms(quantile(idle, 0.5))}; n=${during.length}/${idle.length})`,
+      `Burst, most Zoho calls in one minute: ${minuteRows[0].max ?? 0} (pace ${env.ZOHO_CALLS_PER_MINUTE}, over ${minuteRows[0].minutes} minutes)`,
+      `Burst, sync calls today: ${syncNow} (share ${syncShare}; ${syncNow - ledgerBefore} during and after the burst); jobs waiting for tomorrow's share: ${await waitingForTomorrow()}`,
+      etaIso === undefined
+        ? `Burst, backlog ETA: none shown (backlog ${backlogAtEnd} at the end of the burst)`
+        : spansDays
+          ? `Burst, backlog ETA: ${backlogAtEnd} jobs, dashboard says ${etaIso} (beyond today's sync share: not waited for)`
+          : `Burst, backlog ETA: ${backlogAtEnd} jobs left; dashboard predicted ${(predictedMs / 1000).toFixed(0)} s, took ${Number.isNaN(actualMs) ? "longer (or part waits for tomorrow)" : `${(actualMs / 1000).toFixed(0)} s`} (error ${Number.isNaN(actualMs) ? "n/a" : `${((Math.abs(predictedMs - actualMs) / actualMs) * 100).toFixed(0)} %`})`,
+      `Burst, customers by status at the end: ${states.map((r) => `${r.s} ${r.n}`).join(", ")}`,
+      `(Machine load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(", ")} on ${os.cpus().length} cores.)`,
+    ];
+    return { name: "Registration burst", lines };
+  } finally {
+    await node.close().catch(() => {});
+    await worker?.stop().catch(() => {});
+    await stack.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
