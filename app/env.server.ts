@@ -37,6 +37,8 @@ const EnvSchema = z.object({
   // Chaos runs only (refused in production): crash between Zoho's write and ours, deliver messages twice.
   CHAOS_CRASH_RATE: z.coerce.number().min(0).max(1).optional(),
   CHAOS_DUPLICATE_RATE: z.coerce.number().min(0).max(1).optional(),
+  // Chaos runs only: the customer with this email has a job that kills the worker every time it runs.
+  CHAOS_POISON_EMAIL: z.string().optional(),
   // API name of a Zoho custom field marked "do not allow duplicates" holding our customer id (optional).
   ZOHO_UNIQUE_FIELD: z.string().optional(),
   FAILURE_WEBHOOK_URL: z.string().url().optional(),
@@ -67,7 +69,7 @@ function productionRules(env: AppEnv): string[] {
   if (env.APP_ENV !== "production") return [];
   const problems: string[] = [];
   if (env.ZOHO_CALLS_PER_MINUTE > 100) problems.push("ZOHO_CALLS_PER_MINUTE: must be at most 100 (Zoho's per-minute limit)");
-  if (env.CHAOS_CRASH_RATE !== undefined || env.CHAOS_DUPLICATE_RATE !== undefined) problems.push("CHAOS_*: chaos settings are refused in production");
+  if (env.CHAOS_CRASH_RATE !== undefined || env.CHAOS_DUPLICATE_RATE !== undefined || env.CHAOS_POISON_EMAIL !== undefined) problems.push("CHAOS_*: chaos settings are refused in production");
   if (env.DATABASE_WS_PROXY) problems.push("DATABASE_WS_PROXY: local development only");
   if (!env.SMTP_HOST) problems.push("SMTP_HOST: required in production (verification and password reset mails)");
   if (env.SMTP_SECURITY === "none") problems.push("SMTP_SECURITY: 'none' is for a local mail catcher only");

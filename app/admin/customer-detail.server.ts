@@ -1,7 +1,8 @@
 // Everything the customer detail page shows: the customer, their open job, the timeline, the link to Zoho.
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import type { DbOrTx } from "~/db/client.server";
-import { customers, users, zohoSyncEvents, zohoSyncQueue } from "~/db/schema";
+import { customers, users, zohoSyncEvents } from "~/db/schema";
+import { openJobFor } from "~/sync/jobs.server";
 import { existingLinks } from "~/sync/link-vetting.server";
 import { contactWebUrl } from "~/zoho/regions";
 import { compareIdentity } from "./identity-compare";
@@ -12,10 +13,7 @@ export const TIMELINE_LIMIT = 50;
 export async function customerDetail(db: DbOrTx, id: string) {
   const [customer] = await db.select().from(customers).where(eq(customers.id, id));
   if (!customer) return null;
-  const [job] = await db
-    .select({ id: zohoSyncQueue.id, scheduledFor: zohoSyncQueue.scheduledFor, lockedUntil: zohoSyncQueue.lockedUntil, attempts: zohoSyncQueue.attempts, lastError: zohoSyncQueue.lastError })
-    .from(zohoSyncQueue)
-    .where(and(eq(zohoSyncQueue.customerId, id), isNull(zohoSyncQueue.processedAt)));
+  const job = await openJobFor(db, id);
   const events = await db
     .select({
       id: zohoSyncEvents.id,

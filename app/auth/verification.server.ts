@@ -2,11 +2,11 @@
 // customer's Zoho sync job waits (see OWNER_VERIFIED in app/sync/jobs.server.ts). Opening it makes
 // the job due and puts it on the queue at once, so the click is followed by `synced` in seconds.
 import { eq, sql } from "drizzle-orm";
-import type { AppServices, SyncMessage } from "~/context.server";
+import type { AppServices } from "~/context.server";
 import { users } from "~/db/schema";
 import { pendingMailFor, sendSoon } from "~/email/outbox.server";
-import { log } from "~/log.server";
-import { makeUserJobDue, markEnqueued } from "~/sync/jobs.server";
+import { makeUserJobDue } from "~/sync/jobs.server";
+import { sendJobs } from "~/sync/send.server";
 import { consumeToken } from "./email-tokens.server";
 import { hitLimits, LIMITS, limitKeys, perAddress, type LimitVerdict } from "./rate-limit.server";
 
@@ -30,17 +30,8 @@ export async function verifyEmail(app: AppServices, token: string): Promise<Veri
   });
   if (!outcome.ok) return outcome;
   const { jobId, userId } = outcome;
-  let queued = false;
-  if (jobId) {
-    // Awaited like registration used to: a lost send only delays the job until the hourly sweep.
-    try {
-      await app.queue.send({ jobId } satisfies SyncMessage);
-      await markEnqueued(app.db, [jobId]);
-      queued = true;
-    } catch (error) {
-      log("error", "verification: queue send failed; the hourly sweep will pick the job up", { jobId, error });
-    }
-  }
+  // Sent now, so the click is followed by `synced` in seconds; a lost send only delays the job until the sweep.
+  const queued = jobId ? await sendJobs(app, [jobId], "email verified") : false;
   return { ok: true, userId, jobId, queued };
 }
 

@@ -8,8 +8,10 @@ import { hashPassword } from "~/auth/password.server";
 import { hitLimits, LIMITS, limitKeys, perAddress } from "~/auth/rate-limit.server";
 import { authenticate } from "~/auth/sign-in.server";
 import { UNVERIFIED_LIFETIME_MS } from "~/auth/verification.server";
-import { customers, users, zohoSyncEvents, zohoSyncQueue } from "~/db/schema";
+import { customers, users, zohoSyncEvents } from "~/db/schema";
 import { deliverMail, queueMail } from "~/email/outbox.server";
+import { insertJob } from "~/sync/jobs.server";
+import { OUTCOMES } from "~/sync/vocabulary";
 import { DeliverySchema, HistorySchema, PersonalSchema, RegistrationSchema, type RegistrationDraft, type Step } from "./registration-schema";
 
 /**
@@ -91,13 +93,12 @@ export async function registerCustomer(
           zohoSyncStatus: "pending",
         })
         .returning({ id: customers.id });
-      const [job] = await tx
-        .insert(zohoSyncQueue)
-        .values({ customerId: customer.id, action: returning ? "match" : "create" })
-        .returning({ id: zohoSyncQueue.id });
-      await tx.insert(zohoSyncEvents).values({ customerId: customer.id, jobId: job.id, action: "register", outcome: "queued" });
+      // The job waits for the email to be verified (the job store never claims it before); opening the
+      // link makes it due and sends it to the queue.
+      const jobId = await insertJob(tx, { customerId: customer.id, action: returning ? "match" : "create" });
+      await tx.insert(zohoSyncEvents).values({ customerId: customer.id, jobId, action: "register", outcome: OUTCOMES.queued });
       const mailIds = await queueMail(tx, [{ kind: "verify_email", userId: user.id, to: personal.email }]);
-      return { userId: user.id, customerId: customer.id, jobId: job.id, mailIds };
+      return { userId: user.id, customerId: customer.id, jobId, mailIds };
     });
   } catch (error) {
     // The unique indexes on lower(email) settle a race (double submit, two tabs): one account wins.

@@ -20,10 +20,9 @@ import type { LinkBasis, ReviewReason } from "~/sync/link-policy";
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
-export const SYNC_STATUSES = ["pending", "syncing", "synced", "failed", "skipped", "manual"] as const;
-export type SyncStatus = (typeof SYNC_STATUSES)[number];
-export const SYNC_ACTIONS = ["create", "match", "retry"] as const;
-export type SyncAction = (typeof SYNC_ACTIONS)[number];
+// Status and action names live in the sync vocabulary (relative import: drizzle-kit loads this file).
+import { SYNC_ACTIONS, SYNC_STATUSES, sqlList, type SyncAction, type SyncStatus } from "../sync/vocabulary";
+export { SYNC_ACTIONS, SYNC_STATUSES, type SyncAction, type SyncStatus };
 
 export const users = pgTable(
   "users",
@@ -174,7 +173,7 @@ export const customers = pgTable(
     check("customers_zoho_link_basis_check", sql`${t.zohoLinkBasis} in ('verified_email', 'created', 'admin')`),
     check(
       "customers_zoho_sync_status_check",
-      sql`${t.zohoSyncStatus} in ('pending', 'syncing', 'synced', 'failed', 'skipped', 'manual')`,
+      sql`${t.zohoSyncStatus} in ${sql.raw(sqlList(SYNC_STATUSES))}`,
     ),
     check("customers_delivery_method_check", sql`${t.deliveryMethod} in ('delivery', 'pickup')`),
   ],
@@ -197,7 +196,6 @@ export const zohoSyncQueue = pgTable(
     action: varchar("action", { length: 20 }).$type<SyncAction>().notNull(),
     priority: integer("priority").notNull().default(0),
     attempts: integer("attempts").notNull().default(0),
-    maxAttempts: integer("max_attempts").notNull().default(3),
     lastError: text("last_error"),
     scheduledFor: timestamptz("scheduled_for").notNull().defaultNow(),
     createdAt: timestamptz("created_at").notNull().defaultNow(),
@@ -214,7 +212,7 @@ export const zohoSyncQueue = pgTable(
     index("idx_zoho_sync_queue_pending").on(t.scheduledFor).where(sql`${t.processedAt} is null`),
     index("idx_zoho_sync_queue_customer").on(t.customerId),
     uniqueIndex("zoho_sync_queue_one_open_job").on(t.customerId).where(sql`${t.processedAt} is null`),
-    check("zoho_sync_queue_action_check", sql`${t.action} in ('create', 'match', 'retry')`),
+    check("zoho_sync_queue_action_check", sql`${t.action} in ${sql.raw(sqlList(SYNC_ACTIONS))}`),
   ],
 );
 
@@ -339,4 +337,18 @@ export const backfillRuns = pgTable("backfill_runs", {
   total: integer("total").notNull().default(0),
   enqueued: integer("enqueued").notNull().default(0),
   finishedAt: timestamptz("finished_at"),
+});
+
+// Sync as a whole (row id = 1): paused while Zoho is unavailable, probed at growing intervals
+// (app/sync/outage.ts is the state machine; app/sync/outage-store.server.ts its only writer).
+export const zohoSyncHealth = pgTable("zoho_sync_health", {
+  id: integer("id").primaryKey().default(1),
+  paused: boolean("paused").notNull().default(false),
+  // Jobs whose latest run failed because Zoho was unavailable, in a row since the last success.
+  streakJobs: jsonb("streak_jobs").$type<string[]>().notNull().default([]),
+  pausedSince: timestamptz("paused_since"),
+  nextProbeAt: timestamptz("next_probe_at"),
+  probeDelayMs: integer("probe_delay_ms").notNull().default(60_000),
+  lastError: text("last_error"),
+  updatedAt: timestamptz("updated_at").notNull().defaultNow(),
 });

@@ -7,6 +7,8 @@ import { CsrfInput } from "~/components/forms";
 import { STATUS_LABEL } from "~/components/status-badge";
 import { SYNC_STATUSES } from "~/db/schema";
 import { startBackfill } from "~/sync/backfill.server";
+import { retryAllFailed } from "~/sync/admin-actions.server";
+import { OutageBanner, RecoveryCard } from "~/components/sync-recovery";
 import { formatDateTime } from "~/components/format";
 import { BudgetShares } from "~/components/budget-shares";
 import { undeliveredMail } from "~/email/outbox.server";
@@ -21,6 +23,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const admin = await requireAdmin(request, context.app);
   const intent = (await request.formData()).get("intent");
+  if (intent === "retry_all_failed") {
+    const r = await retryAllFailed(context.app, admin.id);
+    return redirectWithToast(request, context.app, "/admin", {
+      kind: r.total ? "success" : "info",
+      message: r.total
+        ? `${r.total} failed customers queued again (${r.sentNow} now, the rest within the next days' budget)${r.eta.finishesAt ? `; done by about ${formatDateTime(r.eta.finishesAt)}` : ""}.`
+        : "No failed customers to retry.",
+    });
+  }
   if (intent !== "backfill") return Response.json({ error: "Unknown action." }, { status: 400 });
   const result = await startBackfill(context.app, admin.id);
   return redirectWithToast(request, context.app, "/admin", {
@@ -61,6 +72,7 @@ export default function AdminDashboard() {
           }. Check the SMTP settings (see the Worker logs).`}
         </div>
       ) : null}
+      <OutageBanner outage={d.outage} />
       {attention > 0 ? (
         <div className="alert-banner" role="alert" data-testid="attention">
           {d.counts.failed > 0 ? <Link to="/admin/customers?status=failed">{`${d.counts.failed} failed`}</Link> : null}
@@ -113,6 +125,8 @@ export default function AdminDashboard() {
           <BudgetShares shares={d.budget.shares} refused={d.budget.today.refused} backlog={d.budget.backlog} />
         </section>
       </div>
+
+      <RecoveryCard backlog={d.backlogEta} retryAll={d.retryAllEta} busy={busy} />
 
       <section className="card" aria-labelledby="history-title">
         <h2 id="history-title">Zoho calls, last 14 days</h2>

@@ -3,12 +3,17 @@ import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { redirect } from "@remix-run/cloudflare";
 import { requireAdmin } from "~/auth/guards.server";
 import { commitSession, getSession } from "~/auth/session.server";
+import { runSweep } from "~/sync/sweep.server";
 import { finishConnect } from "~/zoho/connection.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const admin = await requireAdmin(request, context.app);
   const session = await getSession(request, context.app);
-  const result = await finishConnect(request, context.app, session, admin.id);
+  const expected = session.get("zohoOAuthState");
+  session.unset("zohoOAuthState");
+  const result = await finishConnect(request, context.app, expected, admin.id);
+  // Jobs that were waiting for the connection go back on the queue now, not at the next hour.
+  if (result.ok) await runSweep(context.app, "reconnect");
   session.flash(
     "toast",
     result.ok

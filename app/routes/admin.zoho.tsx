@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/cloudflare";
 import { Form, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireAdmin } from "~/auth/guards.server";
+import { commitSession, getSession } from "~/auth/session.server";
 import { redirectWithToast } from "~/auth/toast.server";
 import { CsrfInput } from "~/components/forms";
 import { connectionView, disconnect, startConnect } from "~/zoho/connection.server";
@@ -25,8 +26,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   await requireAdmin(request, context.app);
   const intent = (await request.formData()).get("intent");
   if (intent === "connect") {
-    const { url, cookie } = await startConnect(request, context.app);
-    return redirect(url, { headers: { "Set-Cookie": cookie } });
+    const { url, state } = startConnect(context.app);
+    const session = await getSession(request, context.app);
+    session.set("zohoOAuthState", state);
+    return redirect(url, { headers: { "Set-Cookie": await commitSession(session, context.app) } });
   }
   if (intent === "disconnect") {
     await disconnect(context.app);

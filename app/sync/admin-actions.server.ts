@@ -1,10 +1,14 @@
 // What an admin can do to a customer's sync (R8): retry now, or reset. Both keep exactly one open
 // job per customer and write the timeline with the admin who acted.
-import { and, eq, isNull, sql } from "drizzle-orm";
-import type { AppServices, SyncMessage } from "~/context.server";
-import { customers, zohoSyncEvents, zohoSyncQueue, type SyncStatus } from "~/db/schema";
-import { log } from "~/log.server";
-import { markEnqueued } from "./jobs.server";
+import { eq, inArray } from "drizzle-orm";
+import type { AppServices } from "~/context.server";
+import { customers, zohoSyncEvents } from "~/db/schema";
+import { dailyCap, remainingToday } from "~/zoho/ledger.server";
+import { backlogEta, type BacklogEta } from "./backlog-eta";
+import { openJobFor, reopenOrInsertJob } from "./jobs.server";
+import { CALLS_PER_JOB_RESERVED } from "./sweep.server";
+import { sendJobs } from "./send.server";
+import { OUTCOMES, type SyncStatus } from "./vocabulary";
 
 export const RETRY_PRIORITY = 10;
 
@@ -40,22 +44,15 @@ export async function retrySync(app: AppServices, customerId: string, adminId: s
           ? "A sync for this customer is running right now."
           : "This customer is already linked to a Zoho contact; unlink it first to sync again.",
       );
-    const id = await upsertOpenJob(tx, customerId, customer.isReturningCustomer ? "match" : "retry", RETRY_PRIORITY);
+    const id = await reopenOrInsertJob(tx, { customerId, action: customer.isReturningCustomer ? "match" : "retry", priority: RETRY_PRIORITY });
     await tx
       .update(customers)
       .set({ zohoSyncStatus: "pending", zohoSyncError: null, zohoSyncAttempts: 0, zohoFailureNotifiedAt: null, updatedAt: new Date() })
       .where(eq(customers.id, customerId));
-    await tx.insert(zohoSyncEvents).values({ customerId, jobId: id, action: "admin_retry", outcome: "queued", actorUserId: adminId });
+    await tx.insert(zohoSyncEvents).values({ customerId, jobId: id, action: "admin_retry", outcome: OUTCOMES.queued, actorUserId: adminId });
     return id;
   });
-  let queued = false;
-  try {
-    await app.queue.send({ jobId } satisfies SyncMessage);
-    await markEnqueued(app.db, [jobId]);
-    queued = true;
-  } catch (error) {
-    log("warn", "retry could not be sent to the queue; the hourly sweep will run it", { jobId, error });
-  }
+  const queued = await sendJobs(app, [jobId], "admin retry");
   return { ...(await syncState(app, customerId)), jobId, queued };
 }
 
@@ -67,29 +64,15 @@ export async function resetSync(app: AppServices, customerId: string, adminId: s
     if (customer.zohoSyncStatus === "syncing") throw new SyncActionError(409, "A sync for this customer is running right now.");
     if (customer.zohoSyncStatus === "synced" || customer.zohoSyncStatus === "manual")
       throw new SyncActionError(409, "This customer is linked to a Zoho contact; unlink it instead of resetting.");
-    const id = await upsertOpenJob(tx, customerId, customer.isReturningCustomer ? "match" : "retry", 0);
+    const id = await reopenOrInsertJob(tx, { customerId, action: customer.isReturningCustomer ? "match" : "retry", priority: 0 });
     await tx
       .update(customers)
       .set({ zohoSyncStatus: "pending", zohoSyncError: null, zohoSyncAttempts: 0, zohoSyncCandidates: null, zohoFailureNotifiedAt: null, updatedAt: new Date() })
       .where(eq(customers.id, customerId));
-    await tx.insert(zohoSyncEvents).values({ customerId, jobId: id, action: "admin_reset", outcome: "pending", actorUserId: adminId });
+    await tx.insert(zohoSyncEvents).values({ customerId, jobId: id, action: "admin_reset", outcome: OUTCOMES.pending, actorUserId: adminId });
     return id;
   });
   return { ...(await syncState(app, customerId)), jobId, queued: false };
-}
-
-type Tx = Parameters<Parameters<AppServices["db"]["transaction"]>[0]>[0];
-
-/** Reuses the customer's open job (there is at most one) or opens a new one, due now. */
-async function upsertOpenJob(tx: Tx, customerId: string, action: "match" | "retry", priority: number) {
-  const [open] = await tx
-    .update(zohoSyncQueue)
-    .set({ priority, attempts: 0, lastError: null, scheduledFor: new Date(), enqueuedAt: null, createAttemptedAt: sql`${zohoSyncQueue.createAttemptedAt}` })
-    .where(and(eq(zohoSyncQueue.customerId, customerId), isNull(zohoSyncQueue.processedAt)))
-    .returning({ id: zohoSyncQueue.id });
-  if (open) return open.id;
-  const [created] = await tx.insert(zohoSyncQueue).values({ customerId, action, priority }).returning({ id: zohoSyncQueue.id });
-  return created.id;
 }
 
 export async function syncState(app: AppServices, customerId: string): Promise<SyncState> {
@@ -102,9 +85,62 @@ export async function syncState(app: AppServices, customerId: string): Promise<S
     .from(customers)
     .where(eq(customers.id, customerId));
   if (!row) throw new SyncActionError(404, "No customer with this id.");
-  const [job] = await app.db
-    .select({ id: zohoSyncQueue.id, enqueuedAt: zohoSyncQueue.enqueuedAt })
-    .from(zohoSyncQueue)
-    .where(and(eq(zohoSyncQueue.customerId, customerId), isNull(zohoSyncQueue.processedAt)));
+  const job = await openJobFor(app.db, customerId);
   return { customerId, ...row, jobId: job?.id ?? null, queued: !!job?.enqueuedAt };
+}
+
+export type BulkRetry = { total: number; sentNow: number; eta: BacklogEta };
+
+/**
+ * "Retry all failed": every failed customer gets a fresh job (attempts reset, looking before any create as
+ * every job does). Today's affordable share is due now and sent; the rest is spread over the next days at
+ * the budget's rate, like a backfill, so one click can never blow the budget.
+ */
+export async function retryAllFailed(app: AppServices, adminId: string, now = new Date()): Promise<BulkRetry> {
+  const { perDay, today } = await budgetShares(app, now);
+  const jobIds = await app.db.transaction(async (tx) => {
+    const failed = await tx
+      .select({ id: customers.id, returning: customers.isReturningCustomer })
+      .from(customers)
+      .where(eq(customers.zohoSyncStatus, "failed" satisfies SyncStatus))
+      .orderBy(customers.updatedAt)
+      .for("update", { skipLocked: true });
+    const ids: string[] = [];
+    for (const [i, c] of failed.entries()) {
+      const scheduledFor = i < today ? now : new Date(nextUtcDay(now) + Math.floor((i - today) / Math.max(1, perDay)) * 86_400_000);
+      const jobId = await reopenOrInsertJob(tx, { customerId: c.id, action: c.returning ? "match" : "retry", priority: RETRY_PRIORITY, scheduledFor });
+      ids.push(jobId);
+      await tx.insert(zohoSyncEvents).values({ customerId: c.id, jobId, action: "admin_retry_all", outcome: OUTCOMES.queued, actorUserId: adminId });
+    }
+    if (failed.length)
+      await tx
+        .update(customers)
+        .set({ zohoSyncStatus: "pending", zohoSyncError: null, zohoSyncAttempts: 0, zohoFailureNotifiedAt: null, updatedAt: now })
+        .where(inArray(customers.id, failed.map((c) => c.id)));
+    return ids;
+  });
+  const dueNow = jobIds.slice(0, today);
+  const sent = await sendJobs(app, dueNow, "admin retry all");
+  return { total: jobIds.length, sentNow: sent ? dueNow.length : 0, eta: await estimateBacklog(app, jobIds.length, now) };
+}
+
+const nextUtcDay = (now: Date) => Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+
+async function budgetShares(app: AppServices, now: Date) {
+  return {
+    perDay: Math.floor(dailyCap("sync", app.env) / CALLS_PER_JOB_RESERVED),
+    today: Math.floor((await remainingToday(app.db, app.env, "sync", now)) / CALLS_PER_JOB_RESERVED),
+  };
+}
+
+/** When `jobs` waiting jobs will be done at the budget's maximum rate (the dashboard's backlog ETA). */
+export async function estimateBacklog(app: AppServices, jobs: number, now = new Date()) {
+  return backlogEta({
+    openJobs: jobs,
+    callsPerJob: CALLS_PER_JOB_RESERVED,
+    remainingToday: await remainingToday(app.db, app.env, "sync", now),
+    dailyShare: dailyCap("sync", app.env),
+    perMinute: app.env.ZOHO_CALLS_PER_MINUTE,
+    now,
+  });
 }

@@ -1,14 +1,15 @@
 // Manual linking by an admin (EPIC 11): link a chosen Zoho contact (verified with Zoho first), or
 // unlink. Both close any open job and write the timeline with the admin who acted.
-import { and, eq, isNull } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { formatDateTime } from "~/components/format";
 import type { AppServices } from "~/context.server";
 import type { DbOrTx } from "~/db/client.server";
-import { customers, zohoSyncEvents, zohoSyncQueue, type ZohoCandidate } from "~/db/schema";
+import { customers, zohoSyncEvents, type ZohoCandidate } from "~/db/schema";
 import { ZohoClient } from "~/zoho/client.server";
 import { ZohoError } from "~/zoho/errors";
 import type { ZohoContact } from "~/zoho/types";
 import { SyncActionError } from "./admin-actions.server";
+import { closeOpenJob } from "./jobs.server";
 import type { ExistingLink } from "./link-policy";
 import { existingLinks, isContactTaken } from "./link-vetting.server";
 import { toCandidate } from "./matching";
@@ -60,10 +61,7 @@ export async function writeAdminLink(
 ) {
   const customerId = customer.id;
   const now = new Date();
-  await tx
-    .update(zohoSyncQueue)
-    .set({ processedAt: now, lastError: "Closed: linked manually by an admin", lockedUntil: null, lockedBy: null })
-    .where(and(eq(zohoSyncQueue.customerId, customerId), isNull(zohoSyncQueue.processedAt)));
+  await closeOpenJob(tx, customerId, "Closed: linked manually by an admin", now);
   await tx
     .update(customers)
     .set({

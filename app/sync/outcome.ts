@@ -1,19 +1,30 @@
 // The sync state machine (spec: "Sync flow"): what a job's result means for the customer, the job and
 // the timeline. Pure: the consumer loads, calls Zoho, then stores exactly what this returns.
-import type { SyncStatus, ZohoCandidate } from "~/db/schema";
+import type { ZohoCandidate } from "~/db/schema";
 import { ZohoError } from "~/zoho/errors";
 import type { ZohoContact } from "~/zoho/types";
 import type { LinkBasis, ReviewReason } from "./link-policy";
 import { concurrencyDelayMs, MAX_ATTEMPTS, nextBudgetDay, rateLimitDelayMs, RECONNECT_WAIT_MS, retryDelayMs } from "./backoff";
 
-export type MatchType = "email" | "name" | "created" | "upsert" | "adopted";
+import { OUTAGE_WAIT_MESSAGE } from "./outage";
+import { OUTCOMES, type AutoMatchType, type SyncStatus } from "./vocabulary";
+
+export type MatchType = AutoMatchType;
 
 export type JobResult =
   // contact: Zoho's answer (for the link policy); basis: set by the link policy, null = not proven.
-  | { kind: "linked"; contactId: string; contactName: string; matchType: MatchType; contact?: ZohoContact; basis?: LinkBasis | null }
+  // checkLater: created without looking first (budget pressure); a duplicate check follows.
+  | { kind: "linked"; contactId: string; contactName: string; matchType: MatchType; contact?: ZohoContact; basis?: LinkBasis | null; checkLater?: boolean }
+  /** The deferred duplicate check: `duplicates` lists every contact sharing the email when there is more than ours. */
+  | { kind: "duplicate_check"; contactId: string; contactName: string; duplicates: ZohoCandidate[] }
   | { kind: "ambiguous"; candidates: ZohoCandidate[]; reason: string; reviewReason?: ReviewReason }
   | { kind: "not_found" }
-  | { kind: "error"; error: unknown };
+  | { kind: "error"; error: unknown }
+  /** Zoho is unavailable and sync is paused as a whole: this customer waits, no attempt spent. */
+  | { kind: "paused"; error: string };
+
+export const possibleDuplicateMessage = (n: number) =>
+  `Possible duplicate: ${n} Zoho contacts use this email (one was created while the budget was tight); merge them in Zoho`;
 
 export const NO_MATCH_MESSAGE = "No matching contact found in Zoho Books";
 
@@ -51,7 +62,7 @@ export function transition(result: JobResult, attemptsBefore: number, now: Date,
           reviewReason: null,
         },
         job: { done: true, attempts: attemptsBefore + 1, lastError: null },
-        event: { outcome: "synced", error: null, matchType: result.matchType },
+        event: { outcome: OUTCOMES.synced, error: null, matchType: result.matchType },
       };
     case "ambiguous":
       return {
@@ -63,23 +74,41 @@ export function transition(result: JobResult, attemptsBefore: number, now: Date,
           reviewReason: result.reviewReason ?? "several_matches",
         },
         job: { done: true, attempts: attemptsBefore + 1, lastError: result.reason },
-        event: { outcome: "skipped", error: result.reason },
+        event: { outcome: OUTCOMES.skipped, error: result.reason },
       };
     case "not_found":
       return {
         customer: { status: "failed", error: NO_MATCH_MESSAGE, attempts: attemptsBefore + 1, candidates: null, reviewReason: "no_match" },
         job: { done: true, attempts: attemptsBefore + 1, lastError: NO_MATCH_MESSAGE },
-        event: { outcome: "failed", error: NO_MATCH_MESSAGE },
+        event: { outcome: OUTCOMES.failed, error: NO_MATCH_MESSAGE },
       };
     case "error":
       return errorTransition(result.error, attemptsBefore, now, random);
+    case "duplicate_check": {
+      const flagged = result.duplicates.length > 1;
+      const reason = flagged ? possibleDuplicateMessage(result.duplicates.length) : null;
+      return {
+        customer: { status: "synced", error: reason, attempts: attemptsBefore + 1, candidates: flagged ? result.duplicates : null },
+        job: { done: true, attempts: attemptsBefore + 1, lastError: reason },
+        event: { outcome: flagged ? OUTCOMES.possibleDuplicate : OUTCOMES.synced, error: reason },
+      };
+    }
+    case "paused":
+      // Due at once, but nothing sends it while sync is paused; resuming sends every waiting job.
+      return {
+        customer: { status: "pending", error: OUTAGE_WAIT_MESSAGE, attempts: attemptsBefore },
+        job: { done: false, attempts: attemptsBefore, scheduledFor: now, lastError: result.error },
+        event: { outcome: OUTCOMES.pausedOutage, error: result.error },
+      };
   }
 }
 
 function errorTransition(error: unknown, attemptsBefore: number, now: Date, random: number): Transition {
   const zoho = error instanceof ZohoError ? error : new ZohoError("transient", `Unexpected error: ${(error as Error)?.message ?? String(error)}`);
   const message = zoho.message;
-  if (zoho.isWait) {
+  // Zoho's concurrency limit (code 1070) is a short wait, like its per-minute limit.
+  const shortWait = zoho.kind === "rate_limited" || zoho.kind === "concurrency_limited";
+  if (zoho.isWait || shortWait) {
     // Waiting is not failing: no attempt burned, the customer stays pending with the reason shown.
     const at =
       zoho.kind === "daily_limit"
@@ -89,7 +118,7 @@ function errorTransition(error: unknown, attemptsBefore: number, now: Date, rand
           : zoho.kind === "concurrency_limited"
             ? new Date(now.getTime() + concurrencyDelayMs(random))
             : new Date(now.getTime() + RECONNECT_WAIT_MS);
-    const sendDelayMs = zoho.kind === "rate_limited" || zoho.kind === "concurrency_limited" ? at.getTime() - now.getTime() : undefined;
+    const sendDelayMs = shortWait ? at.getTime() - now.getTime() : undefined;
     const reason = waitReason(zoho);
     return {
       customer: { status: "pending", error: reason, attempts: attemptsBefore },
@@ -103,13 +132,13 @@ function errorTransition(error: unknown, attemptsBefore: number, now: Date, rand
     return {
       customer: { status: "pending", error: `Attempt ${attempts} of ${MAX_ATTEMPTS} failed: ${message}`, attempts },
       job: { done: false, attempts, scheduledFor: new Date(now.getTime() + delay), lastError: message, sendDelayMs: delay },
-      event: { outcome: "retry_scheduled", error: message },
+      event: { outcome: OUTCOMES.retryScheduled, error: message },
     };
   }
   return {
     customer: { status: "failed", error: message, attempts, reviewReason: "sync_error" },
     job: { done: true, attempts, lastError: message },
-    event: { outcome: "failed", error: message },
+    event: { outcome: OUTCOMES.failed, error: message },
   };
 }
 

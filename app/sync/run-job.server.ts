@@ -9,10 +9,16 @@ import { ZohoClient } from "~/zoho/client.server";
 import { ZohoError } from "~/zoho/errors";
 import type { NewContact, ZohoContact } from "~/zoho/types";
 import { findByEmail, findMatchingContact } from "./find-contact.server";
+import { dailyCap, remainingToday } from "~/zoho/ledger.server";
+import { planCreate } from "./create-policy";
+import { checkDuplicate, scheduleDuplicateCheck } from "./duplicate-check.server";
 import { claimJob, markCreateAttempted, storeOutcome, type ClaimedJob } from "./jobs.server";
 import { isContactTaken, takenMeanwhile, vetLink } from "./link-vetting.server";
 import { exactNameMatches, toCandidate } from "./matching";
-import { transition, type JobResult, type Transition } from "./outcome";
+import { isUnavailable } from "./outage";
+import { readOutage, recordOutageEvent } from "./outage-store.server";
+import { transition, type JobResult, type MatchType, type Transition } from "./outcome";
+import { probeIfDue } from "./probe.server";
 
 type Customer = typeof customers.$inferSelect;
 
@@ -22,7 +28,9 @@ export class SimulatedCrash extends Error {}
 export type JobRun =
   | { status: "not_claimed" }
   | { status: "lease_lost" }
-  | { status: "done"; transition: Transition; zohoCalls: number; customerId: string };
+  /** Sync is paused (Zoho unavailable): the job was left alone. probeInMs: this run probed and failed. */
+  | { status: "paused"; probeInMs: number | null }
+  | { status: "done"; transition: Transition; zohoCalls: number; customerId: string; outage: { paused: boolean; resumed: boolean } };
 
 export type RunDeps = {
   db: Db;
@@ -31,12 +39,22 @@ export type RunDeps = {
   fetchImpl?: typeof fetch;
   /** Test/chaos hook: called after Zoho accepted a write and before the database records it (may throw SimulatedCrash). */
   afterZohoWrite?: () => void | Promise<void>;
+  /** Test/chaos hook: called once the job is claimed (a poison job throws SimulatedCrash here every time). */
+  afterClaim?: (job: ClaimedJob) => void | Promise<void>;
   random?: () => number;
 };
 
 export async function runJob(deps: RunDeps, jobId: string): Promise<JobRun> {
+  const outageBefore = await readOutage(deps.db);
+  let resumed = false;
+  if (outageBefore.paused) {
+    const probe = await probeIfDue(deps);
+    if (probe.result !== "ok") return { status: "paused", probeInMs: probe.result === "failed" ? probe.nextProbeInMs : null };
+    resumed = true;
+  }
   const job = await claimJob(deps.db, jobId, deps.worker, new Date(), deps.env.SYNC_LEASE_SECONDS * 1000);
   if (!job) return { status: "not_claimed" };
+  await deps.afterClaim?.(job);
   const started = Date.now();
   const client = new ZohoClient({ db: deps.db, env: deps.env, purpose: "sync", fetchImpl: deps.fetchImpl });
   const [customer] = await deps.db.select().from(customers).where(eq(customers.id, job.customerId));
@@ -49,22 +67,38 @@ export async function runJob(deps: RunDeps, jobId: string): Promise<JobRun> {
     result = { kind: "error", error };
     if (!(error instanceof ZohoError)) log("error", "sync job failed unexpectedly", { jobId, error });
   }
+  // Zoho being down is everyone's problem, not this customer's: several jobs in a row pause sync.
+  let paused = false;
+  if (result.kind === "error" && result.error instanceof ZohoError && isUnavailable(result.error.kind)) {
+    const step = await recordOutageEvent(deps.db, { kind: "job_unavailable", jobId: job.id, error: result.error.message });
+    if (step.state.paused) result = { kind: "paused", error: result.error.message };
+    paused = step.paused;
+  } else if ((outageBefore.streakJobs.length > 0 || outageBefore.paused) && zohoAnswered(result)) {
+    resumed = (await recordOutageEvent(deps.db, { kind: "job_ok" })).resumed || resumed;
+  }
   const now = new Date();
   const random = (deps.random ?? Math.random)();
-  let t = transition(result, job.attempts, now, random);
+  // The attempt was counted at claim; the transition decides whether this run really spends it.
+  let t = transition(result, job.attempts - 1, now, random);
   const meta = { action: job.action, zohoCalls: client.calls, durationMs: Date.now() - started, now };
   let stored: boolean;
   try {
     stored = await storeOutcome(deps.db, job, deps.worker, t, meta);
   } catch (error) {
     if (!isContactTaken(error)) throw error;
-    t = transition(takenMeanwhile(result), job.attempts, now, random);
+    t = transition(takenMeanwhile(result), job.attempts - 1, now, random);
     stored = await storeOutcome(deps.db, job, deps.worker, t, meta);
   }
-  return stored ? { status: "done", transition: t, zohoCalls: client.calls, customerId: job.customerId } : { status: "lease_lost" };
+  if (stored && result.kind === "linked" && result.checkLater) await scheduleDuplicateCheck(deps.db, job.customerId, now);
+  return stored
+    ? { status: "done", transition: t, zohoCalls: client.calls, customerId: job.customerId, outage: { paused, resumed } }
+    : { status: "lease_lost" };
 }
 
+const zohoAnswered = (r: JobResult) => r.kind !== "error" || r.error instanceof ZohoError;
+
 async function doZohoWork(deps: RunDeps, client: ZohoClient, job: ClaimedJob, customer: Customer): Promise<JobResult> {
+  if (job.action === "check_duplicate") return checkDuplicate(client, customer);
   const returning = job.action === "match" || (job.action === "retry" && customer.isReturningCustomer);
   if (returning) {
     const decision = await findMatchingContact(client, customer);
@@ -80,8 +114,8 @@ async function doZohoWork(deps: RunDeps, client: ZohoClient, job: ClaimedJob, cu
   return createContact(deps, client, job, customer);
 }
 
-function linked(contact: ZohoContact, matchType: "email" | "name" | "created" | "upsert" | "adopted"): JobResult {
-  return { kind: "linked", contactId: contact.contact_id, contactName: contact.contact_name, matchType, contact };
+function linked(contact: ZohoContact, matchType: MatchType, checkLater = false): JobResult {
+  return { kind: "linked", contactId: contact.contact_id, contactName: contact.contact_name, matchType, contact, ...(checkLater ? { checkLater } : {}) };
 }
 
 export const displayName = (c: Pick<Customer, "firstName" | "lastName">) => `${c.firstName} ${c.lastName}`.replace(/\s+/g, " ").trim();
@@ -116,9 +150,16 @@ async function createContact(deps: RunDeps, client: ZohoClient, job: ClaimedJob,
     await deps.afterZohoWrite?.();
     return linked(contact, "upsert");
   }
-  if (job.createAttemptedAt) {
+  const plan = planCreate({
+    action: job.action,
+    createEverAttempted: job.createEverAttempted,
+    remainingToday: await remainingToday(deps.db, deps.env, "sync"),
+    dailyCap: dailyCap("sync", deps.env),
+  });
+  if (plan === "look_first") {
     const existing = await findByEmail(client, customer.email);
-    if (existing.length === 1) return linked(existing[0], "adopted");
+    // After an earlier create attempt the contact found is (likely) ours: adopted; else the person's own.
+    if (existing.length === 1) return linked(existing[0], job.createEverAttempted ? "adopted" : "email");
     if (existing.length > 1)
       return {
         kind: "ambiguous",
@@ -130,7 +171,7 @@ async function createContact(deps: RunDeps, client: ZohoClient, job: ClaimedJob,
   try {
     const contact = await client.createContact(newContactPayload(customer));
     await deps.afterZohoWrite?.();
-    return linked(contact, "created");
+    return linked(contact, "created", plan === "create_then_check");
   } catch (error) {
     if (error instanceof ZohoError && error.kind === "duplicate_name") return resolveDuplicateName(deps, client, customer);
     throw error;

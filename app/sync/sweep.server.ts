@@ -3,14 +3,19 @@
 // recorded in cron_runs so the dashboard can say what the last one did.
 import { eq } from "drizzle-orm";
 import { raiseIncident, resolveIncident, sendFailureDigest } from "~/alerts/alerts.server";
-import type { AppServices, SyncMessage } from "~/context.server";
+import type { AppServices } from "~/context.server";
 import { deliverMail } from "~/email/outbox.server";
 import { cronRuns } from "~/db/schema";
 import { log } from "~/log.server";
 import { remainingToday } from "~/zoho/ledger.server";
 import { getConnection } from "~/zoho/tokens.server";
 import { housekeeping } from "./housekeeping.server";
-import { dueJobs, markEnqueued, recoverExpiredLeases } from "./jobs.server";
+import { formatDateTime } from "~/components/format";
+import { dueJobs, recoverExpiredLeases, WORKER_STOPPED_MESSAGE } from "./jobs.server";
+import { readOutage } from "./outage-store.server";
+import { probeIfDue } from "./probe.server";
+import { notifyFailure } from "./notify.server";
+import { sendJobs } from "./send.server";
 
 export const SWEEP_BATCH = 10;
 // A job costs 1–3 calls (create: 1; match: 1–3; retry after a crash: 2). Keep room for the worst case.
@@ -28,25 +33,28 @@ export async function runSweep(app: AppServices, trigger: "cron" | "http" | "rec
   const db = app.db;
   const [run] = await db.insert(cronRuns).values({ trigger }).returning({ id: cronRuns.id });
   const summary: SweepSummary = { runId: run.id, leasesRecovered: 0, jobsEnqueued: 0, skippedForBudget: 0, error: null };
+  let pause: "running" | "paused" | "resumed";
   try {
-    summary.leasesRecovered = await recoverExpiredLeases(db);
+    const recovery = await recoverExpiredLeases(db);
+    summary.leasesRecovered = recovery.recovered;
+    for (const customerId of recovery.failed) await notifyFailure(app, customerId, WORKER_STOPPED_MESSAGE);
     const connection = await getConnection(db);
     if (!connection || connection.status !== "connected") {
       summary.error = connection ? "Zoho Books must be reconnected: jobs are waiting" : "Zoho Books is not connected: jobs are waiting";
       if (connection) await raiseIncident(app, "reconnect_needed", connection.lastError ? `Zoho said: ${connection.lastError}` : "An admin must connect Zoho Books again.");
+    } else if ((pause = await pauseState(app)) === "paused") {
+      const outage = await readOutage(db);
+      summary.error = `Zoho Books unavailable since ${formatDateTime(outage.since)}: sync is paused and probes Zoho until it answers`;
     } else {
       await resolveIncident(app, "reconnect_needed");
-      const due = await dueJobs(db, SWEEP_BATCH);
-      const affordable = Math.floor((await remainingToday(db, app.env, "sync")) / CALLS_PER_JOB_RESERVED);
-      const take = due.slice(0, Math.max(0, affordable));
-      summary.skippedForBudget = due.length - take.length;
-      if (due.length > 0 && take.length === 0) await raiseIncident(app, "budget_exhausted", `${due.length}+ customers are waiting for tomorrow's budget.`);
-      else if (affordable > 0) await resolveIncident(app, "budget_exhausted");
-      if (take.length > 0) {
-        await app.queue.sendBatch(take.map((jobId) => ({ body: { jobId } satisfies SyncMessage })));
-        await markEnqueued(db, take);
-        summary.jobsEnqueued = take.length;
-      }
+      // Right after a resume the whole backlog goes; otherwise the usual hourly share.
+      const sent =
+        pause === "resumed" ? await releaseBacklog(app) : await enqueueDue(app, SWEEP_BATCH, `sweep (${trigger})`);
+      summary.jobsEnqueued = sent.enqueued;
+      summary.skippedForBudget = sent.skippedForBudget;
+      // Sync stalls for the day when customers are due and none is affordable; it recovers with the budget.
+      if (sent.due > 0 && sent.enqueued === 0 && sent.affordable === 0) await raiseIncident(app, "budget_exhausted", `${sent.due}+ customers are waiting for tomorrow's budget.`);
+      else if (sent.affordable > 0) await resolveIncident(app, "budget_exhausted");
     }
   } catch (error) {
     summary.error = `Sweep failed: ${(error as Error).message}`;
@@ -72,4 +80,30 @@ export async function runSweep(app: AppServices, trigger: "cron" | "http" | "rec
   }
   log("info", "sync sweep finished", { trigger, ...summary });
   return summary;
+}
+
+/** After an outage: every waiting job goes back on the queue, up to this many at once (within budget). */
+export const RESUME_BATCH = 200;
+
+/** Puts up to `limit` due jobs on the queue, by priority and time, as far as today's budget allows. */
+export async function enqueueDue(app: AppServices, limit: number, why: string, opts: { resend?: boolean } = {}) {
+  const due = await dueJobs(app.db, limit, new Date(), opts);
+  const affordable = Math.floor((await remainingToday(app.db, app.env, "sync")) / CALLS_PER_JOB_RESERVED);
+  const take = due.slice(0, Math.max(0, affordable));
+  const sent = take.length > 0 && (await sendJobs(app, take, why));
+  return { due: due.length, affordable, enqueued: sent ? take.length : 0, skippedForBudget: due.length - take.length };
+}
+
+/** Sync resumed after an outage: send the waiting jobs now instead of at the next hourly sweeps. */
+export async function releaseBacklog(app: AppServices) {
+  await resolveIncident(app, "zoho_unavailable");
+  const sent = await enqueueDue(app, RESUME_BATCH, "resume after outage", { resend: true });
+  log("info", "sync resumed after an outage", sent);
+  return sent;
+}
+
+/** While paused, the sweep is one of the probers; a successful probe resumes sync. */
+async function pauseState(app: AppServices): Promise<"running" | "paused" | "resumed"> {
+  if (!(await readOutage(app.db)).paused) return "running";
+  return (await probeIfDue(app)).result === "ok" ? "resumed" : "paused";
 }

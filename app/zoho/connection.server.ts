@@ -1,8 +1,6 @@
 // Connecting, reconnecting and disconnecting Zoho Books (EPIC 11), and what the admin sees of it.
 import type { AppServices } from "~/context.server";
-import { commitSession, getSession, type AppSession } from "~/auth/session.server";
 import { log } from "~/log.server";
-import { runSweep } from "~/sync/sweep.server";
 import { ZohoError } from "./errors";
 import { authorizeUrl, exchangeCode, revokeRefreshToken, ZOHO_SCOPES } from "./oauth.server";
 import { isTrustedAccountsServer, regionFor } from "./regions";
@@ -35,21 +33,20 @@ export async function connectionView(app: AppServices): Promise<ConnectionView> 
   };
 }
 
-/** Starts the consent flow: a random state kept in the session, checked on the way back. */
-export async function startConnect(request: Request, app: AppServices) {
+/** Starts the consent flow: the caller keeps `state` (in the session) to check it on the way back. */
+export function startConnect(app: AppServices) {
   const state = crypto.randomUUID();
-  const session = await getSession(request, app);
-  session.set("zohoOAuthState", state);
-  return { url: authorizeUrl(app.env, state), cookie: await commitSession(session, app) };
+  return { url: authorizeUrl(app.env, state), state };
 }
 
 export type CallbackResult = { ok: true } | { ok: false; message: string };
 
-/** Finishes the consent flow; the caller commits `session` (the state is single-use). */
-export async function finishConnect(request: Request, app: AppServices, session: AppSession, adminId: string): Promise<CallbackResult> {
+/**
+ * Finishes the consent flow. `expected` is the state kept by startConnect's caller (single-use: the caller
+ * forgets it); on success the caller re-queues waiting jobs (this module knows nothing of sync).
+ */
+export async function finishConnect(request: Request, app: AppServices, expected: string | undefined, adminId: string): Promise<CallbackResult> {
   const url = new URL(request.url);
-  const expected = session.get("zohoOAuthState");
-  session.unset("zohoOAuthState");
   const fail = (message: string): CallbackResult => ({ ok: false, message });
 
   if (!expected || url.searchParams.get("state") !== expected)
@@ -77,8 +74,6 @@ export async function finishConnect(request: Request, app: AppServices, session:
     // The old refresh token is dead weight (Zoho caps a client at 20): revoke it, best effort.
     if (previous) await revokeQuietly(app, previous.accountsServer, await decryptRefreshToken(previous, app.env).catch(() => null));
     log("info", "zoho connected", { adminId, dataCentre: regionFor(accountsServer).dc });
-    // Jobs that were waiting for the connection go back on the queue now, not at the next hour.
-    await runSweep(app, "reconnect");
     return { ok: true };
   } catch (error) {
     log("warn", "zoho connect failed", { error });

@@ -20,6 +20,8 @@ import { SandboxControl } from "@tools/zoho-sandbox/control-client";
 import { register, HttpSession, type Registrant } from "@tools/local-stack/http-session";
 import { benchBurst } from "./burst";
 import { benchList } from "./list";
+import { dailyCap } from "~/zoho/ledger.server";
+import { benchNewCustomerCalls } from "./new-customer-calls";
 import { benchRegistration, quantile } from "./registration";
 import { benchMatching } from "./matching";
 import { parseEnv } from "~/env.server";
@@ -133,7 +135,11 @@ async function onSharedStack() {
     await sandbox.settings({ dailyLimit: 1_000_000, perMinuteLimit: 1_000_000 });
     workers.push(await startWorker({ port: workerPort, vars, persistTo: path.join(tmp, "w1") }));
 
-    if (wants("calls")) await callsPerCustomer(node, sandbox, url);
+    if (wants("calls")) {
+      await callsPerCustomer(node, sandbox, url);
+      console.log("\n2c. Zoho calls per new customer, budget with room and under pressure");
+      await benchNewCustomerCalls({ url, node, syncCap: dailyCap("sync", parseEnv(vars as never)), report });
+    }
     if (wants("matching")) {
       console.log("\n2b. Finding returning customers under Zoho's real filters (reference set on the sandbox seed)");
       neonConfig.webSocketConstructor = ws;

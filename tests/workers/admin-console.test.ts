@@ -197,7 +197,8 @@ describe("dashboard and backfill", () => {
     expect(count(html, "count-pending")).toBe(1);
     expect(count(html, "count-skipped")).toBe(1);
     expect(count(html, "jobs-due")).toBe(1);
-    expect(count(html, "calls-today")).toBe(1);
+    // One new customer synced: its email looked up, then the contact created (create-policy.ts).
+    expect(count(html, "calls-today")).toBe(2);
     expect(html).toContain("2 failed");
     expect(html).toContain("1 waiting for review");
   });

@@ -29,11 +29,11 @@ export class HttpSession {
     return res;
   }
 
-  async post(path: string, fields: Record<string, string>) {
+  async post(path: string, fields: Record<string, string>, method: "POST" | "DELETE" = "POST") {
     if (!this.jar.has("csrf")) await this.get("/");
     const body = new URLSearchParams({ csrf: this.jar.get("csrf") ?? "", ...fields });
     const res = await this.request(path, {
-      method: "POST",
+      method,
       body,
       headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: this.baseUrl },
     });

@@ -1,7 +1,8 @@
 // Demo data for `npm run dev`: an admin and a few customers in different sync states.
 import { sql } from "drizzle-orm";
 import { hashPassword } from "~/auth/password.server";
-import { customers, users, zohoSyncEvents, zohoSyncQueue } from "~/db/schema";
+import { customers, users, zohoSyncEvents } from "~/db/schema";
+import { insertJob } from "~/sync/jobs.server";
 import type { NodeDb } from "./node-db";
 
 export const DEMO_ADMIN = { email: "admin@cangoods.local", password: "cangoods-admin-demo" };
@@ -33,9 +34,7 @@ export async function seedDemoData(db: NodeDb): Promise<boolean> {
     ])
     .returning();
   const open = rows.filter((r) => r.zohoSyncStatus === "pending");
-  await db.insert(zohoSyncQueue).values(
-    open.map((r) => ({ customerId: r.id, action: r.isReturningCustomer ? ("match" as const) : ("create" as const) })),
-  );
+  for (const r of open) await insertJob(db, { customerId: r.id, action: r.isReturningCustomer ? "match" : "create" });
   const failed = rows.find((r) => r.zohoSyncStatus === "failed")!;
   await db.insert(zohoSyncEvents).values({
     customerId: failed.id,

@@ -2,6 +2,7 @@
 import { eq } from "drizzle-orm";
 import { hashPassword } from "~/auth/password.server";
 import { customers, users, zohoSyncEvents, zohoSyncQueue } from "~/db/schema";
+import { insertJob } from "~/sync/jobs.server";
 import { testDb } from "./database";
 
 let counter = 0;
@@ -48,10 +49,8 @@ export async function createCustomerWithJob(
         isReturningCustomer: opts.returning ?? false,
       })
       .returning();
-    const [job] = await db
-      .insert(zohoSyncQueue)
-      .values({ customerId: customer.id, action: opts.returning ? "match" : "create" })
-      .returning();
+    const jobId = await insertJob(db, { customerId: customer.id, action: opts.returning ? "match" : "create" });
+    const [job] = await db.select().from(zohoSyncQueue).where(eq(zohoSyncQueue.id, jobId));
     return { customer, job };
   } finally {
     await close();

@@ -19,7 +19,10 @@ export function recordingQueue(): RecordingQueue {
       sent.push(message);
     },
     async sendBatch(messages: Iterable<MessageSendRequest<SyncMessage>>) {
-      for (const m of messages) await queue.send(m.body);
+      const all = [...messages];
+      // As strict as Cloudflare: at most 100 messages per batch.
+      if (all.length > 100) throw new Error(`sendBatch of ${all.length} messages (Cloudflare allows 100)`);
+      for (const m of all) await queue.send(m.body);
     },
   };
   return queue as unknown as RecordingQueue;

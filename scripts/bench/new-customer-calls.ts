@@ -1,0 +1,56 @@
+// Zoho calls per new customer in both create modes (app/sync/create-policy.ts): while the day's budget
+// has room, the email is looked up before the create; under budget pressure the create goes ahead alone
+// and a low-priority duplicate check follows when budget is back.
+import type { Registrant } from "@tools/local-stack/http-session";
+import { register } from "@tools/local-stack/http-session";
+import type { openNodeDb } from "@tools/local-stack/node-db";
+
+type Deps = { url: string; node: ReturnType<typeof openNodeDb>; syncCap: number; report: (name: string, value: string) => void };
+const PEOPLE = 10;
+
+async function settle(d: Deps) {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const { rows } = await d.node.pool.query("select count(*)::int as n from customers where zoho_sync_status in ('pending', 'syncing')");
+    if (rows[0].n === 0) return;
+    if (Date.now() > deadline) throw new Error(`${rows[0].n} new customers still not synced after 2 minutes`);
+    await d.node.pool.query("update zoho_sync_queue set scheduled_for = now(), enqueued_at = null where processed_at is null and locked_until is null and scheduled_for > now() and action <> 'check_duplicate'");
+    await fetch(`${d.url}/__scheduled?cron=0+*+*+*+*`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+const calls = async (d: Deps) => Number((await d.node.pool.query("select coalesce(sum(zoho_calls), 0)::int as n from zoho_sync_events")).rows[0].n);
+
+async function mode(d: Deps, tag: string, usedToday: number) {
+  await d.node.pool.query("truncate customers, zoho_sync_queue, zoho_sync_events, zoho_api_minutes, zoho_api_ledger cascade");
+  if (usedToday) await d.node.pool.query("insert into zoho_api_ledger (day, total, sync) values ((now() at time zone 'utc')::date, $1, $1)", [usedToday]);
+  const people: Registrant[] = Array.from({ length: PEOPLE }, (_, i) => ({
+    firstName: "Bench",
+    lastName: `${tag}${i}`,
+    email: `bench.${tag}${i}@calls.example`,
+    phone: "09171234567",
+    customerType: "new",
+  }));
+  await Promise.all(people.map((p) => register(d.url, p)));
+  await settle(d);
+  const atCreate = await calls(d);
+  // The deferred duplicate checks (scheduled for the next budget day) run now.
+  await d.node.pool.query("update zoho_sync_queue set scheduled_for = now() where processed_at is null and action = 'check_duplicate'");
+  const checks = Number((await d.node.pool.query("select count(*)::int as n from zoho_sync_queue where processed_at is null")).rows[0].n);
+  for (let i = 0; i < 60 && (await d.node.pool.query("select 1 from zoho_sync_queue where processed_at is null")).rows.length; i++) {
+    await fetch(`${d.url}/__scheduled?cron=0+*+*+*+*`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return { atCreate: atCreate / PEOPLE, total: (await calls(d)) / PEOPLE, checks };
+}
+
+export async function benchNewCustomerCalls(d: Deps) {
+  const room = await mode(d, "room", 0);
+  d.report("Calls per new customer, budget has room (email looked up, then created)", room.atCreate.toFixed(2));
+  const pressure = await mode(d, "tight", Math.ceil(d.syncCap * 0.6));
+  d.report(
+    "Calls per new customer, under budget pressure (created at once; duplicate check later)",
+    `${pressure.atCreate.toFixed(2)} today, ${pressure.total.toFixed(2)} with the check (${pressure.checks} checks deferred)`,
+  );
+}

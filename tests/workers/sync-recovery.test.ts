@@ -1,0 +1,280 @@
+// No duplicates and no stalls on every path: admin retries/resets/unlinks, backfill, "new" people already
+// in Zoho, Zoho outages and a job that kills the worker — through the real consumer, cron and sandbox.
+import { createExecutionContext, createMessageBatch, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import worker from "@workers/app";
+import { createAppServices } from "~/context.server";
+import { startBackfill } from "~/sync/backfill.server";
+import { handleSyncBatch } from "~/sync/consumer.server";
+import { WORKER_STOPPED_MESSAGE } from "~/sync/jobs.server";
+import { unlinkContact } from "~/sync/linking.server";
+import { retryAllFailed, retrySync, resetSync } from "~/sync/admin-actions.server";
+import { OUTAGE_WAIT_MESSAGE, PAUSE_AFTER_JOBS } from "~/sync/outage";
+import { SimulatedCrash } from "~/sync/run-job.server";
+import { dashboard } from "~/admin/dashboard.server";
+import { freshDatabase, sql } from "./support/database";
+import { createCustomerWithJob, createUser, loadCustomer } from "./support/factories";
+import { makeJobDue } from "./support/job-clock";
+import { deliver } from "./support/queue-delivery";
+import { bindings, testEnv } from "./support/worker-env";
+import { signedIn } from "./support/sign-in";
+import { connectZoho, sandbox } from "./support/zoho-sandbox";
+
+let databaseUrl: string;
+let adminId: string;
+beforeAll(async () => {
+  databaseUrl = await freshDatabase();
+});
+beforeEach(async () => {
+  await sandbox().reset();
+  await sql(
+    databaseUrl,
+    "truncate customers, zoho_sync_queue, zoho_sync_events, zoho_tokens, zoho_api_ledger, zoho_api_minutes, cron_runs, backfill_runs, zoho_sync_health cascade",
+  );
+  adminId = (await createUser(databaseUrl, { role: "admin" })).id;
+});
+
+async function contactsWithEmail(email: string) {
+  const all = await sandbox().listContacts();
+  return all.filter((c) =>
+    [c.email, ...(c.contact_persons ?? []).map((p: { email?: string | null }) => p.email)].some((e) => e?.toLowerCase() === email.toLowerCase()),
+  );
+}
+
+async function runCron(env: ReturnType<typeof testEnv>["env"]) {
+  const ctx = createExecutionContext();
+  await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: "0 * * * *" }), env, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+/** Today's sync budget mostly spent (under the look-first threshold): creates go ahead without looking. */
+async function budgetPressure() {
+  await sql(databaseUrl, "insert into zoho_api_ledger (day, total, sync) values ((now() at time zone 'utc')::date, 400, 400)");
+}
+
+async function openJobId(customerId: string) {
+  const { jobs } = await loadCustomer(databaseUrl, customerId);
+  return jobs.find((j) => !j.processedAt)?.id;
+}
+
+describe("creating is safe on every path (a create attempted once is known to every later job)", () => {
+  it("an admin Retry after a create whose replies were lost adopts the contact instead of creating a second one", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    await budgetPressure();
+    await sandbox().addFault({ method: "POST", path: "/books/v3/contacts", status: 500, code: 1, afterEffect: true, count: 1 });
+    await sandbox().addFault({ method: "GET", path: "/books/v3/contacts", status: 500, code: 1, count: 2 });
+    // Adopting a contact found by email needs a verified address (issue 11).
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { verified: true });
+    for (let i = 0; i < 3; i++) {
+      await makeJobDue(databaseUrl, job.id);
+      await deliver(env, [job.id]);
+    }
+    expect((await loadCustomer(databaseUrl, customer.id)).customer.zohoSyncStatus).toBe("failed");
+    expect(await contactsWithEmail(customer.email)).toHaveLength(1);
+
+    const app = createAppServices(env);
+    const state = await retrySync(app, customer.id, adminId);
+    await app.close();
+    await deliver(env, [state.jobId!]);
+    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "synced", zohoMatchType: "adopted" });
+    expect(await contactsWithEmail(customer.email)).toHaveLength(1);
+  });
+
+  it.each(["retry", "reset"] as const)("Unlink then %s looks before creating, so the customer gets the same contact back", async (action) => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    await budgetPressure();
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { verified: true });
+    await deliver(env, [job.id]);
+    const created = (await loadCustomer(databaseUrl, customer.id)).customer;
+    expect(created.zohoMatchType).toBe("created");
+
+    const app = createAppServices(env);
+    await unlinkContact(app, customer.id, adminId);
+    const state = action === "retry" ? await retrySync(app, customer.id, adminId) : await resetSync(app, customer.id, adminId);
+    await app.close();
+    await deliver(env, [state.jobId!]);
+    const after = (await loadCustomer(databaseUrl, customer.id)).customer;
+    expect(after).toMatchObject({ zohoSyncStatus: "synced", zohoContactId: created.zohoContactId });
+    expect(await contactsWithEmail(customer.email)).toHaveLength(1);
+  });
+
+  it("backfill links older customers who are already in Zoho (even on a secondary contact person) and creates only the others", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    await budgetPressure();
+    const known = await createCustomerWithJob(databaseUrl, { firstName: "Ben", lastName: "Santos", email: "ben.santos@example.com", verified: true });
+    const secondary = await createCustomerWithJob(databaseUrl, { firstName: "Carla", lastName: "Lopez", email: "carla.lopez@example.com", verified: true });
+    const unknown = await createCustomerWithJob(databaseUrl, { firstName: "Olga", lastName: "Older" });
+    // Customers from before automatic sync: no job at all.
+    await sql(databaseUrl, "delete from zoho_sync_queue");
+    const { env: backfillEnv, queue } = testEnv(databaseUrl);
+    const app = createAppServices(backfillEnv);
+    const run = await startBackfill(app, adminId);
+    await app.close();
+    expect(run.total).toBe(3);
+    await deliver(env, queue.sent.map((m) => m.jobId));
+
+    expect((await loadCustomer(databaseUrl, known.customer.id)).customer).toMatchObject({ zohoSyncStatus: "synced", zohoMatchType: "email" });
+    expect((await loadCustomer(databaseUrl, unknown.customer.id)).customer).toMatchObject({ zohoSyncStatus: "synced", zohoMatchType: "created" });
+    expect(await contactsWithEmail("ben.santos@example.com")).toHaveLength(1);
+    // A secondary-person match depends on how Zoho's email filter is searched (find-contact.server.ts):
+    // whatever it finds, the customer is never given a second contact.
+    const carla = (await loadCustomer(databaseUrl, secondary.customer.id)).customer;
+    expect(await contactsWithEmail("carla.lopez@example.com")).toHaveLength(carla.zohoMatchType === "created" ? 2 : 1);
+    expect(carla.zohoSyncStatus).toBe("synced");
+  });
+});
+
+describe('"new" people already in Zoho', () => {
+  it("while the budget has room, a new customer whose (verified) email Zoho knows is linked, not duplicated", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { firstName: "Ana", lastName: "Reyes", email: "ana.reyes@example.com", verified: true });
+    await deliver(env, [job.id]);
+    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "synced", zohoMatchType: "email" });
+    expect(await contactsWithEmail("ana.reyes@example.com")).toHaveLength(1);
+  });
+
+  it("under budget pressure the create costs one call, and a later low-priority check flags the duplicate for an admin", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    await budgetPressure();
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { firstName: "Ana", lastName: "Reyes", email: "ana.reyes@example.com" });
+    await deliver(env, [job.id]);
+    let loaded = await loadCustomer(databaseUrl, customer.id);
+    expect(loaded.customer).toMatchObject({ zohoSyncStatus: "synced", zohoMatchType: "created" });
+    expect(loaded.events.at(-1)).toMatchObject({ zohoCalls: 1 });
+    const check = loaded.jobs.find((j) => !j.processedAt)!;
+    expect(check).toMatchObject({ action: "check_duplicate" });
+    expect(check.scheduledFor.getTime()).toBeGreaterThan(Date.now());
+
+    await makeJobDue(databaseUrl, check.id);
+    await deliver(env, [check.id]);
+    loaded = await loadCustomer(databaseUrl, customer.id);
+    expect(loaded.customer.zohoSyncStatus).toBe("synced");
+    expect(loaded.customer.zohoSyncError).toMatch(/Possible duplicate: 2 Zoho contacts use this email/);
+    expect(loaded.customer.zohoSyncCandidates).toHaveLength(2);
+    expect(loaded.events.at(-1)).toMatchObject({ outcome: "possible_duplicate" });
+  });
+});
+
+describe("a job that kills the worker stops", () => {
+  it("attempts count at claim; after three dead workers the customer is failed with the reason, and the job never runs again", async () => {
+    const { env } = testEnv(databaseUrl, { FAILURE_WEBHOOK_URL: `${bindings.TEST_SANDBOX_URL}/__hooks/slack` });
+    await connectZoho(env);
+    const { customer, job } = await createCustomerWithJob(databaseUrl);
+    const poison = {
+      afterClaim: () => {
+        throw new SimulatedCrash("poison: this customer's job kills the worker");
+      },
+    };
+    for (let i = 1; i <= 3; i++) {
+      const app = createAppServices(env);
+      await handleSyncBatch(createMessageBatch("cangoods-zoho-sync", [{ id: `m${i}`, timestamp: new Date(), attempts: 1, body: { jobId: job.id } }]), app, poison);
+      await app.close();
+      expect((await loadCustomer(databaseUrl, customer.id)).jobs[0].attempts).toBe(i);
+      await sql(databaseUrl, "update zoho_sync_queue set locked_until = now() - interval '1 second' where id = $1", [job.id]);
+      await runCron(env);
+    }
+    const { customer: after, jobs, events } = await loadCustomer(databaseUrl, customer.id);
+    expect(after).toMatchObject({ zohoSyncStatus: "failed", zohoSyncError: WORKER_STOPPED_MESSAGE, zohoSyncAttempts: 3 });
+    expect(WORKER_STOPPED_MESSAGE).toMatch(/the sync worker stopped 3 times on this customer/i);
+    expect(jobs[0].processedAt).not.toBeNull();
+    expect(events.at(-1)).toMatchObject({ action: "recover", outcome: "failed" });
+    expect((await sandbox().webhooks()).some((h) => String(h.body.text).includes("stopped 3 times"))).toBe(true);
+    await sandbox().clearCalls();
+    await deliver(env, [job.id]);
+    expect(await sandbox().calls()).toHaveLength(0);
+  });
+});
+
+describe("outages are not admin work", () => {
+  it("several jobs failing on a Zoho outage pause sync without spending attempts, alert once, and everyone syncs after it", async () => {
+    const { env } = testEnv(databaseUrl, { FAILURE_WEBHOOK_URL: `${bindings.TEST_SANDBOX_URL}/__hooks/slack` });
+    await connectZoho(env);
+    await sandbox().addFault({ path: "/books/v3/contacts", status: 503, code: 1 });
+    const people = await Promise.all(Array.from({ length: PAUSE_AFTER_JOBS + 2 }, () => createCustomerWithJob(databaseUrl)));
+    for (const p of people) await deliver(env, [p.job.id]);
+
+    for (const [i, p] of people.entries()) {
+      const { customer, jobs } = await loadCustomer(databaseUrl, p.customer.id);
+      expect(customer).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 0 });
+      expect(jobs[0].attempts).toBe(0);
+      // Those who ran into the outage say why they wait; the later ones were not even tried.
+      if (i < PAUSE_AFTER_JOBS) expect(customer.zohoSyncError).toBe(OUTAGE_WAIT_MESSAGE);
+    }
+    let hooks = await sandbox().webhooks();
+    expect(hooks.filter((h) => String(h.body.text).includes("Zoho Books unavailable since"))).toHaveLength(1);
+    const app = createAppServices(env);
+    expect((await dashboard(app)).outage).toMatchObject({ paused: true });
+    await app.close();
+    const page = await (await (await signedIn(env, databaseUrl, "admin")).get("/admin")).text();
+    expect(page).toMatch(/Zoho unavailable since [A-Z][a-z]{2} \d{1,2}, \d{4}, .* PHT\./);
+
+    // A long outage: probes fail, at growing intervals, and nobody is failed.
+    const { env: cronEnv, queue } = testEnv(databaseUrl);
+    for (let i = 0; i < 4; i++) {
+      await sql(databaseUrl, "update zoho_sync_health set next_probe_at = now() - interval '1 second'");
+      await runCron(cronEnv);
+    }
+    const [{ probe_delay_ms }] = (await sql(databaseUrl, "select probe_delay_ms from zoho_sync_health")) as Array<{ probe_delay_ms: number }>;
+    expect(probe_delay_ms).toBeGreaterThan(60_000);
+    expect(queue.sent).toHaveLength(0);
+
+    // Zoho is back: the next probe resumes sync by itself and every waiting customer is sent and synced.
+    await sandbox().clearFaults();
+    await sql(databaseUrl, "update zoho_sync_health set next_probe_at = now() - interval '1 second'");
+    await runCron(cronEnv);
+    expect(new Set(queue.sent.map((m) => m.jobId))).toEqual(new Set(people.map((p) => p.job.id)));
+    await deliver(env, queue.sent.map((m) => m.jobId));
+    for (const p of people) expect((await loadCustomer(databaseUrl, p.customer.id)).customer.zohoSyncStatus).toBe("synced");
+    hooks = await sandbox().webhooks();
+    expect(hooks.filter((h) => String(h.body.text).includes("unavailable"))).toHaveLength(1);
+  });
+
+  it("one customer's own failures still spend that customer's attempts (the same job failing again is not an outage)", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    const { customer, job } = await createCustomerWithJob(databaseUrl);
+    await sandbox().addFault({ method: "POST", path: "/books/v3/contacts", status: 500, code: 1, count: 3 });
+    for (let i = 0; i < 3; i++) {
+      await makeJobDue(databaseUrl, job.id);
+      await deliver(env, [job.id]);
+    }
+    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "failed", zohoSyncAttempts: 3 });
+    expect(await openJobId(customer.id)).toBeUndefined();
+  });
+});
+
+describe("bulk recovery", () => {
+  it("Retry all failed sends today's affordable share now, spreads the rest over the next days, and says when all will be done", async () => {
+    const { env, queue } = testEnv(databaseUrl);
+    await connectZoho(env);
+    const people = await Promise.all(Array.from({ length: 5 }, () => createCustomerWithJob(databaseUrl, { returning: true })));
+    for (const p of people) await deliver(env, [p.job.id]);
+    for (const p of people) expect((await loadCustomer(databaseUrl, p.customer.id)).customer.zohoSyncStatus).toBe("failed");
+    // Today's sync budget has room for two more jobs (3 calls reserved each); the cap is 500 − 50.
+    await sql(databaseUrl, "update zoho_api_ledger set total = 444, sync = 444 where day = (now() at time zone 'utc')::date");
+
+    const app = createAppServices(env);
+    const before = await dashboard(app);
+    expect(before.retryAllEta).toMatchObject({ jobs: 5 });
+    expect(new Date(before.retryAllEta.finishesAt!).getTime()).toBeGreaterThan(Date.now());
+    const result = await retryAllFailed(app, adminId);
+    const after = await dashboard(app);
+    await app.close();
+
+    expect(result).toMatchObject({ total: 5, sentNow: 2 });
+    expect(queue.sent).toHaveLength(2);
+    const tomorrow = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + 1);
+    expect(result.eta.finishesAt!.getTime()).toBeGreaterThanOrEqual(tomorrow);
+    const jobs = (await sql(databaseUrl, "select scheduled_for from zoho_sync_queue where processed_at is null order by scheduled_for")) as Array<{ scheduled_for: string }>;
+    expect(jobs.filter((j) => new Date(j.scheduled_for).getTime() >= tomorrow)).toHaveLength(3);
+    for (const p of people) expect((await loadCustomer(databaseUrl, p.customer.id)).customer).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 0 });
+    expect(after.counts.failed).toBe(0);
+    expect(after.backlogEta).toMatchObject({ jobs: 5 });
+    expect(new Date(after.backlogEta.finishesAt!).getTime()).toBeGreaterThanOrEqual(tomorrow);
+  });
+});
