@@ -59,7 +59,7 @@ async function outageStarted(app: AppServices, jobId: string) {
   await raiseIncident(
     app,
     "zoho_unavailable",
-    `Since ${formatDateTime(state.since)} (${state.lastError ?? "no answer"}). Sync is paused and resumes by itself when Zoho answers; no customer is failed because of it.`,
+    `Zoho Books unavailable since ${formatDateTime(state.since)} (${state.lastError ?? "no answer"}). Sync is paused and resumes by itself when Zoho answers; no customer is failed because of it.`,
   );
   await sendJobs(app, [jobId], "outage probe", { delayMs: FIRST_PROBE_DELAY_MS });
 }

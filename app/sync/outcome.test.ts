@@ -59,14 +59,12 @@ describe("sync outcomes (spec flow diagram)", () => {
     expect(retryDelayMs(1, 1)).toBe(144_000);
     expect(retryDelayMs(2, 0.5)).toBe(480_000);
   });
-  it("Zoho's concurrency limit waits a minute or two without burning an attempt", () => {
-    const busy = new ZohoError("transient", "Too many concurrent requests");
-    Object.defineProperty(busy, "kind", { value: "concurrency_limited" });
+  it("Zoho's concurrency limit waits without burning an attempt and tells the customer why", () => {
+    const busy = new ZohoError("concurrency_limited", "You have reached the maximum number of in process requests");
     const t = transition({ kind: "error", error: busy }, 1, now, 0.5);
     expect(t.customer).toMatchObject({ status: "pending", attempts: 1 });
-    expect(t.customer.error).toMatch(/too many requests at once/);
-    expect(t.job.sendDelayMs).toBeGreaterThanOrEqual(60_000);
-    expect(t.job.sendDelayMs).toBeLessThanOrEqual(120_000);
+    expect(t.job.attempts).toBe(1);
+    expect(t.customer.error).toMatch(/Zoho is busy with other requests/);
   });
 
   it("while sync is paused for an outage, the customer waits with the reason and keeps its attempts", () => {

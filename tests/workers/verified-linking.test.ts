@@ -25,10 +25,9 @@ const invoiceRows = (html: string) => [...html.matchAll(/<td>(INV-\d+)<\/td>/g)]
 
 /** A registered customer (portal login) whose sync job has run; verified = the owner proved the email. */
 async function registeredCustomer(env: Env, person: { firstName: string; lastName: string; email: string }, verified: boolean) {
-  const user = await createUser(databaseUrl, { role: "customer", email: person.email });
+  const user = await createUser(databaseUrl, { role: "customer", email: person.email, verified });
   const { customer, job } = await createCustomerWithJob(databaseUrl, { returning: true, ...person });
   await sql(databaseUrl, "update customers set user_id = $1 where id = $2", [user.id, customer.id]);
-  if (verified) await sql(databaseUrl, "update users set email_verified_at = now() where id = $1", [user.id]);
   await deliver(env, [job.id]);
   const b = browser(env);
   expect((await b.post("/login", { email: user.email, password: user.password, redirectTo: "" })).status).toBe(302);
@@ -44,7 +43,9 @@ describe("order history only behind a verified link", () => {
     const { env } = testEnv(databaseUrl);
     await connectZoho(env);
     const stranger = await registeredCustomer(env, { firstName: "Ana", lastName: "Reyes", email: "ana.reyes@example.com" }, false);
-    expect((await loadCustomer(databaseUrl, stranger.customer.id)).customer).toMatchObject({ zohoContactId: null, zohoSyncStatus: "skipped", zohoReviewReason: "unverified" });
+    // The job of an unverified account is never claimed (the job store's gate): no link, no Zoho call.
+    expect((await loadCustomer(databaseUrl, stranger.customer.id)).customer).toMatchObject({ zohoContactId: null, zohoSyncStatus: "pending" });
+    expect(await sandbox().calls()).toHaveLength(0);
     await sandbox().clearCalls();
     const orders = await (await stranger.browser.get("/account/orders")).text();
     expect(invoiceRows(orders)).toHaveLength(0);
@@ -147,7 +148,7 @@ describe("admin review of suggested links", () => {
     await connectZoho(env);
     const juan = await registeredCustomer(env, { firstName: "Juan", lastName: "Dela Cruz", email: "juan.new@elsewhere.example" }, true);
     const ben = await registeredCustomer(env, { firstName: "Ben", lastName: "Santos", email: "ben.new@elsewhere.example" }, true);
-    // Unverified: stays in review whatever the admin bulk-confirms.
+    // Unverified: its job never runs (no suggestion, no Zoho call), and a bulk confirm leaves it alone.
     const unverified = await registeredCustomer(env, { firstName: "Maria", lastName: "Santos", email: "maria.new@elsewhere.example" }, false);
     const a = await admin(env);
     const list = await (await a.get("/admin/customers")).text();
@@ -159,7 +160,7 @@ describe("admin review of suggested links", () => {
     expect(await stale.text()).toContain("changed to 2");
     expect((await a.post("/admin/customers?index", { intent: "confirm_all", expected: "2" })).status).toBe(302);
     for (const c of [juan, ben]) expect((await loadCustomer(databaseUrl, c.customer.id)).customer).toMatchObject({ zohoSyncStatus: "manual", zohoLinkBasis: "admin" });
-    expect((await loadCustomer(databaseUrl, unverified.customer.id)).customer).toMatchObject({ zohoSyncStatus: "skipped", zohoContactId: null });
+    expect((await loadCustomer(databaseUrl, unverified.customer.id)).customer).toMatchObject({ zohoSyncStatus: "pending", zohoContactId: null });
     expect(await (await a.get("/admin/customers")).text()).not.toContain("Confirm all suggested links (");
   });
 });
