@@ -13,14 +13,26 @@ const MAX_NAME_PAGES = 2; // 400 contacts sharing a surname is already "ask an a
 export type MatchInput = { email: string; firstName: string; lastName: string };
 
 export async function findMatchingContact(client: ZohoClient, customer: MatchInput): Promise<MatchDecision> {
-  const emailDecision = decide(await findByEmail(client, customer.email), "email");
+  const { matches, named } = await emailMatches(client, customer);
+  const emailDecision = decide(matches, "email");
   if (emailDecision) return emailDecision;
-
-  const named = await searchBySurname(client, customer.lastName);
-  const viaPersons = await emailOnContactPersons(client, named, customer.email);
-  const personsDecision = decide(viaPersons, "email");
-  if (personsDecision) return personsDecision;
   return decide(exactNameMatches(named, `${customer.firstName} ${customer.lastName}`), "name") ?? { kind: "none" };
+}
+
+/**
+ * The customer's email wherever Zoho's filters can find it: the primary person's (one call), else a person
+ * of a contact named like them (surname search, then contact persons). Backfill looks with this before it
+ * creates: older customers are the likeliest to be in Zoho already, sometimes only on a company contact.
+ */
+export async function findByEmailAnywhere(client: ZohoClient, customer: MatchInput): Promise<ZohoContact[]> {
+  return (await emailMatches(client, customer)).matches;
+}
+
+async function emailMatches(client: ZohoClient, customer: MatchInput): Promise<{ matches: ZohoContact[]; named: ZohoContact[] }> {
+  const primary = await findByEmail(client, customer.email);
+  if (primary.length) return { matches: primary, named: [] };
+  const named = await searchBySurname(client, customer.lastName);
+  return { matches: await emailOnContactPersons(client, named, customer.email), named };
 }
 
 /** Contacts whose primary contact person has exactly this email (trimmed, any case): one call. */

@@ -8,7 +8,7 @@ import { log } from "~/log.server";
 import { ZohoClient } from "~/zoho/client.server";
 import { ZohoError } from "~/zoho/errors";
 import type { NewContact, ZohoContact } from "~/zoho/types";
-import { findByEmail, findMatchingContact } from "./find-contact.server";
+import { findByEmail, findByEmailAnywhere, findMatchingContact } from "./find-contact.server";
 import { dailyCap, remainingToday } from "~/zoho/ledger.server";
 import { planCreate } from "./create-policy";
 import { checkDuplicate, scheduleDuplicateCheck } from "./duplicate-check.server";
@@ -157,7 +157,8 @@ async function createContact(deps: RunDeps, client: ZohoClient, job: ClaimedJob,
     dailyCap: dailyCap("sync", deps.env),
   });
   if (plan === "look_first") {
-    const existing = await findByEmail(client, customer.email);
+    // Backfill searches wider (company contacts too); a new registration's one-call lookup keeps it cheap.
+    const existing = job.action === "match_or_create" ? await findByEmailAnywhere(client, customer) : await findByEmail(client, customer.email);
     // After an earlier create attempt the contact found is (likely) ours: adopted; else the person's own.
     if (existing.length === 1) return linked(existing[0], job.createEverAttempted ? "adopted" : "email");
     if (existing.length > 1)
