@@ -16,7 +16,7 @@ import { WORKER_STOPPED_MESSAGE } from "~/sync/jobs.server";
 import { openNodeDb } from "@tools/local-stack/node-db";
 import { connectToSandbox } from "@tools/local-stack/sandbox-connect";
 import { buildApp, freePorts, localWorkerVars, startBackingServices, startWorker } from "@tools/local-stack/stack";
-import { inbox, linkIn } from "@tools/local-stack/mail-catcher";
+import { openConfirmationLinks } from "@tools/local-stack/mail-catcher";
 
 const argv = process.argv.slice(2);
 const arg = (name: string, fallback: number) => (argv.includes(`--${name}`) ? Number(argv[argv.indexOf(`--${name}`) + 1]) : fallback);
@@ -50,27 +50,6 @@ let state = SEED;
 const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
 
 let finished = false;
-
-/**
- * Opens the confirmation link of every address in `emails` from the mail catcher (mail goes out after
- * the registration's response), deleting each mail once used so the inbox stays small. Returns the
- * addresses whose mail did not arrive or whose link was refused.
- */
-async function openVerificationLinks(inboxUrl: string, appUrl: string, emails: string[], timeoutMs = 60_000): Promise<string[]> {
-  const waiting = new Set(emails.map((e) => e.toLowerCase()));
-  const deadline = Date.now() + timeoutMs;
-  while (waiting.size > 0 && Date.now() < deadline) {
-    for (const mail of await inbox(inboxUrl)) {
-      const to = mail.to.find((t) => waiting.has(t));
-      if (!to || !mail.text.includes(`${appUrl}/verify-email?token=`)) continue;
-      const res = await fetch(linkIn(mail, `${appUrl}/verify-email?token=`), { redirect: "manual" });
-      if (res.status === 302) waiting.delete(to);
-      await fetch(`${inboxUrl}/api/email/${mail.id}`, { method: "DELETE" });
-    }
-    if (waiting.size > 0) await new Promise((r) => setTimeout(r, 200));
-  }
-  return [...waiting];
-}
 
 async function main() {
   const started = Date.now();
@@ -225,7 +204,7 @@ async function main() {
         }),
       );
       // Each registrant opens the confirmation link from the mail catcher's inbox: only then does sync start.
-      for (const email of await openVerificationLinks(stack.mail!.inboxUrl, url, batch.map((c) => c.email)))
+      for (const email of await openConfirmationLinks(stack.mail!.inboxUrl, url, batch.map((c) => c.email)))
         failedRegistrations.push(`${email}: no confirmation mail, or its link was refused`);
     }
     console.log(`Registered in ${((Date.now() - started) / 1000).toFixed(0)} s. Waiting for every customer to settle…`);

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { dailyCap } from "~/zoho/ledger.server";
-import { HttpSession, register, type Registrant } from "@tools/local-stack/http-session";
+import { HttpSession, registerAndConfirm, type Registrant } from "@tools/local-stack/http-session";
 import { openNodeDb } from "@tools/local-stack/node-db";
 import { connectToSandbox } from "@tools/local-stack/sandbox-connect";
 import { DEMO_ADMIN, seedDemoData } from "@tools/local-stack/seed";
@@ -39,12 +39,12 @@ export async function benchBurst(opts: BurstOptions = {}): Promise<BenchResult> 
   const idleRuns = opts.idle ?? 40;
   const concurrency = opts.concurrency ?? 64;
   const log = opts.log ?? (() => {});
-  const [pgPort, proxyPort, sandboxPort, workerPort] = await freePorts(4);
+  const [pgPort, proxyPort, sandboxPort, workerPort, mailSmtp, mailWeb] = await freePorts(6);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cangoods-bench-burst-"));
   fs.chmodSync(tmp, 0o755); // initdb runs as the postgres user when we are root
   log("burst: starting Postgres, proxy and sandbox");
   const stack = await startBackingServices({
-    ports: { postgres: pgPort, proxy: proxyPort, sandbox: sandboxPort },
+    ports: { postgres: pgPort, proxy: proxyPort, sandbox: sandboxPort, mailSmtp, mailWeb },
     dataDir: path.join(tmp, "pg"),
     persistent: false,
     database: "cangoods_bench_burst",
@@ -88,10 +88,10 @@ export async function benchBurst(opts: BurstOptions = {}): Promise<BenchResult> 
     };
 
     log(`burst: ${idleRuns} registrations one at a time on an idle system`);
-    for (let i = 0; i < 3; i++) await register(url, person("warm", i));
+    for (let i = 0; i < 3; i++) await registerAndConfirm(url, stack.mail!.inboxUrl, person("warm", i));
     const idle: number[] = [];
     for (let i = 0; i < idleRuns; i++) {
-      const { status, submitMs } = await register(url, person("idle", i));
+      const { status, submitMs } = await registerAndConfirm(url, stack.mail!.inboxUrl, person("idle", i));
       if (status !== 302) throw new Error(`idle registration answered ${status}`);
       idle.push(submitMs);
     }
@@ -111,7 +111,7 @@ export async function benchBurst(opts: BurstOptions = {}): Promise<BenchResult> 
       while (performance.now() < due || inFlight >= concurrency) await sleep(Math.max(1, Math.min(20, due - performance.now())));
       inFlight++;
       running.push(
-        register(url, person("burst", i))
+        registerAndConfirm(url, stack.mail!.inboxUrl, person("burst", i))
           .then(({ status, submitMs }) => {
             if (status === 302) during.push(submitMs);
             else errors.push(`submit answered ${status}`);

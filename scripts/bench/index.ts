@@ -17,7 +17,7 @@ import { z } from "zod";
 import { openDb } from "~/db/client.server";
 import { claimJob, dueJobs } from "~/sync/jobs.server";
 import { SandboxControl } from "@tools/zoho-sandbox/control-client";
-import { register, HttpSession, type Registrant } from "@tools/local-stack/http-session";
+import { registerAndConfirm, HttpSession, type Registrant } from "@tools/local-stack/http-session";
 import { benchBurst } from "./burst";
 import { benchList } from "./list";
 import { dailyCap } from "~/zoho/ledger.server";
@@ -112,12 +112,12 @@ function reportLines(lines: string[]) {
 }
 
 async function onSharedStack() {
-  const [pgPort, proxyPort, sandboxPort, workerPort] = await freePorts(4);
+  const [pgPort, proxyPort, sandboxPort, workerPort, mailSmtp, mailWeb] = await freePorts(6);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cangoods-bench-"));
   fs.chmodSync(tmp, 0o755); // initdb runs as the postgres user when we are root
   console.log("\nStarting Postgres, proxy, sandbox and a Worker…");
   const stack = await startBackingServices({
-    ports: { postgres: pgPort, proxy: proxyPort, sandbox: sandboxPort },
+    ports: { postgres: pgPort, proxy: proxyPort, sandbox: sandboxPort, mailSmtp, mailWeb },
     dataDir: path.join(tmp, "pg"),
     persistent: false,
     database: "cangoods_bench",
@@ -136,9 +136,9 @@ async function onSharedStack() {
     workers.push(await startWorker({ port: workerPort, vars, persistTo: path.join(tmp, "w1") }));
 
     if (wants("calls")) {
-      await callsPerCustomer(node, sandbox, url);
+      await callsPerCustomer(node, sandbox, url, stack.mail!.inboxUrl);
       console.log("\n2c. Zoho calls per new customer, budget with room and under pressure");
-      await benchNewCustomerCalls({ url, node, syncCap: dailyCap("sync", parseEnv(vars as never)), report });
+      await benchNewCustomerCalls({ url, inboxUrl: stack.mail!.inboxUrl, node, syncCap: dailyCap("sync", parseEnv(vars as never)), report });
     }
     if (wants("matching")) {
       console.log("\n2b. Finding returning customers under Zoho's real filters (reference set on the sandbox seed)");
@@ -181,7 +181,7 @@ async function onSharedStack() {
 
 type Node = ReturnType<typeof openNodeDb>;
 
-async function callsPerCustomer(node: Node, sandbox: SandboxControl, url: string) {
+async function callsPerCustomer(node: Node, sandbox: SandboxControl, url: string, inboxUrl: string) {
   const person = (i: number, tag: string): Registrant => ({
     firstName: "Bench",
     lastName: `${tag}${i}`,
@@ -198,7 +198,7 @@ async function callsPerCustomer(node: Node, sandbox: SandboxControl, url: string
     ...Array.from({ length: 20 }, (_, i) => ({ firstName: "Return", lastName: `Email${i}`, email: `return.email${i}@bench.example`, phone: "09171234567", customerType: "returning" as const })),
     ...Array.from({ length: 10 }, (_, i) => ({ firstName: "Return", lastName: `Byname${i}`, email: `new.address${i}@bench.example`, phone: "09171234567", customerType: "returning" as const })),
   ];
-  await Promise.all(mix.map((p) => register(url, p)));
+  await Promise.all(mix.map((p) => registerAndConfirm(url, inboxUrl, p)));
   const deadline = Date.now() + 120_000;
   for (;;) {
     const { rows: open } = await node.pool.query("select count(*)::int as n from customers where zoho_sync_status in ('pending', 'syncing')");

@@ -2,10 +2,10 @@
 // has room, the email is looked up before the create; under budget pressure the create goes ahead alone
 // and a low-priority duplicate check follows when budget is back.
 import type { Registrant } from "@tools/local-stack/http-session";
-import { register } from "@tools/local-stack/http-session";
+import { registerAndConfirm } from "@tools/local-stack/http-session";
 import type { openNodeDb } from "@tools/local-stack/node-db";
 
-type Deps = { url: string; node: ReturnType<typeof openNodeDb>; syncCap: number; report: (name: string, value: string) => void };
+type Deps = { url: string; inboxUrl: string; node: ReturnType<typeof openNodeDb>; syncCap: number; report: (name: string, value: string) => void };
 const PEOPLE = 10;
 
 async function settle(d: Deps) {
@@ -32,7 +32,7 @@ async function mode(d: Deps, tag: string, usedToday: number) {
     phone: "09171234567",
     customerType: "new",
   }));
-  await Promise.all(people.map((p) => register(d.url, p)));
+  await Promise.all(people.map((p) => registerAndConfirm(d.url, d.inboxUrl, p)));
   await settle(d);
   const atCreate = await calls(d);
   // The deferred duplicate checks (scheduled for the next budget day) run now.
