@@ -18,6 +18,6 @@ describe("order history access", () => {
   });
 
   it("the account page asks an unverified customer to verify, in plain words", () => {
-    expect(historyNotice(linked("verified_email"), false).text).toMatch(/verify your email/i);
+    expect(historyNotice(linked("verified_email"), false).text).toMatch(/once you confirm your email address/i);
   });
 });

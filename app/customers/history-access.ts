@@ -25,7 +25,7 @@ export function historyNotice(customer: HistoryCustomer, emailVerified: boolean)
   const access = historyAccess(customer, emailVerified);
   switch (access.state) {
     case "verify_email":
-      return { state: "verify", text: "Please verify your email address first: open the link we sent you. Your order history is shown only after that, so nobody else can see it." };
+      return { state: "verify", text: "It is shown here once you confirm your email address (see above): until then nobody can see it on this account." };
     case "open":
       return { state: "linked", text: "Your order history is linked to this account." };
     case "checking":

@@ -157,8 +157,9 @@ async function createContact(deps: RunDeps, client: ZohoClient, job: ClaimedJob,
     dailyCap: dailyCap("sync", deps.env),
   });
   if (plan === "look_first") {
-    // Backfill searches wider (company contacts too); a new registration's one-call lookup keeps it cheap.
-    const existing = job.action === "match_or_create" ? await findByEmailAnywhere(client, customer) : await findByEmail(client, customer.email);
+    // A fresh registration's lookup is one call; backfill and admin retries/resets (rare, and the likeliest to
+    // meet a contact made earlier) search wider: company contacts' persons too.
+    const existing = job.action === "create" ? await findByEmail(client, customer.email) : await findByEmailAnywhere(client, customer);
     // After an earlier create attempt the contact found is (likely) ours: adopted; else the person's own.
     if (existing.length === 1) return linked(existing[0], job.createEverAttempted ? "adopted" : "email");
     if (existing.length > 1)

@@ -82,7 +82,7 @@ describe("registering", () => {
     expect(jobs[0]).toMatchObject({ action: "match" });
     expect(queue.sent).toEqual([]);
     // Issue 11: nothing is linked or shown on an unproven address.
-    expect(await (await b.get("/account")).text()).toContain("Please verify your email address first");
+    expect(await (await b.get("/account")).text()).toContain("once you confirm your email address");
   });
 
   it("when the mail relay is down, registration still succeeds and the mail waits in the outbox for a retry", async () => {

@@ -50,7 +50,7 @@ describe("order history only behind a verified link", () => {
     const orders = await (await stranger.browser.get("/account/orders")).text();
     expect(invoiceRows(orders)).toHaveLength(0);
     expect(orders).toContain("Please verify your email address to see your orders");
-    expect(await (await stranger.browser.get("/account")).text()).toContain("Please verify your email address first");
+    expect(await (await stranger.browser.get("/account")).text()).toContain("once you confirm your email address");
     expect(await invoiceCalls()).toBe(0);
   });
 
