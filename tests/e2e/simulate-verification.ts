@@ -1,8 +1,9 @@
-// The owner of an email proves it (issue 11). The mail flow (verification link, job made due on
-// verification) belongs to another module; these browser tests mark the address verified directly in
-// the database and make the customer's sync job due again, as that flow will.
+// The owner of an email proves it (issue 11): the browser tests open the confirmation link from the mail
+// catcher's inbox, which makes the customer's sync job due and queues it, then wait for the sync to settle.
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
 import pg from "pg";
+import { linkIn, waitForMail } from "@tools/local-stack/mail-inbox";
+import { E2E_PORTS } from "./ports";
 
 async function withDb<T>(fn: (db: pg.Client) => Promise<T>): Promise<T> {
   const db = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
@@ -33,19 +34,11 @@ export async function waitForSyncToSettle(email: string) {
   return (await customerState(email))!;
 }
 
-/** Marks the address verified and runs the customer's sync again (through the hourly sweep and the queue). */
+/** The owner opens the confirmation link from the inbox; the customer's sync then runs at once. */
 export async function verifyEmailAndResync(request: APIRequestContext, email: string) {
-  await waitForSyncToSettle(email);
-  await withDb(async (db) => {
-    await db.query(`update users set email_verified_at = now() where lower(email) = lower($1)`, [email]);
-    await db.query(
-      `update zoho_sync_queue set processed_at = null, scheduled_for = now(), attempts = 0, enqueued_at = null, locked_until = null, locked_by = null
-       where id = (select q.id from zoho_sync_queue q join customers c on c.id = q.customer_id where lower(c.email) = lower($1) order by q.created_at desc limit 1)`,
-      [email],
-    );
-    await db.query(`update customers set zoho_sync_status = 'pending' where lower(email) = lower($1)`, [email]);
-  });
-  expect((await request.get("/__scheduled?cron=0+*+*+*+*")).status()).toBe(200);
+  const mail = await waitForMail(process.env.E2E_MAIL_INBOX!, email, /Confirm your email/);
+  const res = await request.get(linkIn(mail, `http://127.0.0.1:${E2E_PORTS.worker}/verify-email?token=`), { maxRedirects: 0 });
+  expect(res.status(), "the confirmation link is accepted").toBe(302);
   return waitForSyncToSettle(email);
 }
 
