@@ -16,15 +16,19 @@ export const ForgotPasswordSchema = z.object({
   email: z.email({ error: "Enter your email address, like name@example.com." }).max(254).trim(),
 });
 
+/** The one rule for choosing a password (registration and password reset), with its confirmation. */
+export const NEW_PASSWORD_FIELDS = {
+  password: z
+    .string({ error: "Choose a password." })
+    .min(10, { error: "Use at least 10 characters." })
+    .max(128, { error: "Use at most 128 characters." }),
+  confirmPassword: z.string({ error: "Type the password again." }),
+};
+export const samePasswords = (v: { password: string; confirmPassword: string }) => v.password === v.confirmPassword;
+export const PASSWORDS_DIFFER = { path: ["confirmPassword"], error: "The passwords do not match." };
+
 export const ResetPasswordSchema = z
-  .object({
-    token: z.string({ error: "This reset link is incomplete." }).min(10).max(200),
-    password: z
-      .string({ error: "Choose a password." })
-      .min(10, { error: "Use at least 10 characters." })
-      .max(128, { error: "Use at most 128 characters." }),
-    confirmPassword: z.string({ error: "Type the password again." }),
-  })
-  .refine((v) => v.password === v.confirmPassword, { path: ["confirmPassword"], error: "The passwords do not match." });
+  .object({ token: z.string({ error: "This reset link is incomplete." }).min(10).max(200), ...NEW_PASSWORD_FIELDS })
+  .refine(samePasswords, PASSWORDS_DIFFER);
 
 export const ResendVerificationSchema = z.object({ intent: z.literal("resend-verification") });

@@ -1,6 +1,7 @@
 // The registration stepper's schemas: one per step, shared by the browser (Conform) and the server,
 // which re-validates the whole registration on submit.
 import { z } from "zod";
+import { NEW_PASSWORD_FIELDS, PASSWORDS_DIFFER, samePasswords } from "~/auth/schemas";
 
 /** Philippine mobiles in any common spelling (0917…, 63917…, +63 917 …) or any E.164 number → E.164. */
 export function normalisePhone(input: string): string | null {
@@ -79,15 +80,7 @@ export const DeliverySchema = z.discriminatedUnion(
   { error: "Choose delivery or pickup." },
 );
 
-export const AccountSchema = z
-  .object({
-    password: z
-      .string({ error: "Choose a password." })
-      .min(10, { error: "Use at least 10 characters." })
-      .max(128, { error: "Use at most 128 characters." }),
-    confirmPassword: z.string({ error: "Type the password again." }),
-  })
-  .refine((v) => v.password === v.confirmPassword, { path: ["confirmPassword"], error: "The passwords do not match." });
+export const AccountSchema = z.object(NEW_PASSWORD_FIELDS).refine(samePasswords, PASSWORDS_DIFFER);
 
 export const STEP_SCHEMAS = { 1: PersonalSchema, 2: HistorySchema, 3: DeliverySchema, 4: AccountSchema } as const;
 export type Step = keyof typeof STEP_SCHEMAS;
