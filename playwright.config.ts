@@ -11,13 +11,17 @@ export default defineConfig({
   globalSetup: "./tests/e2e/global-setup.ts",
   fullyParallel: false,
   workers: 1,
-  retries: 0,
+  // One retry: under wrangler dev a static asset request very rarely never gets an answer (the page's
+  // "load" never fires; seen in traces, not reproducible on demand). A test that fails twice fails; one
+  // that passed only on its retry is named in `npm test`'s output.
+  retries: 1,
   timeout: 60_000,
   expect: { timeout: 15_000 },
   reporter: [["list"]],
   use: {
     baseURL: `http://127.0.0.1:${E2E_PORTS.worker}`,
     trace: "retain-on-failure",
+    navigationTimeout: 20_000,
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
       args: [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addCounts, countPlaywright, countVitest, stepCounts, summaryLine } from "./test-report";
+import { addCounts, countPlaywright, countVitest, flakyPlaywrightTests, stepCounts, summaryLine } from "./test-report";
 
 describe("the test run's totals", () => {
   it("counts vitest's passed, failed and skipped tests, and a file that failed to load as a failure", () => {
@@ -20,6 +20,20 @@ describe("the test run's totals", () => {
   it("counts Playwright's flaky tests as passed and a global setup error as a failure", () => {
     expect(countPlaywright({ stats: { expected: 10, unexpected: 1, flaky: 2, skipped: 3 } })).toEqual({ passed: 12, failed: 1, skipped: 3 });
     expect(countPlaywright({ stats: { expected: 0, unexpected: 0 }, errors: [{ message: "E2E setup failed" }] })).toEqual({ passed: 0, failed: 1, skipped: 0 });
+  });
+
+  it("names the tests that passed only on their retry", () => {
+    const report = {
+      suites: [
+        {
+          title: "a.spec.ts",
+          specs: [{ title: "steady", file: "a.spec.ts", line: 3, tests: [{ status: "expected" }] }],
+          suites: [{ title: "group", specs: [{ title: "wobbly", file: "a.spec.ts", line: 9, tests: [{ status: "flaky" }] }] }],
+        },
+      ],
+    };
+    expect(flakyPlaywrightTests(report)).toEqual(["a.spec.ts:9 wobbly"]);
+    expect(flakyPlaywrightTests({})).toEqual([]);
   });
 
   it.each([

@@ -13,9 +13,16 @@ type VitestReport = {
   testResults?: Array<{ status?: string; assertionResults?: Array<{ status?: string }> }>;
 };
 
+type PlaywrightSuite = {
+  title?: string;
+  specs?: Array<{ title?: string; file?: string; line?: number; tests?: Array<{ status?: string }> }>;
+  suites?: PlaywrightSuite[];
+};
+
 type PlaywrightReport = {
   stats?: { expected?: number; unexpected?: number; flaky?: number; skipped?: number };
   errors?: unknown[];
+  suites?: PlaywrightSuite[];
 };
 
 /** Vitest's JSON report. A file that failed to load has no failed test but is a failure all the same. */
@@ -39,6 +46,18 @@ export function countPlaywright(report: PlaywrightReport): Counts {
     failed: unexpected + (unexpected === 0 && (report.errors?.length ?? 0) > 0 ? 1 : 0),
     skipped: s.skipped ?? 0,
   };
+}
+
+/** Tests that failed first and passed on their retry ("file:line title"): printed, so a flake is never silent. */
+export function flakyPlaywrightTests(report: PlaywrightReport): string[] {
+  const out: string[] = [];
+  const walk = (suite: PlaywrightSuite) => {
+    for (const spec of suite.specs ?? [])
+      if ((spec.tests ?? []).some((t) => t.status === "flaky")) out.push(`${spec.file ?? "?"}:${spec.line ?? "?"} ${spec.title ?? ""}`);
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  for (const suite of report.suites ?? []) walk(suite);
+  return out;
 }
 
 /**

@@ -7,9 +7,10 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { E2E_WORKER_LOG_FILE } from "../tests/e2e/ports";
 import { ensureChromium } from "@tools/local-stack/chromium";
 import { ROOT } from "@tools/local-stack/stack";
-import { addCounts, countPlaywright, countVitest, NONE, stepCounts, summaryLine, type Counts } from "./test-report";
+import { addCounts, countPlaywright, countVitest, flakyPlaywrightTests, NONE, stepCounts, summaryLine, type Counts } from "./test-report";
 
 const reports = fs.mkdtempSync(path.join(os.tmpdir(), "cangoods-test-reports-"));
 const vitestJson = (name: string) => path.join(reports, `vitest-${name}.json`);
@@ -21,6 +22,10 @@ type Step = {
   env?: Record<string, string>;
   /** Reads the runner's JSON report (null when there is none). */
   report?: () => Counts | null;
+  /** Tests that passed only on a retry, by name (printed with the step's result). */
+  flaky?: () => string[];
+  /** Printed when the step fails: where to look next (a log's last lines). */
+  onFailure?: () => void;
   needsBuild?: boolean;
 };
 
@@ -42,13 +47,21 @@ const steps: Step[] = [
     command: ["npx", "playwright", "test", "--reporter=list,json"],
     env: { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson },
     report: () => readJson(playwrightJson, countPlaywright),
+    flaky: () => readJson(playwrightJson, flakyPlaywrightTests) ?? [],
+    onFailure: () => printTail(E2E_WORKER_LOG_FILE, 80),
     needsBuild: true,
   },
   // The reduced chaos run: 150 registrations under injected faults, crashes and duplicate deliveries.
   { name: "chaos run (reduced)", command: ["npx", "tsx", "scripts/chaos.ts", "--customers", "150"], needsBuild: true },
 ];
 
-function readJson<T>(file: string, count: (report: T) => Counts): Counts | null {
+function printTail(file: string, lines: number) {
+  if (!fs.existsSync(file)) return;
+  const tail = fs.readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines);
+  console.log(`\nLast ${tail.length} lines of ${path.relative(ROOT, file)}:\n${tail.join("\n")}`);
+}
+
+function readJson<T, R>(file: string, count: (report: T) => R): R | null {
   try {
     return count(JSON.parse(fs.readFileSync(file, "utf8")) as T);
   } catch {
@@ -82,7 +95,10 @@ for (const step of steps) {
   const counts = stepCounts(result.status, step.report?.() ?? null);
   if (step.name === "build" && counts.failed) buildFailed = true;
   const exit = result.status ?? result.signal;
-  const note = counts.failed ? `FAILED (exit ${exit})` : "ok";
+  const flaky = step.flaky?.() ?? [];
+  const note = (counts.failed ? `FAILED (exit ${exit})` : "ok") + (flaky.length ? `, ${flaky.length} passed only on retry` : "");
+  for (const name of flaky) console.log(`⚠ passed only on its retry (flaky): ${name}`);
+  if (counts.failed) step.onFailure?.();
   console.log(`${counts.failed ? "✖" : "✔"} ${step.name} (${seconds.toFixed(1)}s): ${summaryLine(counts)}`);
   results.push({ name: step.name, seconds, counts, note });
 }

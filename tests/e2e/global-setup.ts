@@ -1,7 +1,8 @@
 // Starts the whole system for the browser tests and tears it down afterwards.
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { E2E_PORTS } from "./ports";
+import { E2E_PORTS, E2E_WORKER_LOG_FILE } from "./ports";
 import { openNodeDb } from "@tools/local-stack/node-db";
 import { connectToSandbox } from "@tools/local-stack/sandbox-connect";
 import { seedDemoData } from "@tools/local-stack/seed";
@@ -32,13 +33,19 @@ async function startEverything() {
   process.env.E2E_DATABASE_URL = stack.databaseUrl;
   process.env.E2E_SANDBOX_URL = stack.sandboxUrl;
   process.env.E2E_MAIL_INBOX = stack.mail!.inboxUrl;
+  // The Worker's log is kept for every run (npm test prints its tail when a browser test fails).
+  fs.mkdirSync(path.dirname(E2E_WORKER_LOG_FILE), { recursive: true });
+  const workerLog = fs.createWriteStream(E2E_WORKER_LOG_FILE);
   let worker;
   try {
     worker = await startWorker({
       port: E2E_PORTS.worker,
       vars,
       persistTo: path.join(os.tmpdir(), `cangoods-e2e-wrangler-${process.pid}`),
-      log: process.env.E2E_WORKER_LOG ? (l) => console.log(`[worker] ${l}`) : undefined,
+      log: (line) => {
+        workerLog.write(`${line}\n`);
+        if (process.env.E2E_WORKER_LOG) console.log(`[worker] ${line}`);
+      },
     });
   } catch (error) {
     await stack.stop();
@@ -47,5 +54,6 @@ async function startEverything() {
   return async () => {
     await worker.stop();
     await stack.stop();
+    workerLog.end();
   };
 }
