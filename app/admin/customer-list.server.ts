@@ -4,7 +4,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "~/db/client.server";
 import { SYNC_STATUSES, type SyncStatus } from "~/db/schema";
 import type { ReviewReason } from "~/sync/link-policy";
-import type { ListQuery } from "./customer-list";
+import { searchPrefixQuery, searchWords, type ListQuery } from "./customer-list";
 
 export const PAGE_SIZE = 25;
 
@@ -36,16 +36,17 @@ function decodeCursor(s: string | undefined, byName: boolean): Cursor | null {
 // Must match the expression of the index customers_name_sort_idx (drizzle/0003).
 const NAME_KEY = sql.raw(`lower(last_name || ' ' || first_name)`);
 
-/** Search term → a LIKE pattern with the user's % and _ taken literally. */
-const likePattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 
 function filters(query: ListQuery, withStatus: boolean): SQL {
   const parts: SQL[] = [sql`true`];
   if (withStatus && query.status) parts.push(sql`zoho_sync_status = ${query.status}`);
   if (query.reason) parts.push(sql`zoho_review_reason = ${query.reason} and zoho_sync_status in ('skipped', 'failed')`);
   if (query.type) parts.push(sql`is_returning_customer = ${query.type === "returning"}`);
-  if (query.q)
-    parts.push(sql`lower(first_name || ' ' || last_name || ' ' || email) like ${likePattern(query.q)}`);
+  if (query.q) {
+    // Word prefixes through the GIN index on search_words (drizzle/0014); a search without a word matches nobody.
+    const words = searchWords(query.q);
+    parts.push(words.length ? sql`search_words @@ to_tsquery('simple', ${searchPrefixQuery(words)})` : sql`false`);
+  }
   return sql.join(parts, sql` and `);
 }
 

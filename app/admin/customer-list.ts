@@ -21,6 +21,22 @@ export const ListQuerySchema = z.object({
 });
 export type ListQuery = z.infer<typeof ListQuerySchema>;
 
+/** At most this many words of a search are used (each one narrows the result). */
+export const MAX_SEARCH_WORDS = 8;
+
+/**
+ * A search's words, as the index splits names and emails (drizzle/0014): lower case, cut at anything that is
+ * not a letter or a digit. "Ana dela-Cruz" → ana, dela, cruz; "ZEN@SEARCH" → zen, search; "%" → none.
+ */
+export function searchWords(q: string | undefined): string[] {
+  return (q ?? "").toLowerCase().split(/[^\p{L}\p{M}\p{N}]+/u).filter(Boolean).slice(0, MAX_SEARCH_WORDS);
+}
+
+/** The words as a Postgres prefix query: every word must start a word of the customer's name or email. */
+export function searchPrefixQuery(words: string[]): string {
+  return words.map((w) => `${w}:*`).join(" & ");
+}
+
 export function parseListQuery(url: URL): ListQuery {
   return ListQuerySchema.parse(Object.fromEntries(url.searchParams));
 }

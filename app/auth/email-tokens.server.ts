@@ -36,7 +36,10 @@ export async function mintToken(db: DbOrTx, userId: string, purpose: EmailTokenP
   return token;
 }
 
-export type TokenCheck = { ok: true; userId: string; email: string } | { ok: false; reason: "unknown" | "used" | "expired" };
+export type TokenCheck =
+  | { ok: true; userId: string; email: string }
+  | { ok: false; reason: "unknown" | "expired" }
+  | { ok: false; reason: "used"; userId: string; email: string };
 
 /** Whether a link would work, without using it up (the reset form shows only for a working link). */
 export async function checkToken(db: DbOrTx, token: string, purpose: EmailTokenPurpose, now = new Date()): Promise<TokenCheck> {
@@ -45,7 +48,7 @@ export async function checkToken(db: DbOrTx, token: string, purpose: EmailTokenP
     .from(emailTokens)
     .where(and(eq(emailTokens.tokenHash, await hashToken(token)), eq(emailTokens.purpose, purpose)));
   if (!row) return { ok: false, reason: "unknown" };
-  if (row.usedAt) return { ok: false, reason: "used" };
+  if (row.usedAt) return { ok: false, reason: "used", userId: row.userId, email: row.email };
   if (row.expiresAt <= now) return { ok: false, reason: "expired" };
   return { ok: true, userId: row.userId, email: row.email };
 }

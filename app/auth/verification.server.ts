@@ -13,12 +13,21 @@ import { hitLimits, LIMITS, limitKeys, perAddress, type LimitVerdict } from "./r
 export const UNVERIFIED_LIFETIME_MS = 7 * 24 * 60 * 60_000;
 
 type Refusal = { ok: false; reason: "unknown" | "used" | "expired" | "changed" };
-export type VerifyResult = { ok: true; userId: string; jobId: string | null; queued: boolean } | Refusal;
+/** `already`: the link was used before and the address it was sent to is confirmed (a mail scanner opened it first). */
+export type VerifyResult = { ok: true; userId: string; jobId: string | null; queued: boolean; already?: boolean } | Refusal;
 
 export async function verifyEmail(app: AppServices, token: string): Promise<VerifyResult> {
-  const outcome = await app.db.transaction(async (tx): Promise<{ ok: true; userId: string; jobId: string | null } | Refusal> => {
+  const outcome = await app.db.transaction(async (tx): Promise<{ ok: true; userId: string; jobId: string | null; already?: boolean } | Refusal> => {
     const used = await consumeToken(tx, token, "verify_email");
-    if (!used.ok) return used;
+    if (!used.ok && used.reason === "used") {
+      // Mail filters open links before the customer does: the second opening says "confirmed", not "refused".
+      const [confirmed] = await tx
+        .select({ id: users.id })
+        .from(users)
+        .where(sql`${users.id} = ${used.userId} and lower(${users.email}) = lower(${used.email}) and ${users.emailVerifiedAt} is not null`);
+      return confirmed ? { ok: true, userId: confirmed.id, jobId: null, already: true } : { ok: false, reason: "used" };
+    }
+    if (!used.ok) return { ok: false, reason: used.reason };
     const [user] = await tx
       .update(users)
       .set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())`, removeUnverifiedAfter: null })
@@ -30,6 +39,7 @@ export async function verifyEmail(app: AppServices, token: string): Promise<Veri
   });
   if (!outcome.ok) return outcome;
   const { jobId, userId } = outcome;
+  if (outcome.already) return { ok: true, userId, jobId: null, queued: false, already: true };
   // Sent now, so the click is followed by `synced` in seconds; a lost send only delays the job until the sweep.
   const queued = jobId ? await sendJobs(app, [jobId], "email verified") : false;
   return { ok: true, userId, jobId, queued };

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigserial,
+  customType,
   boolean,
   check,
   date,
@@ -19,6 +20,7 @@ import {
 import type { LinkBasis, ReviewReason } from "~/sync/link-policy";
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
 // Status and action names live in the sync vocabulary (relative import: drizzle-kit loads this file).
 import { SYNC_ACTIONS, SYNC_STATUSES, sqlList, type SyncAction, type SyncStatus } from "../sync/vocabulary";
@@ -159,8 +161,14 @@ export const customers = pgTable(
     zohoFailureNotifiedAt: timestamptz("zoho_failure_notified_at"),
     createdAt: timestamptz("created_at").notNull().defaultNow(),
     updatedAt: timestamptz("updated_at").notNull().defaultNow(),
+    // The admin list's search (app/admin/customer-list.server.ts): the words of the name and the email (whole,
+    // and split at @ . + _ -), kept by Postgres. Each typed word matches the start of one of them.
+    searchWords: tsvector("search_words").generatedAlwaysAs(
+      sql`to_tsvector('simple'::regconfig, first_name || ' ' || last_name || ' ' || email || ' ' || translate(email, '@.+_-', '     '))`,
+    ),
   },
   (t) => [
+    index("customers_search_words_idx").using("gin", t.searchWords),
     uniqueIndex("customers_email_lower_idx").on(sql`lower(${t.email})`),
     uniqueIndex("customers_user_idx").on(t.userId),
     index("customers_created_idx").on(t.createdAt.desc(), t.id.desc()),

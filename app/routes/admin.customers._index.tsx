@@ -84,7 +84,8 @@ export default function CustomerList() {
         <div className="grid">
           <div className="field">
             <label htmlFor="q">Name or email</label>
-            <input id="q" name="q" type="search" defaultValue={query.q ?? ""} maxLength={100} />
+            <input id="q" name="q" type="search" defaultValue={query.q ?? ""} maxLength={100} aria-describedby="q-hint" />
+            <p id="q-hint" className="hint">Beginnings of words: “mar san” finds Maria Santos, “gmail” finds every Gmail address.</p>
           </div>
           <div className="field">
             <label htmlFor="type">Type</label>

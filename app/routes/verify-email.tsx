@@ -1,5 +1,5 @@
 // /verify-email?token=…: the link from the confirmation mail. Opening it confirms the address (it
-// works once, for 24 hours) and starts the Zoho sync at once. It works signed in or not (the mail
+// works once, for 24 hours; opened again after that, it says the address is confirmed) and starts the Zoho sync at once. It works signed in or not (the mail
 // may be opened on another device).
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
@@ -23,9 +23,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const result = token ? await verifyEmail(app, token) : ({ ok: false, reason: "unknown" } as const);
   if (result.ok) {
     const signedInHere = user?.id === result.userId;
+    const confirmed = result.already ? "Your email address is already confirmed." : "Thank you: your email address is confirmed.";
     return redirectWithToast(request, app, signedInHere ? "/account" : "/login", {
       kind: "success",
-      message: signedInHere ? "Thank you: your email address is confirmed." : "Thank you: your email address is confirmed. Sign in to see your account.",
+      message: signedInHere ? confirmed : `${confirmed} Sign in to see your account.`,
     });
   }
   return { problem: REFUSED[result.reason], signedIn: !!user && user.role === "customer" };

@@ -102,10 +102,16 @@ describe("customer list", () => {
     expect((await b.get("/admin/customers?status=bogus&sort=sideways&after=%%%")).status).toBe(200);
   });
 
-  it("treats % and _ in a search literally", async () => {
+  it("matches the beginnings of words of the name and email, every word typed, and nothing for punctuation alone", async () => {
     const { env } = testEnv(databaseUrl);
     await insertCustomers(3);
+    await insertCustomers(1, { firstName: "Maria", lastName: "dela Santos-Reyes", email: "m.santos+shop@mail.example" });
     const b = await admin(env);
+    for (const q of ["mar san", "REYES", "santos maria", "m.santos", "shop", "mail.example"])
+      expect(rowsOf(await (await b.get(`/admin/customers?q=${encodeURIComponent(q)}`)).text()), q).toBe(1);
+    // The middle of a word is not a beginning; a second word narrows the search.
+    for (const q of ["aria", "antos", "maria nobody"])
+      expect(rowsOf(await (await b.get(`/admin/customers?q=${encodeURIComponent(q)}`)).text()), q).toBe(0);
     expect(rowsOf(await (await b.get("/admin/customers?q=%25")).text())).toBe(0);
     expect((await (await b.get("/admin/customers?q=%25")).text())).toContain("No customers match");
   });
