@@ -36,21 +36,60 @@ function decodeCursor(s: string | undefined, byName: boolean): Cursor | null {
 // Must match the expression of the index customers_name_sort_idx (drizzle/0003).
 const NAME_KEY = sql.raw(`lower(last_name || ' ' || first_name)`);
 
+/**
+ * How a search's matches are read. Postgres's statistics cannot say how many customers a word prefix matches
+ * (it guesses 2 % for every prefix), so listPage measures and tells it:
+ * - "words": through the GIN word index (drizzle/0014), then sorted: costs what it finds (about 1 ms per
+ *   thousand matches), slow only for a word most customers have ("gmail": every customer is an entry).
+ * - "order": walking the index of the list's order and testing each row, stopping at the page: right when
+ *   matches are common, slow when they are rare (it may walk the whole table to fill a page).
+ */
+export type SearchRead = "words" | "order";
 
-function filters(query: ListQuery, withStatus: boolean): SQL {
+/** Newest customers looked at to tell a common word from a rare one, and the share of them that is common. */
+const PROBE_ROWS = 2000;
+const COMMON_SHARE = 0.05;
+/** A common word's chips are counted among this many newest customers first (enough to reach the cap). */
+const COMMON_COUNT_WINDOW = 40_000;
+
+function filters(query: ListQuery, withStatus: boolean, read: SearchRead = "words"): SQL {
   const parts: SQL[] = [sql`true`];
   if (withStatus && query.status) parts.push(sql`zoho_sync_status = ${query.status}`);
   if (query.reason) parts.push(sql`zoho_review_reason = ${query.reason} and zoho_sync_status in ('skipped', 'failed')`);
   if (query.type) parts.push(sql`is_returning_customer = ${query.type === "returning"}`);
   if (query.q) {
-    // Word prefixes through the GIN index on search_words (drizzle/0014); a search without a word matches nobody.
+    // A search without a word matches nobody. Spelled through coalesce, the word index cannot serve the test.
     const words = searchWords(query.q);
-    parts.push(words.length ? sql`search_words @@ to_tsquery('simple', ${searchPrefixQuery(words)})` : sql`false`);
+    const column = read === "words" ? sql.raw("search_words") : sql.raw("coalesce(search_words, ''::tsvector)");
+    parts.push(words.length ? sql`${column} @@ to_tsquery('simple', ${searchPrefixQuery(words)})` : sql`false`);
   }
   return sql.join(parts, sql` and `);
 }
 
-export async function listCustomers(db: DbOrTx, query: ListQuery) {
+export type ListPage = Awaited<ReturnType<typeof listCustomers>>;
+
+/**
+ * A page of the list and its chips, as the page shows them. Without a search both run at once. With one, a
+ * probe of the newest customers tells a common word from a rare one: a common word is listed walking the
+ * order's index and counted among the newest customers (up to the cap); a rare one is counted and listed
+ * through the word index. The probe only picks the faster way: both give the same rows and counts.
+ */
+export async function listPage(db: DbOrTx, query: ListQuery): Promise<{ page: ListPage; counts: StatusCounts }> {
+  const read: SearchRead | undefined = query.q ? ((await isCommonSearch(db, query)) ? "order" : "words") : undefined;
+  const [page, counts] = await Promise.all([listCustomers(db, query, { read }), statusCounts(db, query, { read })]);
+  return { page, counts };
+}
+
+/** Whether at least COMMON_SHARE of the newest PROBE_ROWS customers match the search (a bounded read). */
+async function isCommonSearch(db: DbOrTx, query: ListQuery): Promise<boolean> {
+  const result = await db.execute(sql`
+    select count(*)::int as hits from (select search_words from customers order by created_at desc nulls last, id desc nulls last limit ${PROBE_ROWS}) newest
+    where ${filters({ q: query.q, sort: "newest" }, false, "order")}`);
+  return Number((result.rows[0] as { hits: number }).hits) >= PROBE_ROWS * COMMON_SHARE;
+}
+
+/** `read`: how a search's matches are read (see SearchRead; listPage chooses). Postgres chooses when absent. */
+export async function listCustomers(db: DbOrTx, query: ListQuery, opts: { read?: SearchRead } = {}) {
   const byName = query.sort === "name";
   const after = decodeCursor(query.after, byName);
   const before = after ? null : decodeCursor(query.before, byName);
@@ -63,6 +102,8 @@ export async function listCustomers(db: DbOrTx, query: ListQuery) {
   // even on NOT NULL columns, makes Postgres sort the whole table instead of reading the index).
   const dir = sql.raw(descending ? (byName ? "desc" : "desc nulls last") : byName ? "asc" : "asc nulls first");
   const key = byName ? NAME_KEY : sql.raw("created_at");
+  // "words": the same order spelled so that no index provides it, so Postgres reads the matches by the word index.
+  const byIndex = !(query.q && opts.read === "words");
   const keyset = cursor
     ? byName
       ? sql`and (${key}, id) ${op} (${cursor.k}, ${cursor.id}::uuid)`
@@ -73,8 +114,8 @@ export async function listCustomers(db: DbOrTx, query: ListQuery) {
       zoho_sync_status as "zohoSyncStatus",
       case when zoho_sync_status in ('skipped', 'failed') then zoho_review_reason end as "zohoReviewReason", to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "createdAt",
       ${NAME_KEY} as "nameKey"
-    from customers where ${filters(query, true)} ${keyset}
-    order by ${key} ${dir}, id ${dir} limit ${PAGE_SIZE + 1}`);
+    from customers where ${filters(query, true, opts.read)} ${keyset}
+    order by ${byIndex ? key : sql`${key} ${byName ? sql.raw("|| ''") : sql.raw("+ interval '0 s'")}`} ${dir}, id ${dir} limit ${PAGE_SIZE + 1}`);
   let rows = result.rows as Array<ListRow & { nameKey: string }>;
   const more = rows.length > PAGE_SIZE;
   rows = rows.slice(0, PAGE_SIZE);
@@ -101,7 +142,18 @@ export const SEARCH_COUNT_CAP = 1000;
  * numbers come from the counter table the triggers keep (drizzle/: customer_counts), exact and never a
  * full count; with a search, from the first SEARCH_COUNT_CAP + 1 matches.
  */
-export async function statusCounts(db: DbOrTx, query: ListQuery): Promise<StatusCounts> {
+export async function statusCounts(db: DbOrTx, query: ListQuery, opts: { read?: SearchRead } = {}): Promise<StatusCounts> {
+  if (query.q && opts.read === "order") {
+    // Among the newest customers first (a bounded walk); a word that does not reach the cap there is counted in full.
+    const capped = await db.execute(sql`
+      select zoho_sync_status as status, count(*)::int as n from (
+        select zoho_sync_status from (
+          select zoho_sync_status, zoho_review_reason, is_returning_customer, search_words from customers
+          order by created_at desc nulls last, id desc nulls last limit ${COMMON_COUNT_WINDOW}) newest
+        where ${filters(query, false, "order")} limit ${SEARCH_COUNT_CAP + 1}) matches group by 1`);
+    const counts = tally(capped.rows as Array<{ status: SyncStatus; n: number }>, true);
+    if (counts.atLeast) return counts;
+  }
   const result = query.q
     ? await db.execute(sql`
         select zoho_sync_status as status, count(*)::int as n
@@ -109,11 +161,15 @@ export async function statusCounts(db: DbOrTx, query: ListQuery): Promise<Status
     : await db.execute(sql`
         select zoho_sync_status as status, sum(n)::int as n from customer_status_counts
         where ${query.type ? sql`is_returning_customer = ${query.type === "returning"}` : sql`true`} group by 1`);
+  return tally(result.rows as Array<{ status: SyncStatus; n: number }>, !!query.q);
+}
+
+function tally(rows: Array<{ status: SyncStatus; n: number }>, searched: boolean): StatusCounts {
   const counts = { ...Object.fromEntries(SYNC_STATUSES.map((s) => [s, 0])), all: 0, atLeast: false } as StatusCounts;
-  for (const row of result.rows as Array<{ status: SyncStatus; n: number }>) {
+  for (const row of rows) {
     counts[row.status] = Number(row.n);
     counts.all += Number(row.n);
   }
-  counts.atLeast = !!query.q && counts.all > SEARCH_COUNT_CAP;
+  counts.atLeast = searched && counts.all > SEARCH_COUNT_CAP;
   return counts;
 }

@@ -2,7 +2,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { listUrl, parseListQuery } from "~/admin/customer-list";
-import { listCustomers, statusCounts } from "~/admin/customer-list.server";
+import { listPage } from "~/admin/customer-list.server";
 import { ConfirmAllSchema } from "~/admin/schemas";
 import { requireAdmin } from "~/auth/guards.server";
 import { redirectWithToast } from "~/auth/toast.server";
@@ -19,11 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireAdmin(request, context.app);
   const url = new URL(request.url);
   const query = parseListQuery(url);
-  const [page, counts, suggested] = await Promise.all([
-    listCustomers(context.app.db, query),
-    statusCounts(context.app.db, query),
-    countSuggestedLinks(context.app.db),
-  ]);
+  const [{ page, counts }, suggested] = await Promise.all([listPage(context.app.db, query), countSuggestedLinks(context.app.db)]);
   return { query, page, counts, suggested, confirming: url.searchParams.get("confirm") === "all" };
 }
 

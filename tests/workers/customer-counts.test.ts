@@ -1,7 +1,7 @@
 // The admin list's and dashboard's per-status counts come from a counter table kept by triggers on customers:
 // it must equal a real count after every kind of write any module makes.
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { statusCounts } from "~/admin/customer-list.server";
+import { listCustomers, listPage, statusCounts } from "~/admin/customer-list.server";
 import { ListQuerySchema } from "~/admin/customer-list";
 import { freshDatabase, sql, testDb } from "./support/database";
 import { createCustomerWithJob } from "./support/factories";
@@ -74,5 +74,36 @@ describe("customer counts per status", () => {
     const admin = await signedIn(testEnv(databaseUrl).env, databaseUrl, "admin");
     expect(await (await admin.get("/admin/customers?q=count.example")).text()).toContain("All (1001+)");
     expect(await (await admin.get("/admin/customers")).text()).toContain("All (1200)");
+  });
+
+  it("a search lists and counts the same customers whichever way it is read (through the word index, or walking the order's index)", async () => {
+    await insertMany(1200);
+    // 40 registration times, so many customers share one: the order then rests on the id as well.
+    await sql(databaseUrl, "update customers set created_at = now() - ((substr(first_name, 6)::int % 40) || ' minutes')::interval");
+    const { db, close } = testDb(databaseUrl);
+    try {
+      for (const params of [{ q: "count" }, { q: "first1" }, { q: "last11", sort: "name" }, { q: "count", sort: "oldest" }, { q: "example", status: "synced", sort: "name" }]) {
+        const query = ListQuerySchema.parse(params);
+        const viaWords = await listCustomers(db, query, { read: "words" });
+        const viaOrder = await listCustomers(db, query, { read: "order" });
+        expect(viaWords.rows.map((r) => r.id), JSON.stringify(params)).toEqual(viaOrder.rows.map((r) => r.id));
+        expect(viaWords.next).toEqual(viaOrder.next);
+        if (viaOrder.next) {
+          const next = ListQuerySchema.parse({ ...params, after: viaOrder.next });
+          expect((await listCustomers(db, next, { read: "words" })).rows.map((r) => r.id)).toEqual((await listCustomers(db, next, { read: "order" })).rows.map((r) => r.id));
+        }
+        // The chips count the same either way (all of them below the cap; at least the cap above it).
+        const [countWords, countOrder] = [await statusCounts(db, query, { read: "words" }), await statusCounts(db, query, { read: "order" })];
+        expect(countOrder.all, JSON.stringify(params)).toBe(countWords.all);
+        if (!countWords.atLeast) expect(countOrder).toEqual(countWords);
+      }
+      // The page as the loader reads it: counts first, then the rows the chosen way.
+      const { page, counts } = await listPage(db, ListQuerySchema.parse({ q: "last11" }));
+      expect(counts).toMatchObject({ all: 111, atLeast: false });
+      expect(page.rows).toHaveLength(25);
+      expect(page.rows.every((r) => r.lastName.startsWith("Last11"))).toBe(true);
+    } finally {
+      await close();
+    }
   });
 });
