@@ -55,17 +55,19 @@ export async function dashboard(app: AppServices) {
     connection,
     backfill: lastBackfill ? await backfillProgress(db, lastBackfill) : null,
     backfillEligible: await countBackfillEligible(db),
-    ...(await recovery(app, jobs.open, counts.failed)),
+    ...(await recovery(app, { jobs: openJobs, finishesAt: eta.finishesAt?.toISOString() ?? null, days: eta.days }, counts.failed)),
   };
 }
 
-/** Outage state, the backlog's ETA and what "Retry all failed" would take, at the budget's maximum rate. */
-async function recovery(app: AppServices, openJobs: number, failed: number) {
-  const outage = await readOutage(app.db);
-  const [backlog, retryAll] = await Promise.all([estimateBacklog(app, openJobs), estimateBacklog(app, failed)]);
+/**
+ * Outage state, the backlog's ETA (the one the budget box shows: measured calls per job) and what "Retry all
+ * failed" would take (at the calls per job it reserves when it spreads the jobs over days).
+ */
+async function recovery(app: AppServices, backlogEta: { jobs: number; finishesAt: string | null; days: number }, failed: number) {
+  const [outage, retryAll] = await Promise.all([readOutage(app.db), estimateBacklog(app, failed)]);
   return {
     outage: { paused: outage.paused, since: outage.since?.toISOString() ?? null, lastError: outage.lastError, nextProbeAt: outage.nextProbeAt?.toISOString() ?? null },
-    backlogEta: { jobs: openJobs, finishesAt: backlog.finishesAt?.toISOString() ?? null, days: backlog.days },
+    backlogEta,
     retryAllEta: { jobs: failed, finishesAt: retryAll.finishesAt?.toISOString() ?? null, days: retryAll.days },
   };
 }

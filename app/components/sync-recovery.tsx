@@ -1,4 +1,4 @@
-// Dashboard pieces for recovering sync: the outage banner, the backlog's ETA and "Retry all failed".
+// Dashboard pieces for recovering sync: the outage banner and "Retry all failed".
 import { Form } from "@remix-run/react";
 import { CsrfInput } from "./forms";
 import { formatDateTime } from "./format";
@@ -20,11 +20,11 @@ export function OutageBanner({ outage }: { outage: Outage }) {
   );
 }
 
-export function RecoveryCard({ backlog, retryAll, busy }: { backlog: Eta; retryAll: Eta; busy: boolean }) {
+/** "Retry all failed" with what it would take. (The backlog's ETA has one home: the budget box.) */
+export function RecoveryCard({ retryAll, busy }: { retryAll: Eta; busy: boolean }) {
   return (
     <section className="card" aria-labelledby="recovery-title">
-      <h2 id="recovery-title">Backlog and recovery</h2>
-      <p data-testid="backlog-eta">{`${backlog.jobs} sync jobs open: at the Zoho budget's maximum rate, ${etaText(backlog)}.`}</p>
+      <h2 id="recovery-title">Recovery</h2>
       <Form method="post">
         <CsrfInput />
         <p className="muted" id="retry-all-help">

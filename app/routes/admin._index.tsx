@@ -126,7 +126,7 @@ export default function AdminDashboard() {
         </section>
       </div>
 
-      <RecoveryCard backlog={d.backlogEta} retryAll={d.retryAllEta} busy={busy} />
+      <RecoveryCard retryAll={d.retryAllEta} busy={busy} />
 
       <section className="card" aria-labelledby="history-title">
         <h2 id="history-title">Zoho calls, last 14 days</h2>

@@ -157,6 +157,7 @@ export async function benchBurst(opts: BurstOptions = {}): Promise<BenchResult> 
     const p95Idle = quantile(idle, 0.95);
     const p95Burst = quantile(during, 0.95);
     const lines = [
+      ...(errors.length ? [`Burst errors by kind: ${errorKinds(errors)}`] : []),
       `Burst registrations: ${during.length} of ${count} in ${burstSeconds.toFixed(0)} s = ${(during.length / burstSeconds).toFixed(2)}/s (target ${(count / (minutes * 60)).toFixed(2)}/s)${notStarted ? `; ${notStarted} not started: the machine's rate fell behind the window` : ""}, errors ${errors.length}${errors.length ? ` (first: ${errors[0]})` : ""}, customers stored ${registered} of ${expected}`,
       `Burst registration submit p95, during the burst vs idle: ${ms(p95Burst)} vs ${ms(p95Idle)} = ${(p95Burst / p95Idle).toFixed(2)}× (p50 ${ms(quantile(during, 0.5))} vs ${ms(quantile(idle, 0.5))}; n=${during.length}/${idle.length})`,
       `Burst, most Zoho calls in one minute: ${minuteRows[0].max ?? 0} (pace ${env.ZOHO_CALLS_PER_MINUTE}, over ${minuteRows[0].minutes} minutes)`,
@@ -176,4 +177,14 @@ export async function benchBurst(opts: BurstOptions = {}): Promise<BenchResult> 
     await stack.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** Distinct error messages (addresses and numbers blanked) with how often each happened, most frequent first. */
+function errorKinds(errors: string[]): string {
+  const kinds = new Map<string, number>();
+  for (const e of errors) {
+    const kind = e.replace(/[\w.+-]+@[\w.-]+/g, "<email>").replace(/\d+/g, "N").slice(0, 160);
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  }
+  return [...kinds].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, n]) => `${n}× ${k}`).join("; ");
 }

@@ -197,7 +197,7 @@ async function measure(
     row("Confirmation click, without queue send", of(withoutSend, "confirmMs")),
     ratio("Confirmation click (where the send is)", of(withSend, "confirmMs"), of(withoutSend, "confirmMs")),
     ratio("Submit + click", total(withSend), total(withoutSend)),
-    ratio("Submit alone (no send in either: a control)", of(withSend, "submitMs"), of(withoutSend, "submitMs")),
+    ratio("Submit alone (a control, no send in either)", of(withSend, "submitMs"), of(withoutSend, "submitMs")),
     "(Submit = the final POST: re-validation, password hash, one transaction, sign-in. Click = GET /verify-email: " +
       "one transaction, send + mark enqueued. Local queue is miniflare's in-process queue; a production send to Cloudflare Queues costs more.)",
   ];
