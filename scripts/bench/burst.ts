@@ -50,6 +50,7 @@ export async function benchBurst(opts: BurstOptions = {}): Promise<BenchResult> 
     database: "cangoods_bench_burst",
   });
   let worker: WorkerProcess | undefined;
+  let stopping = false;
   const node = openNodeDb(stack.databaseUrl, 2);
   try {
     if (!opts.skipBuild) await buildApp();
@@ -64,7 +65,11 @@ export async function benchBurst(opts: BurstOptions = {}): Promise<BenchResult> 
     await seedDemoData(node.db);
     await connectToSandbox(node.db, stack.sandboxUrl, vars.TOKEN_ENCRYPTION_KEY);
     await node.pool.query("truncate customers, zoho_sync_queue, zoho_sync_events cascade");
-    worker = await startWorker({ port: workerPort, vars, persistTo: path.join(tmp, "wrangler"), inspectorPort: (await freePorts(1))[0] });
+    // The Worker's log outlives the run (a Worker that stops answering under load is the thing to look at).
+    const workerLog = fs.createWriteStream(path.join(os.tmpdir(), `cangoods-burst-worker-${process.pid}.log`));
+    log(`burst: the Worker's log is ${workerLog.path}`);
+    worker = await startWorker({ port: workerPort, vars, persistTo: path.join(tmp, "wrangler"), inspectorPort: (await freePorts(1))[0], log: (line) => workerLog.write(`${line}\n`) });
+    worker.child.once("exit", (code) => void (stopping || log(`burst: the Worker exited (${code}) during the run; its log: ${workerLog.path}`)));
 
     const tag = Date.now().toString(36);
     const person = (phase: string, i: number): Registrant => ({
@@ -172,6 +177,7 @@ export async function benchBurst(opts: BurstOptions = {}): Promise<BenchResult> 
     ];
     return { name: "Registration burst", lines };
   } finally {
+    stopping = true;
     await node.close().catch(() => {});
     await worker?.stop().catch(() => {});
     await stack.stop();

@@ -3,6 +3,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import pg from "pg";
 import { linkIn, mailsTo, waitForMail } from "@tools/local-stack/mail-inbox";
+import { registerForPickup } from "./simulate-verification";
 
 const inbox = () => process.env.E2E_MAIL_INBOX!;
 const unique = () => crypto.randomUUID().slice(0, 8);
@@ -17,22 +18,7 @@ async function query<T>(text: string, params: unknown[] = []) {
   }
 }
 
-async function register(page: Page, email: string) {
-  await page.goto("/register");
-  await page.getByLabel("First name").fill("Carmen");
-  await page.getByLabel("Last name").fill(`Verde ${unique()}`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Mobile number").fill("0917 123 4567");
-  await page.getByRole("button", { name: "Continue" }).click();
-  await page.getByRole("radio", { name: /I'm a new customer/ }).check();
-  await page.getByRole("button", { name: "Continue" }).click();
-  await page.getByRole("radio", { name: /Pickup/ }).check();
-  await page.getByRole("button", { name: "Continue" }).click();
-  await page.getByLabel("Password", { exact: true }).fill("a long password");
-  await page.getByLabel("Confirm password").fill("a long password");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/account\?welcome=1$/);
-}
+const register = (page: Page, email: string) => registerForPickup(page, { first: "Carmen", last: `Verde ${unique()}`, email, customer: "new" });
 
 const verifyLink = (page: Page, mail: Parameters<typeof linkIn>[0]) => linkIn(mail, `${new URL(page.url()).origin}/verify-email?token=`);
 

@@ -42,15 +42,15 @@ export async function verifyEmailAndResync(request: APIRequestContext, email: st
   return waitForSyncToSettle(email);
 }
 
-/** Registers through the four steps as a returning customer who picks up in store. */
-export async function registerReturning(page: Page, p: { first: string; last: string; email: string }) {
+/** Registers through the four steps as a customer who picks up in store (returning unless told "new"). */
+export async function registerForPickup(page: Page, p: { first: string; last: string; email: string; customer?: "new" | "returning" }) {
   await page.goto("/register");
   await page.getByLabel("First name").fill(p.first);
   await page.getByLabel("Last name").fill(p.last);
   await page.getByLabel("Email").fill(p.email);
   await page.getByLabel("Mobile number").fill("0917 123 4567");
   await page.getByRole("button", { name: "Continue" }).click();
-  await page.getByRole("radio", { name: /I'm a returning customer/ }).check();
+  await page.getByRole("radio", { name: p.customer === "new" ? /I'm a new customer/ : /I'm a returning customer/ }).check();
   await page.getByRole("button", { name: "Continue" }).click();
   await page.getByRole("radio", { name: /Pickup/ }).check();
   await page.getByRole("button", { name: "Continue" }).click();

@@ -1,7 +1,7 @@
 // Issue 11 in Chromium: only what a person proved gets linked, and an admin judges the rest.
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { DEMO_ADMIN } from "@tools/local-stack/seed";
-import { customerState, registerReturning, verifyEmailAndResync } from "./simulate-verification";
+import { customerState, registerForPickup, verifyEmailAndResync } from "./simulate-verification";
 
 // Each test registers one or two accounts through the four steps and waits for the queue: give it room
 // on a busy machine (the waits themselves are for states, never sleeps).
@@ -19,7 +19,7 @@ async function adminPage(browser: Browser): Promise<Page> {
 }
 
 test("a stranger who registers with an address that sits on a Zoho contact is never linked and never sees an invoice", async ({ page }) => {
-  await registerReturning(page, { first: "Maria", last: "Santos", email: "maria.santos@example.com" });
+  await registerForPickup(page, { first: "Maria", last: "Santos", email: "maria.santos@example.com" });
   // An unverified account's job is never claimed: nothing is looked up in Zoho, nothing is linked.
   expect(await customerState("maria.santos@example.com")).toMatchObject({ contact: null, status: "pending" });
   await page.goto("/account");
@@ -31,7 +31,7 @@ test("a stranger who registers with an address that sits on a Zoho contact is ne
 
 test("a name-only match waits for an admin's Confirm link, then the customer sees their invoices", async ({ page, browser, request }) => {
   const email = `juan.dc.${unique()}@example.net`;
-  await registerReturning(page, { first: "Juan", last: "Dela Cruz", email });
+  await registerForPickup(page, { first: "Juan", last: "Dela Cruz", email });
   expect(await verifyEmailAndResync(request, email)).toMatchObject({ status: "skipped", reason: "name_only", contact: null });
   await page.goto("/account/orders");
   await expect(page.getByTestId("orders-checking")).toBeVisible();
@@ -53,12 +53,12 @@ test("a name-only match waits for an admin's Confirm link, then the customer see
 });
 
 test("a second account claiming an already linked contact goes to review, and the admin sees the existing link", async ({ page, browser, request }) => {
-  await registerReturning(page, { first: "Ben", last: "Santos", email: "ben.santos@example.com" });
+  await registerForPickup(page, { first: "Ben", last: "Santos", email: "ben.santos@example.com" });
   expect(await verifyEmailAndResync(request, "ben.santos@example.com")).toMatchObject({ status: "synced" });
 
   const claimer = await (await browser.newContext()).newPage();
   const email = `ben.s.${unique()}@example.net`;
-  await registerReturning(claimer, { first: "Ben", last: "Santos", email });
+  await registerForPickup(claimer, { first: "Ben", last: "Santos", email });
   expect(await verifyEmailAndResync(request, email)).toMatchObject({ status: "skipped", reason: "contact_already_linked", contact: null });
   await claimer.goto("/account/orders");
   await expect(claimer.getByRole("cell", { name: /^INV-/ })).toHaveCount(0);
