@@ -11,7 +11,8 @@ import { HttpSession, registerAndConfirm, type Registrant } from "@tools/local-s
 import { openNodeDb } from "@tools/local-stack/node-db";
 import { connectToSandbox } from "@tools/local-stack/sandbox-connect";
 import { DEMO_ADMIN, seedDemoData } from "@tools/local-stack/seed";
-import { buildApp, freePorts, localWorkerVars, startBackingServices, startWorker, type WorkerProcess } from "@tools/local-stack/stack";
+import { buildApp, freePorts, localWorkerVars, startWorker, type WorkerProcess } from "@tools/local-stack/stack";
+import { startBenchServices } from "./services";
 import { parseEnv } from "~/env.server";
 import { quantile, type BenchResult } from "./registration";
 
@@ -39,16 +40,8 @@ export async function benchBurst(opts: BurstOptions = {}): Promise<BenchResult> 
   const idleRuns = opts.idle ?? 40;
   const concurrency = opts.concurrency ?? 64;
   const log = opts.log ?? (() => {});
-  const [pgPort, proxyPort, sandboxPort, workerPort, mailSmtp, mailWeb] = await freePorts(6);
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cangoods-bench-burst-"));
-  fs.chmodSync(tmp, 0o755); // initdb runs as the postgres user when we are root
-  log("burst: starting Postgres, proxy and sandbox");
-  const stack = await startBackingServices({
-    ports: { postgres: pgPort, proxy: proxyPort, sandbox: sandboxPort, mailSmtp, mailWeb },
-    dataDir: path.join(tmp, "pg"),
-    persistent: false,
-    database: "cangoods_bench_burst",
-  });
+  log("burst: starting Postgres, proxy, sandbox and mail catcher");
+  const { stack, tmp, ports: [workerPort], stop: stopServices } = await startBenchServices("burst", 1);
   let worker: WorkerProcess | undefined;
   let stopping = false;
   const node = openNodeDb(stack.databaseUrl, 2);
@@ -180,8 +173,7 @@ export async function benchBurst(opts: BurstOptions = {}): Promise<BenchResult> 
     stopping = true;
     await node.close().catch(() => {});
     await worker?.stop().catch(() => {});
-    await stack.stop();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await stopServices();
   }
 }
 

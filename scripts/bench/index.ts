@@ -29,7 +29,8 @@ import { ZohoClient } from "~/zoho/client.server";
 import { openNodeDb } from "@tools/local-stack/node-db";
 import { connectToSandbox } from "@tools/local-stack/sandbox-connect";
 import { DEMO_ADMIN, seedDemoData } from "@tools/local-stack/seed";
-import { buildApp, freePorts, localWorkerVars, run, startBackingServices, startWorker, type WorkerProcess } from "@tools/local-stack/stack";
+import { buildApp, localWorkerVars, run, startWorker, type WorkerProcess } from "@tools/local-stack/stack";
+import { startBenchServices } from "./services";
 
 const SUITES = ["all", "registration", "calls", "matching", "list", "claim", "bundle", "burst"] as const;
 const OptionsSchema = z.object({
@@ -112,16 +113,8 @@ function reportLines(lines: string[]) {
 }
 
 async function onSharedStack() {
-  const [pgPort, proxyPort, sandboxPort, workerPort, mailSmtp, mailWeb] = await freePorts(6);
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cangoods-bench-"));
-  fs.chmodSync(tmp, 0o755); // initdb runs as the postgres user when we are root
   console.log("\nStarting Postgres, proxy, sandbox and a Worker…");
-  const stack = await startBackingServices({
-    ports: { postgres: pgPort, proxy: proxyPort, sandbox: sandboxPort, mailSmtp, mailWeb },
-    dataDir: path.join(tmp, "pg"),
-    persistent: false,
-    database: "cangoods_bench",
-  });
+  const { stack, tmp, ports: [workerPort], stop: stopServices } = await startBenchServices("shared", 1);
   const workers: WorkerProcess[] = [];
   try {
     const url = `http://127.0.0.1:${workerPort}`;
@@ -174,8 +167,7 @@ async function onSharedStack() {
     }
   } finally {
     for (const w of workers) await w.stop();
-    await stack.stop();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await stopServices();
   }
 }
 

@@ -15,13 +15,13 @@
 //
 // Used by scripts/bench/index.ts (`npm run bench`); also runs alone: `npx tsx scripts/bench/registration.ts`.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { register, type Registrant } from "@tools/local-stack/http-session";
 import { linkIn, waitForMail } from "@tools/local-stack/mail-inbox";
 import { openNodeDb } from "@tools/local-stack/node-db";
-import { buildApp, freePorts, localWorkerVars, ROOT, startBackingServices, startWorker, type WorkerProcess } from "@tools/local-stack/stack";
+import { buildApp, freePorts, localWorkerVars, ROOT, startWorker, type WorkerProcess } from "@tools/local-stack/stack";
+import { startBenchServices } from "./services";
 
 export type BenchRegistrationOptions = {
   /** Measured submits per variant (after the warm-up), interleaved. Default: BENCH_RUNS or 200. */
@@ -98,16 +98,8 @@ export async function benchRegistration(opts: BenchRegistrationOptions = {}): Pr
     return measure({ withSendUrl: opts.withSendUrl, withoutSendUrl: opts.withoutSendUrl, inboxUrl: opts.inboxUrl }, runs, warmup, log, opts.databaseUrl);
   if (opts.withSendUrl || opts.withoutSendUrl) throw new Error("benchRegistration: give both Worker URLs and the inbox, or none");
 
-  const [pgPort, proxyPort, sandboxPort, sendPort, noSendPort, mailSmtp, mailWeb] = await freePorts(7);
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cangoods-bench-registration-"));
-  fs.chmodSync(tmp, 0o755); // initdb runs as the postgres user when we are root
-  log("registration bench: starting Postgres, proxy and sandbox");
-  const stack = await startBackingServices({
-    ports: { postgres: pgPort, proxy: proxyPort, sandbox: sandboxPort, mailSmtp, mailWeb },
-    dataDir: path.join(tmp, "pg"),
-    persistent: false,
-    database: "cangoods_bench_registration",
-  });
+  log("registration bench: starting Postgres, proxy, sandbox and mail catcher");
+  const { stack, tmp, ports: [sendPort, noSendPort], stop: stopServices } = await startBenchServices("registration", 2);
   const workers: WorkerProcess[] = [];
   try {
     if (!opts.skipBuild) {
@@ -129,8 +121,7 @@ export async function benchRegistration(opts: BenchRegistrationOptions = {}): Pr
     return await measure({ withSendUrl: workers[0].url, withoutSendUrl: workers[1].url, inboxUrl: stack.mail!.inboxUrl }, runs, warmup, log, stack.databaseUrl);
   } finally {
     for (const w of workers) await w.stop().catch(() => {});
-    await stack.stop();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await stopServices();
   }
 }
 

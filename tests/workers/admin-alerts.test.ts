@@ -1,15 +1,14 @@
 // Admin alerts by email (and the webhook beside it): the failure digest at most once per interval,
 // and a stalled sync announced once when it stalls and once when it recovers. Mail goes over SMTP to
 // the mail catcher; webhook posts land in the sandbox's /__hooks recorder.
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import worker from "@workers/app";
 import { mailsTo } from "@tools/local-stack/mail-inbox";
 import { sendFailureDigest } from "~/alerts/alerts.server";
 import { createAppServices } from "~/context.server";
 import { freshDatabase, sql } from "./support/database";
 import { createCustomerWithJob } from "./support/factories";
 import { bindings, testEnv } from "./support/worker-env";
+import { runCron } from "./support/queue-delivery";
 import { connectZoho, sandbox } from "./support/zoho-sandbox";
 
 let databaseUrl: string;
@@ -33,11 +32,6 @@ function alertEnv() {
   return { env, queue, ops };
 }
 
-async function runCron(env: ReturnType<typeof testEnv>["env"]) {
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: "0 * * * *" }), env, ctx);
-  await waitOnExecutionContext(ctx);
-}
 
 async function digest(env: ReturnType<typeof testEnv>["env"]) {
   const app = createAppServices(env);

@@ -1,13 +1,11 @@
 // Email verification, password reset and abuse limits through the real Worker, with mail sent over
 // SMTP to the mail catcher (maildev) and read back from its REST API, and Zoho played by the sandbox.
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import worker from "@workers/app";
 import { linkIn, mailsTo, waitForMail } from "@tools/local-stack/mail-inbox";
 import { browser, type Browser } from "./support/browser";
 import { freshDatabase, sql } from "./support/database";
 import { createUser } from "./support/factories";
-import { deliver } from "./support/queue-delivery";
+import { deliver, runCron } from "./support/queue-delivery";
 import { bindings, testEnv } from "./support/worker-env";
 import { connectZoho, sandbox } from "./support/zoho-sandbox";
 
@@ -31,11 +29,6 @@ async function register(b: Browser, email: string, customerType: "new" | "return
   return b.post("/register", { step: "4", intent: "next", password: "a long password", confirmPassword: "a long password" });
 }
 
-async function runCron(env: ReturnType<typeof testEnv>["env"]) {
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: "0 * * * *" }), env, ctx);
-  await waitOnExecutionContext(ctx);
-}
 
 const pathOf = (link: string) => link.replace("http://portal.test", "");
 

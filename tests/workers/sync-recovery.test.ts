@@ -1,8 +1,7 @@
 // No duplicates and no stalls on every path: admin retries/resets/unlinks, backfill, "new" people already
 // in Zoho, Zoho outages and a job that kills the worker — through the real consumer, cron and sandbox.
-import { createExecutionContext, createMessageBatch, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { createMessageBatch } from "cloudflare:test";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import worker from "@workers/app";
 import { createAppServices } from "~/context.server";
 import { startBackfill } from "~/sync/backfill.server";
 import { handleSyncBatch } from "~/sync/consumer.server";
@@ -15,10 +14,10 @@ import { dashboard } from "~/admin/dashboard.server";
 import { freshDatabase, sql } from "./support/database";
 import { createCustomerWithJob, createUser, loadCustomer } from "./support/factories";
 import { makeJobDue } from "./support/job-clock";
-import { deliver } from "./support/queue-delivery";
+import { deliver, runCron } from "./support/queue-delivery";
 import { bindings, testEnv } from "./support/worker-env";
 import { signedIn } from "./support/sign-in";
-import { connectZoho, sandbox } from "./support/zoho-sandbox";
+import { connectZoho, contactsWithEmail, sandbox } from "./support/zoho-sandbox";
 
 let databaseUrl: string;
 let adminId: string;
@@ -34,18 +33,7 @@ beforeEach(async () => {
   adminId = (await createUser(databaseUrl, { role: "admin" })).id;
 });
 
-async function contactsWithEmail(email: string) {
-  const all = await sandbox().listContacts();
-  return all.filter((c) =>
-    [c.email, ...(c.contact_persons ?? []).map((p: { email?: string | null }) => p.email)].some((e) => e?.toLowerCase() === email.toLowerCase()),
-  );
-}
 
-async function runCron(env: ReturnType<typeof testEnv>["env"]) {
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: "0 * * * *" }), env, ctx);
-  await waitOnExecutionContext(ctx);
-}
 
 /** Today's sync budget mostly spent (under the look-first threshold): creates go ahead without looking. */
 async function budgetPressure() {

@@ -1,16 +1,14 @@
 // The sync engine through the real Worker's queue() and scheduled() handlers, against the sandbox.
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import worker from "@workers/app";
 import { createAppServices } from "~/context.server";
 import { handleSyncBatch } from "~/sync/consumer.server";
 import { SimulatedCrash } from "~/sync/run-job.server";
-import { createMessageBatch, getQueueResult } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { freshDatabase, sql } from "./support/database";
 import { createCustomerWithJob, loadCustomer } from "./support/factories";
-import { deliver } from "./support/queue-delivery";
+import { deliver, runCron } from "./support/queue-delivery";
 import { bindings, testEnv } from "./support/worker-env";
-import { connectZoho, sandbox } from "./support/zoho-sandbox";
+import { connectZoho, contactsWithEmail, sandbox } from "./support/zoho-sandbox";
 import { makeJobDue } from "./support/job-clock";
 
 let databaseUrl: string;
@@ -22,18 +20,7 @@ beforeEach(async () => {
   await sql(databaseUrl, "truncate users, customers, zoho_sync_queue, zoho_sync_events, zoho_tokens, zoho_api_ledger, zoho_api_minutes, cron_runs cascade");
 });
 
-async function contactsWithEmail(email: string) {
-  const all = await sandbox().listContacts();
-  return all.filter((c) =>
-    [c.email, ...(c.contact_persons ?? []).map((p: { email?: string | null }) => p.email)].some((e) => e?.toLowerCase() === email.toLowerCase()),
-  );
-}
 
-async function runCron(env: ReturnType<typeof testEnv>["env"]) {
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: "0 * * * *" }), env, ctx);
-  await waitOnExecutionContext(ctx);
-}
 
 describe("new customers", () => {
   it("creates the Zoho contact with name, type and primary person, links it and records the event", async () => {

@@ -1,5 +1,5 @@
-// Delivers queue messages to the real Worker's queue() handler, exactly as Cloudflare would.
-import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
+// Delivers queue messages to the real Worker's queue() handler, and fires its hourly cron, exactly as Cloudflare would.
+import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
 import worker from "@workers/app";
 import type { WorkerEnv } from "~/context.server";
 
@@ -15,3 +15,9 @@ export async function deliver(env: WorkerEnv, jobIds: string[]) {
   return getQueueResult(batch, ctx);
 }
 
+/** Fires the Worker's hourly cron (scheduled()) and waits for the sweep it runs. */
+export async function runCron(env: WorkerEnv) {
+  const ctx = createExecutionContext();
+  await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: "0 * * * *" }), env, ctx);
+  await waitOnExecutionContext(ctx);
+}

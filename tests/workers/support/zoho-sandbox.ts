@@ -25,3 +25,10 @@ export async function connectZoho(env: WorkerEnv, scope?: string) {
   return grant;
 }
 
+/** The sandbox's contacts that carry `email`, on the contact itself or on one of its contact persons. */
+export async function contactsWithEmail(email: string) {
+  const all = await sandbox().listContacts();
+  return all.filter((c) =>
+    [c.email, ...(c.contact_persons ?? []).map((p: { email?: string | null }) => p.email)].some((e) => e?.toLowerCase() === email.toLowerCase()),
+  );
+}
