@@ -349,6 +349,13 @@ export const backfillRuns = pgTable("backfill_runs", {
 
 // Sync as a whole (row id = 1): paused while Zoho is unavailable, probed at growing intervals
 // (app/sync/outage.ts is the state machine; app/sync/outage-store.server.ts its only writer).
+// The line of sync jobs the per-minute pace turned away (app/sync/pace-line.server.ts): one row, the time
+// of the next free slot. Each job turned away takes a slot and moves it on by one job's share of a minute.
+export const zohoPaceLine = pgTable("zoho_pace_line", {
+  id: integer("id").primaryKey().default(1),
+  nextSlot: timestamptz("next_slot").notNull(),
+});
+
 export const zohoSyncHealth = pgTable("zoho_sync_health", {
   id: integer("id").primaryKey().default(1),
   paused: boolean("paused").notNull().default(false),

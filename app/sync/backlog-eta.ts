@@ -1,10 +1,10 @@
 // When will the sync backlog be done? A pure estimate from the two things that bound sync: the per-minute
 // pace (ZOHO_CALLS_PER_MINUTE) and the daily sync share (what is left today, then a whole share per UTC day).
-// Jobs refused by the pace retry 60–120 s later (backoff.ts), so a backlog longer than one minute's pace
-// finishes on average RETRY_LAG_MINUTES after its last call slot; jobs out of budget wake in the first
-// minutes of the next UTC day (nextBudgetDay). And the backlog is never done before its last job is due: a job
-// already paced out (or backing off after a failure) runs at its scheduled time, not earlier.
-export const RETRY_LAG_MINUTES = 1.5;
+// Jobs the pace turns away wait in line, in slots the pace's own rate apart (pace-line.server.ts), so the
+// backlog takes its calls ÷ the pace; jobs out of budget wake in the first minutes of the next UTC day
+// (nextBudgetDay). And the backlog is never done before its last job is due: a job already in line (or
+// backing off after a failure) runs at its scheduled time, not earlier.
+// Assumes the pace is what binds: a Worker short of CPU (a local machine under a burst) drains more slowly.
 export const NEXT_DAY_WAKE_MINUTES = 5;
 
 export type BacklogInput = {
@@ -29,7 +29,7 @@ export function backlogEta(input: BacklogInput): BacklogEta {
   const calls = Math.ceil(Math.max(0, input.openJobs) * Math.max(0, input.callsPerJob));
   if (calls === 0) return { calls, finishesAt: input.now, days: 0 };
   if (input.perMinute <= 0 || (input.dailyShare <= 0 && calls > input.remainingToday)) return { calls, finishesAt: null, days: 0 };
-  const paced = (n: number) => n / input.perMinute + (n > input.perMinute ? RETRY_LAG_MINUTES : 0);
+  const paced = (n: number) => n / input.perMinute;
   const notBeforeLastDue = (t: number) => new Date(Math.max(t, input.lastDueAt?.getTime() ?? 0));
   if (calls <= input.remainingToday) return { calls, finishesAt: notBeforeLastDue(input.now.getTime() + paced(calls) * MINUTE), days: 0 };
   const rest = calls - Math.max(0, input.remainingToday);

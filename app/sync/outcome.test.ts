@@ -49,6 +49,17 @@ describe("sync outcomes (spec flow diagram)", () => {
     expect(t.job.scheduledFor!.getTime() - now.getTime()).toBeLessThanOrEqual(15_000);
     expect(t.job.sendDelayMs).toBe(t.job.scheduledFor!.getTime() - now.getTime());
   });
+  it("turned away by our own pace: waits for its slot in line and says when its turn comes", () => {
+    const slot = new Date(now.getTime() + 7 * 60_000 + 30_000);
+    const error = new ZohoError("rate_limited", "Paused: 80 Zoho calls per minute reached", { local: true });
+    const t = transition({ kind: "error", error, retryAt: slot }, 1, now, 0.5);
+    expect(t.job).toMatchObject({ done: false, attempts: 1, scheduledFor: slot, sendDelayMs: 450_000 });
+    expect(t.customer.error).toBe("Waiting in line: sync is paced to stay within Zoho's per-minute limit; this customer's turn comes in about 8 minutes");
+    // Zoho's own 429 has no line to join: a minute or two, jittered.
+    const zoho = transition({ kind: "error", error: new ZohoError("rate_limited", "Too many requests") }, 1, now, 0.5);
+    expect(zoho.job.sendDelayMs).toBe(90_000);
+    expect(zoho.customer.error).toBe("Waiting: Zoho asked us to slow down; retrying in a minute or two");
+  });
   it("an exhausted budget waits for the next UTC day", () => {
     const t = transition({ kind: "error", error: new ZohoError("daily_limit", "budget") }, 0, now, 0);
     expect(t.job.scheduledFor).toEqual(new Date("2026-11-26T00:00:00Z"));

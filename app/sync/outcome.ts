@@ -19,7 +19,8 @@ export type JobResult =
   | { kind: "duplicate_check"; contactId: string; contactName: string; duplicates: ZohoCandidate[] }
   | { kind: "ambiguous"; candidates: ZohoCandidate[]; reason: string; reviewReason?: ReviewReason }
   | { kind: "not_found" }
-  | { kind: "error"; error: unknown }
+  /** retryAt: when a job turned away by our own pace has its slot in line (app/sync/pace-line.server.ts). */
+  | { kind: "error"; error: unknown; retryAt?: Date }
   /** Zoho is unavailable and sync is paused as a whole: this customer waits, no attempt spent. */
   | { kind: "paused"; error: string };
 
@@ -83,7 +84,7 @@ export function transition(result: JobResult, attemptsBefore: number, now: Date,
         event: { outcome: OUTCOMES.failed, error: NO_MATCH_MESSAGE },
       };
     case "error":
-      return errorTransition(result.error, attemptsBefore, now, random);
+      return errorTransition(result.error, attemptsBefore, now, random, result.retryAt);
     case "duplicate_check": {
       const flagged = result.duplicates.length > 1;
       const reason = flagged ? possibleDuplicateMessage(result.duplicates.length) : null;
@@ -103,7 +104,7 @@ export function transition(result: JobResult, attemptsBefore: number, now: Date,
   }
 }
 
-function errorTransition(error: unknown, attemptsBefore: number, now: Date, random: number): Transition {
+function errorTransition(error: unknown, attemptsBefore: number, now: Date, random: number, retryAt?: Date): Transition {
   const zoho = error instanceof ZohoError ? error : new ZohoError("transient", `Unexpected error: ${(error as Error)?.message ?? String(error)}`);
   const message = zoho.message;
   // Zoho's concurrency limit (code 1070) is a short wait, like its per-minute limit.
@@ -114,12 +115,12 @@ function errorTransition(error: unknown, attemptsBefore: number, now: Date, rand
       zoho.kind === "daily_limit"
         ? nextBudgetDay(now, random)
         : zoho.kind === "rate_limited"
-          ? new Date(now.getTime() + rateLimitDelayMs(random))
+          ? (retryAt ?? new Date(now.getTime() + rateLimitDelayMs(random)))
           : zoho.kind === "concurrency_limited"
             ? new Date(now.getTime() + concurrencyDelayMs(random))
             : new Date(now.getTime() + RECONNECT_WAIT_MS);
     const sendDelayMs = shortWait ? at.getTime() - now.getTime() : undefined;
-    const reason = waitReason(zoho);
+    const reason = zoho.kind === "rate_limited" && zoho.details.local ? paceWaitReason(at.getTime() - now.getTime()) : waitReason(zoho);
     return {
       customer: { status: "pending", error: reason, attempts: attemptsBefore },
       job: { done: false, attempts: attemptsBefore, scheduledFor: at, lastError: message, sendDelayMs },
@@ -140,6 +141,12 @@ function errorTransition(error: unknown, attemptsBefore: number, now: Date, rand
     job: { done: true, attempts, lastError: message },
     event: { outcome: OUTCOMES.failed, error: message },
   };
+}
+
+/** Turned away by our own pace: the customer waits in line for a slot (app/sync/pace-line.server.ts). */
+function paceWaitReason(waitMs: number) {
+  const minutes = Math.max(1, Math.ceil(waitMs / 60_000));
+  return `Waiting in line: sync is paced to stay within Zoho's per-minute limit; this customer's turn comes in about ${minutes} minute${minutes === 1 ? "" : "s"}`;
 }
 
 function waitReason(error: ZohoError) {

@@ -9,7 +9,7 @@ import { ZohoClient } from "~/zoho/client.server";
 import { ZohoError } from "~/zoho/errors";
 import type { NewContact, ZohoContact } from "~/zoho/types";
 import { findByEmail, findByEmailAnywhere, findMatchingContact } from "./find-contact.server";
-import { dailyCap, remainingToday } from "~/zoho/ledger.server";
+import { dailyCap, ensureMinuteRoom, remainingToday } from "~/zoho/ledger.server";
 import { planCreate } from "./create-policy";
 import { checkDuplicate, scheduleDuplicateCheck } from "./duplicate-check.server";
 import { claimJob, markCreateAttempted, storeOutcome, type ClaimedJob } from "./jobs.server";
@@ -18,6 +18,7 @@ import { exactNameMatches, toCandidate } from "./matching";
 import { isUnavailable } from "./outage";
 import { readOutage, recordOutageEvent } from "./outage-store.server";
 import { transition, type JobResult, type MatchType, type Transition } from "./outcome";
+import { takePaceSlot } from "./pace-line.server";
 import { probeIfDue } from "./probe.server";
 
 type Customer = typeof customers.$inferSelect;
@@ -60,6 +61,7 @@ export async function runJob(deps: RunDeps, jobId: string): Promise<JobRun> {
   const [customer] = await deps.db.select().from(customers).where(eq(customers.id, job.customerId));
   let result: JobResult;
   try {
+    await ensureMinuteRoom(deps.db, deps.env, "sync", plannedCalls(job, deps.env));
     result = await doZohoWork(deps, client, job, customer);
     result = await vetLink(deps.db, customer, result); // who may be linked: app/sync/link-policy.ts
   } catch (error) {
@@ -67,6 +69,9 @@ export async function runJob(deps: RunDeps, jobId: string): Promise<JobRun> {
     result = { kind: "error", error };
     if (!(error instanceof ZohoError)) log("error", "sync job failed unexpectedly", { jobId, error });
   }
+  // Turned away by our own pace: the job waits in line for its slot (app/sync/pace-line.server.ts).
+  if (result.kind === "error" && result.error instanceof ZohoError && result.error.kind === "rate_limited" && result.error.details.local)
+    result = { ...result, retryAt: await takePaceSlot(deps.db, deps.env.ZOHO_CALLS_PER_MINUTE) };
   // Zoho being down is everyone's problem, not this customer's: several jobs in a row pause sync.
   let paused = false;
   if (result.kind === "error" && result.error instanceof ZohoError && isUnavailable(result.error.kind)) {
@@ -93,6 +98,11 @@ export async function runJob(deps: RunDeps, jobId: string): Promise<JobRun> {
   return stored
     ? { status: "done", transition: t, zohoCalls: client.calls, customerId: job.customerId, outage: { paused, resumed } }
     : { status: "lease_lost" };
+}
+
+/** The calls a job needs at the least: a new customer's lookup and create (one upsert with a unique field), else one. */
+function plannedCalls(job: ClaimedJob, env: AppEnv) {
+  return job.action === "create" && !env.ZOHO_UNIQUE_FIELD ? 2 : 1;
 }
 
 const zohoAnswered = (r: JobResult) => r.kind !== "error" || r.error instanceof ZohoError;

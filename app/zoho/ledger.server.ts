@@ -56,7 +56,7 @@ export async function reserveCalls(
     returning calls`);
   if (paced.rows.length === 0) {
     await countRefused(db, now);
-    throw new ZohoError("rate_limited", `Paused: ${perMinute} Zoho calls per minute reached`, { local: true });
+    throw paceRefusal(perMinute);
   }
 
   // One statement: the row lock taken by ON CONFLICT makes "check the share, then add" atomic, so
@@ -73,6 +73,24 @@ export async function reserveCalls(
   if (spent.rows.length === 0) {
     await countRefused(db, now);
     throw new ZohoError("daily_limit", SHARE_USED_UP[purpose](share), { local: true });
+  }
+}
+
+const paceRefusal = (perMinute: number) => new ZohoError("rate_limited", `Paused: ${perMinute} Zoho calls per minute reached`, { local: true });
+
+/**
+ * Before a job starts: throws the pace's refusal (counted as refused) when this minute has no room left for
+ * the `count` calls the job plans, so a job does not spend its first call and then meet the pace halfway
+ * (and repeat that call when it comes back). Reserves nothing: each call still goes through reserveCalls.
+ */
+export async function ensureMinuteRoom(db: DbOrTx, limits: LedgerLimits, purpose: CallPurpose, count: number, now = new Date()) {
+  const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+  const perMinute = minuteCap(purpose, limits);
+  const result = await db.execute(sql`select calls from zoho_api_minutes where minute = ${minute.toISOString()}::timestamptz`);
+  const used = Number((result.rows[0] as { calls?: number } | undefined)?.calls ?? 0);
+  if (used + count > perMinute) {
+    await countRefused(db, now);
+    throw paceRefusal(perMinute);
   }
 }
 

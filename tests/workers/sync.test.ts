@@ -10,14 +10,20 @@ import { deliver, runCron } from "./support/queue-delivery";
 import { bindings, testEnv } from "./support/worker-env";
 import { connectZoho, contactsWithEmail, sandbox } from "./support/zoho-sandbox";
 import { makeJobDue } from "./support/job-clock";
+import { dashboard } from "~/admin/dashboard.server";
 
 let databaseUrl: string;
+/** Waits for the next minute when fewer than `marginMs` are left in this one. */
+const notNearTheEndOfAMinute = async (marginMs: number) => {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < marginMs) await new Promise((r) => setTimeout(r, left + 100));
+};
 beforeAll(async () => {
   databaseUrl = await freshDatabase();
 });
 beforeEach(async () => {
   await sandbox().reset();
-  await sql(databaseUrl, "truncate users, customers, zoho_sync_queue, zoho_sync_events, zoho_tokens, zoho_api_ledger, zoho_api_minutes, cron_runs cascade");
+  await sql(databaseUrl, "truncate users, customers, zoho_sync_queue, zoho_sync_events, zoho_tokens, zoho_api_ledger, zoho_api_minutes, zoho_pace_line, cron_runs cascade");
 });
 
 
@@ -296,6 +302,56 @@ describe("retries and waiting", () => {
     const { customer: c, jobs } = await loadCustomer(databaseUrl, customer.id);
     expect(c).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 0 });
     expect(jobs[0].scheduledFor.getTime()).toBeGreaterThan(Date.now() + 50_000);
+  });
+
+  it("jobs our own per-minute pace turns away spend no call and wait in line, one slot each at the pace's rate", async () => {
+    // 4 calls a minute: a slot is 30 s (one new customer's lookup + create). This minute and the next are full.
+    const { env, queue } = testEnv(databaseUrl, { ZOHO_CALLS_PER_MINUTE: "4" });
+    await connectZoho(env);
+    // The pace counts by clock minute: the test runs inside one (it takes a few seconds).
+    await notNearTheEndOfAMinute(20_000);
+    await sql(databaseUrl, "insert into zoho_api_minutes (minute, calls) values (date_trunc('minute', now()), 4), (date_trunc('minute', now()) + interval '1 minute', 4)");
+    const people = [];
+    for (let i = 0; i < 5; i++) people.push(await createCustomerWithJob(databaseUrl, { lastName: `Paced ${i}` }));
+    await sandbox().clearCalls();
+    for (const p of people) await deliver(env, [p.job.id]);
+
+    expect(await sandbox().calls()).toHaveLength(0);
+    const slots: number[] = [];
+    for (const p of people) {
+      const { customer, jobs } = await loadCustomer(databaseUrl, p.customer.id);
+      expect(customer).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 0 });
+      expect(customer.zohoSyncError).toMatch(/^Waiting in line: sync is paced to stay within Zoho's per-minute limit; this customer's turn comes in about \d+ minutes?$/);
+      slots.push(jobs[0].scheduledFor.getTime());
+    }
+    // In the order they were turned away, 30 s apart, from a whole minute on (never in the full current one).
+    expect(new Date(slots[0]).getUTCSeconds()).toBe(0);
+    expect(slots[0]).toBeGreaterThan(Date.now());
+    expect(slots.slice(1).map((t, i) => t - slots[i])).toEqual([30_000, 30_000, 30_000, 30_000]);
+    // Each message comes back at its slot, not earlier.
+    expect(queue.sent.map((m) => m.jobId)).toEqual(people.map((p) => p.job.id));
+    queue.delays.forEach((d, i) => expect(Math.abs(d! * 1000 - (slots[i] - Date.now()))).toBeLessThan(5_000));
+    const [ledger] = (await sql(databaseUrl, "select total, refused from zoho_api_ledger")) as Array<{ total: number; refused: number }>;
+    expect(ledger).toEqual({ total: 0, refused: 5 });
+
+    // The dashboard's ETA is not before the line's last slot.
+    const app = createAppServices(env);
+    const board = await dashboard(app);
+    await app.close();
+    expect(new Date(board.budget.backlog.finishesAt!).getTime()).toBeGreaterThanOrEqual(slots[4]);
+
+    // Their time comes (room again): each runs whole, two calls, and the ones still without room join the line's end.
+    await sql(databaseUrl, "truncate zoho_api_minutes");
+    await makeJobDue(databaseUrl);
+    for (const p of people) await deliver(env, [p.job.id]);
+    const after = await Promise.all(people.map((p) => loadCustomer(databaseUrl, p.customer.id)));
+    const synced = after.filter((a) => a.customer.zohoSyncStatus === "synced");
+    expect(synced).toHaveLength(2);
+    for (const a of synced) expect(a.events.at(-1)).toMatchObject({ outcome: "synced", zohoCalls: 2 });
+    expect(await sandbox().calls()).toHaveLength(4);
+    const waiting = after.filter((a) => a.customer.zohoSyncStatus === "pending").map((a) => a.jobs[0].scheduledFor.getTime());
+    expect(waiting).toHaveLength(3);
+    for (const t of waiting) expect(t).toBeGreaterThan(slots[4]);
   });
 
   it("an exhausted daily budget reschedules for the next UTC day without calling Zoho or burning an attempt", async () => {

@@ -11,7 +11,7 @@ const OUTCOME_TEXT: Record<string, string> = {
   manual: "Linked manually",
   retry_scheduled: "Retry scheduled",
   lease_expired: "Recovered after a worker stopped",
-  waiting_rate_limited: "Waiting (Zoho rate limit)",
+  waiting_rate_limited: "Waiting (per-minute limit)",
   waiting_daily_limit: "Waiting (daily budget used up)",
   waiting_reconnect_needed: "Waiting (reconnect Zoho)",
   waiting_missing_scope: "Waiting (reconnect Zoho: permission missing)",

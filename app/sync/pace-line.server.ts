@@ -1,0 +1,26 @@
+// Jobs the per-minute pace (ZOHO_CALLS_PER_MINUTE) turns away wait in line (docs/decisions/021-pace-line.md).
+// Each takes the next free slot: slots start at the next minute and are one new customer's calls apart
+// (60 s × CALLS_PER_SLOT / pace: 1.5 s at 80 calls a minute), so a backlog comes back at the pace's own rate,
+// in the order it was turned away, instead of every waiting job retrying every minute or two until it finds
+// room. The line's end is when the backlog is done, which is what the dashboard's ETA reads.
+import { sql } from "drizzle-orm";
+import type { DbOrTx } from "~/db/client.server";
+
+/** A slot is sized for a new customer (an email lookup and a create); a returning one leaves room unused. */
+export const CALLS_PER_SLOT = 2;
+
+export const slotWidthMs = (perMinute: number) => Math.ceil((60_000 * CALLS_PER_SLOT) / Math.max(1, perMinute));
+
+/** The next free slot (never in the current minute, whose room is spent), taken atomically. */
+export async function takePaceSlot(db: DbOrTx, perMinute: number, now = new Date()): Promise<Date> {
+  const nextMinute = new Date((Math.floor(now.getTime() / 60_000) + 1) * 60_000).toISOString();
+  const width = slotWidthMs(perMinute);
+  // One statement: the row lock taken by ON CONFLICT gives every caller its own slot.
+  const result = await db.execute(sql`
+    insert into zoho_pace_line (id, next_slot) values (1, ${nextMinute}::timestamptz + ${width} * interval '1 millisecond')
+    on conflict (id) do update
+      set next_slot = greatest(zoho_pace_line.next_slot, ${nextMinute}::timestamptz) + ${width} * interval '1 millisecond'
+    returning next_slot`);
+  const nextSlot = new Date((result.rows[0] as { next_slot: string | Date }).next_slot);
+  return new Date(nextSlot.getTime() - width);
+}

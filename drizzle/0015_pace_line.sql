@@ -1,0 +1,5 @@
+-- Sync jobs turned away by the per-minute pace wait in line (app/sync/pace-line.server.ts, docs/decisions/021).
+CREATE TABLE "zoho_pace_line" (
+	"id" integer PRIMARY KEY DEFAULT 1 NOT NULL,
+	"next_slot" timestamp with time zone NOT NULL
+);
