@@ -9,7 +9,7 @@ import { ZohoClient } from "~/zoho/client.server";
 import { ZohoError } from "~/zoho/errors";
 import type { NewContact, ZohoContact } from "~/zoho/types";
 import { findByEmail, findByEmailAnywhere, findMatchingContact } from "./find-contact.server";
-import { dailyCap, ensureMinuteRoom, remainingToday } from "~/zoho/ledger.server";
+import { dailyCap, releaseMinute, remainingToday, reserveMinute } from "~/zoho/ledger.server";
 import { planCreate } from "./create-policy";
 import { checkDuplicate, scheduleDuplicateCheck } from "./duplicate-check.server";
 import { claimJob, markCreateAttempted, storeOutcome, type ClaimedJob } from "./jobs.server";
@@ -60,8 +60,12 @@ export async function runJob(deps: RunDeps, jobId: string): Promise<JobRun> {
   const client = new ZohoClient({ db: deps.db, env: deps.env, purpose: "sync", fetchImpl: deps.fetchImpl });
   const [customer] = await deps.db.select().from(customers).where(eq(customers.id, job.customerId));
   let result: JobResult;
+  let paceTaken: Date | null = null;
   try {
-    await ensureMinuteRoom(deps.db, deps.env, "sync", plannedCalls(job, deps.env));
+    // The calls the job plans, taken from this minute's pace at once: it starts whole or not at all.
+    const planned = plannedCalls(job, deps.env);
+    paceTaken = await reserveMinute(deps.db, deps.env, "sync", planned);
+    client.prepaidMinute(planned);
     result = await doZohoWork(deps, client, job, customer);
     result = await vetLink(deps.db, customer, result); // who may be linked: app/sync/link-policy.ts
   } catch (error) {
@@ -69,6 +73,7 @@ export async function runJob(deps: RunDeps, jobId: string): Promise<JobRun> {
     result = { kind: "error", error };
     if (!(error instanceof ZohoError)) log("error", "sync job failed unexpectedly", { jobId, error });
   }
+  if (paceTaken) await releaseMinute(deps.db, paceTaken, client.unusedMinute);
   // Turned away by our own pace: the job waits in line for its slot (app/sync/pace-line.server.ts).
   if (result.kind === "error" && result.error instanceof ZohoError && result.error.kind === "rate_limited" && result.error.details.local)
     result = { ...result, retryAt: await takePaceSlot(deps.db, deps.env.ZOHO_CALLS_PER_MINUTE) };

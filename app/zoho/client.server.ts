@@ -44,6 +44,8 @@ const CONCURRENCY_PAUSE_MS = 750;
 export class ZohoClient {
   /** Books API calls this client made (each was counted in the ledger). */
   calls = 0;
+  /** Calls of the minute's pace taken in advance (reserveMinute) and not yet used by a call. */
+  private minuteCredits = 0;
 
   constructor(
     private readonly deps: {
@@ -54,6 +56,16 @@ export class ZohoClient {
       timeoutMs?: number;
     },
   ) {}
+
+  /** The minute's pace was taken for `calls` calls in advance: the next ones count only against the day. */
+  prepaidMinute(calls: number) {
+    this.minuteCredits = calls;
+  }
+
+  /** Pace taken in advance and not used (to give back with releaseMinute). */
+  get unusedMinute() {
+    return this.minuteCredits;
+  }
 
   async listContacts(filters: ContactFilters): Promise<Page<ZohoContact>> {
     const body = await this.request("GET", "/contacts", ContactListSchema, {
@@ -113,7 +125,8 @@ export class ZohoClient {
     let refreshed = false;
     let waitedForConcurrency = false;
     for (;;) {
-      await reserveCalls(db, env, this.deps.purpose);
+      await reserveCalls(db, env, this.deps.purpose, 1, new Date(), { minuteTaken: this.minuteCredits > 0 });
+      if (this.minuteCredits > 0) this.minuteCredits--;
       this.calls++;
       const { status, body } = await this.send(method, path, access, opts);
       const error = classifyZohoAnswer(status, body);

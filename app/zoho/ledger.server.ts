@@ -38,26 +38,19 @@ function minuteCap(purpose: CallPurpose, limits: LedgerLimits) {
 
 const column = { sync: sql.raw("sync"), invoice: sql.raw("invoice"), admin: sql.raw("admin") };
 
-/** Reserves `count` calls or throws ZohoError("rate_limited" | "daily_limit", local). */
+/**
+ * Reserves `count` calls or throws ZohoError("rate_limited" | "daily_limit", local).
+ * minuteTaken: the minute's pace was already taken for this call (reserveMinute), only the day is counted.
+ */
 export async function reserveCalls(
   db: DbOrTx,
   limits: LedgerLimits,
   purpose: CallPurpose,
   count = 1,
   now = new Date(),
+  opts: { minuteTaken?: boolean } = {},
 ): Promise<void> {
-  const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
-  const perMinute = minuteCap(purpose, limits);
-  const paced = await db.execute(sql`
-    insert into zoho_api_minutes (minute, calls) select ${minute.toISOString()}::timestamptz, ${count}
-      where ${count} <= ${perMinute}
-    on conflict (minute) do update set calls = zoho_api_minutes.calls + ${count}
-      where zoho_api_minutes.calls + ${count} <= ${perMinute}
-    returning calls`);
-  if (paced.rows.length === 0) {
-    await countRefused(db, now);
-    throw paceRefusal(perMinute);
-  }
+  if (!opts.minuteTaken) await reserveMinute(db, limits, purpose, count, now);
 
   // One statement: the row lock taken by ON CONFLICT makes "check the share, then add" atomic, so
   // parallel callers can never overspend a share (no read-then-write).
@@ -76,23 +69,34 @@ export async function reserveCalls(
   }
 }
 
-const paceRefusal = (perMinute: number) => new ZohoError("rate_limited", `Paused: ${perMinute} Zoho calls per minute reached`, { local: true });
-
 /**
- * Before a job starts: throws the pace's refusal (counted as refused) when this minute has no room left for
- * the `count` calls the job plans, so a job does not spend its first call and then meet the pace halfway
- * (and repeat that call when it comes back). Reserves nothing: each call still goes through reserveCalls.
+ * Takes `count` calls of this minute's pace for `purpose` (atomically, like the day's share) or throws the
+ * pace's refusal, counted as refused. A sync job takes the calls it plans before its first one (run-job), so
+ * it never spends a lookup and then meets the pace halfway. Returns the minute, for releaseMinute.
  */
-export async function ensureMinuteRoom(db: DbOrTx, limits: LedgerLimits, purpose: CallPurpose, count: number, now = new Date()) {
+export async function reserveMinute(db: DbOrTx, limits: LedgerLimits, purpose: CallPurpose, count: number, now = new Date()): Promise<Date> {
   const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
   const perMinute = minuteCap(purpose, limits);
-  const result = await db.execute(sql`select calls from zoho_api_minutes where minute = ${minute.toISOString()}::timestamptz`);
-  const used = Number((result.rows[0] as { calls?: number } | undefined)?.calls ?? 0);
-  if (used + count > perMinute) {
+  const paced = await db.execute(sql`
+    insert into zoho_api_minutes (minute, calls) select ${minute.toISOString()}::timestamptz, ${count}
+      where ${count} <= ${perMinute}
+    on conflict (minute) do update set calls = zoho_api_minutes.calls + ${count}
+      where zoho_api_minutes.calls + ${count} <= ${perMinute}
+    returning calls`);
+  if (paced.rows.length === 0) {
     await countRefused(db, now);
     throw paceRefusal(perMinute);
   }
+  return minute;
 }
+
+/** Gives back pace taken by reserveMinute and not used (a job that needed fewer calls than it planned). */
+export async function releaseMinute(db: DbOrTx, minute: Date, count: number) {
+  if (count <= 0) return;
+  await db.execute(sql`update zoho_api_minutes set calls = greatest(0, calls - ${count}) where minute = ${minute.toISOString()}::timestamptz`);
+}
+
+const paceRefusal = (perMinute: number) => new ZohoError("rate_limited", `Paused: ${perMinute} Zoho calls per minute reached`, { local: true });
 
 const SHARE_USED_UP: Record<CallPurpose, (share: number) => string> = {
   sync: (share) => `Today's Zoho sync share (${share} calls) is used up; sync resumes tomorrow (UTC)`,

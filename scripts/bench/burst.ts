@@ -28,10 +28,15 @@ export type BurstOptions = {
   /** The Worker's ZOHO_CALLS_PER_MINUTE (default 80) and ZOHO_DAILY_CALL_LIMIT (default 500: the share binds). */
   perMinute?: number;
   dailyLimit?: number;
+  /** Steps before the burst: registrations per second, each for `stepSeconds` (default 60). */
+  rates?: number[];
+  stepSeconds?: number;
   skipBuild?: boolean;
   log?: (line: string) => void;
 };
 
+/** The issue's target: registration p95 during a burst at most 1.2× idle. */
+const HELD_RATIO = 1.2;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function benchBurst(opts: BurstOptions = {}): Promise<BenchResult> {
@@ -97,37 +102,52 @@ export async function benchBurst(opts: BurstOptions = {}): Promise<BenchResult> 
     await node.pool.query("truncate zoho_api_minutes");
     const ledgerBefore = (await node.pool.query("select coalesce(sum(sync), 0)::int as sync from zoho_api_ledger")).rows[0].sync as number;
 
-    log(`burst: ${count} registrations over ${minutes} min (at most ${concurrency} in flight)`);
-    const interval = (minutes * 60_000) / count;
-    const during: number[] = [];
-    const errors: string[] = [];
-    let inFlight = 0;
-    const started = performance.now();
-    const running: Promise<void>[] = [];
-    // The burst's window is the measure: when the machine falls behind the target rate, the registrations not
-    // started by the end of the window are not started (the rate it reached is the figure), so a run ends.
-    const windowEnd = started + minutes * 60_000;
-    let notStarted = 0;
-    for (let i = 0; i < count; i++) {
-      const due = started + i * interval;
-      while (performance.now() < due || (inFlight >= concurrency && performance.now() < windowEnd)) await sleep(Math.max(1, Math.min(20, due - performance.now())));
-      if (performance.now() >= windowEnd && i > 0) {
-        notStarted = count - i;
-        break;
+    // Registrations started at `perSecond` for `seconds` (at most `concurrency` in flight): when the machine falls
+    // behind, the registrations not started by the end of the window are not started (the rate reached is the figure).
+    let next = 0;
+    const drive = async (perSecond: number, seconds: number) => {
+      const interval = 1000 / perSecond;
+      const planned = Math.round(perSecond * seconds);
+      const result = { during: [] as number[], errors: [] as string[], notStarted: 0, seconds: 0 };
+      let inFlight = 0;
+      const started = performance.now();
+      const windowEnd = started + seconds * 1000;
+      const running: Promise<void>[] = [];
+      for (let i = 0; i < planned; i++) {
+        const due = started + i * interval;
+        while (performance.now() < due || (inFlight >= concurrency && performance.now() < windowEnd)) await sleep(Math.max(1, Math.min(20, due - performance.now())));
+        if (performance.now() >= windowEnd && i > 0) {
+          result.notStarted = planned - i;
+          break;
+        }
+        inFlight++;
+        running.push(
+          registerAndConfirm(url, stack.mail!.inboxUrl, person("burst", next++))
+            .then(({ status, submitMs }) => {
+              if (status === 302) result.during.push(submitMs);
+              else result.errors.push(`submit answered ${status}`);
+            })
+            .catch((error: unknown) => void result.errors.push(error instanceof Error ? error.message : String(error)))
+            .finally(() => void inFlight--),
+        );
+        if (i % Math.max(1, Math.floor(planned / 10)) === 0) log(`burst: ${i} started, ${result.during.length} done, ${result.errors.length} errors`);
       }
-      inFlight++;
-      running.push(
-        registerAndConfirm(url, stack.mail!.inboxUrl, person("burst", i))
-          .then(({ status, submitMs }) => {
-            if (status === 302) during.push(submitMs);
-            else errors.push(`submit answered ${status}`);
-          })
-          .catch((error: unknown) => void errors.push(error instanceof Error ? error.message : String(error)))
-          .finally(() => void inFlight--),
-      );
-      if (i % Math.max(1, Math.floor(count / 10)) === 0) log(`burst: ${i} started, ${during.length} done, ${errors.length} errors`);
+      await Promise.all(running);
+      result.seconds = (performance.now() - started) / 1000;
+      return result;
+    };
+
+    // --rates: a step of `stepSeconds` at each rate first, to find the most this machine holds within the targets.
+    const steps: Array<{ rate: number; reached: number; n: number; p95: number; errors: number }> = [];
+    for (const rate of opts.rates ?? []) {
+      log(`burst: a ${opts.stepSeconds ?? 60} s step at ${rate}/s`);
+      const step = await drive(rate, opts.stepSeconds ?? 60);
+      steps.push({ rate, reached: step.during.length / step.seconds, n: step.during.length, p95: quantile(step.during, 0.95), errors: step.errors.length });
     }
-    await Promise.all(running);
+
+    log(`burst: ${count} registrations over ${minutes} min (at most ${concurrency} in flight)`);
+    const started = performance.now();
+    const { during, errors, notStarted } = await drive(count / (minutes * 60), minutes * 60);
     const burstSeconds = (performance.now() - started) / 1000;
     const burstEnd = Date.now();
 
@@ -150,11 +170,20 @@ export async function benchBurst(opts: BurstOptions = {}): Promise<BenchResult> 
     const syncNow = ledgerRows.reduce((a, r) => a + Number(r.sync), 0);
     const { rows: states } = await node.pool.query("select zoho_sync_status as s, count(*)::int as n from customers group by 1 order by 1");
     const registered = states.reduce((a, r) => a + Number(r.n), 0);
-    const expected = 3 + idleRuns + count - notStarted;
+    const expected = 3 + idleRuns + next; // warm-up, idle, steps and burst registrations started
     const ms = (v: number) => `${v.toFixed(1)} ms`;
     const p95Idle = quantile(idle, 0.95);
     const p95Burst = quantile(during, 0.95);
+    const held = steps.filter((st) => st.errors === 0 && st.p95 <= HELD_RATIO * p95Idle && st.reached >= 0.95 * st.rate);
+    const best = held.reduce((a, st) => Math.max(a, st.rate), 0);
     const lines = [
+      ...steps.map(
+        (st) =>
+          `Burst step at ${st.rate}/s for ${opts.stepSeconds ?? 60} s: reached ${st.reached.toFixed(2)}/s, submit p95 ${ms(st.p95)} = ${(st.p95 / p95Idle).toFixed(2)}× idle, errors ${st.errors} (n=${st.n})`,
+      ),
+      ...(steps.length
+        ? [`Burst, the most this machine holds (0 errors, p95 ≤ ${HELD_RATIO}× idle, rate reached): ${best ? `${best}/s = ${Math.round(best * 600).toLocaleString("en")} registrations in 10 minutes` : "none of the rates tried"}`]
+        : []),
       ...(errors.length ? [`Burst errors by kind: ${errorKinds(errors)}`] : []),
       `Burst registrations: ${during.length} of ${count} in ${burstSeconds.toFixed(0)} s = ${(during.length / burstSeconds).toFixed(2)}/s (target ${(count / (minutes * 60)).toFixed(2)}/s)${notStarted ? `; ${notStarted} not started: the machine's rate fell behind the window` : ""}, errors ${errors.length}${errors.length ? ` (first: ${errors[0]})` : ""}, customers stored ${registered} of ${expected}`,
       `Burst registration submit p95, during the burst vs idle: ${ms(p95Burst)} vs ${ms(p95Idle)} = ${(p95Burst / p95Idle).toFixed(2)}× (p50 ${ms(quantile(during, 0.5))} vs ${ms(quantile(idle, 0.5))}; n=${during.length}/${idle.length})`,

@@ -5,6 +5,7 @@
 //   npm run bench                      everything (burst with its default size: 10,000 in 10 minutes)
 //   npm run bench -- registration      registration (submit + confirmation click) with/without the queue send (--runs 200)
 //   npm run bench -- burst --count 300 --minutes 1 [--idle 40 --concurrency 64 --per-minute 80 --daily-limit 500]
+//                      [--rates 1,2,3 --step-seconds 60]: a step at each rate first; prints the most the machine holds
 //   npm run bench -- list --customers 100000,1000000
 //   npm run bench -- calls | claim | bundle
 import { neonConfig } from "@neondatabase/serverless";
@@ -42,6 +43,12 @@ const OptionsSchema = z.object({
   concurrency: z.coerce.number().int().min(1).max(1000).default(64),
   "per-minute": z.coerce.number().int().min(1).max(100_000).default(80),
   "daily-limit": z.coerce.number().int().min(1).default(500),
+  rates: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(",").map(Number) : undefined))
+    .pipe(z.array(z.number().positive().max(1000)).min(1).optional()),
+  "step-seconds": z.coerce.number().int().min(10).max(3600).default(60),
   customers: z
     .string()
     .default("100000")
@@ -92,6 +99,8 @@ async function main() {
       concurrency: opts.concurrency,
       perMinute: opts["per-minute"],
       dailyLimit: opts["daily-limit"],
+      rates: opts.rates,
+      stepSeconds: opts["step-seconds"],
       skipBuild: true,
       log: (l) => console.log(`  ${l}`),
     });

@@ -354,6 +354,30 @@ describe("retries and waiting", () => {
     for (const t of waiting) expect(t).toBeGreaterThan(slots[4]);
   });
 
+  it("a job takes the pace for the calls it plans before its first one and gives back what it did not use", async () => {
+    const { env } = testEnv(databaseUrl, { ZOHO_CALLS_PER_MINUTE: "4" });
+    await connectZoho(env);
+    await notNearTheEndOfAMinute(10_000);
+    // 3 of this minute's 4 calls are used: a new customer's lookup + create (2) does not start at all…
+    await sql(databaseUrl, "insert into zoho_api_minutes (minute, calls) values (date_trunc('minute', now()), 3)");
+    const email = "already.there@example.com";
+    await sandbox().addContact({ contact_name: "Already There", email, first_name: "Already", last_name: "There" });
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { email, firstName: "Already", lastName: "There", verified: true });
+    await sandbox().clearCalls();
+    await deliver(env, [job.id]);
+    expect(await sandbox().calls()).toHaveLength(0);
+    expect((await loadCustomer(databaseUrl, customer.id)).customer.zohoSyncStatus).toBe("pending");
+
+    // …with room for both it starts; the lookup finds the person's contact, so 1 call was enough and 1 is given back.
+    await sql(databaseUrl, "update zoho_api_minutes set calls = 2");
+    await makeJobDue(databaseUrl, job.id);
+    await deliver(env, [job.id]);
+    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "synced", zohoMatchType: "email" });
+    expect(await sandbox().calls()).toHaveLength(1);
+    const minutes = (await sql(databaseUrl, "select calls from zoho_api_minutes where minute = date_trunc('minute', now())")) as Array<{ calls: number }>;
+    expect(minutes).toEqual([{ calls: 3 }]);
+  });
+
   it("an exhausted daily budget reschedules for the next UTC day without calling Zoho or burning an attempt", async () => {
     const { env } = testEnv(databaseUrl, { ZOHO_DAILY_CALL_LIMIT: "100", ZOHO_ORDERS_DAILY_SHARE: "5", ZOHO_ADMIN_DAILY_SHARE: "5" });
     await connectZoho(env);
