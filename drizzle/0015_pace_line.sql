@@ -3,3 +3,5 @@ CREATE TABLE "zoho_pace_line" (
 	"id" integer PRIMARY KEY DEFAULT 1 NOT NULL,
 	"next_slot" timestamp with time zone NOT NULL
 );
+--> statement-breakpoint
+ALTER TABLE "zoho_sync_queue" ADD COLUMN "pace_slot" timestamp with time zone;

@@ -215,6 +215,8 @@ export const zohoSyncQueue = pgTable(
     enqueuedAt: timestamptz("enqueued_at"),
     // Set just before a Zoho create call: a retry after it must look the contact up first.
     createAttemptedAt: timestamptz("create_attempted_at"),
+    // The job's slot in the pace line (app/sync/pace-line.server.ts): it may go at that time while others wait.
+    paceSlot: timestamptz("pace_slot"),
   },
   (t) => [
     index("idx_zoho_sync_queue_pending").on(t.scheduledFor).where(sql`${t.processedAt} is null`),

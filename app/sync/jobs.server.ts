@@ -35,15 +35,18 @@ export type ClaimedJob = {
   attempts: number;
   /** A Zoho create was attempted for this customer by any job, ever: look before creating again. */
   createEverAttempted: boolean;
+  /** The job's slot in the pace line, when its last run was turned away by the pace. */
+  paceSlot: Date | null;
 };
 
-type JobRow = { id: string; customer_id: string; action: SyncAction; attempts: number | string; create_ever_attempted: boolean };
+type JobRow = { id: string; customer_id: string; action: SyncAction; attempts: number | string; create_ever_attempted: boolean; pace_slot: string | Date | null };
 const toClaimed = (r: JobRow): ClaimedJob => ({
   id: r.id,
   customerId: r.customer_id,
   action: r.action,
   attempts: Number(r.attempts),
   createEverAttempted: !!r.create_ever_attempted,
+  paceSlot: r.pace_slot ? new Date(r.pace_slot) : null,
 });
 
 export type NewJob = { customerId: string; action: SyncAction; priority?: number; scheduledFor?: Date };
@@ -106,7 +109,7 @@ export async function claimJob(db: SqlRunner, jobId: string, worker: string, now
       where id = ${jobId}::uuid and processed_at is null and attempts < ${MAX_ATTEMPTS} and ${OWNER_VERIFIED}
         and scheduled_for <= ${ts(new Date(now.getTime() + 5_000))}
         and (locked_until is null or locked_until < ${ts(now)})
-      returning id, customer_id, action, attempts
+      returning id, customer_id, action, attempts, pace_slot
     ), marked as (
       update customers set zoho_sync_status = ${"syncing" satisfies SyncStatus}, updated_at = now()
       from claimed where customers.id = claimed.customer_id
@@ -141,6 +144,7 @@ export async function storeOutcome(
       update zoho_sync_queue set attempts = ${t.job.attempts}, last_error = ${t.job.lastError},
         processed_at = ${t.job.done ? ts(meta.now) : null},
         scheduled_for = ${t.job.scheduledFor ? ts(t.job.scheduledFor) : sql`scheduled_for`},
+        pace_slot = ${t.job.inLine && t.job.scheduledFor ? ts(t.job.scheduledFor) : null},
         locked_until = null, locked_by = null, enqueued_at = null
       where id = ${job.id}::uuid and locked_by = ${worker} and processed_at is null
       returning id`);

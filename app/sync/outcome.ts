@@ -39,7 +39,8 @@ export type Transition = {
     /** Why an admin is needed (skipped/failed); undefined = unchanged. */
     reviewReason?: ReviewReason | null;
   };
-  job: { done: boolean; attempts: number; scheduledFor?: Date; lastError: string | null; sendDelayMs?: number };
+  /** inLine: scheduledFor is the job's slot in the pace line (its turn, while later jobs wait). */
+  job: { done: boolean; attempts: number; scheduledFor?: Date; lastError: string | null; sendDelayMs?: number; inLine?: boolean };
   event: { outcome: string; error: string | null; matchType?: MatchType };
 };
 
@@ -120,10 +121,11 @@ function errorTransition(error: unknown, attemptsBefore: number, now: Date, rand
             ? new Date(now.getTime() + concurrencyDelayMs(random))
             : new Date(now.getTime() + RECONNECT_WAIT_MS);
     const sendDelayMs = shortWait ? at.getTime() - now.getTime() : undefined;
-    const reason = zoho.kind === "rate_limited" && zoho.details.local ? paceWaitReason(at.getTime() - now.getTime()) : waitReason(zoho);
+    const inLine = zoho.kind === "rate_limited" && retryAt !== undefined;
+    const reason = inLine ? paceWaitReason(at.getTime() - now.getTime()) : waitReason(zoho);
     return {
       customer: { status: "pending", error: reason, attempts: attemptsBefore },
-      job: { done: false, attempts: attemptsBefore, scheduledFor: at, lastError: message, sendDelayMs },
+      job: { done: false, attempts: attemptsBefore, scheduledFor: at, lastError: message, sendDelayMs, ...(inLine ? { inLine } : {}) },
       event: { outcome: `waiting_${zoho.kind}`, error: message },
     };
   }

@@ -2,9 +2,13 @@
 // Each takes the next free slot: slots start at the next minute and are one new customer's calls apart
 // (60 s × CALLS_PER_SLOT / pace: 1.5 s at 80 calls a minute), so a backlog comes back at the pace's own rate,
 // in the order it was turned away, instead of every waiting job retrying every minute or two until it finds
-// room. The line's end is when the backlog is done, which is what the dashboard's ETA reads.
+// room. While the line has jobs waiting, a job that is not at its own slot joins the end without trying:
+// first come, first served, and calls stay spread at the pace instead of bunching at each minute's start.
+// The line's end is when the backlog is done, which is what the dashboard's ETA reads.
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "~/db/client.server";
+import { ZohoError } from "~/zoho/errors";
+import type { ClaimedJob } from "./jobs.server";
 
 /** A slot is sized for a new customer (an email lookup and a create); a returning one leaves room unused. */
 export const CALLS_PER_SLOT = 2;
@@ -24,3 +28,16 @@ export async function takePaceSlot(db: DbOrTx, perMinute: number, now = new Date
   const nextSlot = new Date((result.rows[0] as { next_slot: string | Date }).next_slot);
   return new Date(nextSlot.getTime() - width);
 }
+
+/** A job may jump no line: when slots are taken ahead of now, only a job at (or past) its own slot goes. */
+export async function mustJoinLine(db: DbOrTx, job: Pick<ClaimedJob, "paceSlot">, now = new Date()): Promise<boolean> {
+  if (job.paceSlot && job.paceSlot.getTime() <= now.getTime() + SLOT_EARLY_MS) return false;
+  const result = await db.execute(sql`select next_slot from zoho_pace_line where next_slot > ${now.toISOString()}::timestamptz`);
+  return result.rows.length > 0;
+}
+
+/** A queue message may arrive a little early (the claim allows 5 s): still the job's own turn. */
+const SLOT_EARLY_MS = 5_000;
+
+/** The refusal for a job that joins the line without trying (no call made, none counted). */
+export const joinLineError = () => new ZohoError("rate_limited", "Joined the line: earlier customers are waiting for the per-minute pace", { local: true });

@@ -18,7 +18,7 @@ import { exactNameMatches, toCandidate } from "./matching";
 import { isUnavailable } from "./outage";
 import { readOutage, recordOutageEvent } from "./outage-store.server";
 import { transition, type JobResult, type MatchType, type Transition } from "./outcome";
-import { takePaceSlot } from "./pace-line.server";
+import { joinLineError, mustJoinLine, takePaceSlot } from "./pace-line.server";
 import { probeIfDue } from "./probe.server";
 
 type Customer = typeof customers.$inferSelect;
@@ -62,6 +62,8 @@ export async function runJob(deps: RunDeps, jobId: string): Promise<JobRun> {
   let result: JobResult;
   let paceTaken: Date | null = null;
   try {
+    // Others are waiting for the pace: this job takes its turn at the end of the line.
+    if (await mustJoinLine(deps.db, job)) throw joinLineError();
     // The calls the job plans, taken from this minute's pace at once: it starts whole or not at all.
     const planned = plannedCalls(job, deps.env);
     paceTaken = await reserveMinute(deps.db, deps.env, "sync", planned);

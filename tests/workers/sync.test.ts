@@ -332,7 +332,8 @@ describe("retries and waiting", () => {
     expect(queue.sent.map((m) => m.jobId)).toEqual(people.map((p) => p.job.id));
     queue.delays.forEach((d, i) => expect(Math.abs(d! * 1000 - (slots[i] - Date.now()))).toBeLessThan(5_000));
     const [ledger] = (await sql(databaseUrl, "select total, refused from zoho_api_ledger")) as Array<{ total: number; refused: number }>;
-    expect(ledger).toEqual({ total: 0, refused: 5 });
+    // The first was refused by the pace; the others found a line waiting and joined it without asking.
+    expect(ledger).toEqual({ total: 0, refused: 1 });
 
     // The dashboard's ETA is not before the line's last slot.
     const app = createAppServices(env);
@@ -352,6 +353,15 @@ describe("retries and waiting", () => {
     const waiting = after.filter((a) => a.customer.zohoSyncStatus === "pending").map((a) => a.jobs[0].scheduledFor.getTime());
     expect(waiting).toHaveLength(3);
     for (const t of waiting) expect(t).toBeGreaterThan(slots[4]);
+
+    // A new registration while they wait does not jump the line (even with room this minute): it goes to its end.
+    await sql(databaseUrl, "truncate zoho_api_minutes");
+    const late = await createCustomerWithJob(databaseUrl, { lastName: "Late" });
+    await deliver(env, [late.job.id]);
+    const { customer: lateCustomer, jobs: lateJobs } = await loadCustomer(databaseUrl, late.customer.id);
+    expect(lateCustomer).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 0 });
+    expect(lateJobs[0].scheduledFor.getTime()).toBeGreaterThan(Math.max(...waiting));
+    expect(await sandbox().calls()).toHaveLength(4);
   });
 
   it("a job takes the pace for the calls it plans before its first one and gives back what it did not use", async () => {
