@@ -67,7 +67,12 @@ export async function benchBurst(opts: BurstOptions = {}): Promise<BenchResult> 
     const workerLog = fs.createWriteStream(path.join(os.tmpdir(), `cangoods-burst-worker-${process.pid}.log`));
     log(`burst: the Worker's log is ${workerLog.path}`);
     worker = await startWorker({ port: workerPort, vars, persistTo: path.join(tmp, "wrangler"), inspectorPort: (await freePorts(1))[0], log: (line) => workerLog.write(`${line}\n`) });
-    worker.child.once("exit", (code) => void (stopping || log(`burst: the Worker exited (${code}) during the run; its log: ${workerLog.path}`)));
+    let workerExit: string | null = null;
+    worker.child.once("exit", (code) => {
+      if (stopping) return;
+      workerExit = `the local Worker (wrangler dev) exited with code ${code} during the run; its log: ${workerLog.path}`;
+      log(`burst: ${workerExit}`);
+    });
 
     const tag = Date.now().toString(36);
     const person = (phase: string, i: number): Registrant => ({
@@ -153,9 +158,12 @@ export async function benchBurst(opts: BurstOptions = {}): Promise<BenchResult> 
 
     // The dashboard's ETA, read from the page an admin sees at the end of the burst.
     const admin = new HttpSession(url);
-    await admin.post("/login", { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password, redirectTo: "" });
-    const dashboard = await (await admin.request("/admin")).text();
-    const etaIso = dashboard.match(/data-testid="backlog-eta"[^>]*>[\s\S]*?<time dateTime="([^"]+)"/)?.[1];
+    let etaIso: string | undefined;
+    if (!workerExit) {
+      await admin.post("/login", { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password, redirectTo: "" });
+      const dashboard = await (await admin.request("/admin")).text();
+      etaIso = dashboard.match(/data-testid="backlog-eta"[^>]*>[\s\S]*?<time dateTime="([^"]+)"/)?.[1];
+    }
     const backlogAtEnd = await openJobs();
     const predictedMs = etaIso ? Date.parse(etaIso) - burstEnd : Number.NaN;
     const spansDays = etaIso ? new Date(etaIso).toISOString().slice(0, 10) !== new Date(burstEnd).toISOString().slice(0, 10) : false;
@@ -189,8 +197,9 @@ export async function benchBurst(opts: BurstOptions = {}): Promise<BenchResult> 
       `Burst registration submit p95, during the burst vs idle: ${ms(p95Burst)} vs ${ms(p95Idle)} = ${(p95Burst / p95Idle).toFixed(2)}× (p50 ${ms(quantile(during, 0.5))} vs ${ms(quantile(idle, 0.5))}; n=${during.length}/${idle.length})`,
       `Burst, most Zoho calls in one minute: ${minuteRows[0].max ?? 0} (pace ${env.ZOHO_CALLS_PER_MINUTE}, over ${minuteRows[0].minutes} minutes)`,
       `Burst, sync calls today: ${syncNow} (share ${syncShare}; ${syncNow - ledgerBefore} during and after the burst); jobs waiting for tomorrow's share: ${await waitingForTomorrow()}`,
+      ...(workerExit ? [`Burst, the Worker: ${workerExit}`] : []),
       etaIso === undefined
-        ? `Burst, backlog ETA: none shown (backlog ${backlogAtEnd} at the end of the burst)`
+        ? `Burst, backlog ETA: ${workerExit ? "not read (no Worker to ask)" : "none shown"} (backlog ${backlogAtEnd} at the end of the burst)`
         : spansDays
           ? `Burst, backlog ETA: ${backlogAtEnd} jobs, dashboard says ${etaIso} (beyond today's sync share: not waited for)`
           : `Burst, backlog ETA: ${backlogAtEnd} jobs left; dashboard predicted ${(predictedMs / 1000).toFixed(0)} s, took ${Number.isNaN(actualMs) ? "longer (or part waits for tomorrow)" : `${(actualMs / 1000).toFixed(0)} s`} (error ${Number.isNaN(actualMs) ? "n/a" : `${((Math.abs(predictedMs - actualMs) / actualMs) * 100).toFixed(0)} %`})`,
