@@ -30,7 +30,7 @@ export async function handleSyncBatch(batch: MessageBatch<unknown>, app: AppServ
     try {
       const run = await runJob({ db: app.db, env: app.env, worker, ...hooks }, jobId);
       if (run.status === "done") {
-        log("info", "sync job processed", { jobId, outcome: run.transition.event.outcome, zohoCalls: run.zohoCalls });
+        log("info", "sync job processed", { jobId, outcome: run.transition.event.outcome, zohoCalls: run.zohoCalls, error: run.transition.event.error ?? undefined });
         if (run.transition.job.sendDelayMs !== undefined) await sendJobs(app, [jobId], "delayed retry", { delayMs: run.transition.job.sendDelayMs });
         if (run.transition.customer.status === "failed") await notifyFailure(app, run.customerId, run.transition.customer.error);
         if (run.outage.paused) await outageStarted(app, jobId);

@@ -37,9 +37,11 @@ export type ClaimedJob = {
   createEverAttempted: boolean;
   /** The job's slot in the pace line, when its last run was turned away by the pace. */
   paceSlot: Date | null;
+  /** Above 0: an admin asked for it (retry); below 0: a deferred check. */
+  priority: number;
 };
 
-type JobRow = { id: string; customer_id: string; action: SyncAction; attempts: number | string; create_ever_attempted: boolean; pace_slot: string | Date | null };
+type JobRow = { id: string; customer_id: string; action: SyncAction; attempts: number | string; create_ever_attempted: boolean; pace_slot: string | Date | null; priority: number | string };
 const toClaimed = (r: JobRow): ClaimedJob => ({
   id: r.id,
   customerId: r.customer_id,
@@ -47,6 +49,7 @@ const toClaimed = (r: JobRow): ClaimedJob => ({
   attempts: Number(r.attempts),
   createEverAttempted: !!r.create_ever_attempted,
   paceSlot: r.pace_slot ? new Date(r.pace_slot) : null,
+  priority: Number(r.priority),
 });
 
 export type NewJob = { customerId: string; action: SyncAction; priority?: number; scheduledFor?: Date };
@@ -109,7 +112,7 @@ export async function claimJob(db: SqlRunner, jobId: string, worker: string, now
       where id = ${jobId}::uuid and processed_at is null and attempts < ${MAX_ATTEMPTS} and ${OWNER_VERIFIED}
         and scheduled_for <= ${ts(new Date(now.getTime() + 5_000))}
         and (locked_until is null or locked_until < ${ts(now)})
-      returning id, customer_id, action, attempts, pace_slot
+      returning id, customer_id, action, attempts, pace_slot, priority
     ), marked as (
       update customers set zoho_sync_status = ${"syncing" satisfies SyncStatus}, updated_at = now()
       from claimed where customers.id = claimed.customer_id

@@ -29,8 +29,12 @@ export async function takePaceSlot(db: DbOrTx, perMinute: number, now = new Date
   return new Date(nextSlot.getTime() - width);
 }
 
-/** A job may jump no line: when slots are taken ahead of now, only a job at (or past) its own slot goes. */
-export async function mustJoinLine(db: DbOrTx, job: Pick<ClaimedJob, "paceSlot">, now = new Date()): Promise<boolean> {
+/**
+ * When slots are taken ahead of now, only a job at (or past) its own slot goes, and an admin's retry (priority):
+ * the admin asked for it now. Either still needs room in the minute, or it takes a slot at the end.
+ */
+export async function mustJoinLine(db: DbOrTx, job: Pick<ClaimedJob, "paceSlot" | "priority">, now = new Date()): Promise<boolean> {
+  if (job.priority > 0) return false;
   if (job.paceSlot && job.paceSlot.getTime() <= now.getTime() + SLOT_EARLY_MS) return false;
   const result = await db.execute(sql`select next_slot from zoho_pace_line where next_slot > ${now.toISOString()}::timestamptz`);
   return result.rows.length > 0;

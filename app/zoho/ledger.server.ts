@@ -59,7 +59,7 @@ export async function reserveCalls(
   const col = column[purpose];
   const day = utcDay(now);
   const spent = await db.execute(sql`
-    insert into zoho_api_ledger (day, total, ${col}) select ${day}::date, ${count}, ${count} where ${count} <= ${share}
+    insert into zoho_api_ledger (day, total, ${col}) select ${day}::date, ${count}, ${count} where ${count}::int <= ${share}::int
     on conflict (day) do update set total = zoho_api_ledger.total + ${count}, ${col} = zoho_api_ledger.${col} + ${count}
       where zoho_api_ledger.${col} + ${count} <= ${share} and zoho_api_ledger.total + ${count} <= ${limit}
     returning total`);
@@ -77,9 +77,10 @@ export async function reserveCalls(
 export async function reserveMinute(db: DbOrTx, limits: LedgerLimits, purpose: CallPurpose, count: number, now = new Date()): Promise<Date> {
   const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
   const perMinute = minuteCap(purpose, limits);
+  // Two bare parameters compare as text ('2' <= '100' is false): both are cast.
   const paced = await db.execute(sql`
     insert into zoho_api_minutes (minute, calls) select ${minute.toISOString()}::timestamptz, ${count}
-      where ${count} <= ${perMinute}
+      where ${count}::int <= ${perMinute}::int
     on conflict (minute) do update set calls = zoho_api_minutes.calls + ${count}
       where zoho_api_minutes.calls + ${count} <= ${perMinute}
     returning calls`);

@@ -5,12 +5,13 @@ import { handleSyncBatch } from "~/sync/consumer.server";
 import { SimulatedCrash } from "~/sync/run-job.server";
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { freshDatabase, sql } from "./support/database";
-import { createCustomerWithJob, loadCustomer } from "./support/factories";
+import { createCustomerWithJob, createUser, loadCustomer } from "./support/factories";
 import { deliver, runCron } from "./support/queue-delivery";
 import { bindings, testEnv } from "./support/worker-env";
 import { connectZoho, contactsWithEmail, sandbox } from "./support/zoho-sandbox";
 import { makeJobDue } from "./support/job-clock";
 import { dashboard } from "~/admin/dashboard.server";
+import { retrySync } from "~/sync/admin-actions.server";
 
 let databaseUrl: string;
 /** Waits for the next minute when fewer than `marginMs` are left in this one. */
@@ -362,6 +363,29 @@ describe("retries and waiting", () => {
     expect(lateCustomer).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 0 });
     expect(lateJobs[0].scheduledFor.getTime()).toBeGreaterThan(Math.max(...waiting));
     expect(await sandbox().calls()).toHaveLength(4);
+
+    // An admin's "Retry sync" is asked for now: it goes ahead of the line while the minute has room.
+    const adminApp = createAppServices(env);
+    await retrySync(adminApp, late.customer.id, (await createUser(databaseUrl, { role: "admin" })).id);
+    await adminApp.close();
+    await deliver(env, [late.job.id]);
+    const retried = await loadCustomer(databaseUrl, late.customer.id);
+    expect(retried.customer.zohoSyncStatus).toBe("synced");
+    // An admin's retry looks wider before creating (contact persons too): its calls are all it spent.
+    const retryCalls = retried.events.at(-1)!.zohoCalls;
+    expect(retryCalls).toBeGreaterThanOrEqual(2);
+    expect(await sandbox().calls()).toHaveLength(4 + retryCalls);
+  });
+
+  it.each(["100", "9"])("the first job of a fresh minute takes its two calls at a pace of %s (numbers compared as numbers)", async (pace) => {
+    const { env } = testEnv(databaseUrl, { ZOHO_CALLS_PER_MINUTE: pace });
+    await connectZoho(env);
+    await notNearTheEndOfAMinute(5_000);
+    const { customer, job } = await createCustomerWithJob(databaseUrl);
+    await deliver(env, [job.id]);
+    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "synced", zohoMatchType: "created" });
+    const minutes = (await sql(databaseUrl, "select calls from zoho_api_minutes")) as Array<{ calls: number }>;
+    expect(minutes).toEqual([{ calls: 2 }]);
   });
 
   it("a job takes the pace for the calls it plans before its first one and gives back what it did not use", async () => {
