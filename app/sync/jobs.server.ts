@@ -64,13 +64,14 @@ export async function insertJob(db: SqlRunner, job: NewJob): Promise<string> {
 }
 
 /**
- * An admin's retry/reset: reuses the open job (fresh attempts, due now, at `priority`) or opens a new one.
+ * An admin's retry/reset: reuses the open job (fresh attempts, due now, at `priority`, out of the pace line) or
+ * opens a new one.
  * Whether a create was attempted before is kept on the old jobs, so the next run still looks first.
  */
 export async function reopenOrInsertJob(db: SqlRunner, job: Required<Pick<NewJob, "customerId" | "action" | "priority">> & Pick<NewJob, "scheduledFor">): Promise<string> {
   const reopened = await db.execute(sql`
     update zoho_sync_queue set action = ${job.action}, priority = ${job.priority}, attempts = 0, last_error = null,
-      scheduled_for = ${ts(job.scheduledFor ?? new Date())}, enqueued_at = null
+      scheduled_for = ${ts(job.scheduledFor ?? new Date())}, enqueued_at = null, pace_slot = null
     where customer_id = ${job.customerId}::uuid and processed_at is null
     returning id`);
   return first<{ id: string }>(reopened)?.id ?? insertJob(db, job);

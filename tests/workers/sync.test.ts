@@ -11,7 +11,7 @@ import { bindings, testEnv } from "./support/worker-env";
 import { connectZoho, contactsWithEmail, sandbox } from "./support/zoho-sandbox";
 import { makeJobDue } from "./support/job-clock";
 import { dashboard } from "~/admin/dashboard.server";
-import { retrySync } from "~/sync/admin-actions.server";
+import { resetSync, retrySync } from "~/sync/admin-actions.server";
 
 let databaseUrl: string;
 /** Waits for the next minute when fewer than `marginMs` are left in this one. */
@@ -364,9 +364,19 @@ describe("retries and waiting", () => {
     expect(lateJobs[0].scheduledFor.getTime()).toBeGreaterThan(Math.max(...waiting));
     expect(await sandbox().calls()).toHaveLength(4);
 
-    // An admin's "Retry sync" is asked for now: it goes ahead of the line while the minute has room.
+    // An admin's reset puts the customer back as new: out of the line, then at its end like any new job.
     const adminApp = createAppServices(env);
-    await retrySync(adminApp, late.customer.id, (await createUser(databaseUrl, { role: "admin" })).id);
+    const adminId = (await createUser(databaseUrl, { role: "admin" })).id;
+    const inLine = after.find((a) => a.customer.zohoSyncStatus === "pending")!;
+    await resetSync(adminApp, inLine.customer.id, adminId);
+    await deliver(env, [inLine.jobs[0].id]);
+    const reset = await loadCustomer(databaseUrl, inLine.customer.id);
+    expect(reset.customer.zohoSyncStatus).toBe("pending");
+    expect(reset.jobs.find((j) => !j.processedAt)!.scheduledFor.getTime()).toBeGreaterThan(lateJobs[0].scheduledFor.getTime());
+    expect(await sandbox().calls()).toHaveLength(4);
+
+    // An admin's "Retry sync" is asked for now: it goes ahead of the line while the minute has room.
+    await retrySync(adminApp, late.customer.id, adminId);
     await adminApp.close();
     await deliver(env, [late.job.id]);
     const retried = await loadCustomer(databaseUrl, late.customer.id);

@@ -5,7 +5,7 @@ import { openDb } from "~/db/client.server";
 import { parseEnv } from "~/env.server";
 import { ZohoClient } from "~/zoho/client.server";
 import { ZohoError } from "~/zoho/errors";
-import { reserveCalls } from "~/zoho/ledger.server";
+import { reserveCalls, reserveMinute } from "~/zoho/ledger.server";
 import { getAccessToken } from "~/zoho/tokens.server";
 import { findMatchingContact } from "~/sync/find-contact.server";
 import { freshDatabase, sql } from "./support/database";
@@ -244,6 +244,22 @@ describe("ledger and tokens under concurrency", () => {
     const results = await Promise.allSettled(Array.from({ length: 8 }, () => reserveCalls(db, env, "sync")));
     const refused = results.filter((r) => r.status === "rejected").map((r) => ((r as PromiseRejectedResult).reason as ZohoError).kind);
     expect(refused).toEqual(["rate_limited", "rate_limited", "rate_limited"]);
+    await close();
+  });
+
+  it("the previous minute's calls still count toward Zoho's 100 while a rolling minute covers them", async () => {
+    const { db, env, close } = await client({ ZOHO_CALLS_PER_MINUTE: "80" });
+    // 90 calls in 10:00; at 10:01:06 a rolling minute still covers 90 % of them (81): room for 19 more.
+    await sql(databaseUrl, "insert into zoho_api_minutes (minute, calls) values ('2026-01-01T10:00:00Z', 90)");
+    const early = new Date("2026-01-01T10:01:06Z");
+    await reserveMinute(db, env, "sync", 19, early);
+    await expect(reserveMinute(db, env, "sync", 1, early)).rejects.toMatchObject({ kind: "rate_limited" });
+    // Half a minute later half of them are out of the window: room again, up to this minute's own pace of 80.
+    const later = new Date("2026-01-01T10:01:30Z");
+    await reserveMinute(db, env, "sync", 20, later);
+    await expect(reserveMinute(db, env, "sync", 20, later)).rejects.toMatchObject({ kind: "rate_limited" });
+    const [row] = (await sql(databaseUrl, "select calls from zoho_api_minutes where minute = '2026-01-01T10:01:00Z'")) as Array<{ calls: number }>;
+    expect(row.calls).toBe(39);
     await close();
   });
 
