@@ -4,4 +4,5 @@ CREATE TABLE "zoho_pace_line" (
 	"next_slot" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "zoho_api_ledger" ADD COLUMN "sync_wasted" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "zoho_sync_queue" ADD COLUMN "pace_slot" timestamp with time zone;

@@ -20,8 +20,8 @@ export async function dashboard(app: AppServices) {
     db.select().from(cronRuns).orderBy(sql`${cronRuns.startedAt} desc nulls last`).limit(1),
     connectionView(app),
     db.select().from(backfillRuns).orderBy(desc(backfillRuns.startedAt)).limit(1),
-    // Jobs finished this UTC day: with the ledger's sync calls today, the backlog ETA's unit of work. It
-    // includes the calls of attempts that ended waiting (paced out after a first call), which a busy day has.
+    // Jobs finished this UTC day: with the ledger's sync calls today (less those of runs that ended waiting),
+    // the backlog ETA's unit of work.
     jobsFinishedToday(db),
   ]);
   const counts = Object.fromEntries(SYNC_STATUSES.map((s) => [s, 0])) as Record<SyncStatus, number>;
@@ -29,7 +29,9 @@ export async function dashboard(app: AppServices) {
   const today = history.at(-1)!;
   const syncShare = dailyCap("sync", app.env);
   const openJobs = jobs.due + jobs.inFlight + jobs.scheduled;
-  const callsPerJob = finishedToday > 0 && today.sync > 0 ? today.sync / finishedToday : 1;
+  // Calls per finished job: calls of runs that ended waiting (a 429 after a first call) did no work and are left out.
+  const workCalls = today.sync - today.syncWasted;
+  const callsPerJob = finishedToday > 0 && workCalls > 0 ? workCalls / finishedToday : 1;
   const eta = backlogEta({
     openJobs,
     callsPerJob,

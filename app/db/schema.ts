@@ -279,6 +279,8 @@ export const zohoApiLedger = pgTable("zoho_api_ledger", {
   admin: integer("admin").notNull().default(0),
   refused: integer("refused").notNull().default(0),
   tokenRefreshes: integer("token_refreshes").notNull().default(0),
+  // Sync calls spent by runs that ended waiting (Zoho's 429, its limit met halfway): counted in `sync` too.
+  syncWasted: integer("sync_wasted").notNull().default(0),
 });
 
 // Calls per UTC minute, so the consumer paces itself under Zoho's 100 requests/minute/organisation.

@@ -9,7 +9,7 @@ import { ZohoClient } from "~/zoho/client.server";
 import { ZohoError } from "~/zoho/errors";
 import type { NewContact, ZohoContact } from "~/zoho/types";
 import { findByEmail, findByEmailAnywhere, findMatchingContact } from "./find-contact.server";
-import { dailyCap, releaseMinute, remainingToday, reserveMinute } from "~/zoho/ledger.server";
+import { countWastedSyncCalls, dailyCap, releaseMinute, remainingToday, reserveMinute } from "~/zoho/ledger.server";
 import { planCreate } from "./create-policy";
 import { checkDuplicate, scheduleDuplicateCheck } from "./duplicate-check.server";
 import { claimJob, markCreateAttempted, storeOutcome, type ClaimedJob } from "./jobs.server";
@@ -102,6 +102,8 @@ export async function runJob(deps: RunDeps, jobId: string): Promise<JobRun> {
     stored = await storeOutcome(deps.db, job, deps.worker, t, meta);
   }
   if (stored && result.kind === "linked" && result.checkLater) await scheduleDuplicateCheck(deps.db, job.customerId, now);
+  // Calls of a run that ends waiting did no work: the backlog ETA's calls per job leaves them out.
+  if (stored && t.event.outcome.startsWith("waiting_")) await countWastedSyncCalls(deps.db, client.calls, now);
   return stored
     ? { status: "done", transition: t, zohoCalls: client.calls, customerId: job.customerId, outage: { paused, resumed } }
     : { status: "lease_lost" };

@@ -119,6 +119,14 @@ async function countRefused(db: DbOrTx, now: Date) {
     on conflict (day) do update set refused = zoho_api_ledger.refused + 1`);
 }
 
+/** Sync calls of a run that ended waiting (Zoho's 429 after a first call, for instance): spent, but no work done. */
+export async function countWastedSyncCalls(db: DbOrTx, calls: number, now = new Date()) {
+  if (calls <= 0) return;
+  await db.execute(sql`
+    insert into zoho_api_ledger (day, sync_wasted) values (${utcDay(now)}::date, ${calls})
+    on conflict (day) do update set sync_wasted = zoho_api_ledger.sync_wasted + ${calls}::int`);
+}
+
 /** Token refreshes go to Zoho Accounts, not Books: counted separately, outside the Books budget. */
 export async function countTokenRefresh(db: DbOrTx, now = new Date()) {
   await db.execute(sql`
@@ -126,18 +134,18 @@ export async function countTokenRefresh(db: DbOrTx, now = new Date()) {
     on conflict (day) do update set token_refreshes = zoho_api_ledger.token_refreshes + 1`);
 }
 
-export type LedgerDay = { day: string; total: number; sync: number; invoice: number; admin: number; refused: number; tokenRefreshes: number };
+export type LedgerDay = { day: string; total: number; sync: number; invoice: number; admin: number; refused: number; tokenRefreshes: number; syncWasted: number };
 
 /** The last `days` UTC days, oldest first, with zeros for days without calls. */
 export async function ledgerHistory(db: DbOrTx, days: number, now = new Date()): Promise<LedgerDay[]> {
   const from = utcDay(new Date(now.getTime() - (days - 1) * 86_400_000));
   const result = await db.execute(sql`
-    select day::text as day, total, sync, invoice, admin, refused, token_refreshes as "tokenRefreshes"
+    select day::text as day, total, sync, invoice, admin, refused, token_refreshes as "tokenRefreshes", sync_wasted as "syncWasted"
     from zoho_api_ledger where day >= ${from}::date order by day`);
   const byDay = new Map((result.rows as LedgerDay[]).map((r) => [r.day, r]));
   return Array.from({ length: days }, (_, i) => {
     const day = utcDay(new Date(now.getTime() - (days - 1 - i) * 86_400_000));
-    return byDay.get(day) ?? { day, total: 0, sync: 0, invoice: 0, admin: 0, refused: 0, tokenRefreshes: 0 };
+    return byDay.get(day) ?? { day, total: 0, sync: 0, invoice: 0, admin: 0, refused: 0, tokenRefreshes: 0, syncWasted: 0 };
   });
 }
 

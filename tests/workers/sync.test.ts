@@ -305,6 +305,24 @@ describe("retries and waiting", () => {
     expect(jobs[0].scheduledFor.getTime()).toBeGreaterThan(Date.now() + 50_000);
   });
 
+  it("calls of a run that met Zoho's 429 halfway are counted as wasted, and the backlog ETA's calls per job leave them out", async () => {
+    const { env } = testEnv(databaseUrl);
+    await connectZoho(env);
+    await sandbox().addFault({ method: "POST", path: "/books/v3/contacts", status: 429, code: 44, message: "Too many requests", count: 1 });
+    const { customer, job } = await createCustomerWithJob(databaseUrl);
+    await deliver(env, [job.id]);
+    await makeJobDue(databaseUrl, job.id);
+    await deliver(env, [job.id]);
+    expect((await loadCustomer(databaseUrl, customer.id)).customer.zohoSyncStatus).toBe("synced");
+    const [ledger] = (await sql(databaseUrl, "select sync, sync_wasted from zoho_api_ledger")) as Array<{ sync: number; sync_wasted: number }>;
+    // The lookup, the refused create, then the lookup and create again: 4 calls, 2 of them for nothing.
+    expect(ledger).toEqual({ sync: 4, sync_wasted: 2 });
+    const app = createAppServices(env);
+    const board = await dashboard(app);
+    await app.close();
+    expect(board.budget.backlog.callsPerJob).toBe(2);
+  });
+
   it("jobs our own per-minute pace turns away spend no call and wait in line, one slot each at the pace's rate", async () => {
     // 4 calls a minute: a slot is 30 s (one new customer's lookup + create). This minute and the next are full.
     const { env, queue } = testEnv(databaseUrl, { ZOHO_CALLS_PER_MINUTE: "4" });
