@@ -7,6 +7,7 @@ import { existingLinks } from "~/sync/link-vetting.server";
 import { contactWebUrl } from "~/zoho/regions";
 import { compareIdentity } from "./identity-compare";
 import { getConnection } from "~/zoho/tokens.server";
+import { deletionsOfContacts } from "~/customers/account-closure.server";
 
 export const TIMELINE_LIMIT = 50;
 
@@ -24,6 +25,7 @@ export async function customerDetail(db: DbOrTx, id: string) {
       zohoCalls: zohoSyncEvents.zohoCalls,
       error: zohoSyncEvents.error,
       durationMs: zohoSyncEvents.durationMs,
+      details: zohoSyncEvents.details,
       actor: users.email,
     })
     .from(zohoSyncEvents)
@@ -42,6 +44,7 @@ export async function customerDetail(db: DbOrTx, id: string) {
   const emailVerified = !!account?.emailVerifiedAt && account.email.toLowerCase() === customer.email.toLowerCase();
   const candidates = customer.zohoSyncCandidates ?? [];
   const links = await existingLinks(db, candidates.map((c) => c.contactId), customer.id);
+  const deletions = await deletionsOfContacts(db, candidates.map((c) => c.contactId));
   const identity = { name: `${customer.firstName} ${customer.lastName}`, email: customer.email };
   return {
     customer,
@@ -58,6 +61,8 @@ export async function customerDetail(db: DbOrTx, id: string) {
       ...c,
       comparison: compareIdentity(identity, { name: c.contactName, email: c.email }),
       linkedTo: links.find((l) => l.contactId === c.contactId) ?? null,
+      // An account that held this contact was deleted by its customer (the contact stayed in Zoho).
+      accountDeletedAt: deletions.get(c.contactId) ?? null,
     })),
   };
 }

@@ -1,11 +1,15 @@
 // Password reset by email: the request answers the same whether or not the address has an account
 // (nothing to learn from it), is throttled per address and per client, and the link works once for
 // an hour. Choosing the new password ends every session of the account and lifts the sign-in lock.
+// On an account that was never confirmed, the reset is its owner taking it over (issue 19, item 4): whoever
+// registered it is signed out, its confirmation links stop working, and nothing syncs until the owner has
+// checked its name and delivery address (app/customers/profile.server.ts).
 import { eq, sql } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
 import { authThrottle, sessions, users } from "~/db/schema";
 import { sendSoon } from "~/email/outbox.server";
-import { consumeToken } from "./email-tokens.server";
+import { markTakenBack } from "~/customers/profile.server";
+import { consumeToken, revokeTokens } from "./email-tokens.server";
 import { hashPassword } from "./password.server";
 import { hitLimits, LIMITS, limitKeys, perAddress, type LimitVerdict } from "./rate-limit.server";
 
@@ -27,9 +31,14 @@ export async function resetPassword(app: AppServices, token: string, password: s
   return app.db.transaction(async (tx): Promise<ResetResult> => {
     const used = await consumeToken(tx, token, "reset_password");
     if (!used.ok) return used;
-    await tx.update(users).set({ passwordHash }).where(eq(users.id, used.userId));
-    // Signed out everywhere: whoever knew the old password loses their session too.
-    await tx.delete(sessions).where(eq(sessions.userId, used.userId));
+    const [user] = await tx.update(users).set({ passwordHash }).where(eq(users.id, used.userId)).returning({ verifiedAt: users.emailVerifiedAt, role: users.role });
+    // Signed out everywhere: whoever knew the old password loses their session too, and so does the
+    // browser that registered the account (it could press Confirm).
+    await tx.delete(sessions).where(sql`${sessions.userId} = ${used.userId} or ${sessions.data}->'registered'->>'userId' = ${used.userId}`);
+    if (user && !user.verifiedAt && user.role === "customer") {
+      await revokeTokens(tx, used.userId, ["verify_email", "change_email"]);
+      await markTakenBack(tx, used.userId);
+    }
     await tx.delete(authThrottle).where(sql`${authThrottle.key} = ${`email:${used.email.trim().toLowerCase()}`}`);
     return { ok: true, userId: used.userId };
   });

@@ -13,6 +13,14 @@ export const LIMITS = {
   // "Send it again": a mail every minute at most, and 5 an hour, per account; 20 an hour per address.
   resendVerification: { account: { max: 1, windowMs: MINUTE }, accountHourly: { max: 5, windowMs: 60 * MINUTE }, ip: { max: 20, windowMs: 60 * MINUTE } },
   passwordReset: { ip: { max: 10, windowMs: 60 * MINUTE }, email: { max: 3, windowMs: 60 * MINUTE } },
+  // Mail links and codes (issue 19; README "Throttles"). Confirm and "this wasn't me" POSTs, per account asked about and per address.
+  mailLink: { account: { max: 10, windowMs: 60 * MINUTE }, ip: { max: 60, windowMs: 60 * MINUTE } },
+  // Typed codes: 5 tries per code on top of these.
+  code: { account: { max: 10, windowMs: 60 * MINUTE }, ip: { max: 30, windowMs: 60 * MINUTE } },
+  // Asking for a new address: mails go to an address someone typed, so per account, per new address and per client.
+  emailChange: { account: { max: 5, windowMs: 60 * MINUTE }, email: { max: 3, windowMs: 60 * MINUTE }, ip: { max: 20, windowMs: 60 * MINUTE } },
+  // Typing the password again (email change, deletion): a guessing ground otherwise.
+  passwordCheck: { account: { max: 5, windowMs: 15 * MINUTE }, ip: { max: 30, windowMs: 60 * MINUTE } },
 } satisfies Record<string, Record<string, Limit>>;
 
 /**

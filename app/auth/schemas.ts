@@ -32,3 +32,6 @@ export const ResetPasswordSchema = z
   .refine(samePasswords, PASSWORDS_DIFFER);
 
 export const ResendVerificationSchema = z.object({ intent: z.literal("resend-verification") });
+
+/** Confirmation codes in mails (app/auth/email-tokens.server.ts): this many characters. */
+export const CODE_LENGTH = 8;

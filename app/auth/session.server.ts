@@ -4,7 +4,18 @@ import type { AppServices } from "~/context.server";
 import type { RegistrationDraft } from "~/customers/registration-schema";
 import { sessions, users } from "~/db/schema";
 
-export type SessionData = { userId?: string; redirectTo?: string; zohoOAuthState?: string; registration?: RegistrationDraft };
+/**
+ * `registered`: what this browser just registered. The account is not signed in (docs/decisions/022), but the
+ * browser that registered may press Confirm on the mailed link. `userId` is null when the address already had
+ * an account (nothing was created); the page shown is the same either way.
+ */
+export type SessionData = {
+  userId?: string;
+  redirectTo?: string;
+  zohoOAuthState?: string;
+  registration?: RegistrationDraft;
+  registered?: { userId: string | null; email: string };
+};
 export type SessionFlash = { toast: { kind: "success" | "error" | "info"; message: string } };
 export type AppSession = Session<SessionData, SessionFlash>;
 
@@ -72,6 +83,11 @@ export async function destroySession(session: AppSession, app: AppServices) {
 }
 
 export type CurrentUser = { id: string; email: string; role: "admin" | "customer" };
+
+/** The account this browser registered (not signed in to it), if any. */
+export async function registeredHere(request: Request, app: AppServices): Promise<string | null> {
+  return (await getSession(request, app)).get("registered")?.userId ?? null;
+}
 
 export async function getCurrentUser(request: Request, app: AppServices): Promise<CurrentUser | null> {
   const session = await getSession(request, app);

@@ -94,5 +94,3 @@ export type Delivery = z.infer<typeof DeliverySchema>;
 export type RegistrationDraft = { personal?: Personal; history?: History; delivery?: Delivery };
 
 export const RegistrationSchema = z.object({ personal: PersonalSchema, history: HistorySchema, delivery: DeliverySchema });
-
-export const EMAIL_TAKEN = "An account with this email already exists.";

@@ -2,11 +2,15 @@
 // session; submit re-validates everything and writes the account, the customer, the sync job and the
 // verification mail (outbox) in one transaction; the mail goes out after the response. The job waits
 // until the email is verified (app/auth/verification.server.ts). Registration never calls Zoho.
+// Registration never signs in, and its answer is the same whether or not the address already has an
+// account (docs/decisions/022): the person typing learns nothing the sign-in page would not tell them;
+// the address's owner gets a mail saying how to sign in, reset, or take an unconfirmed account over.
 import { sql } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
 import { hashPassword } from "~/auth/password.server";
+import { addressInUse } from "./email-change.server";
 import { hitLimits, LIMITS, limitKeys, perAddress } from "~/auth/rate-limit.server";
-import { authenticate } from "~/auth/sign-in.server";
+import { verifyPassword } from "~/auth/password.server";
 import { UNVERIFIED_LIFETIME_MS } from "~/auth/verification.server";
 import { customers, users, zohoSyncEvents } from "~/db/schema";
 import { deliverMail, queueMail } from "~/email/outbox.server";
@@ -31,18 +35,13 @@ export function savedAnswersNeedChecking(draft: RegistrationDraft, step: Step): 
   return saved !== undefined && firstIncompleteStep(draft) === step;
 }
 
-export async function emailTaken(app: AppServices, email: string) {
-  const result = await app.db.execute(sql`
-    select 1 from users where lower(email) = lower(${email})
-    union all select 1 from customers where lower(email) = lower(${email}) limit 1`);
-  return result.rows.length > 0;
-}
-
 export type RegisterResult =
-  | { ok: true; userId: string; customerId: string; jobId: string }
+  | { ok: true; outcome: "created"; userId: string; customerId: string; jobId: string }
   /** The same registration arrived twice (double click, resent form): the first one's account. */
-  | { ok: true; userId: string; repeated: true }
-  | { ok: false; reason: "email_taken" | "incomplete"; step?: Step }
+  | { ok: true; outcome: "repeated"; userId: string }
+  /** The address already has an account (or a customer record): its owner is mailed, nothing is created. */
+  | { ok: true; outcome: "exists"; userId: null }
+  | { ok: false; reason: "incomplete"; step?: Step }
   | { ok: false; reason: "limited"; retryAfterSeconds: number };
 
 /** How long after an account is created a second submit with the same password counts as a repeat. */
@@ -62,7 +61,9 @@ export async function registerCustomer(
     limitKeys("register", { ip: { id: opts.clientAddress ?? null, limit: perAddress(LIMITS.register.ip, app.env.RATE_LIMIT_ADDRESS_FACTOR) }, email: { id: personal.email, limit: LIMITS.register.email } }),
   );
   if (!limited.ok) return { ok: false, reason: "limited", retryAfterSeconds: limited.retryAfterSeconds };
+  // Hashed whether or not the address is free, so the answer takes as long either way.
   const passwordHash = await hashPassword(password);
+  if ((await addressInUse(app.db, personal.email)).inUse) return alreadyRegistered(app, personal.email, password);
   const returning = history.customerType === "returning";
   let created: { userId: string; customerId: string; jobId: string; mailIds: string[] };
   try {
@@ -102,28 +103,31 @@ export async function registerCustomer(
     });
   } catch (error) {
     // The unique indexes on lower(email) settle a race (double submit, two tabs): one account wins.
-    if (isUniqueViolation(error)) return repeatedSubmit(app, personal.email, password, opts.clientAddress ?? null);
+    if (isUniqueViolation(error)) return alreadyRegistered(app, personal.email, password);
     throw error;
   }
   // After the commit and after the response: a slow or failing SMTP relay never holds up or breaks
   // registration; the outbox row stays for the hourly sweep to retry.
   app.afterResponse(() => deliverMail(app, created.mailIds));
-  return { ok: true, userId: created.userId, customerId: created.customerId, jobId: created.jobId };
+  return { ok: true, outcome: "created", userId: created.userId, customerId: created.customerId, jobId: created.jobId };
 }
 
 /**
- * The email was taken between step 1 and submit. When it was taken moments ago by an account with
- * this very password, it is the same person submitting twice: they get their account, not an error.
- * Anyone else gets "already registered". The check goes through the normal sign-in (with its throttle).
+ * The address is in use. When an account with this very password was created moments ago, it is the same
+ * person submitting twice: nothing more happens. Otherwise the address's owner gets a mail (throttled with
+ * registration itself: the per-email limit above caps it at 5 an hour).
  */
-async function repeatedSubmit(app: AppServices, email: string, password: string, clientAddress: string | null): Promise<RegisterResult> {
+async function alreadyRegistered(app: AppServices, email: string, password: string): Promise<RegisterResult> {
   const [user] = await app.db
-    .select({ createdAt: users.createdAt, role: users.role })
+    .select({ id: users.id, createdAt: users.createdAt, role: users.role, passwordHash: users.passwordHash })
     .from(users)
     .where(sql`lower(${users.email}) = ${email}`);
-  if (!user || user.role !== "customer" || Date.now() - user.createdAt.getTime() > REPEAT_WINDOW_MS) return { ok: false, reason: "email_taken" };
-  const signedIn = await authenticate(app, { email, password, clientAddress });
-  return signedIn.ok ? { ok: true, userId: signedIn.user.id, repeated: true } : { ok: false, reason: "email_taken" };
+  if (user && user.role === "customer" && Date.now() - user.createdAt.getTime() <= REPEAT_WINDOW_MS && (await verifyPassword(password, user.passwordHash)))
+    return { ok: true, outcome: "repeated", userId: user.id };
+  const ownerUserId = user?.id ?? (await addressInUse(app.db, email)).ownerUserId;
+  const mailIds = await queueMail(app.db, [{ kind: "account_exists", userId: ownerUserId, to: email }]);
+  app.afterResponse(() => deliverMail(app, mailIds));
+  return { ok: true, outcome: "exists", userId: null };
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -40,6 +40,16 @@ export const users = pgTable(
     // Set at registration: an account still unverified after this time is removed by housekeeping.
     // Accounts created before verification existed have none and are never removed for it.
     removeUnverifiedAfter: timestamptz("remove_unverified_after"),
+    // A new address the owner asked for (app/customers/email-change.server.ts): sign-in and reset keep using
+    // `email` until the owner confirms it from a mail to the new address.
+    pendingEmail: text("pending_email"),
+    pendingEmailAt: timestamptz("pending_email_at"),
+    // The address before the last confirmed change, kept (and reserved) while its 7-day undo is open.
+    previousEmail: text("previous_email"),
+    previousEmailUntil: timestamptz("previous_email_until"),
+    // A never-confirmed account whose password the address's owner reset: nothing syncs until they
+    // checked the name and delivery address (app/customers/profile.server.ts).
+    takenBackAt: timestamptz("taken_back_at"),
   },
   (t) => [
     uniqueIndex("users_email_lower_idx").on(sql`lower(${t.email})`),
@@ -67,9 +77,10 @@ export const authThrottle = pgTable("auth_throttle", {
   lockedUntil: timestamptz("locked_until"),
 });
 
-// Single-use links sent by email (verify the address, reset the password). Only a SHA-256 of the
-// token is kept: a database leak does not hand out working links.
-export const EMAIL_TOKEN_PURPOSES = ["verify_email", "reset_password"] as const;
+// Single-use links sent by email (verify the address, reset the password, confirm or undo an email change).
+// Only a SHA-256 of the token is kept: a database leak does not hand out working links. Confirmation mails
+// also carry a short code (an HMAC of it is kept) for mail clients that break links: 15 minutes, 5 tries.
+export const EMAIL_TOKEN_PURPOSES = ["verify_email", "reset_password", "change_email", "undo_email_change"] as const;
 export type EmailTokenPurpose = (typeof EMAIL_TOKEN_PURPOSES)[number];
 export const emailTokens = pgTable(
   "email_tokens",
@@ -84,17 +95,23 @@ export const emailTokens = pgTable(
     createdAt: timestamptz("created_at").notNull().defaultNow(),
     expiresAt: timestamptz("expires_at").notNull(),
     usedAt: timestamptz("used_at"),
+    codeHash: text("code_hash"),
+    codeExpiresAt: timestamptz("code_expires_at"),
+    codeAttempts: integer("code_attempts").notNull().default(0),
   },
   (t) => [
     index("email_tokens_user_idx").on(t.userId, t.purpose),
-    check("email_tokens_purpose_check", sql`${t.purpose} in ('verify_email', 'reset_password')`),
+    check("email_tokens_purpose_check", sql`${t.purpose} in ${sql.raw(sqlList(EMAIL_TOKEN_PURPOSES))}`),
   ],
 );
 
 // Mail to send, written in the same transaction as what caused it and sent after the commit; the
 // hourly sweep retries what failed. Mails with a link (verify, reset) are rendered at send time,
 // so the outbox never holds a working token; alerts carry their rendered text.
-export const MAIL_KINDS = ["verify_email", "reset_password", "alert"] as const;
+// account_exists: someone registered (or asked to move an account) with an address that already has one;
+// its owner is told how to sign in, reset, or take an unconfirmed account over. change_email goes to the new
+// address, email_change_notice (with the 7-day undo) to the old one.
+export const MAIL_KINDS = ["verify_email", "reset_password", "alert", "account_exists", "change_email", "email_change_notice"] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 export const emailOutbox = pgTable(
   "email_outbox",
@@ -112,7 +129,29 @@ export const emailOutbox = pgTable(
   },
   (t) => [
     index("email_outbox_unsent_idx").on(t.nextAttemptAt).where(sql`${t.sentAt} is null`),
-    check("email_outbox_kind_check", sql`${t.kind} in ('verify_email', 'reset_password', 'alert')`),
+    check("email_outbox_kind_check", sql`${t.kind} in ${sql.raw(sqlList(MAIL_KINDS))}`),
+  ],
+);
+
+// Accounts that ended, without any personal data: "this wasn't me" (an unconfirmed registration removed by
+// the address's owner) and accounts deleted by their customer (the Zoho contact they were linked to stays in
+// Zoho; admins see it here). Counted on the admin dashboard.
+export const ACCOUNT_CLOSURE_REASONS = ["not_me", "deleted_by_customer"] as const;
+export type AccountClosureReason = (typeof ACCOUNT_CLOSURE_REASONS)[number];
+export const accountClosures = pgTable(
+  "account_closures",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: timestamptz("at").notNull().defaultNow(),
+    reason: varchar("reason", { length: 30 }).$type<AccountClosureReason>().notNull(),
+    // The Zoho contact the deleted account was linked to (an id, not a person's data): it is not deleted.
+    zohoContactId: text("zoho_contact_id"),
+    zohoLinkBasis: varchar("zoho_link_basis", { length: 20 }),
+  },
+  (t) => [
+    index("account_closures_at_idx").on(t.at.desc()),
+    index("account_closures_contact_idx").on(t.zohoContactId).where(sql`${t.zohoContactId} is not null`),
+    check("account_closures_reason_check", sql`${t.reason} in ${sql.raw(sqlList(ACCOUNT_CLOSURE_REASONS))}`),
   ],
 );
 

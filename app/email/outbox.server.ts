@@ -4,17 +4,19 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
 import type { DbOrTx } from "~/db/client.server";
-import { customers, emailOutbox, users, type MailKind } from "~/db/schema";
+import { emailOutbox, users, type EmailTokenPurpose, type MailKind } from "~/db/schema";
 import { mintToken } from "~/auth/email-tokens.server";
 import { log } from "~/log.server";
 import { connectMailer, describeSendError, MailNotConfigured, type Mailer } from "./mailer.server";
-import { resetPasswordMail, verifyEmailMail, type MailContent } from "./templates";
+import { accountExistsMail, changeEmailMail, emailChangeNoticeMail, resetPasswordMail, verifyEmailMail, type MailContent } from "./templates";
 
 export const MAX_MAIL_ATTEMPTS = 8;
 const BATCH = 20;
 
 type NewMail =
-  | { kind: "verify_email" | "reset_password"; userId: string; to: string }
+  | { kind: "verify_email" | "reset_password" | "change_email" | "email_change_notice"; userId: string; to: string }
+  /** The owner of an address that already has an account (or only a customer record: no user). */
+  | { kind: "account_exists"; userId: string | null; to: string }
   | { kind: "alert"; to: string; content: MailContent };
 
 export async function queueMail(db: DbOrTx, mails: NewMail[]): Promise<string[]> {
@@ -83,23 +85,65 @@ export async function deliverMail(app: AppServices, ids?: string[], now = new Da
   return { sent, failed };
 }
 
-/** Renders a mail at send time; links get a fresh token here, so the outbox never holds one. */
-async function contentFor(app: AppServices, row: { kind: MailKind; user_id: string | null; content: MailContent | null }): Promise<MailContent | null> {
+/**
+ * Renders a mail at send time; links (and codes) get a fresh token here, so the outbox never holds one.
+ * A mail whose reason has passed (the address got confirmed, the change was confirmed or cancelled) is not sent.
+ */
+async function contentFor(app: AppServices, row: { kind: MailKind; user_id: string | null; to_address: string; content: MailContent | null }): Promise<MailContent | null> {
   if (row.kind === "alert") return row.content;
+  if (row.kind === "account_exists" && !row.user_id) return accountExistsMail({ appUrl: app.env.APP_URL, account: "none" });
   if (!row.user_id) return null;
   const [user] = await app.db
-    .select({ email: users.email, verifiedAt: users.emailVerifiedAt, firstName: customers.firstName })
+    .select({
+      email: users.email,
+      verifiedAt: users.emailVerifiedAt,
+      createdAt: users.createdAt,
+      pendingEmail: users.pendingEmail,
+      previousEmail: users.previousEmail,
+      takenBackAt: users.takenBackAt,
+    })
     .from(users)
-    .leftJoin(customers, eq(customers.userId, users.id))
     .where(eq(users.id, row.user_id));
   if (!user) return null;
-  if (row.kind === "verify_email") {
-    if (user.verifiedAt) return null;
-    const token = await mintToken(app.db, row.user_id, "verify_email", user.email);
-    return verifyEmailMail({ appUrl: app.env.APP_URL, token, firstName: user.firstName });
+  const mint = (purpose: EmailTokenPurpose, email: string) => mintToken(app.db, row.user_id!, purpose, email, { codeSecret: app.env.SESSION_SECRET });
+  const appUrl = app.env.APP_URL;
+  const sameAddress = (a: string | null) => !!a && a.toLowerCase() === row.to_address.toLowerCase();
+  switch (row.kind) {
+    case "verify_email": {
+      // A taken-back account is confirmed by its owner checking the details, not by a link.
+      if (user.verifiedAt || user.takenBackAt || !sameAddress(user.email)) return null;
+      const { token, code } = await mint("verify_email", user.email);
+      return verifyEmailMail({ appUrl, token, code: code!, registeredAt: user.createdAt });
+    }
+    case "reset_password": {
+      const { token } = await mint("reset_password", user.email);
+      return resetPasswordMail({ appUrl, token });
+    }
+    case "account_exists": {
+      if (!sameAddress(user.email)) return accountExistsMail({ appUrl, account: "none" });
+      if (user.verifiedAt || user.takenBackAt) return accountExistsMail({ appUrl, account: "confirmed" });
+      const { token, code } = await mint("verify_email", user.email);
+      return accountExistsMail({ appUrl, account: "unconfirmed", registeredAt: user.createdAt, token, code: code! });
+    }
+    case "change_email": {
+      if (!sameAddress(user.pendingEmail)) return null;
+      const { token, code } = await mint("change_email", user.pendingEmail!);
+      return changeEmailMail({ appUrl, token, code: code! });
+    }
+    case "email_change_notice": {
+      // The undo goes to the address the account had (still has, while the change waits for confirmation).
+      const newAddress = user.pendingEmail ?? (sameAddress(user.previousEmail) ? user.email : null);
+      if (!newAddress) return null;
+      const { token } = await mint("undo_email_change", row.to_address);
+      return emailChangeNoticeMail({ appUrl, token, newAddressHint: maskAddress(newAddress) });
+    }
   }
-  const token = await mintToken(app.db, row.user_id, "reset_password", user.email);
-  return resetPasswordMail({ appUrl: app.env.APP_URL, token });
+}
+
+/** "m•••@example.com": enough for the old address's owner to recognise (or not) the new one. */
+export function maskAddress(email: string) {
+  const [local, domain] = email.split("@");
+  return `${local.slice(0, 1)}•••@${domain ?? ""}`;
 }
 
 /** Mail that could not be sent yet (for the admin dashboard): failing now, and given up. */

@@ -1,14 +1,33 @@
 import { describe, expect, it } from "vitest";
-import { failureDigestMail, parseAddress, resetPasswordMail, verifyEmailMail } from "./templates";
+import { accountExistsMail, changeEmailMail, emailChangeNoticeMail, failureDigestMail, parseAddress, resetPasswordMail, verifyEmailMail } from "./templates";
 
 describe("mail templates", () => {
   it.each([
-    ["verification", verifyEmailMail({ appUrl: "https://shop.example/", token: "abc_123-XYZ", firstName: "Rosa <b>" }), "https://shop.example/verify-email?token=abc_123-XYZ"],
+    ["verification", verifyEmailMail({ appUrl: "https://shop.example/", token: "abc_123-XYZ", code: "ABCDEFGH", registeredAt: new Date() }), "https://shop.example/verify-email?token=abc_123-XYZ"],
     ["reset", resetPasswordMail({ appUrl: "https://shop.example", token: "tok" }), "https://shop.example/reset-password?token=tok"],
+    ["new address", changeEmailMail({ appUrl: "https://shop.example", token: "tok", code: "ABCDEFGH" }), "https://shop.example/confirm-email-change?token=tok"],
+    ["undo", emailChangeNoticeMail({ appUrl: "https://shop.example", token: "tok", newAddressHint: "n•••@example.com" }), "https://shop.example/undo-email-change?token=tok"],
+    ["unconfirmed account exists", accountExistsMail({ appUrl: "https://shop.example", account: "unconfirmed", registeredAt: new Date(), token: "tok", code: "ABCDEFGH" }), "https://shop.example/verify-email?token=tok"],
   ])("the %s mail has a text and an HTML part with the same absolute link, built from APP_URL", (_name, mail, link) => {
     expect(mail.text).toContain(link);
     expect(mail.html).toContain(`href="${link}"`);
     expect(mail.html).not.toContain("<b>");
+  });
+
+  it("the confirmation mail carries the code in two halves, says when the account was made and offers \"This wasn't me\"", () => {
+    const mail = verifyEmailMail({ appUrl: "https://shop.example", token: "t", code: "ABCDEFGH", registeredAt: new Date("2026-12-02T02:14:00Z") });
+    expect(mail.text).toContain("ABCD EFGH");
+    expect(mail.text).toContain("Dec 2, 2026");
+    expect(mail.text).toContain("This wasn't me");
+  });
+
+  it.each([
+    ["confirmed", { account: "confirmed" as const }, ["/login", "/forgot-password"]],
+    ["unconfirmed", { account: "unconfirmed" as const, registeredAt: new Date(), token: "t", code: "ABCDEFGH" }, ["/verify-email?token=t", "/forgot-password", "This wasn't me"]],
+    ["a customer record without an account", { account: "none" as const }, ["contact us"]],
+  ])("the 'you already have an account' mail for %s says what the owner can do", (_name, p, expected) => {
+    const mail = accountExistsMail({ appUrl: "https://shop.example", ...p });
+    for (const e of expected) expect(mail.text).toContain(e);
   });
 
   it("the failure digest lists each customer with a link and counts the ones left out", () => {

@@ -1,3 +1,5 @@
+import { formatDateTime } from "~/components/format";
+
 // Every mail the portal sends: a plain-text part (what spam filters and text clients read) and a
 // simple HTML part built from the same lines. Links are absolute, built from APP_URL.
 export type MailContent = { subject: string; text: string; html: string };
@@ -38,12 +40,20 @@ export function appLink(appUrl: string, path: string, params: Record<string, str
   return url.toString();
 }
 
-export function verifyEmailMail(p: { appUrl: string; token: string; firstName: string | null }): MailContent {
+/** "ABCD EFGH": the code in two halves, easier to read and type (spaces are ignored when typed). */
+export function spacedCode(code: string) {
+  return `${code.slice(0, 4)} ${code.slice(4)}`;
+}
+
+// Mails never greet with what a registrant typed (a name can carry a link): they say what happened and when.
+export function verifyEmailMail(p: { appUrl: string; token: string; code: string; registeredAt: Date }): MailContent {
   return render(`Confirm your email address for ${SHOP}`, [
-    { kind: "p", text: `Hello${p.firstName ? ` ${p.firstName}` : ""},` },
-    { kind: "p", text: `Please confirm that this is your email address. Until you do, we do not look up or link your customer records.` },
+    { kind: "p", text: `Someone, hopefully you, created a ${SHOP} account with this email address on ${formatDateTime(p.registeredAt)}.` },
+    { kind: "p", text: "If it was you: open the link and press Confirm (in the browser you registered with, or after signing in). Until you do, we do not look up or link any customer records." },
     { kind: "link", label: "Confirm my email address", url: appLink(p.appUrl, "/verify-email", { token: p.token }) },
-    { kind: "p", text: "The link works once and expires in 24 hours. If you did not create an account, ignore this mail: the account is removed after 7 days." },
+    { kind: "p", text: `Or sign in and type this code on your account page: ${spacedCode(p.code)} (it works for 15 minutes).` },
+    { kind: "p", text: "If it was not you: open the same link and press \"This wasn't me\". The account is removed at once; nothing was looked up or shared." },
+    { kind: "p", text: "The link works once and expires in 24 hours. An account that is not confirmed within 7 days is removed." },
   ]);
 }
 
@@ -52,6 +62,58 @@ export function resetPasswordMail(p: { appUrl: string; token: string }): MailCon
     { kind: "p", text: "Somebody (hopefully you) asked to reset the password of your account." },
     { kind: "link", label: "Choose a new password", url: appLink(p.appUrl, "/reset-password", { token: p.token }) },
     { kind: "p", text: "The link works once and expires in 1 hour. Choosing a new password signs you out everywhere. If you did not ask for this, ignore this mail: your password stays as it is." },
+  ]);
+}
+
+/**
+ * Someone registered, or asked to move an account, with an address that already has an account (or a customer
+ * record). What they saw said nothing about it; the address's owner learns here what they can do.
+ */
+export function accountExistsMail(
+  p: { appUrl: string } & ({ account: "confirmed" } | { account: "unconfirmed"; registeredAt: Date; token: string; code: string } | { account: "none" }),
+): MailContent {
+  const intro = { kind: "p" as const, text: `Someone, maybe you, tried to use this email address for a new ${SHOP} account. Nothing new was created.` };
+  if (p.account === "confirmed")
+    return render(`You already have a ${SHOP} account`, [
+      intro,
+      { kind: "p", text: "This address already belongs to an account. If you meant to sign in:" },
+      { kind: "link", label: "Sign in", url: appLink(p.appUrl, "/login") },
+      { kind: "link", label: "Forgot your password? Choose a new one", url: appLink(p.appUrl, "/forgot-password") },
+      { kind: "p", text: "If it was not you, there is nothing to do: nobody can use your address without this mailbox." },
+    ]);
+  if (p.account === "unconfirmed")
+    return render(`You already have a ${SHOP} account`, [
+      intro,
+      { kind: "p", text: `An account was registered with this address on ${formatDateTime(p.registeredAt)} and never confirmed.` },
+      { kind: "p", text: "If it is yours: open this link and press Confirm (after signing in), or sign in and type the code below." },
+      { kind: "link", label: "Confirm my email address", url: appLink(p.appUrl, "/verify-email", { token: p.token }) },
+      { kind: "p", text: `Code: ${spacedCode(p.code)} (it works for 15 minutes).` },
+      { kind: "p", text: "If you do not know its password, or it was not you: take it over by choosing a new password. You then check its name and delivery address before anything happens." },
+      { kind: "link", label: "Choose a new password", url: appLink(p.appUrl, "/forgot-password") },
+      { kind: "p", text: "Or remove it: open the confirmation link above and press \"This wasn't me\"." },
+    ]);
+  return render(`Your email address at ${SHOP}`, [
+    intro,
+    { kind: "p", text: "This address is already on our customer records. To open an account with it, or if you did not ask for this, contact us by replying to this mail." },
+  ]);
+}
+
+export function changeEmailMail(p: { appUrl: string; token: string; code: string }): MailContent {
+  return render(`Confirm your new email address for ${SHOP}`, [
+    { kind: "p", text: `Someone, hopefully you, asked to use this address for their ${SHOP} account.` },
+    { kind: "p", text: "If it was you: open the link and press Confirm while signed in to that account. Until then, signing in and password resets keep using the old address." },
+    { kind: "link", label: "Confirm my new email address", url: appLink(p.appUrl, "/confirm-email-change", { token: p.token }) },
+    { kind: "p", text: `Or type this code on your account page: ${spacedCode(p.code)} (it works for 15 minutes).` },
+    { kind: "p", text: "If it was not you: open the link and press \"This wasn't me\", or ignore this mail; nothing changes." },
+  ]);
+}
+
+export function emailChangeNoticeMail(p: { appUrl: string; token: string; newAddressHint: string }): MailContent {
+  return render(`Your ${SHOP} email address is being changed`, [
+    { kind: "p", text: `Someone signed in to your ${SHOP} account asked to change its email address to ${p.newAddressHint}. It changes once that address is confirmed.` },
+    { kind: "p", text: "If that was you, there is nothing to do. If it was not you, undo it (for 7 days): your account keeps or gets back this address, and everyone is signed out of it." },
+    { kind: "link", label: "Undo the change", url: appLink(p.appUrl, "/undo-email-change", { token: p.token }) },
+    { kind: "p", text: "Then choose a new password, in case someone knows yours." },
   ]);
 }
 

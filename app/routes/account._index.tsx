@@ -1,14 +1,18 @@
+// /account: the customer's own page. What is pending (confirming the address, a new address, checking the
+// details of a taken-back account) with the code form, the details, and the links to change or delete them.
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { requireCustomer } from "~/auth/guards.server";
 import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
-import { ResendVerificationSchema } from "~/auth/schemas";
 import { redirectWithToast } from "~/auth/toast.server";
 import { resendVerification, verificationState } from "~/auth/verification.server";
-import { formatAddress, formatDate } from "~/components/format";
+import { formatAddress, formatDate, formatDateTime } from "~/components/format";
 import { CsrfInput, FormError } from "~/components/forms";
-import { customerForUser } from "~/customers/account.server";
+import { customerForUser, pendingEmailChange } from "~/customers/account.server";
+import { AccountIntentSchema, ConfirmCodeSchema } from "~/customers/account-schemas";
+import { confirmWithCode } from "~/customers/confirm-code.server";
+import { cancelEmailChange } from "~/customers/email-change.server";
 import { historyNotice } from "~/customers/history-access";
 import { isEmailVerified } from "~/sync/link-vetting.server";
 
@@ -21,12 +25,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const verification = await verificationState(context.app, user.id);
   const pending = verification.verified
     ? null
-    : { email: verification.email, removeAfter: verification.removeAfter ? formatDate(verification.removeAfter) : null, mailProblem: verification.mailProblem };
+    : {
+        email: verification.email,
+        removeAfter: verification.removeAfter ? formatDate(verification.removeAfter) : null,
+        mailProblem: verification.mailProblem,
+        takenBack: verification.takenBack,
+      };
+  const change = await pendingEmailChange(context.app.db, user.id);
+  const newEmail = change ? { email: change.email, since: formatDateTime(change.since) } : null;
   const customer = await customerForUser(context.app.db, user.id);
-  if (!customer) return { email: user.email, pending, customer: null, history: null };
+  if (!customer) return { email: user.email, pending, newEmail, customer: null, history: null };
   return {
     email: user.email,
     pending,
+    newEmail,
     customer: {
       name: `${customer.firstName} ${customer.lastName}`,
       email: customer.email,
@@ -39,37 +51,128 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
+const CODE_PROBLEM = {
+  none: "There is no code waiting: it expired (codes work for 15 minutes), was used, or was typed wrong 5 times. Ask for a new mail below.",
+  check_details: "First check the details of this account (see above).",
+  taken: "That address is now used by another account, so it was not changed.",
+  changed: "That code was for an address this account no longer uses.",
+} as const;
+
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireCustomer(request, context.app);
-  const submission = parseWithZod(await request.formData(), { schema: ResendVerificationSchema });
-  if (submission.status !== "success") return data({ formErrors: ["Unknown action. Please reload the page."] }, { status: 400 });
-  const result = await resendVerification(context.app, user.id, clientAddress(request));
+  const app = context.app;
+  const user = await requireCustomer(request, app);
+  const formData = await request.formData();
+  if (formData.get("intent") === "confirm-code") {
+    const submission = parseWithZod(formData, { schema: ConfirmCodeSchema });
+    if (submission.status !== "success") return data({ intent: "confirm-code", formErrors: submission.error?.code ?? ["Type the code from the mail."] }, { status: 400 });
+    const result = await confirmWithCode(app, user.id, submission.value.code, clientAddress(request));
+    if (result.ok)
+      return redirectWithToast(request, app, "/account", {
+        kind: "success",
+        message: result.confirmed === "address" ? "Thank you: your email address is confirmed." : "Your new email address is confirmed: sign in with it from now on.",
+      });
+    if (result.reason === "limited")
+      return data(
+        { intent: "confirm-code", formErrors: [`Too many codes typed. Please try again ${waitInWords(result.retryAfterSeconds)}.`] },
+        { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } },
+      );
+    if (result.reason === "wrong")
+      return data({ intent: "confirm-code", formErrors: [`That is not the code. ${result.triesLeft} ${result.triesLeft === 1 ? "try" : "tries"} left for this code.`] }, { status: 400 });
+    return data({ intent: "confirm-code", formErrors: [CODE_PROBLEM[result.reason]] }, { status: 400 });
+  }
+  const submission = parseWithZod(formData, { schema: AccountIntentSchema });
+  if (submission.status !== "success") return data({ intent: "unknown", formErrors: ["Unknown action. Please reload the page."] }, { status: 400 });
+  if (submission.value.intent === "cancel-email-change") {
+    await cancelEmailChange(app, user.id);
+    return redirectWithToast(request, app, "/account", { kind: "info", message: "The change of email address is cancelled." });
+  }
+  const result = await resendVerification(app, user.id, clientAddress(request));
   if (!result.ok) {
     return data(
-      { formErrors: [`We just sent you a link. You can ask for another one ${waitInWords(result.retryAfterSeconds)}.`] },
+      { intent: "resend-verification", formErrors: [`We just sent you a link. You can ask for another one ${waitInWords(result.retryAfterSeconds)}.`] },
       { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } },
     );
   }
-  return redirectWithToast(request, context.app, "/account", {
+  return redirectWithToast(request, app, "/account", {
     kind: result.sent ? "success" : "info",
     message: result.sent ? "A new confirmation link is on its way. Check your inbox (and the spam folder)." : "Your email address is already confirmed.",
   });
 }
 
-function PendingVerification({ pending }: { pending: { email: string; removeAfter: string | null; mailProblem: boolean } }) {
+function CodeForm({ label }: { label: string }) {
   const answer = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
+  const errors = answer?.intent === "confirm-code" ? answer.formErrors : undefined;
+  return (
+    <Form method="post" className="code-form">
+      <CsrfInput />
+      <input type="hidden" name="intent" value="confirm-code" />
+      <div className={`field${errors?.length ? " field--invalid" : ""}`}>
+        <label htmlFor="confirm-code">{label}</label>
+        <p className="hint" id="confirm-code-hint">
+          8 letters and digits, from the mail; it works for 15 minutes.
+        </p>
+        <input
+          id="confirm-code"
+          name="code"
+          type="text"
+          inputMode="text"
+          autoComplete="one-time-code"
+          autoCapitalize="characters"
+          spellCheck={false}
+          maxLength={12}
+          required
+          aria-invalid={errors?.length ? true : undefined}
+          aria-describedby={`confirm-code-hint${errors?.length ? " confirm-code-error" : ""}`}
+        />
+        {errors?.length ? (
+          <div id="confirm-code-error" className="field-errors" role="alert">
+            {errors.map((e) => (
+              <p key={e} className="error">
+                {e}
+              </p>
+            ))}
+          </div>
+        ) : null}
+      </div>
+      <button type="submit" disabled={busy}>
+        Confirm with the code
+      </button>
+    </Form>
+  );
+}
+
+function PendingVerification({ pending }: { pending: { email: string; removeAfter: string | null; mailProblem: boolean; takenBack: boolean } }) {
+  const answer = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  if (pending.takenBack) {
+    return (
+      <div className="notice notice--warning" data-testid="details-check-needed" role="region" aria-labelledby="verify-heading">
+        <h2 id="verify-heading">Check the details of this account</h2>
+        <p>
+          This account was registered with your address by someone who never confirmed it. Before we look up or link anything, check its name and
+          delivery address.
+        </p>
+        <p>
+          <Link to="/account/profile" className="button">
+            Check the details
+          </Link>
+        </p>
+      </div>
+    );
+  }
   return (
     <div className="notice notice--warning" data-testid="verification-pending" role="region" aria-labelledby="verify-heading">
       <h2 id="verify-heading">Please confirm your email address</h2>
       <p>
-        {`We sent a confirmation link to ${pending.email}. Open it to finish setting up your account: until then we do not look up or link your order history.`}
+        {`We sent a confirmation link to ${pending.email}. Open it and press Confirm to finish setting up your account: until then we do not look up or link your order history.`}
         {pending.removeAfter ? ` An account that is not confirmed by ${pending.removeAfter} is removed.` : ""}
       </p>
       {pending.mailProblem ? <p>We are having trouble sending mail right now; we keep trying, or you can ask again below.</p> : null}
+      <CodeForm label="Or type the code from the mail" />
       <Form method="post">
         <CsrfInput />
-        <FormError errors={answer?.formErrors} />
+        <FormError errors={answer?.intent === "resend-verification" || answer?.intent === "unknown" ? answer.formErrors : undefined} />
         <button type="submit" name="intent" value="resend-verification" className="button--secondary" disabled={busy}>
           {busy ? "Sending…" : "Send the link again"}
         </button>
@@ -78,18 +181,36 @@ function PendingVerification({ pending }: { pending: { email: string; removeAfte
   );
 }
 
+function PendingEmailChange({ change, current, withCode }: { change: { email: string; since: string }; current: string; withCode: boolean }) {
+  const busy = useNavigation().state === "submitting";
+  return (
+    <div className="notice" data-testid="email-change-pending" role="region" aria-labelledby="change-heading">
+      <h2 id="change-heading">Your new email address is waiting for confirmation</h2>
+      <p>{`You asked on ${change.since} to use ${change.email}. We sent a link and a code there. Until you confirm it, sign in with ${current}.`}</p>
+      {withCode ? <CodeForm label="Type the code from the mail to the new address" /> : null}
+      <Form method="post">
+        <CsrfInput />
+        <button type="submit" name="intent" value="cancel-email-change" className="button--secondary" disabled={busy}>
+          Cancel the change
+        </button>
+      </Form>
+    </div>
+  );
+}
+
 export default function Account() {
-  const { email, pending, customer, history } = useLoaderData<typeof loader>();
+  const { email, pending, newEmail, customer, history } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   return (
     <section className="card narrow" aria-labelledby="account-title">
       <h1 id="account-title">My account</h1>
-      {params.get("welcome") ? (
+      {params.get("confirmed") ? (
         <p role="status" className="toast toast--success account__welcome">
-          {pending ? "Welcome to Cangoods! Your account is created: one more step, confirm your email address." : "Welcome to Cangoods! Your account is ready."}
+          Thank you: your email address is confirmed.
         </p>
       ) : null}
       {pending ? <PendingVerification pending={pending} /> : null}
+      {newEmail ? <PendingEmailChange change={newEmail} current={email} withCode={!pending} /> : null}
       {customer ? (
         <>
           <dl className="facts">
@@ -105,6 +226,12 @@ export default function Account() {
             <dt>Delivery</dt>
             <dd>{customer.delivery}</dd>
           </dl>
+          {pending?.takenBack ? null : (
+            <p className="actions">
+              <Link to="/account/profile">Edit my details</Link>
+              <Link to="/account/email">Change my email address</Link>
+            </p>
+          )}
           {history ? (
             <div className={`history history--${history.state}`} data-testid="history-status">
               <h2>Your order history</h2>
@@ -118,6 +245,13 @@ export default function Account() {
       ) : (
         <p>{`Signed in as ${email}. There is no customer profile on this account yet; please contact us.`}</p>
       )}
+      <h2>Your data</h2>
+      <p className="actions">
+        <a href="/account/data" download>
+          Download my data (JSON)
+        </a>
+        <Link to="/account/delete">Delete my account</Link>
+      </p>
     </section>
   );
 }

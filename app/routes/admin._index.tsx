@@ -12,12 +12,15 @@ import { OutageBanner, RecoveryCard } from "~/components/sync-recovery";
 import { formatDateTime } from "~/components/format";
 import { BudgetShares } from "~/components/budget-shares";
 import { undeliveredMail } from "~/email/outbox.server";
+import { closureCounts, deletedAccountContacts } from "~/customers/account-closure.server";
 
 export const meta: MetaFunction = () => [{ title: "Admin · Cangoods" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const admin = await requireAdmin(request, context.app);
-  return { email: admin.email, ...(await dashboard(context.app)), mail: await undeliveredMail(context.app.db) };
+  const db = context.app.db;
+  const [closures, deletedContacts] = await Promise.all([closureCounts(db), deletedAccountContacts(db, 10)]);
+  return { email: admin.email, ...(await dashboard(context.app)), mail: await undeliveredMail(db), closures, deletedContacts };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -175,6 +178,24 @@ export default function AdminDashboard() {
             Queue them for sync
           </button>
         </Form>
+      </section>
+
+      <section className="card" aria-labelledby="closures-title">
+        <h2 id="closures-title">Accounts that ended</h2>
+        <dl className="facts">
+          <dt>&ldquo;This wasn&apos;t me&rdquo;</dt>
+          <dd data-testid="not-me-count">{`${d.closures.notMe} unconfirmed registrations removed by the address's owner (${d.closures.notMeLast30Days} in the last 30 days)`}</dd>
+          <dt>Deleted by the customer</dt>
+          <dd data-testid="deleted-count">{`${d.closures.deleted} accounts`}</dd>
+        </dl>
+        <p className="muted">No addresses are kept for these. A deleted account&apos;s Zoho contact is not deleted: it stays in Zoho Books.</p>
+        {d.deletedContacts.length ? (
+          <ul aria-label="Zoho contacts whose account was deleted" data-testid="deleted-contacts">
+            {d.deletedContacts.map((c) => (
+              <li key={`${c.contactId}-${String(c.at)}`}>{`Zoho contact ${c.contactId}: account deleted by the customer on ${formatDateTime(c.at)}`}</li>
+            ))}
+          </ul>
+        ) : null}
       </section>
     </>
   );

@@ -20,7 +20,8 @@ describe("one owner for the jobs table", () => {
     const naming = [...sourceFiles("app"), ...sourceFiles("tools"), ...sourceFiles("workers")].filter((f) =>
       /zoho_sync_queue|zohoSyncQueue/.test(fs.readFileSync(path.join(root, f), "utf8")),
     );
-    expect(naming.sort()).toEqual(["app/db/schema.ts", "app/sync/jobs.server.ts"]);
+    // app/db/personal-data.ts classifies the table's columns (which hold personal data); it runs no statement.
+    expect(naming.sort()).toEqual(["app/db/personal-data.ts", "app/db/schema.ts", "app/sync/jobs.server.ts"]);
   });
 
   it("the job store never spells a status or action inside its SQL (they are bound parameters)", () => {

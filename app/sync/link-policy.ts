@@ -17,6 +17,7 @@ export const REVIEW_REASONS = [
   "no_match",
   "sync_error",
   "unlinked",
+  "email_changed",
 ] as const;
 /** Why a customer waits for an admin (machine-readable: the list filters by it). */
 export type ReviewReason = (typeof REVIEW_REASONS)[number];
@@ -29,6 +30,7 @@ export const REVIEW_REASON_LABEL: Record<ReviewReason, string> = {
   no_match: "No Zoho contact found",
   sync_error: "Sync error",
   unlinked: "Unlinked by an admin",
+  email_changed: "Email changed since the link was proven",
 };
 
 /** Another portal account already linked to a candidate contact. */

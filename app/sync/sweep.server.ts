@@ -10,6 +10,7 @@ import { log } from "~/log.server";
 import { remainingToday } from "~/zoho/ledger.server";
 import { getConnection } from "~/zoho/tokens.server";
 import { housekeeping } from "./housekeeping.server";
+import { expireEmailChanges } from "~/customers/email-change.server";
 import { formatDateTime } from "~/components/format";
 import { dueJobs, recoverExpiredLeases, WORKER_STOPPED_MESSAGE } from "./jobs.server";
 import { readOutage } from "./outage-store.server";
@@ -73,6 +74,8 @@ export async function runSweep(app: AppServices, trigger: "cron" | "http" | "rec
   if (trigger === "cron") {
     const trimmed = await housekeeping(db).catch((error) => log("warn", "housekeeping failed", { error }));
     if (trimmed) log("info", "housekeeping", trimmed);
+    const emails = await expireEmailChanges(db).catch((error) => log("warn", "expiring email changes failed", { error }));
+    if (emails) log("info", "email changes expired", emails);
     // Mail that failed earlier is retried here (with backoff); failures of the last hour get their digest.
     await sendFailureDigest(app).catch((error) => log("warn", "failure digest failed", { error }));
     const mail = await deliverMail(app).catch((error) => log("warn", "mail retry failed", { error }));

@@ -5,6 +5,7 @@ import { linkIn, mailsTo, waitForMail } from "@tools/local-stack/mail-inbox";
 import { browser, type Browser } from "./support/browser";
 import { freshDatabase, sql } from "./support/database";
 import { createUser } from "./support/factories";
+import { linkFromMail, pathOf, press, registerThroughSteps, REGISTRANT_PASSWORD, signInAs } from "./support/mail-links";
 import { deliver, runCron } from "./support/queue-delivery";
 import { bindings, testEnv } from "./support/worker-env";
 import { connectZoho, sandbox } from "./support/zoho-sandbox";
@@ -22,15 +23,7 @@ const inbox = () => bindings.TEST_MAIL_INBOX_URL;
 let n = 0;
 const newEmail = () => `verify${++n}-${crypto.randomUUID().slice(0, 8)}@shoppers.example`;
 
-async function register(b: Browser, email: string, customerType: "new" | "returning" = "new") {
-  await b.post("/register", { step: "1", intent: "next", firstName: "Lea", lastName: `Santos${n}`, email, phone: "0917 123 4567" });
-  await b.post("/register", { step: "2", intent: "next", customerType });
-  await b.post("/register", { step: "3", intent: "next", deliveryMethod: "pickup" });
-  return b.post("/register", { step: "4", intent: "next", password: "a long password", confirmPassword: "a long password" });
-}
-
-
-const pathOf = (link: string) => link.replace("http://portal.test", "");
+const register = (b: Browser, email: string, customerType: "new" | "returning" = "new") => registerThroughSteps(b, { lastName: `Santos${n}`, email, customerType });
 
 async function customerOf(email: string) {
   const [row] = (await sql(databaseUrl, "select c.*, u.email_verified_at from customers c join users u on u.id = c.user_id where lower(c.email) = lower($1)", [email])) as Array<Record<string, unknown>>;
@@ -54,46 +47,69 @@ describe("email verification", () => {
     expect(await customerOf(email)).toMatchObject({ zoho_sync_status: "pending", zoho_contact_id: null });
   });
 
-  it("opening the link confirms the address, queues the job at once, and the consumer then links the customer", async () => {
+  it("a GET of the link (a mail scanner) changes nothing; Confirm in the browser that registered confirms, signs in and queues the job at once", async () => {
     const { env, queue } = testEnv(databaseUrl);
     await connectZoho(env);
     const email = newEmail();
     const b = browser(env);
-    await register(b, email);
-    const link = linkIn(await waitForMail(inbox(), email, /Confirm your email/), "http://portal.test/verify-email?token=");
-    const opened = await b.get(pathOf(link));
-    expect(opened.status).toBe(302);
-    expect(opened.headers.get("Location")).toBe("/account");
+    expect((await register(b, email)).headers.get("Location")).toBe("/register/sent");
+    const link = await linkFromMail(email, /Confirm your email/, "/verify-email");
+    const scanned = await browser(env).get(link); // the scanner, without any session
+    expect(scanned.status).toBe(200);
+    expect(await scanned.text()).toContain("A Cangoods account was registered with");
+    expect((await customerOf(email)).email_verified_at).toBeNull();
+    expect(queue.sent).toEqual([]);
+    const confirmed = await press(b, link, "confirm");
+    expect(confirmed.status).toBe(302);
+    expect(confirmed.headers.get("Location")).toBe("/account?confirmed=1");
     expect((await customerOf(email)).email_verified_at).not.toBeNull();
     expect(queue.sent).toHaveLength(1);
     await deliver(env, [queue.sent[0].jobId]);
     expect(await customerOf(email)).toMatchObject({ zoho_sync_status: "synced" });
+    // The browser that confirmed is signed in now.
     expect(await (await b.get("/account")).text()).not.toContain("Please confirm your email address");
   });
 
-  it("a link opened twice (a mail filter opened it first) says the address is confirmed; an expired link is refused and changes nothing", async () => {
+  it("Confirm in a browser that is not signed in to the account asks to sign in and comes back; then it works", async () => {
+    const { env, queue } = testEnv(databaseUrl);
+    const email = newEmail();
+    await register(browser(env), email);
+    const link = await linkFromMail(email, /Confirm your email/, "/verify-email");
+    const phone = browser(env);
+    const asked = await press(phone, link, "confirm");
+    expect(asked.status).toBe(302);
+    expect(asked.headers.get("Location")).toBe(`/login?redirectTo=${encodeURIComponent(link)}`);
+    expect((await customerOf(email)).email_verified_at).toBeNull();
+    const back = await signInAs(phone, email, REGISTRANT_PASSWORD, link);
+    expect(back.headers.get("Location")).toBe(link);
+    expect((await press(phone, link, "confirm")).headers.get("Location")).toBe("/account?confirmed=1");
+    expect((await customerOf(email)).email_verified_at).not.toBeNull();
+    expect(queue.sent).toHaveLength(1);
+  });
+
+  it("a used link says the address is confirmed; an expired link is refused and changes nothing; only a hash is stored", async () => {
     const { env, queue } = testEnv(databaseUrl);
     const email = newEmail();
     const b = browser(env);
     await register(b, email);
-    const link = pathOf(linkIn(await waitForMail(inbox(), email, /Confirm your email/), "http://portal.test/verify-email?token="));
-    expect((await browser(env).get(link)).status).toBe(302); // the scanner, without the customer's session
+    const link = await linkFromMail(email, /Confirm your email/, "/verify-email");
+    await press(b, link, "confirm");
     const sent = queue.sent.length;
     const again = await b.get(link);
-    expect(again.status).toBe(302);
-    expect(again.headers.get("Location")).toBe("/account");
-    expect(await (await b.get("/account")).text()).toContain("Your email address is already confirmed.");
+    expect(await again.text()).toContain("This email address is already confirmed.");
     expect(queue.sent).toHaveLength(sent); // nothing is sent to Zoho twice
 
     const other = newEmail();
     const c = browser(env);
     await register(c, other);
-    const stale = pathOf(linkIn(await waitForMail(inbox(), other, /Confirm your email/), "http://portal.test/verify-email?token="));
+    const stale = await linkFromMail(other, /Confirm your email/, "/verify-email");
     await sql(databaseUrl, "update email_tokens set expires_at = now() - interval '1 minute' where email = $1", [other]);
     expect(await (await c.get(stale)).text()).toContain("This confirmation link has expired");
+    const token = new URL(stale, "http://x").searchParams.get("token")!;
+    const refused = await c.post("/verify-email", { token, intent: "confirm" });
+    expect(refused.status).toBe(410);
     expect((await customerOf(other)).email_verified_at).toBeNull();
     // Only a hash of the token is stored.
-    const token = new URL(stale, "http://x").searchParams.get("token")!;
     expect(await sql(databaseUrl, "select 1 from email_tokens where token_hash = $1", [token])).toHaveLength(0);
   });
 
@@ -102,18 +118,19 @@ describe("email verification", () => {
     const email = newEmail();
     const b = browser(env);
     await register(b, email);
-    const first = linkIn(await waitForMail(inbox(), email, /Confirm your email/), "http://portal.test/verify-email?token=");
+    const first = await linkFromMail(email, /Confirm your email/, "/verify-email");
+    await signInAs(b, email, REGISTRANT_PASSWORD);
     const resent = await b.post("/account", { intent: "resend-verification" });
     expect(resent.status).toBe(302);
     await expect.poll(async () => (await mailsTo(inbox(), email, /Confirm your email/)).length).toBe(2);
-    const second = linkIn((await mailsTo(inbox(), email, /Confirm your email/)).at(-1)!, "http://portal.test/verify-email?token=");
+    const second = pathOf(linkIn((await mailsTo(inbox(), email, /Confirm your email/)).at(-1)!, "http://portal.test/verify-email?token="));
     expect(second).not.toBe(first);
     const limited = await b.post("/account", { intent: "resend-verification" });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(0);
     expect(await limited.text()).toContain("You can ask for another one in");
-    expect(await b.get(pathOf(first)).then((r) => r.text())).toContain("already been used");
-    expect((await b.get(pathOf(second))).status).toBe(302);
+    expect(await b.get(first).then((r) => r.text())).toContain("already been used");
+    expect((await press(b, second, "confirm")).headers.get("Location")).toBe("/account?confirmed=1");
   });
 
   it("the hourly housekeeping removes accounts unverified after 7 days, with their customer and job, and keeps older accounts", async () => {

@@ -35,7 +35,16 @@ const PAGES: Array<[string, Record<Who, number | typeof LOGIN>]> = [
   ["/verify-email", { anonymous: 200, customer: 200, admin: 200 }],
   ["/verify-email?token=forged-token-value", { anonymous: 200, customer: 200, admin: 200 }],
   ["/reset-password?token=forged-token-value", { anonymous: 200, customer: 200, admin: 200 }],
+  ["/confirm-email-change?token=forged-token-value", { anonymous: 200, customer: 200, admin: 200 }],
+  ["/undo-email-change?token=forged-token-value", { anonymous: 200, customer: 200, admin: 200 }],
+  // Only after a registration in this browser; otherwise back to the form (or the account).
+  ["/register/sent", { anonymous: 302, customer: 302, admin: 302 }],
   ["/account", { anonymous: LOGIN, customer: 200, admin: 302 }],
+  // The matrix's customer is an account without a customer record: nothing to edit, back to /account.
+  ["/account/profile", { anonymous: LOGIN, customer: 302, admin: 302 }],
+  ["/account/email", { anonymous: LOGIN, customer: 200, admin: 302 }],
+  ["/account/delete", { anonymous: LOGIN, customer: 200, admin: 302 }],
+  ["/account/data", { anonymous: LOGIN, customer: 200, admin: 302 }],
   ["/account/orders", { anonymous: LOGIN, customer: 200, admin: 302 }],
   ["/admin", { anonymous: LOGIN, customer: 403, admin: 200 }],
   ["/admin/customers", { anonymous: LOGIN, customer: 403, admin: 200 }],
@@ -78,6 +87,11 @@ const PUBLIC_ACTIONS: Array<[string, Record<string, string>, Record<Who, number>
   ["/reset-password", { token: "forged-token-value", password: "a long password", confirmPassword: "a long password" }, { anonymous: 410, customer: 410, admin: 410 }],
   ["/register", { step: "1", intent: "next", firstName: "A", lastName: "B", email: "matrix@example.com", phone: "0917 123 4567" }, { anonymous: 302, customer: 302, admin: 302 }],
   ["/account", { intent: "resend-verification" }, { anonymous: 302, customer: 302, admin: 302 }],
+  // The buttons of mailed links: a forged token is refused whoever presses them.
+  ["/verify-email", { token: "forged-token-value", intent: "confirm" }, { anonymous: 410, customer: 410, admin: 410 }],
+  ["/verify-email", { token: "forged-token-value", intent: "not-me" }, { anonymous: 410, customer: 410, admin: 410 }],
+  ["/confirm-email-change", { token: "forged-token-value", intent: "confirm" }, { anonymous: 410, customer: 410, admin: 410 }],
+  ["/undo-email-change", { token: "forged-token-value", intent: "undo" }, { anonymous: 410, customer: 410, admin: 410 }],
 ];
 
 describe("public and customer forms × who is asking", () => {

@@ -44,6 +44,11 @@ export function CandidatesSection() {
                 it belongs here.
               </p>
             ) : null}
+            {c.accountDeletedAt ? (
+              <p className="muted" data-testid="account-deleted">
+                {`Account deleted by the customer on ${formatDateTime(c.accountDeletedAt)}: this contact was linked to a portal account whose customer deleted it. The contact stays in Zoho.`}
+              </p>
+            ) : null}
             <Form method="post">
               <CsrfInput />
               <input type="hidden" name="contactId" value={c.contactId} />

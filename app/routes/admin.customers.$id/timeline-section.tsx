@@ -16,6 +16,8 @@ const OUTCOME_TEXT: Record<string, string> = {
   waiting_reconnect_needed: "Waiting (reconnect Zoho)",
   waiting_missing_scope: "Waiting (reconnect Zoho: permission missing)",
   waiting_not_connected: "Waiting (Zoho not connected)",
+  customer: "By the customer",
+  link_holds: "Link still holds",
 };
 
 const ACTION_TEXT: Record<string, string> = {
@@ -23,7 +25,22 @@ const ACTION_TEXT: Record<string, string> = {
   admin_confirm: "admin confirmed link",
   admin_confirm_all: "admin confirmed all suggested links",
   admin_unlink: "admin unlink",
+  email_confirmed: "email address confirmed",
+  profile_updated: "details edited",
+  details_checked: "details checked after taking the account back",
+  account_taken_back: "password reset on a never-confirmed account (taken back)",
+  email_change_requested: "new email address asked for",
+  email_changed: "email address changed",
+  email_change_cancelled: "email change cancelled",
+  email_change_undone: "email change undone from the old address",
+  link_revetted: "Zoho link re-checked after an email change",
 };
+
+/** Which fields a customer's own edit changed (account events name fields, never values). */
+function fieldsOf(details: unknown): string | null {
+  const fields = (details as { fields?: unknown } | null)?.fields;
+  return Array.isArray(fields) && fields.length ? fields.join(", ") : null;
+}
 
 /** Everything that happened to this customer's sync, newest first. */
 export function TimelineSection() {
@@ -58,7 +75,7 @@ export function TimelineSection() {
                     {e.matchType ? <span className="muted"> ({e.matchType})</span> : null}
                   </td>
                   <td>{e.zohoCalls}</td>
-                  <td>{e.error ?? (e.durationMs !== null ? `${e.durationMs} ms` : "")}</td>
+                  <td>{e.error ?? (fieldsOf(e.details) ? `Changed: ${fieldsOf(e.details)}` : e.durationMs !== null ? `${e.durationMs} ms` : "")}</td>
                 </tr>
               ))}
             </tbody>

@@ -2,25 +2,19 @@
 import { getFormProps, getInputProps } from "@conform-to/react";
 import { Form, Link } from "@remix-run/react";
 import { CsrfInput, Field, FormError } from "~/components/forms";
-import { AccountSchema, EMAIL_TAKEN } from "~/customers/registration-schema";
+import { AccountSchema } from "~/customers/registration-schema";
 import { firstInvalid, StepButtons, useStepForm, type StepProps } from "./step-form";
 
 export function AccountStep({ draft }: StepProps) {
   const [form, fields] = useStepForm(AccountSchema, undefined);
   const p = draft.personal!;
   const d = draft.delivery!;
-  const taken = form.errors?.includes(EMAIL_TAKEN);
   const focus = firstInvalid([fields.password, fields.confirmPassword]);
   return (
     <Form method="post" {...getFormProps(form)}>
       <CsrfInput />
       <input type="hidden" name="step" value="4" />
       <FormError errors={form.errors} />
-      {taken ? (
-        <p className="register__taken">
-          <Link to="/login">Sign in with {p.email}</Link> or <Link to="/register?step=1">use a different email</Link>.
-        </p>
-      ) : null}
       <h2>Check your answers</h2>
       <dl className="facts review">
         <dt>Your details</dt>

@@ -3,12 +3,8 @@ import { getFormProps, getInputProps } from "@conform-to/react";
 import { Form } from "@remix-run/react";
 import { CsrfInput, ErrorList, Field, FormError } from "~/components/forms";
 import { DeliverySchema } from "~/customers/registration-schema";
-import { ChoiceCards, firstInvalid, StepButtons, useStepForm, type Choice, type StepProps } from "./step-form";
-
-const DELIVERY_CHOICES: Choice[] = [
-  { value: "delivery", tag: "Deliver", title: "Delivery", description: "We bring your order to your address" },
-  { value: "pickup", tag: "Pick up", title: "Pickup", description: "You collect your order from our store" },
-];
+import { ChoiceCards, DELIVERY_CHOICES } from "~/components/choice-cards";
+import { firstInvalid, StepButtons, useStepForm, type StepProps } from "./step-form";
 
 export function DeliveryStep({ draft, editing }: StepProps) {
   const [form, fields] = useStepForm(DeliverySchema, draft.delivery);

@@ -3,17 +3,8 @@ import { getFormProps } from "@conform-to/react";
 import { Form } from "@remix-run/react";
 import { CsrfInput, ErrorList, FormError } from "~/components/forms";
 import { HistorySchema } from "~/customers/registration-schema";
-import { ChoiceCards, StepButtons, useStepForm, type Choice, type StepProps } from "./step-form";
-
-const HISTORY_CHOICES: Choice[] = [
-  { value: "new", tag: "New", title: "I'm a new customer", description: "This is my first time ordering from Cangoods" },
-  {
-    value: "returning",
-    tag: "Return",
-    title: "I'm a returning customer",
-    description: "I've ordered from Cangoods before and want to link my previous order history to this account",
-  },
-];
+import { ChoiceCards, HISTORY_CHOICES } from "~/components/choice-cards";
+import { StepButtons, useStepForm, type StepProps } from "./step-form";
 
 export function HistoryStep({ draft, editing }: StepProps) {
   const [form, fields] = useStepForm(HistorySchema, draft.history);

@@ -1,13 +1,13 @@
-// Step 1: name, email (refused here when already registered) and mobile number.
+// Step 1: name, email and mobile number. Whether the email already has an account is never said here
+// (docs/decisions/022): its owner is told by mail after the submit.
 import { getFormProps, getInputProps } from "@conform-to/react";
-import { Form, Link } from "@remix-run/react";
+import { Form } from "@remix-run/react";
 import { CsrfInput, Field, FormError } from "~/components/forms";
-import { EMAIL_TAKEN, PersonalSchema } from "~/customers/registration-schema";
+import { PersonalSchema } from "~/customers/registration-schema";
 import { firstInvalid, StepButtons, useStepForm, type StepProps } from "./step-form";
 
 export function PersonalStep({ draft, editing }: StepProps) {
   const [form, fields] = useStepForm(PersonalSchema, draft.personal);
-  const taken = fields.email.errors?.includes(EMAIL_TAKEN);
   const focus = firstInvalid([fields.firstName, fields.lastName, fields.email, fields.phone]);
   return (
     <Form method="post" {...getFormProps(form)} aria-describedby="step-count">
@@ -24,11 +24,6 @@ export function PersonalStep({ draft, editing }: StepProps) {
       <Field label="Email" htmlFor={fields.email.id} errorId={fields.email.errorId} errors={fields.email.errors}>
         <input {...getInputProps(fields.email, { type: "email" })} autoComplete="email" autoFocus={focus === fields.email.name} />
       </Field>
-      {taken ? (
-        <p className="register__taken">
-          <Link to="/login">Sign in with this email</Link> or use a different one.
-        </p>
-      ) : null}
       <Field
         label="Mobile number"
         hint="For delivery updates, e.g. 0917 123 4567"

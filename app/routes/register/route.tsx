@@ -6,9 +6,9 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { isRouteErrorResponse, Link, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
-import { commitSession, getCurrentUser, getSession, signIn } from "~/auth/session.server";
-import { EMAIL_TAKEN, STEP_SCHEMAS, STEP_TITLES, type RegistrationDraft, type Step } from "~/customers/registration-schema";
-import { emailTaken, firstIncompleteStep, registerCustomer, savedAnswersNeedChecking } from "~/customers/registration.server";
+import { commitSession, getCurrentUser, getSession } from "~/auth/session.server";
+import { STEP_SCHEMAS, STEP_TITLES, type RegistrationDraft, type Step } from "~/customers/registration-schema";
+import { firstIncompleteStep, registerCustomer, savedAnswersNeedChecking } from "~/customers/registration.server";
 import { AccountStep } from "./account-step";
 import { DeliveryStep } from "./delivery-step";
 import { HistoryStep } from "./history-step";
@@ -57,10 +57,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   if (submission.status !== "success") return data(submission.reply({ hideFields: ["password", "confirmPassword"] }), { status: 400 });
 
-  if (step === 1) {
-    const personal = submission.value as RegistrationDraft["personal"] & object;
-    if (await emailTaken(app, personal.email)) return data(submission.reply({ fieldErrors: { email: [EMAIL_TAKEN] } }), { status: 409 });
-  }
+  // No "already registered" on any step: the submit answers the same either way (docs/decisions/022).
   if (step < 4) {
     assign(draft, step, submission.value);
     const backToReview = formData.get("edit") === "1" && firstIncompleteStep(draft) === 4;
@@ -79,10 +76,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
         headers: { "Retry-After": String(result.retryAfterSeconds) },
       });
     }
-    // Taken between step 1 and now (another tab, another person): the review shows sign-in and edit links.
-    return data(submission.reply({ formErrors: [EMAIL_TAKEN], hideFields: ["password", "confirmPassword"] }), { status: 409 });
   }
-  return redirect("/account?welcome=1", { headers: { "Set-Cookie": await signIn(request, app, result.userId) } });
+  // Created, repeated or already registered: one answer. Nobody is signed in; this browser remembers what it
+  // registered so its Confirm works, and the draft is dropped.
+  session.unset("registration");
+  session.set("registered", { userId: result.userId, email: draft.personal!.email });
+  return redirect("/register/sent", { headers: { "Set-Cookie": await commitSession(session, app) } });
 }
 
 function assign(draft: RegistrationDraft, step: Step, value: unknown) {

@@ -1,0 +1,104 @@
+// Which columns hold a person's data (issue 19). Every text, varchar and jsonb column of app/db/schema.ts is
+// listed here (app/db/personal-data.test.ts fails on a new column nobody classified): "personal" columns are
+// what account deletion must leave without the person's data and what the data download draws from;
+// "secret" columns hold hashes or encrypted tokens (never exported); "operational" ones hold neither.
+export type Classification = { kind: "personal" | "secret" | "operational"; why: string };
+
+const personal = (why: string): Classification => ({ kind: "personal", why });
+const secret = (why: string): Classification => ({ kind: "secret", why });
+const operational = (why: string): Classification => ({ kind: "operational", why });
+
+export const COLUMN_CLASSIFICATION: Record<string, Record<string, Classification>> = {
+  users: {
+    email: personal("the sign-in address"),
+    password_hash: secret("PBKDF2 hash"),
+    role: operational("admin or customer"),
+    pending_email: personal("an address asked for, not yet confirmed"),
+    previous_email: personal("the address before a change, during its undo window"),
+  },
+  sessions: {
+    id: secret("session id"),
+    data: personal("registration drafts (name, address) and the account a browser registered"),
+  },
+  auth_throttle: { key: personal("limit keys carry email addresses") },
+  email_tokens: {
+    token_hash: secret("SHA-256 of a mailed link"),
+    purpose: operational("what the link does"),
+    email: personal("the address the link was sent to"),
+    code_hash: secret("HMAC of a mailed code"),
+  },
+  email_outbox: {
+    kind: operational("which mail"),
+    to_address: personal("recipient"),
+    content: personal("rendered alerts name customers"),
+    last_error: personal("a relay's refusal can quote the recipient"),
+  },
+  account_closures: {
+    reason: operational("not_me or deleted_by_customer"),
+    zoho_contact_id: operational("Zoho's id of the contact, kept in Zoho"),
+    zoho_link_basis: operational("how the released link had been proven"),
+  },
+  admin_alerts: { kind: operational("incident kind"), details: operational("incident text (connection, budget), no customer") },
+  customers: {
+    first_name: personal("name"),
+    last_name: personal("name"),
+    email: personal("address"),
+    phone: personal("mobile number"),
+    delivery_method: operational("delivery or pickup"),
+    address_line1: personal("delivery address"),
+    address_line2: personal("delivery address"),
+    city: personal("delivery address"),
+    province: personal("delivery address"),
+    postal_code: personal("delivery address"),
+    zoho_sync_status: operational("sync state"),
+    zoho_sync_error: personal("review notes name other accounts' addresses"),
+    zoho_contact_id: operational("Zoho's id"),
+    zoho_contact_name: personal("the person's name in Zoho"),
+    zoho_match_type: operational("how the link was made"),
+    zoho_sync_candidates: personal("Zoho contacts (other people) an admin chooses from"),
+    zoho_link_basis: operational("how the link was proven"),
+    zoho_contact_email: personal("the contact's address in Zoho"),
+    zoho_review_reason: operational("why an admin is needed"),
+    search_words: personal("words of the name and address (generated)"),
+  },
+  zoho_sync_queue: {
+    action: operational("job kind"),
+    last_error: personal("error texts can name contacts and accounts"),
+    locked_by: operational("worker id"),
+  },
+  zoho_sync_events: {
+    action: operational("what happened"),
+    outcome: operational("how it ended"),
+    match_type: operational("how a link was made"),
+    error: personal("error and review texts can name accounts"),
+    details: personal("contact names of links and candidates"),
+  },
+  zoho_tokens: {
+    status: operational("connection state"),
+    refresh_token_enc: secret("encrypted Zoho token"),
+    access_token_enc: secret("encrypted Zoho token"),
+    api_domain: operational("Zoho host"),
+    accounts_server: operational("Zoho host"),
+    data_centre: operational("Zoho region"),
+    scopes: operational("granted scopes"),
+    organization_id: operational("the shop's Zoho organisation"),
+    organization_name: operational("the shop's Zoho organisation"),
+    last_error: operational("connection error"),
+  },
+  cron_runs: { trigger: operational("cron or http"), error: operational("sweep error") },
+  zoho_invoice_cache: { contact_id: operational("Zoho's id"), invoices: personal("the customer's invoices") },
+  zoho_order_calls: { contact_id: operational("Zoho's id") },
+  customer_status_counts: { zoho_sync_status: operational("counter key") },
+  zoho_sync_health: { streak_jobs: operational("job ids"), last_error: operational("Zoho's error") },
+};
+
+/** What replaces an address or a name that other rows quoted, once its account is gone. */
+export const ANONYMISED = { email: "(a deleted account)", name: "(a deleted customer)" } as const;
+
+export function personalColumns(): Array<{ table: string; column: string }> {
+  return Object.entries(COLUMN_CLASSIFICATION).flatMap(([table, cols]) =>
+    Object.entries(cols)
+      .filter(([, c]) => c.kind === "personal")
+      .map(([column]) => ({ table, column })),
+  );
+}
