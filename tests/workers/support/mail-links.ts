@@ -50,10 +50,11 @@ export const REGISTRANT_PASSWORD = "a long password";
 /** The four registration steps with plain form posts; returns the final submit's answer. */
 export async function registerThroughSteps(
   b: Browser,
-  p: { firstName?: string; lastName?: string; email: string; phone?: string; customerType?: "new" | "returning"; delivery?: Record<string, string> },
+  p: { firstName?: string; lastName?: string; email: string; phone?: string; customerType?: "new" | "returning"; delivery?: Record<string, string>; password?: string },
 ) {
   await b.post("/register", { step: "1", intent: "next", firstName: p.firstName ?? "Lea", lastName: p.lastName ?? "Santos", email: p.email, phone: p.phone ?? "0917 123 4567" });
   await b.post("/register", { step: "2", intent: "next", customerType: p.customerType ?? "new" });
   await b.post("/register", { step: "3", intent: "next", ...(p.delivery ?? { deliveryMethod: "pickup" }) });
-  return b.post("/register", { step: "4", intent: "next", password: REGISTRANT_PASSWORD, confirmPassword: REGISTRANT_PASSWORD });
+  const password = p.password ?? REGISTRANT_PASSWORD;
+  return b.post("/register", { step: "4", intent: "next", password, confirmPassword: password });
 }
