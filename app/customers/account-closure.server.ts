@@ -38,7 +38,7 @@ export async function closeAccount(tx: DbOrTx, userId: string, reason: AccountCl
   const list = sql.join(addresses.map((a) => sql`${a}`), sql`, `);
   // Anonymous sessions that hold this registration (the browser that registered, drafts with the address).
   await tx.execute(sql`delete from sessions where data->'registered'->>'userId' = ${userId}
-    or lower(data->'registration'->'personal'->>'email') in (${list})`);
+    or lower(data->'registered'->>'email') in (${list}) or lower(data->'registration'->'personal'->>'email') in (${list})`);
   for (const address of addresses) {
     // Throttle keys carry the address (sign-in, registration, reset limits) or the account id.
     await tx.execute(sql`delete from auth_throttle where position(${address} in lower(key)) > 0 or position(${userId} in key) > 0`);
