@@ -16,7 +16,7 @@ import { WORKER_STOPPED_MESSAGE } from "~/sync/jobs.server";
 import { openNodeDb } from "@tools/local-stack/node-db";
 import { connectToSandbox } from "@tools/local-stack/sandbox-connect";
 import { buildApp, freePorts, localWorkerVars, startBackingServices, startWorker } from "@tools/local-stack/stack";
-import { openConfirmationLinks } from "@tools/local-stack/mail-catcher";
+import { confirmRegistrations } from "@tools/local-stack/mail-catcher";
 
 const argv = process.argv.slice(2);
 const arg = (name: string, fallback: number) => (argv.includes(`--${name}`) ? Number(argv[argv.indexOf(`--${name}`) + 1]) : fallback);
@@ -198,15 +198,18 @@ async function main() {
       }
       if (i > 0 && i % 80 === 0) await adminMeddles(node, admin, adminActions);
       const batch = registering.slice(i, i + 8);
+      const browsers = new Map<string, HttpSession>();
       await Promise.all(
         batch.map(async (c) => {
-          const res = await register(url, c).catch((e: Error) => ({ status: 0, error: e.message }));
-          if (res.status !== 302) failedRegistrations.push(`${c.email}: ${res.status}`);
+          const res = await register(url, c).catch((e: Error) => ({ status: 0, error: e.message, session: null }));
+          if (res.status !== 302 || !res.session) failedRegistrations.push(`${c.email}: ${res.status}`);
+          else browsers.set(c.email, res.session);
         }),
       );
-      // Each registrant opens the confirmation link from the mail catcher's inbox: only then does sync start.
-      for (const email of await openConfirmationLinks(stack.mail!.inboxUrl, url, batch.map((c) => c.email)))
-        failedRegistrations.push(`${email}: no confirmation mail, or its link was refused`);
+      // Each registrant opens the confirmation link from the mail catcher's inbox in the browser they registered
+      // with and presses Confirm (a GET changes nothing): only then does sync start.
+      for (const email of await confirmRegistrations(stack.mail!.inboxUrl, url, browsers))
+        failedRegistrations.push(`${email}: no confirmation mail, or its Confirm was refused`);
     }
     console.log(`Registered in ${((Date.now() - started) / 1000).toFixed(0)} s. Waiting for every customer to settle…`);
     while (outage.state === "on") await new Promise((r) => setTimeout(r, 500));

@@ -3,7 +3,7 @@
 // Figures, not pass/fail: targets live in the README next to the latest numbers.
 //
 //   npm run bench                      everything (burst with its default size: 10,000 in 10 minutes)
-//   npm run bench -- registration      registration (submit + confirmation click) with/without the queue send (--runs 200)
+//   npm run bench -- registration      registration (submit + Confirm POST) with/without the queue send (--runs 200)
 //   npm run bench -- burst --count 300 --minutes 1 [--idle 40 --concurrency 64 --per-minute 80 --daily-limit 500]
 //                      [--rates 1,2,3 --step-seconds 60]: a step at each rate first; prints the most the machine holds
 //   npm run bench -- list --customers 100000,1000000
@@ -85,7 +85,7 @@ async function main() {
   // The burst and registration figures start their own stacks (their own Workers and databases).
   await buildApp();
   if (wants("registration")) {
-    console.log(`\n1. Registration: submit and confirmation click (the click sends to the queue), with and without the queue binding; ${opts.runs} samples each, interleaved; no consumer running`);
+    console.log(`\n1. Registration: submit and Confirm on the mailed link (the Confirm POST sends to the queue), with and without the queue binding; ${opts.runs} samples each, interleaved; no consumer running`);
     const registration = await benchRegistration({ runs: opts.runs, skipBuild: true, log: (l) => console.log(`  ${l}`) });
     reportLines(registration.lines);
   }

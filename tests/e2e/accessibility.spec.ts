@@ -2,11 +2,75 @@
 // violations. New pages go in PAGES (one line each); `path` may look an id up in the database.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
+import { createHash } from "node:crypto";
 import pg from "pg";
 import { DEMO_ADMIN, DEMO_CUSTOMER } from "@tools/local-stack/seed";
 
 type Who = "anonymous" | "customer" | "admin";
-type PageToCheck = { name: string; who: Who; path: string | (() => Promise<string>) };
+/** `before` replaces the sign-in when a page needs a browser in a particular state (just registered, another account). */
+type PageToCheck = { name: string; who: Who; path: string | (() => Promise<string>); before?: (page: Page) => Promise<void> };
+
+async function query<T>(text: string, params: unknown[] = []) {
+  const db = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
+  await db.connect();
+  try {
+    return (await db.query(text, params)).rows as T[];
+  } finally {
+    await db.end();
+  }
+}
+
+/**
+ * A fresh account (unconfirmed, with a customer record) and a working link of `purpose` for it, made in the
+ * database: the pages of mailed links, without waiting for mail. Its password is the demo customer's.
+ */
+async function accountWithLink(purpose: "verify_email" | "change_email" | "undo_email_change", opts: { takenBack?: boolean } = {}) {
+  const email = `a11y.${crypto.randomUUID().slice(0, 8)}@example.com`;
+  const [user] = await query<{ id: string }>(
+    `insert into users (email, password_hash, role, pending_email, pending_email_at, taken_back_at, email_verified_at)
+     select $1, password_hash, 'customer', $2, now(), $3, $4 from users where email = $5 returning id`,
+    [email, purpose === "verify_email" ? null : `new.${email}`, opts.takenBack ? new Date() : null, purpose === "verify_email" ? null : new Date(), DEMO_CUSTOMER.email],
+  );
+  await query(`insert into customers (user_id, first_name, last_name, email, phone, delivery_method) values ($1, 'Alma', 'Access', $2, '+639170001111', 'pickup')`, [user.id, email]);
+  const token = crypto.randomUUID();
+  const hash = createHash("sha256").update(token).digest("hex");
+  await query(`insert into email_tokens (token_hash, user_id, purpose, email, expires_at) values ($1, $2, $3, $4, now() + interval '1 hour')`, [
+    hash,
+    user.id,
+    purpose,
+    purpose === "change_email" ? `new.${email}` : email,
+  ]);
+  return { email, token };
+}
+
+const MAIL_LINK_PAGES = { verify_email: "/verify-email", change_email: "/confirm-email-change", undo_email_change: "/undo-email-change" } as const;
+const mailLinkPage = (purpose: keyof typeof MAIL_LINK_PAGES) => async () => `${MAIL_LINK_PAGES[purpose]}?token=${(await accountWithLink(purpose)).token}`;
+
+async function signInAsNew(page: Page, opts: { takenBack?: boolean }) {
+  const { email } = await accountWithLink("verify_email", opts);
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(DEMO_CUSTOMER.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/account/);
+}
+
+async function justRegistered(page: Page) {
+  await page.goto("/register");
+  await page.getByLabel("First name").fill("Alma");
+  await page.getByLabel("Last name").fill("Access");
+  await page.getByLabel("Email").fill(`a11y.reg.${crypto.randomUUID().slice(0, 8)}@example.com`);
+  await page.getByLabel("Mobile number").fill("0917 123 4567");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("radio", { name: /I'm a new customer/ }).check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("radio", { name: /Pickup/ }).check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByLabel("Password", { exact: true }).fill("a long password");
+  await page.getByLabel("Confirm password").fill("a long password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/register\/sent$/);
+}
 
 async function customerPath(where: string, suffix = "") {
   const db = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
@@ -36,6 +100,16 @@ const PAGES: PageToCheck[] = [
   { name: "customer with a Zoho search", who: "admin", path: () => customerPath("zoho_sync_status = 'failed'", "?zq=Santos") },
   { name: "linked customer", who: "admin", path: () => customerPath("zoho_contact_id is not null") },
   { name: "Zoho connection", who: "admin", path: "/admin/zoho" },
+  // Issue 19: mailed links' pages, the answer to a registration, and the customer's own account.
+  { name: "check your email (after registering)", who: "anonymous", path: "/register/sent", before: justRegistered },
+  { name: "confirm your email (a mailed link)", who: "anonymous", path: mailLinkPage("verify_email") },
+  { name: "confirm a new email address (a mailed link)", who: "anonymous", path: mailLinkPage("change_email") },
+  { name: "undo an email change (a mailed link)", who: "anonymous", path: mailLinkPage("undo_email_change") },
+  { name: "my account, not confirmed yet (code form)", who: "customer", path: "/account", before: (page) => signInAsNew(page, {}) },
+  { name: "my details", who: "customer", path: "/account/profile" },
+  { name: "check the details of a taken-back account", who: "customer", path: "/account/profile", before: (page) => signInAsNew(page, { takenBack: true }) },
+  { name: "change my email address", who: "customer", path: "/account/email" },
+  { name: "delete my account", who: "customer", path: "/account/delete" },
 ];
 
 async function signIn(page: Page, who: Who) {
@@ -60,9 +134,9 @@ test.beforeAll(async ({ request }) => {
   }).toPass({ timeout: 30_000 });
 });
 
-for (const { name, who, path } of PAGES) {
+for (const { name, who, path, before } of PAGES) {
   test(`${name} (${who}) has no serious or critical accessibility violations`, async ({ page }) => {
-    await signIn(page, who);
+    await (before ? before(page) : signIn(page, who));
     const url = typeof path === "string" ? path : await path();
     const response = await page.goto(url);
     expect(response?.status(), `${url} loads`).toBe(name === "page not found" ? 404 : 200);

@@ -3,7 +3,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import pg from "pg";
 import { linkIn, mailsTo, waitForMail } from "@tools/local-stack/mail-inbox";
-import { registerForPickup } from "./simulate-verification";
+import { registerForPickup, REGISTRANT_PASSWORD } from "./simulate-verification";
 
 const inbox = () => process.env.E2E_MAIL_INBOX!;
 const unique = () => crypto.randomUUID().slice(0, 8);
@@ -18,27 +18,46 @@ async function query<T>(text: string, params: unknown[] = []) {
   }
 }
 
-const register = (page: Page, email: string) => registerForPickup(page, { first: "Carmen", last: `Verde ${unique()}`, email, customer: "new" });
+const register = (page: Page, email: string, signIn = true) => registerForPickup(page, { first: "Carmen", last: `Verde ${unique()}`, email, customer: "new", signIn });
 
 const verifyLink = (page: Page, mail: Parameters<typeof linkIn>[0]) => linkIn(mail, `${new URL(page.url()).origin}/verify-email?token=`);
 
-test("a new customer confirms the email from the inbox and is synced within seconds", async ({ page }) => {
+test("a new customer presses Confirm on the mailed link in the browser they registered with and is synced within seconds", async ({ page }) => {
   const email = `carmen.${unique()}@example.com`;
-  await register(page, email);
-  await expect(page.getByTestId("verification-pending")).toContainText(`We sent a confirmation link to ${email}`);
+  await register(page, email, false);
   const mail = await waitForMail(inbox(), email, /Confirm your email/);
   expect(mail.html).toContain("Confirm my email address");
   await page.goto(verifyLink(page, mail));
-  await expect(page).toHaveURL(/\/account$/);
-  await expect(page.getByText("your email address is confirmed")).toBeVisible();
+  // Opening the link changed nothing yet.
+  expect((await query<{ v: string | null }>("select email_verified_at as v from users where email = $1", [email]))[0].v).toBeNull();
+  await page.getByRole("button", { name: "Confirm", exact: true }).click();
+  await expect(page).toHaveURL(/\/account\?confirmed=1$/);
+  await expect(page.getByText("Thank you: your email address is confirmed.")).toBeVisible();
   await expect(page.getByTestId("verification-pending")).toHaveCount(0);
   await expect
     .poll(async () => (await query<{ s: string }>("select zoho_sync_status as s from customers where email = $1", [email]))[0]?.s, { timeout: 15_000 })
     .toBe("synced");
   // The same link a second time (mail filters open links first) says so instead of refusing.
   await page.goto(verifyLink(page, mail));
-  await expect(page).toHaveURL(/\/account$/);
-  await expect(page.getByText("Your email address is already confirmed.")).toBeVisible();
+  await expect(page.getByText("This email address is already confirmed.")).toBeVisible();
+});
+
+test("on another device, Confirm asks to sign in and comes back to the confirmation", async ({ page, browser }) => {
+  const email = `phone.${unique()}@example.com`;
+  await register(page, email, false);
+  const mail = await waitForMail(inbox(), email, /Confirm your email/);
+  const phone = await (await browser.newContext()).newPage();
+  await phone.goto(verifyLink(page, mail));
+  await phone.getByRole("button", { name: "Confirm", exact: true }).click();
+  await expect(phone).toHaveURL(/\/login\?redirectTo=/);
+  await expect(phone.getByText("Sign in to the account this link confirms")).toBeVisible();
+  await phone.getByLabel("Email").fill(email);
+  await phone.getByLabel("Password").fill(REGISTRANT_PASSWORD);
+  await phone.getByRole("button", { name: "Sign in" }).click();
+  await expect(phone).toHaveURL(/\/verify-email\?token=/);
+  await phone.getByRole("button", { name: "Confirm", exact: true }).click();
+  await expect(phone).toHaveURL(/\/account\?confirmed=1$/);
+  await expect(phone.getByTestId("verification-pending")).toHaveCount(0);
 });
 
 test("'send it again' sends a new link, then asks to wait", async ({ page }) => {

@@ -1,6 +1,7 @@
-// The owner of an email proves it (issue 11): the browser tests open the confirmation link from the mail
-// catcher's inbox, which makes the customer's sync job due and queues it, then wait for the sync to settle.
-import { expect, type APIRequestContext, type Page } from "@playwright/test";
+// The owner of an email proves it (issues 11 and 19): the browser tests open the confirmation link from the mail
+// catcher's inbox in the registrant's browser and press Confirm (opening it changes nothing), which makes the
+// customer's sync job due and queues it, then wait for the sync to settle.
+import { expect, type Page } from "@playwright/test";
 import pg from "pg";
 import { linkIn, waitForMail } from "@tools/local-stack/mail-inbox";
 import { E2E_PORTS } from "./ports";
@@ -34,16 +35,37 @@ export async function waitForSyncToSettle(email: string) {
   return (await customerState(email))!;
 }
 
-/** The owner opens the confirmation link from the inbox; the customer's sync then runs at once. */
-export async function verifyEmailAndResync(request: APIRequestContext, email: string) {
+/** The registrant opens the confirmation link from the inbox in `page` (their browser) and presses Confirm. */
+export async function confirmFromInbox(page: Page, email: string) {
   const mail = await waitForMail(process.env.E2E_MAIL_INBOX!, email, /Confirm your email/);
-  const res = await request.get(linkIn(mail, `http://127.0.0.1:${E2E_PORTS.worker}/verify-email?token=`), { maxRedirects: 0 });
-  expect(res.status(), "the confirmation link is accepted").toBe(302);
+  await page.goto(linkIn(mail, `http://127.0.0.1:${E2E_PORTS.worker}/verify-email?token=`));
+  await expect(page.getByTestId("confirm-account")).toContainText(`registered with ${email}`);
+  await page.getByRole("button", { name: "Confirm", exact: true }).click();
+  await expect(page).toHaveURL(/\/account\?confirmed=1$/);
+}
+
+/** The registrant confirms in their browser; the customer's sync then runs at once. */
+export async function verifyEmailAndResync(page: Page, email: string) {
+  await confirmFromInbox(page, email);
   return waitForSyncToSettle(email);
 }
 
-/** Registers through the four steps as a customer who picks up in store (returning unless told "new"). */
-export async function registerForPickup(page: Page, p: { first: string; last: string; email: string; customer?: "new" | "returning" }) {
+export const REGISTRANT_PASSWORD = "a long password";
+
+/** Signs `page` in through the form (registration never signs in: docs/decisions/022). */
+export async function signIn(page: Page, email: string, password = REGISTRANT_PASSWORD) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/account/);
+}
+
+/**
+ * Registers through the four steps as a customer who picks up in store (returning unless told "new"); the answer
+ * is "check your email". Then signs in unless told not to, as the registrant does to see their account.
+ */
+export async function registerForPickup(page: Page, p: { first: string; last: string; email: string; customer?: "new" | "returning"; signIn?: boolean }) {
   await page.goto("/register");
   await page.getByLabel("First name").fill(p.first);
   await page.getByLabel("Last name").fill(p.last);
@@ -54,8 +76,10 @@ export async function registerForPickup(page: Page, p: { first: string; last: st
   await page.getByRole("button", { name: "Continue" }).click();
   await page.getByRole("radio", { name: /Pickup/ }).check();
   await page.getByRole("button", { name: "Continue" }).click();
-  await page.getByLabel("Password", { exact: true }).fill("a long password");
-  await page.getByLabel("Confirm password").fill("a long password");
+  await page.getByLabel("Password", { exact: true }).fill(REGISTRANT_PASSWORD);
+  await page.getByLabel("Confirm password").fill(REGISTRANT_PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/account\?welcome=1$/);
+  await expect(page).toHaveURL(/\/register\/sent$/);
+  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+  if (p.signIn !== false) await signIn(page, p.email);
 }

@@ -29,4 +29,4 @@ export function mailCatcherVars(smtpPort: number): Record<string, string> {
   return { SMTP_HOST: "127.0.0.1", SMTP_PORT: String(smtpPort), SMTP_SECURITY: "none", MAIL_FROM: "Cangoods <shop@cangoods.test>" };
 }
 
-export { inbox, linkIn, mailsTo, openConfirmationLinks, waitForMail, type CaughtMail } from "./mail-inbox";
+export { confirmRegistrations, inbox, linkIn, mailsTo, waitForMail, type CaughtMail } from "./mail-inbox";

@@ -41,24 +41,35 @@ export function linkIn(mail: CaughtMail, prefix: string): string {
   return link;
 }
 
+/** The value of a hidden field in a page's form (the CSRF field, a mailed link's token), as a browser would send it. */
+export function hiddenField(html: string, name: string): string {
+  const match = html.match(new RegExp(`name="${name}" value="([^"]*)"`)) ?? html.match(new RegExp(`value="([^"]*)" name="${name}"`));
+  if (!match) throw new Error(`no hidden field ${name} on the page`);
+  return match[1].replace(/&amp;/g, "&");
+}
+
+/** The registrant's browser as far as confirming goes: it opens a page and presses a button on it. */
+export type ConfirmingBrowser = { press(linkPath: string, intent: "confirm"): Promise<{ status: number; ms: number }> };
+
 /**
- * Opens the confirmation link of every address in `emails`, as each registrant would (mail goes out after
- * the registration's response), deleting each mail once used so the inbox stays small under load. Returns
- * the addresses whose mail did not arrive in time or whose link was refused.
+ * Confirms each registration the way its registrant does (mail goes out after the registration's response): the
+ * link from the mail opens in the browser that registered, which presses Confirm (a GET alone changes nothing).
+ * Deletes each mail once used so the inbox stays small under load. Returns the addresses whose mail did not
+ * arrive in time or whose Confirm was refused.
  */
-export async function openConfirmationLinks(inboxUrl: string, appUrl: string, emails: string[], timeoutMs = 60_000): Promise<string[]> {
-  const waiting = new Set(emails.map((e) => e.toLowerCase()));
+export async function confirmRegistrations(inboxUrl: string, appUrl: string, registrants: Map<string, ConfirmingBrowser>, timeoutMs = 60_000): Promise<string[]> {
+  const waiting = new Map([...registrants].map(([email, b]) => [email.toLowerCase(), b]));
   const prefix = `${appUrl}/verify-email?token=`;
   const deadline = Date.now() + timeoutMs;
   while (waiting.size > 0 && Date.now() < deadline) {
     for (const mail of await inbox(inboxUrl)) {
       const to = mail.to.find((t) => waiting.has(t));
       if (!to || !mail.text.includes(prefix)) continue;
-      const res = await fetch(linkIn(mail, prefix), { redirect: "manual" });
-      if (res.status === 302) waiting.delete(to);
+      const { status } = await waiting.get(to)!.press(linkIn(mail, prefix).slice(appUrl.length), "confirm");
+      if (status === 302) waiting.delete(to);
       await fetch(`${inboxUrl}/api/email/${mail.id}`, { method: "DELETE" });
     }
     if (waiting.size > 0) await new Promise((r) => setTimeout(r, 200));
   }
-  return [...waiting];
+  return [...waiting.keys()];
 }

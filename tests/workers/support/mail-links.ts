@@ -1,17 +1,12 @@
 // Links from mails, used the way a person does: open the page (a GET, which changes nothing), then press one of
 // its buttons (a POST with the page's own CSRF field and the token it carries). Also signing in and registering.
-import { linkIn, waitForMail } from "@tools/local-stack/mail-inbox";
+import { hiddenField, linkIn, waitForMail } from "@tools/local-stack/mail-inbox";
 import { ORIGIN, type Browser } from "./browser";
 import { bindings } from "./worker-env";
 
 export const pathOf = (link: string) => link.replace(ORIGIN, "");
 
-/** The value of a hidden field in a page's form (the CSRF field, the link's token). */
-export function hiddenField(html: string, name: string): string {
-  const match = html.match(new RegExp(`name="${name}" value="([^"]*)"`)) ?? html.match(new RegExp(`value="([^"]*)" name="${name}"`));
-  if (!match) throw new Error(`no hidden field ${name} on the page`);
-  return match[1].replace(/&amp;/g, "&");
-}
+export { hiddenField };
 
 /** The newest mail to `to` matching `subject`, and its link starting with `path` (as a path on the Worker). */
 export async function linkFromMail(to: string, subject: RegExp, path: string): Promise<string> {
