@@ -140,6 +140,31 @@ describe("changing my email address", () => {
   });
 });
 
+describe("throttles on the account page (429 with Retry-After)", () => {
+  it("typing the password again: the 6th try within 15 minutes is refused, deletion and email change counting together", async () => {
+    const { env } = testEnv(databaseUrl);
+    const me = await linkedCustomer(env, { firstName: "Sol", lastName: "Vega", phone: "+639171000001", address: "6 Taft Ave" });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await me.b.post("/account/delete", { password: "a guess" })).status);
+    for (let i = 0; i < 2; i++) statuses.push((await me.b.post("/account/email", { newEmail: newEmail("guess"), password: "a guess" })).status);
+    const limited = await me.b.post("/account/delete", { password: PASSWORD });
+    expect(statuses).toEqual([400, 400, 400, 400, 400]);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(await limited.text()).toContain("Too many attempts. Please try again in");
+    expect(await sql(databaseUrl, "select 1 from users where id = $1", [me.userId])).toHaveLength(1);
+  });
+
+  it("asking for a new address: the 4th request for the same address within the hour is refused", async () => {
+    const { env } = testEnv(databaseUrl);
+    const me = await linkedCustomer(env, { firstName: "Tess", lastName: "Wong", phone: "+639171000002", address: "7 Taft Ave" });
+    const next = newEmail("wanted");
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await me.b.post("/account/email", { newEmail: next, password: PASSWORD })).status);
+    expect(statuses).toEqual([302, 302, 302, 429]);
+  });
+});
+
 describe("deleting my account", () => {
   it("needs the password; then leaves no personal data in any column that holds some, releases the Zoho link, makes no Zoho call, and admins see it", async () => {
     const { env } = testEnv(databaseUrl);
