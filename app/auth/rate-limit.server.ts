@@ -1,7 +1,7 @@
 // Abuse limits for the public forms (registration, resending the verification mail, password reset),
 // counted exactly in Postgres (see docs/decisions/017-abuse-limits-in-postgres.md). Every attempt counts, per
 // client address and per email, in a fixed window; over the limit the answer says when to try again.
-import type { HeadersFunction } from "@remix-run/cloudflare";
+import { data, type HeadersFunction } from "@remix-run/cloudflare";
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "~/db/client.server";
 
@@ -84,3 +84,11 @@ export const keepRetryAfter: HeadersFunction = ({ actionHeaders, parentHeaders }
   if (retryAfter) headers.set("Retry-After", retryAfter);
   return headers;
 };
+
+/** A form's answer over a limit: 429, Retry-After, and the wait in words ("Too many attempts. Please try again in 3 minutes."). */
+export function tooManyAttempts(retryAfterSeconds: number, what = "Too many attempts") {
+  return data(
+    { formErrors: [`${what}. Please try again ${waitInWords(retryAfterSeconds)}.`] },
+    { status: 429, headers: { "Retry-After": String(retryAfterSeconds) } },
+  );
+}

@@ -8,6 +8,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { requireCustomer } from "~/auth/guards.server";
 import { redirectWithToast } from "~/auth/toast.server";
 import { verificationState } from "~/auth/verification.server";
+import { AddressFieldset } from "~/components/address-fields";
 import { ChoiceCards, DELIVERY_CHOICES, HISTORY_CHOICES } from "~/components/choice-cards";
 import { formatDateTime } from "~/components/format";
 import { CsrfInput, ErrorList, Field, FormError } from "~/components/forms";
@@ -120,26 +121,7 @@ export default function Profile() {
           <ChoiceCards field={f.deliveryMethod} choices={DELIVERY_CHOICES} autoFocus={false} />
           <ErrorList id={f.deliveryMethod.errorId} errors={f.deliveryMethod.errors} />
         </fieldset>
-        {pickup ? null : (
-          <fieldset>
-            <legend>Delivery address (only needed for delivery)</legend>
-            <Field label="Street address" htmlFor={f.addressLine1.id} errorId={f.addressLine1.errorId} errors={f.addressLine1.errors}>
-              {text(f.addressLine1, "address-line1")}
-            </Field>
-            <Field label="Unit, building (optional)" htmlFor={f.addressLine2.id} errorId={f.addressLine2.errorId} errors={f.addressLine2.errors}>
-              {text(f.addressLine2, "address-line2")}
-            </Field>
-            <Field label="City or municipality" htmlFor={f.city.id} errorId={f.city.errorId} errors={f.city.errors}>
-              {text(f.city, "address-level2")}
-            </Field>
-            <Field label="Province" htmlFor={f.province.id} errorId={f.province.errorId} errors={f.province.errors}>
-              {text(f.province, "address-level1")}
-            </Field>
-            <Field label="Postal code" htmlFor={f.postalCode.id} errorId={f.postalCode.errorId} errors={f.postalCode.errors}>
-              {text(f.postalCode, "postal-code", { inputMode: "numeric" })}
-            </Field>
-          </fieldset>
-        )}
+        {pickup ? null : <AddressFieldset fields={f} input={text} />}
         <div className="actions">
           <button type="submit" disabled={busy}>
             {takenBack ? "These details are right: confirm my account" : "Save my details"}

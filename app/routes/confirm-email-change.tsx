@@ -3,18 +3,21 @@
 // comes back. "This wasn't me" drops the request (the new address's owner never asked for it).
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { clientAddress, keepRetryAfter, tooManyAttempts } from "~/auth/rate-limit.server";
 import { getCurrentUser } from "~/auth/session.server";
 import { redirectWithToast } from "~/auth/toast.server";
 import { formatDateTime } from "~/components/format";
-import { CsrfInput, FormError } from "~/components/forms";
+import { FormError } from "~/components/forms";
+import { MailLinkForms } from "~/components/mail-link-forms";
 import { MailLinkActionSchema } from "~/customers/account-schemas";
 import { confirmEmailChange, refuseEmailChange, viewChangeLink } from "~/customers/email-change.server";
 
 export const meta: MetaFunction = () => [{ title: "Confirm your new email address · Cangoods" }];
 
 export const headers = keepRetryAfter;
+
+const LIMITED = "Too many attempts with this link or from here";
 
 const REFUSED = {
   unknown: "This link is not valid.",
@@ -48,13 +51,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (intent === "not-me") {
     const result = await refuseEmailChange(app, token, address);
     if (result.ok) return redirectWithToast(request, app, "/", { kind: "success", message: "Thank you: nothing changes, and this address is not added to anyone's account." });
-    if (result.reason === "limited") return limited(result.retryAfterSeconds);
+    if (result.reason === "limited") return tooManyAttempts(result.retryAfterSeconds, LIMITED);
     return data({ formErrors: [REFUSED[result.reason]] }, { status: 410 });
   }
   const user = await getCurrentUser(request, app);
   const result = await confirmEmailChange(app, token, { signedInUserId: user?.id ?? null, registeredUserId: null, clientAddress: address });
   if (result.ok) return redirectWithToast(request, app, "/account", { kind: "success", message: "Your new email address is confirmed: sign in with it from now on." });
-  if (result.reason === "limited") return limited(result.retryAfterSeconds);
+  if (result.reason === "limited") return tooManyAttempts(result.retryAfterSeconds, LIMITED);
   if (result.reason === "sign_in") {
     if (user) return data({ formErrors: [`You are signed in as ${user.email}, which is not the account that asked. Sign out, then sign in to that account.`] }, { status: 403 });
     return redirectWithToast(request, app, `/login?redirectTo=${encodeURIComponent(`/confirm-email-change?token=${token}`)}`, {
@@ -66,17 +69,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return data({ formErrors: [REFUSED[result.reason]] }, { status: 410 });
 }
 
-function limited(retryAfterSeconds: number) {
-  return data(
-    { formErrors: [`Too many attempts with this link or from here. Please try again ${waitInWords(retryAfterSeconds)}.`] },
-    { status: 429, headers: { "Retry-After": String(retryAfterSeconds) } },
-  );
-}
 
 export default function ConfirmEmailChange() {
   const view = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
   if (view.state !== "ask")
     return (
       <section className="card narrow" aria-labelledby="change-title">
@@ -94,30 +90,16 @@ export default function ConfirmEmailChange() {
       <h1 id="change-title">Confirm your new email address</h1>
       <p>{`The Cangoods account${view.name ? ` of ${view.name}` : ""}, registered on ${view.registeredAt}, asked to use ${view.newEmail} from now on.`}</p>
       <FormError errors={answer?.formErrors} />
-      <Form method="post">
-        <CsrfInput />
-        <input type="hidden" name="token" value={view.token} />
-        <p>{view.mine ? "If you asked for this, confirm it." : "If you asked for this, confirm it: you will be asked to sign in first (with your current address), then come back here."}</p>
-        {view.otherAccount ? <p className="muted">{`You are signed in as ${view.otherAccount}: sign out first.`}</p> : null}
-        <div className="actions">
-          <button type="submit" name="intent" value="confirm" disabled={busy}>
-            Confirm
-          </button>
-        </div>
-      </Form>
-      {view.mine ? null : (
-        <Form method="post" aria-labelledby="not-me-title">
-          <h2 id="not-me-title">Not you?</h2>
-          <p>If you did not ask for this, drop the request: this address is not added to anyone&apos;s account.</p>
-          <CsrfInput />
-          <input type="hidden" name="token" value={view.token} />
-          <div className="actions">
-            <button type="submit" name="intent" value="not-me" className="button--secondary" disabled={busy}>
-              This wasn&apos;t me
-            </button>
-          </div>
-        </Form>
-      )}
+      <MailLinkForms
+        token={view.token}
+        mine={view.mine}
+        otherAccount={view.otherAccount}
+        confirmText={{
+          mine: "If you asked for this, confirm it.",
+          elsewhere: "If you asked for this, confirm it: you will be asked to sign in first (with your current address), then come back here.",
+        }}
+        notMeText="If you did not ask for this, drop the request: this address is not added to anyone's account."
+      />
     </section>
   );
 }

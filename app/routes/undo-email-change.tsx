@@ -4,7 +4,7 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
+import { clientAddress, keepRetryAfter, tooManyAttempts } from "~/auth/rate-limit.server";
 import { redirectWithToast } from "~/auth/toast.server";
 import { CsrfInput, FormError } from "~/components/forms";
 import { MailLinkActionSchema } from "~/customers/account-schemas";
@@ -41,11 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
           ? "Done: your account uses this address again, and everyone was signed out of it. Choose a new password now, in case someone knows yours."
           : "Done: the address stays as it was, and everyone was signed out of the account. Choose a new password now, in case someone knows yours.",
     });
-  if (result.reason === "limited")
-    return data(
-      { formErrors: [`Too many attempts. Please try again ${waitInWords(result.retryAfterSeconds)}.`] },
-      { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } },
-    );
+  if (result.reason === "limited") return tooManyAttempts(result.retryAfterSeconds);
   return data({ formErrors: [REFUSED[result.reason]] }, { status: 410 });
 }
 

@@ -4,19 +4,22 @@
 // in and comes back here. "This wasn't me" removes the unconfirmed account at once (docs/decisions/022).
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { clientAddress, keepRetryAfter, tooManyAttempts } from "~/auth/rate-limit.server";
 import { getCurrentUser, registeredHere, signIn } from "~/auth/session.server";
 import { redirectWithToast } from "~/auth/toast.server";
 import { confirmEmail, viewVerifyLink } from "~/auth/verification.server";
 import { formatDateTime } from "~/components/format";
-import { CsrfInput, FormError } from "~/components/forms";
+import { FormError } from "~/components/forms";
+import { MailLinkForms } from "~/components/mail-link-forms";
 import { MailLinkActionSchema } from "~/customers/account-schemas";
 import { disownRegistration } from "~/customers/account-closure.server";
 
 export const meta: MetaFunction = () => [{ title: "Confirm your email · Cangoods" }];
 
 export const headers = keepRetryAfter;
+
+const LIMITED = "Too many attempts with this link or from here";
 
 const REFUSED = {
   unknown: "This confirmation link is not valid.",
@@ -60,7 +63,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         kind: "success",
         message: "Thank you: that account is removed and nothing of it was kept. The address is free: you can register with it yourself.",
       });
-    if (result.reason === "limited") return limited(result.retryAfterSeconds);
+    if (result.reason === "limited") return tooManyAttempts(result.retryAfterSeconds, LIMITED);
     if (result.reason === "confirmed")
       return data({ formErrors: ["This address was already confirmed, so the account was not removed. If you did not create it, choose a new password (Forgot your password?) to take it over, then delete it."] }, { status: 409 });
     return data({ formErrors: [REFUSED[result.reason]] }, { status: 410 });
@@ -80,7 +83,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         message: "Sign in to the account this link confirms, and you come straight back to press Confirm.",
       });
     case "limited":
-      return limited(result.retryAfterSeconds);
+      return tooManyAttempts(result.retryAfterSeconds, LIMITED);
     case "already":
       return redirect(user ? "/account?confirmed=1" : `/login?redirectTo=${encodeURIComponent("/account")}`);
     case "check_details":
@@ -90,17 +93,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 }
 
-function limited(retryAfterSeconds: number) {
-  return data(
-    { formErrors: [`Too many attempts with this link or from here. Please try again ${waitInWords(retryAfterSeconds)}.`] },
-    { status: 429, headers: { "Retry-After": String(retryAfterSeconds) } },
-  );
-}
 
 export default function VerifyEmail() {
   const view = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
   if (view.state !== "ask") {
     return (
       <section className="card narrow" aria-labelledby="verify-title">
@@ -131,30 +127,16 @@ export default function VerifyEmail() {
         {`A Cangoods account was registered with ${view.email} on ${view.registeredAt}${view.name ? `, under the name ${view.name}` : ""}.`}
       </p>
       <FormError errors={answer?.formErrors} />
-      <Form method="post">
-        <CsrfInput />
-        <input type="hidden" name="token" value={view.token} />
-        <p>{view.mine ? "If this is your account, confirm that this address is yours." : "If this is your account, confirm that this address is yours: you will be asked to sign in first, then come back here."}</p>
-        {view.otherAccount ? <p className="muted">{`You are signed in as ${view.otherAccount}: sign out first to confirm another account.`}</p> : null}
-        <div className="actions">
-          <button type="submit" name="intent" value="confirm" disabled={busy}>
-            Confirm
-          </button>
-        </div>
-      </Form>
-      {view.mine ? null : (
-        <Form method="post" aria-labelledby="not-me-title">
-          <h2 id="not-me-title">Not you?</h2>
-          <p>If you did not create this account, remove it now. Nothing about you was looked up or shared, and the address is free again.</p>
-          <CsrfInput />
-          <input type="hidden" name="token" value={view.token} />
-          <div className="actions">
-            <button type="submit" name="intent" value="not-me" className="button--secondary" disabled={busy}>
-              This wasn&apos;t me
-            </button>
-          </div>
-        </Form>
-      )}
+      <MailLinkForms
+        token={view.token}
+        mine={view.mine}
+        otherAccount={view.otherAccount}
+        confirmText={{
+          mine: "If this is your account, confirm that this address is yours.",
+          elsewhere: "If this is your account, confirm that this address is yours: you will be asked to sign in first, then come back here.",
+        }}
+        notMeText="If you did not create this account, remove it now. Nothing about you was looked up or shared, and the address is free again."
+      />
     </section>
   );
 }

@@ -5,20 +5,11 @@ import { expect, test, type Page } from "@playwright/test";
 import { createHash } from "node:crypto";
 import pg from "pg";
 import { DEMO_ADMIN, DEMO_CUSTOMER } from "@tools/local-stack/seed";
+import { query } from "./simulate-verification";
 
 type Who = "anonymous" | "customer" | "admin";
 /** `before` replaces the sign-in when a page needs a browser in a particular state (just registered, another account). */
 type PageToCheck = { name: string; who: Who; path: string | (() => Promise<string>); before?: (page: Page) => Promise<void> };
-
-async function query<T>(text: string, params: unknown[] = []) {
-  const db = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
-  await db.connect();
-  try {
-    return (await db.query(text, params)).rows as T[];
-  } finally {
-    await db.end();
-  }
-}
 
 /**
  * A fresh account (unconfirmed, with a customer record) and a working link of `purpose` for it, made in the

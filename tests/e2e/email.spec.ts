@@ -1,22 +1,11 @@
 // Email in the browser: the confirmation link and the password reset, with the mail read from the
 // mail catcher (maildev) the Worker really sent it to over SMTP.
 import { expect, test, type Page } from "@playwright/test";
-import pg from "pg";
 import { linkIn, mailsTo, waitForMail } from "@tools/local-stack/mail-inbox";
-import { registerForPickup, REGISTRANT_PASSWORD } from "./simulate-verification";
+import { query, registerForPickup, REGISTRANT_PASSWORD } from "./simulate-verification";
 
 const inbox = () => process.env.E2E_MAIL_INBOX!;
 const unique = () => crypto.randomUUID().slice(0, 8);
-
-async function query<T>(text: string, params: unknown[] = []) {
-  const db = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
-  await db.connect();
-  try {
-    return (await db.query(text, params)).rows as T[];
-  } finally {
-    await db.end();
-  }
-}
 
 const register = (page: Page, email: string, signIn = true) => registerForPickup(page, { first: "Carmen", last: `Verde ${unique()}`, email, customer: "new", signIn });
 

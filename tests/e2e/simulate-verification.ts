@@ -16,6 +16,11 @@ async function withDb<T>(fn: (db: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/** One query against the browser tests' database. */
+export async function query<T>(text: string, params: unknown[] = []): Promise<T[]> {
+  return withDb(async (db) => (await db.query(text, params)).rows as T[]);
+}
+
 export async function customerState(email: string) {
   return withDb(async (db) => {
     const { rows } = await db.query<{ id: string; status: string; contact: string | null; reason: string | null }>(

@@ -1,7 +1,8 @@
 // Step 3: delivery or pickup, and the address when delivering.
 import { getFormProps, getInputProps } from "@conform-to/react";
 import { Form } from "@remix-run/react";
-import { CsrfInput, ErrorList, Field, FormError } from "~/components/forms";
+import { AddressFieldset } from "~/components/address-fields";
+import { CsrfInput, ErrorList, FormError } from "~/components/forms";
 import { DeliverySchema } from "~/customers/registration-schema";
 import { ChoiceCards, DELIVERY_CHOICES } from "~/components/choice-cards";
 import { firstInvalid, StepButtons, useStepForm, type StepProps } from "./step-form";
@@ -28,26 +29,7 @@ export function DeliveryStep({ draft, editing }: StepProps) {
         <ChoiceCards field={method} choices={DELIVERY_CHOICES} autoFocus={focus === method.name} />
         <ErrorList id={method.errorId} errors={method.errors} />
       </fieldset>
-      {pickup ? null : (
-        <fieldset>
-          <legend>Delivery address (only needed for delivery)</legend>
-          <Field label="Street address" htmlFor={f.addressLine1.id} errorId={f.addressLine1.errorId} errors={f.addressLine1.errors}>
-            {text(f.addressLine1, "address-line1")}
-          </Field>
-          <Field label="Unit, building (optional)" htmlFor={f.addressLine2.id} errorId={f.addressLine2.errorId} errors={f.addressLine2.errors}>
-            {text(f.addressLine2, "address-line2")}
-          </Field>
-          <Field label="City or municipality" htmlFor={f.city.id} errorId={f.city.errorId} errors={f.city.errors}>
-            {text(f.city, "address-level2")}
-          </Field>
-          <Field label="Province" htmlFor={f.province.id} errorId={f.province.errorId} errors={f.province.errors}>
-            {text(f.province, "address-level1")}
-          </Field>
-          <Field label="Postal code" htmlFor={f.postalCode.id} errorId={f.postalCode.errorId} errors={f.postalCode.errors}>
-            {text(f.postalCode, "postal-code", { inputMode: "numeric" })}
-          </Field>
-        </fieldset>
-      )}
+      {pickup ? null : <AddressFieldset fields={f} input={text} />}
       <StepButtons step={3} />
     </Form>
   );
