@@ -4,7 +4,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
 import type { DbOrTx } from "~/db/client.server";
-import { customers, emailOutbox, users, type MailKind } from "~/db/schema";
+import { emailOutbox, users, type MailKind } from "~/db/schema";
 import { mintToken } from "~/auth/email-tokens.server";
 import { log } from "~/log.server";
 import { connectMailer, describeSendError, MailNotConfigured, type Mailer } from "./mailer.server";
@@ -87,16 +87,12 @@ export async function deliverMail(app: AppServices, ids?: string[], now = new Da
 async function contentFor(app: AppServices, row: { kind: MailKind; user_id: string | null; content: MailContent | null }): Promise<MailContent | null> {
   if (row.kind === "alert") return row.content;
   if (!row.user_id) return null;
-  const [user] = await app.db
-    .select({ email: users.email, verifiedAt: users.emailVerifiedAt, firstName: customers.firstName })
-    .from(users)
-    .leftJoin(customers, eq(customers.userId, users.id))
-    .where(eq(users.id, row.user_id));
+  const [user] = await app.db.select({ email: users.email, verifiedAt: users.emailVerifiedAt }).from(users).where(eq(users.id, row.user_id));
   if (!user) return null;
   if (row.kind === "verify_email") {
     if (user.verifiedAt) return null;
     const token = await mintToken(app.db, row.user_id, "verify_email", user.email);
-    return verifyEmailMail({ appUrl: app.env.APP_URL, token, firstName: user.firstName });
+    return verifyEmailMail({ appUrl: app.env.APP_URL, token });
   }
   const token = await mintToken(app.db, row.user_id, "reset_password", user.email);
   return resetPasswordMail({ appUrl: app.env.APP_URL, token });

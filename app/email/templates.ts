@@ -38,9 +38,11 @@ export function appLink(appUrl: string, path: string, params: Record<string, str
   return url.toString();
 }
 
-export function verifyEmailMail(p: { appUrl: string; token: string; firstName: string | null }): MailContent {
+// No mail to a registrant's address carries text the registrant typed (a name can be anything until checked,
+// and this mail goes to whatever address was typed): the greeting is the shop's own words.
+export function verifyEmailMail(p: { appUrl: string; token: string }): MailContent {
   return render(`Confirm your email address for ${SHOP}`, [
-    { kind: "p", text: `Hello${p.firstName ? ` ${p.firstName}` : ""},` },
+    { kind: "p", text: "Hello," },
     { kind: "p", text: `Please confirm that this is your email address. Until you do, we do not look up or link your customer records.` },
     { kind: "link", label: "Confirm my email address", url: appLink(p.appUrl, "/verify-email", { token: p.token }) },
     { kind: "p", text: "The link works once and expires in 24 hours. If you did not create an account, ignore this mail: the account is removed after 7 days." },

@@ -3,7 +3,8 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
-import { LoginSchema, safeRedirect } from "~/auth/schemas";
+import { safeRedirect } from "~/auth/safe-redirect";
+import { LoginSchema } from "~/auth/schemas";
 import { getCurrentUser, signIn } from "~/auth/session.server";
 import { authenticate } from "~/auth/sign-in.server";
 import { CsrfInput, Field, FormError } from "~/components/forms";
@@ -14,7 +15,7 @@ export const headers = keepRetryAfter;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getCurrentUser(request, context.app);
-  if (user) throw redirect(user.role === "admin" ? "/admin" : "/account");
+  if (user) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo"), user.role === "admin" ? "/admin" : "/account"));
   return null;
 }
 
