@@ -14,6 +14,7 @@ import {
 import type { ReactNode } from "react";
 import { commitSession, getCurrentUser, getSession } from "~/auth/session.server";
 import { CsrfInput } from "~/components/forms";
+import { useNonce } from "~/components/nonce";
 import { useRequestId } from "~/components/request-id";
 import { ToastMessage, type Toast } from "~/components/toast";
 import styles from "~/styles.css?url";
@@ -45,6 +46,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const root = useRouteLoaderData<typeof loader>("root");
   const user = root?.user ?? null;
   const requestId = useRequestId();
+  const nonce = useNonce();
   return (
     <html lang="en">
       <head>
@@ -83,8 +85,8 @@ export function Layout({ children }: { children: ReactNode }) {
         </header>
         <ToastMessage toast={root?.toast ?? null} />
         <main id="main">{children}</main>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

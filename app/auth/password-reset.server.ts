@@ -1,13 +1,15 @@
 // Password reset by email: the request answers the same whether or not the address has an account
 // (nothing to learn from it), is throttled per address and per client, and the link works once for
-// an hour. Choosing the new password ends every session of the account and lifts the sign-in lock.
+// an hour. Choosing the new password ends every session of the account and is the proof sign-in asks for
+// when strangers have been guessing the account's password (docs/decisions/023).
 import { eq, sql } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
-import { authThrottle, sessions, users } from "~/db/schema";
+import { sessions, users } from "~/db/schema";
 import { sendSoon } from "~/email/outbox.server";
 import { consumeToken } from "./email-tokens.server";
 import { hashPassword } from "./password.server";
 import { hitLimits, LIMITS, limitKeys, perAddress, type LimitVerdict } from "./rate-limit.server";
+import { clearAccountFailures } from "./throttle.server";
 
 export async function requestPasswordReset(app: AppServices, email: string, clientAddress: string | null): Promise<LimitVerdict> {
   const verdict = await hitLimits(
@@ -30,7 +32,7 @@ export async function resetPassword(app: AppServices, token: string, password: s
     await tx.update(users).set({ passwordHash }).where(eq(users.id, used.userId));
     // Signed out everywhere: whoever knew the old password loses their session too.
     await tx.delete(sessions).where(eq(sessions.userId, used.userId));
-    await tx.delete(authThrottle).where(sql`${authThrottle.key} = ${`email:${used.email.trim().toLowerCase()}`}`);
+    await clearAccountFailures(tx, used.email);
     return { ok: true, userId: used.userId };
   });
 }
