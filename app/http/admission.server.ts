@@ -11,12 +11,18 @@ import { readRequestForm } from "./request-body.server";
 
 // Requests authenticated by a bearer secret instead of a browser session.
 const BEARER_PATHS = ["/api/cron/"];
+const METHODS = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]);
 
 export type Admission =
   | { ok: true; request: Request; sessionId: string | null; csrfToken: string; csrfCookie?: string }
   | { ok: false; response: Response };
 
 export async function admit(request: Request, app: AppServices, path: string): Promise<Admission> {
+  if (!METHODS.has(request.method)) {
+    const response = refusal(request, 405, "This method is not allowed here.", "unknown method");
+    response.headers.set("Allow", [...METHODS].join(", "));
+    return { ok: false, response };
+  }
   const secure = app.secureCookies;
   const secret = app.env.SESSION_SECRET;
   const session = await readSessionId(request, app);
@@ -46,7 +52,7 @@ export async function csrfCookieFor(response: Response, admitted: Admission & { 
   return csrfSetCookie(await issueCsrfToken(app.env.SESSION_SECRET, next), app.secureCookies);
 }
 
-function refusal(request: Request, status: 400 | 403, message: string, reason: string) {
+function refusal(request: Request, status: 400 | 403 | 405, message: string, reason: string) {
   const wantsJson = (request.headers.get("Accept") ?? "").includes("application/json") || new URL(request.url).pathname.startsWith("/api/");
   return wantsJson
     ? Response.json({ error: message, reason }, { status })
