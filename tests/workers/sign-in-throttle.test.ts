@@ -29,7 +29,6 @@ type Row = {
 
 const STRANGER = "203.0.113.66";
 const OWNER_HOME = "198.51.100.7";
-const WRONG = "That email and password do not match an account.";
 const WAIT = "Too many failed sign-ins from here. Please try again in 15 minutes, or reset your password.";
 const PROVE = "For your security, this account needs one more step before it can be signed in.";
 
