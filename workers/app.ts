@@ -31,7 +31,8 @@ export async function handleFetch(request: Request, env: WorkerEnv, ctx: Executi
     const admitted = await admit(request, app, path);
     if (!admitted.ok) return withSecurityHeaders(admitted.response, headers);
     app.csrfToken = admitted.csrfToken;
-    const response = withSecurityHeaders(await handleRemix(admitted.request, { cloudflare: { env, ctx }, app }), headers);
+    const answer = await handleRemix(admitted.request, { cloudflare: { env, ctx }, app });
+    const response = withSecurityHeaders(request.method === "HEAD" ? new Response(null, answer) : answer, headers);
     const csrfCookie = await csrfCookieFor(response, admitted, app);
     if (csrfCookie) response.headers.append("Set-Cookie", csrfCookie);
     return response;

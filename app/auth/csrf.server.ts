@@ -9,7 +9,7 @@ import { timingSafeEqual } from "./password.server";
 
 export const CSRF_FIELD = "csrf";
 export const CSRF_HEADER = "X-CSRF-Token";
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+const SAFE_METHODS = new Set(["GET", "HEAD"]);
 
 export function csrfCookieName(secure: boolean) {
   return secure ? "__Host-csrf" : "csrf";

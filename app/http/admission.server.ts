@@ -11,7 +11,8 @@ import { readRequestForm } from "./request-body.server";
 
 // Requests authenticated by a bearer secret instead of a browser session.
 const BEARER_PATHS = ["/api/cron/"];
-const METHODS = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]);
+// OPTIONS too is refused: this site answers no CORS preflight, and Remix would run it as an action.
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]);
 
 export type Admission =
   | { ok: true; request: Request; sessionId: string | null; csrfToken: string; csrfCookie?: string }
@@ -23,8 +24,13 @@ export async function admit(request: Request, app: AppServices, path: string): P
     response.headers.set("Allow", [...METHODS].join(", "));
     return { ok: false, response };
   }
+  // HEAD is GET without the body (the entry drops it): Remix would run a HEAD data request as an action.
+  if (request.method === "HEAD") request = new Request(request, { method: "GET" });
   const secure = app.secureCookies;
   const secret = app.env.SESSION_SECRET;
+  // This Worker is the edge: a forwarded host can only come from the client, and Remix would compare it
+  // with the Origin and throw (500) on a mismatch.
+  if (request.headers.has("X-Forwarded-Host")) request = withoutHeaders(request, ["X-Forwarded-Host"]);
   const session = await readSessionId(request, app);
   if (session.unreadable) request = withoutCookies(request, [sessionCookieName(app)]);
   if (!BEARER_PATHS.some((p) => path.startsWith(p))) {
@@ -50,6 +56,12 @@ export async function csrfCookieFor(response: Response, admitted: Admission & { 
   const next = await sessionIdSetBy(response, app);
   if (next === undefined || next === admitted.sessionId) return admitted.csrfCookie;
   return csrfSetCookie(await issueCsrfToken(app.env.SESSION_SECRET, next), app.secureCookies);
+}
+
+function withoutHeaders(request: Request, names: string[]) {
+  const headers = new Headers(request.headers);
+  for (const name of names) headers.delete(name);
+  return new Request(request, { headers });
 }
 
 function refusal(request: Request, status: 400 | 403 | 405, message: string, reason: string) {

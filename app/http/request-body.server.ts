@@ -2,7 +2,7 @@
 // multipart with its boundary); the JSON API under /api/ reads no body. Anything else (no or another
 // content type, a multipart body without a boundary or cut short) is the sender's mistake: a 400 here,
 // never a TypeError inside a route that answers 500 and logs an error.
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+const SAFE_METHODS = new Set(["GET", "HEAD"]);
 
 export type BodyVerdict = { ok: true; form: FormData | null } | { ok: false; reason: string };
 
