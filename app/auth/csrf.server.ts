@@ -1,4 +1,4 @@
-// CSRF: a signed double-submit token bound to the session (docs/decisions/006, amended by 022). The token
+// CSRF: a signed double-submit token bound to the session (docs/decisions/024, amending 006). The token
 // is a random value and an HMAC-SHA256, under SESSION_SECRET, of that value and the session id the browser
 // holds ("" before it has a session). It sits in an HttpOnly SameSite=Lax cookie and in every form (field
 // "csrf") or the X-CSRF-Token header. A state-changing request passes when the Origin (if sent) is this

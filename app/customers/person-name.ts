@@ -2,7 +2,7 @@
 // console, Zoho Books and mail, so a name is letters and the punctuation names use, never a link a mail
 // client would make clickable, nor invisible or text-direction characters that make it read differently
 // from what is stored. Digits are accepted (generational suffixes, names our load tests generate): they
-// cannot form a link once dots between words and "www." are refused. docs/decisions/023.
+// cannot form a link once dots between words and "www." are refused. docs/decisions/025.
 import { z } from "zod";
 
 // Right-to-left/left-to-right embeddings, overrides, isolates and marks (U+202E reverses what follows).
