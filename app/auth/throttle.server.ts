@@ -7,6 +7,7 @@
 // The owner, from any other address, is never refused; after the emailed link, sign-in works at once.
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "~/db/client.server";
+import { countInWindow } from "./rate-limit.server";
 
 export type Window = { max: number; windowMs: number };
 const MINUTE = 60_000;
@@ -58,13 +59,7 @@ export async function readCounts(db: DbOrTx, keys: Record<keyof Counts, string |
 export async function recordFailure(db: DbOrTx, keys: Record<keyof Counts, string | null>, limits: Record<keyof Counts, Window>, now = new Date()) {
   for (const name of ["pair", "address", "account"] as const) {
     const key = keys[name];
-    if (!key) continue;
-    const windowStart = new Date(now.getTime() - limits[name].windowMs).toISOString();
-    await db.execute(sql`
-      insert into auth_throttle (key, failures, window_started_at) values (${key}, 1, ${now.toISOString()}::timestamptz)
-      on conflict (key) do update set
-        failures = case when auth_throttle.window_started_at <= ${windowStart}::timestamptz then 1 else auth_throttle.failures + 1 end,
-        window_started_at = case when auth_throttle.window_started_at <= ${windowStart}::timestamptz then excluded.window_started_at else auth_throttle.window_started_at end`);
+    if (key) await countInWindow(db, key, limits[name].windowMs, now);
   }
 }
 

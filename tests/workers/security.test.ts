@@ -421,6 +421,9 @@ describe("secrets stay out of the logs", () => {
     expect(lines.length).toBeGreaterThan(0);
     for (const secret of ["Hunter2-SecretPassword!", "Registration-Secret-99", "sandbox-client-secret", connection.refresh_token, connection.access_token, tokens[0].refresh_token_enc, env.SESSION_SECRET as string])
       expect(text).not.toContain(secret);
+    // Personal data too: the addresses typed at sign-in and registration, and any CSRF token or session id.
+    for (const personal of ["someone@example.com", "log.check@example.com", b.jar.get("csrf")!, decodeURIComponent(b.jar.get("session") ?? "session-not-set").split(".")[0]])
+      expect(text).not.toContain(personal);
     expect(text).not.toMatch(/1000\.(refresh|access)[0-9a-f]{8}/);
   });
 });
