@@ -6,6 +6,7 @@ import { sessions, users } from "~/db/schema";
 import { setCookieValue } from "~/http/cookies";
 
 export type SessionData = { userId?: string; expiresAt?: string; redirectTo?: string; zohoOAuthState?: string; registration?: RegistrationDraft };
+// Toasts are not flashed in the session any more: they have their own cookie (toast.server.ts).
 export type SessionFlash = { toast: { kind: "success" | "error" | "info"; message: string } };
 export type AppSession = Session<SessionData, SessionFlash>;
 

@@ -124,7 +124,7 @@ describe("the HTTP layer with generated requests", () => {
   // other bytes as UTF-8).
   const headerText = fc.string({ unit: fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.constant(9)).map((c) => String.fromCharCode(c)), maxLength: 60 });
   const cookieValue = fc.oneof(fc.constantFrom("%ZZ", "%E0%A4%A", "", '"', "a.b", "eyJ4Ijp9.c2lnbmF0dXJl", "x".repeat(5000)), headerText.map((t) => t.replace(/;/g, "")));
-  const cookieName = fc.constantFrom("session", "csrf", "__Host-session", "__Host-csrf", "", " session", "x");
+  const cookieName = fc.constantFrom("session", "csrf", "toast", "__Host-session", "__Host-csrf", "", " session", "x");
   const persona = fc.constantFrom("anonymous", "customer", "admin");
   const request = fc.record({
     who: persona,

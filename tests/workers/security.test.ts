@@ -217,13 +217,34 @@ describe("sessions", () => {
     const before = await expiresIn(email);
     const acted = await admin.post(`/admin/customers/${customerId}`, { intent: "retry" });
     expect(acted.status).toBe(302);
-    const recommitted = sessionCookie(acted);
-    expect(maxAge(recommitted)).toBeLessThanOrEqual(8 * 3600);
+    expect((await admin.get(`/admin/customers/${customerId}`)).status).toBe(200);
     expect(await expiresIn(email)).toBeLessThanOrEqual(before);
     await sql(databaseUrl, "update sessions set expires_at = now() - interval '1 second' where user_id = (select id from users where email = $1)", [email]);
     const after = await admin.get("/admin");
     expect(after.status).toBe(302);
     expect(after.headers.get("Location")).toBe("/login?redirectTo=%2Fadmin");
+  });
+});
+
+describe("toasts", () => {
+  it("a toast travels in its own signed cookie: the redirect sets it, the next page shows it once, the session is untouched", async () => {
+    const admin = await as("admin");
+    const session = admin.jar.get("session");
+    const done = await admin.post("/admin/zoho", { intent: "disconnect" });
+    expect(done.status).toBe(302);
+    expect(done.headers.getSetCookie().some((c) => c.startsWith("session="))).toBe(false);
+    expect(admin.jar.get("toast")).toBeTruthy();
+    expect(await (await admin.get("/admin/zoho")).text()).toContain("Zoho Books disconnected.");
+    expect(admin.jar.has("toast")).toBe(false);
+    expect(await (await admin.get("/admin/zoho")).text()).not.toContain("Zoho Books disconnected.");
+    expect(admin.jar.get("session")).toBe(session);
+  });
+
+  it("a toast cookie the shop did not sign shows nothing", async () => {
+    const forged = btoa(encodeURIComponent(JSON.stringify({ kind: "error", message: "Call 0917 123 4567 to unlock your account" })));
+    const res = await (await as("anonymous")).request("/login", { headers: { Cookie: `toast=${forged}.c2lnbmF0dXJl` } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).not.toContain("unlock your account");
   });
 });
 
