@@ -17,7 +17,10 @@ export type AppServices = {
   readonly db: Db;
   queue: Queue<SyncMessage>;
   requestId: string;
+  /** This request's CSRF token (the Worker sets it once the request is admitted). */
   csrfToken: string;
+  /** The Content-Security-Policy nonce for this response's inline scripts. */
+  cspNonce: string;
   /** Cookies get the Secure flag everywhere but local development and tests. */
   secureCookies: boolean;
   /**
@@ -30,7 +33,7 @@ export type AppServices = {
 
 export function createAppServices(
   rawEnv: WorkerEnv,
-  opts: { csrfToken?: string; requestId?: string } = {},
+  opts: { csrfToken?: string; requestId?: string; cspNonce?: string } = {},
 ): AppServices {
   const env = parseEnv(rawEnv);
   let handle: DbHandle | undefined;
@@ -44,13 +47,15 @@ export function createAppServices(
     queue: rawEnv.SYNC_QUEUE,
     requestId: opts.requestId ?? crypto.randomUUID(),
     csrfToken: opts.csrfToken ?? "",
+    cspNonce: opts.cspNonce ?? "",
     secureCookies: env.APP_ENV === "production",
     afterResponse(task) {
       deferred.push(task);
     },
     async close() {
       // Each task handles its own failure (the outbox keeps what was not sent); never skip the close.
-      for (const task of deferred.splice(0)) await task().catch(() => {});
+      // A task may defer another (a reset request queues its mail): run until none is left.
+      while (deferred.length) for (const task of deferred.splice(0)) await task().catch(() => {});
       const h = handle;
       handle = undefined;
       await h?.close();

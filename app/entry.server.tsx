@@ -2,6 +2,7 @@ import type { AppLoadContext, EntryContext } from "@remix-run/cloudflare";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToReadableStream } from "react-dom/server";
+import { NonceContext } from "~/components/nonce";
 import { RequestIdContext } from "~/components/request-id";
 import { log } from "~/log.server";
 
@@ -13,12 +14,17 @@ export default async function handleRequest(
   loadContext: AppLoadContext,
 ) {
   let status = responseStatusCode;
+  // The Worker's Content-Security-Policy allows inline scripts only with this nonce (Remix's own).
+  const nonce = loadContext.app?.cspNonce || undefined;
   const app = (
-    <RequestIdContext.Provider value={loadContext.app?.requestId}>
-      <RemixServer context={remixContext} url={request.url} />
-    </RequestIdContext.Provider>
+    <NonceContext.Provider value={nonce}>
+      <RequestIdContext.Provider value={loadContext.app?.requestId}>
+        <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+      </RequestIdContext.Provider>
+    </NonceContext.Provider>
   );
   const body = await renderToReadableStream(app, {
+    nonce,
     signal: request.signal,
     onError(error: unknown) {
       status = 500;

@@ -58,6 +58,8 @@ const EnvSchema = z.object({
     .refine((v) => !v || v.split(",").every((a) => z.email().safeParse(a.trim()).success), { message: "must be comma-separated email addresses" }),
   // At most one failure digest per this many minutes.
   ALERT_DIGEST_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  // How long an admin stays signed in (customers: 14 days). Short, because an admin session can do much more.
+  ADMIN_SESSION_HOURS: z.coerce.number().int().min(1).max(14 * 24).default(8),
   // Multiplies the per-client-address abuse limits (registration, resend, password reset): raise it when
   // many customers share one address (carrier NAT); load tests on one machine set it high.
   RATE_LIMIT_ADDRESS_FACTOR: z.coerce.number().int().min(1).max(100_000).default(1),

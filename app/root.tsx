@@ -12,10 +12,12 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { commitSession, getCurrentUser, getSession } from "~/auth/session.server";
+import { getCurrentUser } from "~/auth/session.server";
+import { takeToast } from "~/auth/toast.server";
 import { CsrfInput } from "~/components/forms";
+import { useNonce } from "~/components/nonce";
 import { useRequestId } from "~/components/request-id";
-import { ToastMessage, type Toast } from "~/components/toast";
+import { ToastMessage } from "~/components/toast";
 import styles from "~/styles.css?url";
 
 export const links: LinksFunction = () => [
@@ -28,13 +30,9 @@ export const meta: MetaFunction = () => [{ title: "Cangoods" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { app } = context;
   const user = await getCurrentUser(request, app);
-  let toast: Toast | null = null;
   const headers = new Headers();
-  if (request.headers.get("Cookie")?.includes("session=")) {
-    const session = await getSession(request, app);
-    toast = session.get("toast") ?? null;
-    if (toast) headers.append("Set-Cookie", await commitSession(session, app));
-  }
+  const { toast, clear } = await takeToast(request, app);
+  if (clear) headers.append("Set-Cookie", clear);
   return data(
     { user: user ? { email: user.email, role: user.role } : null, csrfToken: app.csrfToken, requestId: app.requestId, toast },
     { headers },
@@ -45,6 +43,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const root = useRouteLoaderData<typeof loader>("root");
   const user = root?.user ?? null;
   const requestId = useRequestId();
+  const nonce = useNonce();
   return (
     <html lang="en">
       <head>
@@ -83,8 +82,8 @@ export function Layout({ children }: { children: ReactNode }) {
         </header>
         <ToastMessage toast={root?.toast ?? null} />
         <main id="main">{children}</main>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

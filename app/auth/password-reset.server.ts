@@ -1,17 +1,19 @@
 // Password reset by email: the request answers the same whether or not the address has an account
 // (nothing to learn from it), is throttled per address and per client, and the link works once for
-// an hour. Choosing the new password ends every session of the account and lifts the sign-in lock.
+// an hour. Choosing the new password ends every session of the account and is the proof sign-in asks for
+// when strangers have been guessing the account's password (docs/decisions/024).
 // On an account that was never confirmed, the reset is its owner taking it over (issue 19, item 4): whoever
 // registered it is signed out, its confirmation links stop working, and nothing syncs until the owner has
 // checked its name and delivery address (app/customers/profile.server.ts).
 import { eq, sql } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
-import { authThrottle, sessions, users } from "~/db/schema";
+import { sessions, users } from "~/db/schema";
 import { sendSoon } from "~/email/outbox.server";
 import { markTakenBack } from "~/customers/profile.server";
 import { consumeToken, revokeTokens } from "./email-tokens.server";
 import { hashPassword } from "./password.server";
 import { hitLimits, LIMITS, limitKeys, perAddress, type LimitVerdict } from "./rate-limit.server";
+import { clearAccountFailures } from "./throttle.server";
 
 export async function requestPasswordReset(app: AppServices, email: string, clientAddress: string | null): Promise<LimitVerdict> {
   const verdict = await hitLimits(
@@ -39,7 +41,7 @@ export async function resetPassword(app: AppServices, token: string, password: s
       await revokeTokens(tx, used.userId, ["verify_email", "change_email"]);
       await markTakenBack(tx, used.userId);
     }
-    await tx.delete(authThrottle).where(sql`${authThrottle.key} = ${`email:${used.email.trim().toLowerCase()}`}`);
+    await clearAccountFailures(tx, used.email);
     return { ok: true, userId: used.userId };
   });
 }

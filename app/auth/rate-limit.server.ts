@@ -40,20 +40,29 @@ export type LimitVerdict = { ok: true } | { ok: false; retryAfterSeconds: number
 export async function hitLimits(db: DbOrTx, keys: Array<{ key: string; limit: Limit }>, now = new Date()): Promise<LimitVerdict> {
   let wait = 0;
   for (const { key, limit } of keys) {
-    const windowStart = new Date(now.getTime() - limit.windowMs).toISOString();
-    const result = await db.execute(sql`
-      insert into auth_throttle (key, failures, window_started_at) values (${`limit:${key}`}, 1, ${now.toISOString()}::timestamptz)
-      on conflict (key) do update set
-        failures = case when auth_throttle.window_started_at <= ${windowStart}::timestamptz then 1 else auth_throttle.failures + 1 end,
-        window_started_at = case when auth_throttle.window_started_at <= ${windowStart}::timestamptz then excluded.window_started_at else auth_throttle.window_started_at end
-      returning failures, window_started_at`);
-    const row = result.rows[0] as { failures: number; window_started_at: string | Date };
-    if (Number(row.failures) > limit.max) {
-      const endsAt = new Date(row.window_started_at).getTime() + limit.windowMs;
+    const counted = await countInWindow(db, `limit:${key}`, limit.windowMs, now);
+    if (counted.count > limit.max) {
+      const endsAt = counted.windowStartedAt.getTime() + limit.windowMs;
       wait = Math.max(wait, Math.ceil((endsAt - now.getTime()) / 1000));
     }
   }
   return wait > 0 ? { ok: false, retryAfterSeconds: Math.max(1, wait) } : { ok: true };
+}
+
+/**
+ * One more in `key`'s fixed window of auth_throttle (a new window once the last one is over), atomically:
+ * the abuse limits count attempts with it, sign-in throttling counts failures.
+ */
+export async function countInWindow(db: DbOrTx, key: string, windowMs: number, now = new Date()): Promise<{ count: number; windowStartedAt: Date }> {
+  const windowStart = new Date(now.getTime() - windowMs).toISOString();
+  const result = await db.execute(sql`
+    insert into auth_throttle (key, failures, window_started_at) values (${key}, 1, ${now.toISOString()}::timestamptz)
+    on conflict (key) do update set
+      failures = case when auth_throttle.window_started_at <= ${windowStart}::timestamptz then 1 else auth_throttle.failures + 1 end,
+      window_started_at = case when auth_throttle.window_started_at <= ${windowStart}::timestamptz then excluded.window_started_at else auth_throttle.window_started_at end
+    returning failures, window_started_at`);
+  const row = result.rows[0] as { failures: number; window_started_at: string | Date };
+  return { count: Number(row.failures), windowStartedAt: new Date(row.window_started_at) };
 }
 
 /** "in 3 minutes", "in 45 seconds": the wait as a person reads it. */

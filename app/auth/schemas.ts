@@ -6,11 +6,6 @@ export const LoginSchema = z.object({
   redirectTo: z.string().optional(),
 });
 
-/** Only same-site paths: never redirect to another origin after sign-in. */
-export function safeRedirect(to: string | null | undefined, fallback: string) {
-  if (!to || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
-}
 
 export const ForgotPasswordSchema = z.object({
   email: z.email({ error: "Enter your email address, like name@example.com." }).max(254).trim(),

@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
 import type { RegistrationDraft } from "~/customers/registration-schema";
 import { sessions, users } from "~/db/schema";
+import { setCookieValue } from "~/http/cookies";
 
 /**
  * `registered`: what this browser just registered. The account is not signed in (docs/decisions/022), but the
@@ -11,36 +12,47 @@ import { sessions, users } from "~/db/schema";
  */
 export type SessionData = {
   userId?: string;
+  expiresAt?: string;
   redirectTo?: string;
   zohoOAuthState?: string;
   registration?: RegistrationDraft;
   registered?: { userId: string | null; email: string };
 };
+// Toasts are not flashed in the session any more: they have their own cookie (toast.server.ts).
 export type SessionFlash = { toast: { kind: "success" | "error" | "info"; message: string } };
 export type AppSession = Session<SessionData, SessionFlash>;
 
-const MAX_AGE_SECONDS = 60 * 60 * 24 * 14;
+// Customers stay signed in for 14 days; admins for ADMIN_SESSION_HOURS (8 by default). A session's end is
+// fixed when it starts: later commits (a toast, a registration step) never extend it.
+const CUSTOMER_SESSION_SECONDS = 60 * 60 * 24 * 14;
 
-// Sessions live in Postgres: signing out or removing a user ends them for real, not just in one browser.
-export function sessionStorage(app: AppServices) {
-  const cookie = createCookie(app.secureCookies ? "__Host-session" : "session", {
+export function sessionCookieName(app: AppServices) {
+  return app.secureCookies ? "__Host-session" : "session";
+}
+
+function sessionCookie(app: AppServices) {
+  return createCookie(sessionCookieName(app), {
     httpOnly: true,
     sameSite: "lax",
     secure: app.secureCookies,
     path: "/",
-    maxAge: MAX_AGE_SECONDS,
+    maxAge: CUSTOMER_SESSION_SECONDS,
     secrets: [app.env.SESSION_SECRET],
   });
+}
+
+// Sessions live in Postgres: signing out or removing a user ends them for real, not just in one browser.
+export function sessionStorage(app: AppServices) {
   const db = app.db;
   return createSessionStorage<SessionData, SessionFlash>({
-    cookie,
+    cookie: sessionCookie(app),
     async createData(data, expires) {
       const id = randomId();
       await db.insert(sessions).values({
         id,
         userId: (data.userId as string | undefined) ?? null,
         data,
-        expiresAt: expires ?? new Date(Date.now() + MAX_AGE_SECONDS * 1000),
+        expiresAt: expires ?? new Date(Date.now() + CUSTOMER_SESSION_SECONDS * 1000),
       });
       return id;
     },
@@ -49,20 +61,46 @@ export function sessionStorage(app: AppServices) {
       if (!row || row.expiresAt < new Date()) return null;
       return row.data;
     },
-    async updateData(id, data, expires) {
+    async updateData(id, data) {
       await db
         .update(sessions)
-        .set({
-          data,
-          userId: (data.userId as string | undefined) ?? null,
-          expiresAt: expires ?? new Date(Date.now() + MAX_AGE_SECONDS * 1000),
-        })
+        .set({ data, userId: (data.userId as string | undefined) ?? null })
         .where(eq(sessions.id, id));
     },
     async deleteData(id) {
       await db.delete(sessions).where(eq(sessions.id, id));
     },
   });
+}
+
+/**
+ * The session id a request's cookie names (signature checked, database not read): null without a session
+ * cookie or with a forged one; `unreadable` when the cookie cannot even be decoded (session=%ZZ), which the
+ * Worker then drops so every page answers as if it were absent.
+ */
+export async function readSessionId(request: Request, app: AppServices): Promise<{ id: string | null; unreadable: boolean }> {
+  const header = request.headers.get("Cookie");
+  if (!header) return { id: null, unreadable: false };
+  return parseSessionCookie(header, app);
+}
+
+/** The session id a response leaves the browser with: undefined when it does not touch the cookie, null when it clears it. */
+export async function sessionIdSetBy(response: Response, app: AppServices): Promise<string | null | undefined> {
+  const name = sessionCookieName(app);
+  const value = setCookieValue(response, name);
+  if (value === undefined) return undefined;
+  return value ? (await parseSessionCookie(`${name}=${value}`, app)).id : null;
+}
+
+async function parseSessionCookie(header: string, app: AppServices) {
+  try {
+    const id: unknown = await sessionCookie(app).parse(header);
+    return { id: typeof id === "string" && id ? id : null, unreadable: false };
+  } catch (error) {
+    // Remix decodes the signature with atob and the value with decodeURIComponent/JSON.parse.
+    if (error instanceof DOMException || error instanceof URIError || error instanceof SyntaxError) return { id: null, unreadable: true };
+    throw error;
+  }
 }
 
 function randomId() {
@@ -75,7 +113,10 @@ export async function getSession(request: Request, app: AppServices) {
 }
 
 export async function commitSession(session: AppSession, app: AppServices) {
-  return sessionStorage(app).commitSession(session);
+  // The cookie ends with the session: a signed-in session carries its end, fixed at sign-in.
+  const expiresAt = session.get("expiresAt");
+  const maxAge = expiresAt ? Math.max(0, Math.floor((Date.parse(expiresAt) - Date.now()) / 1000)) : undefined;
+  return sessionStorage(app).commitSession(session, maxAge === undefined ? undefined : { maxAge });
 }
 
 export async function destroySession(session: AppSession, app: AppServices) {
@@ -100,12 +141,15 @@ export async function getCurrentUser(request: Request, app: AppServices): Promis
   return user ? { ...user, role: user.role as CurrentUser["role"] } : null;
 }
 
-/** Starts a fresh session for the user (new id: no session fixation). */
+/** Starts a fresh session for the user (new id: no session fixation), as long as their role allows. */
 export async function signIn(request: Request, app: AppServices, userId: string) {
   const storage = sessionStorage(app);
   const old = await storage.getSession(request.headers.get("Cookie"));
   if (old.id) await storage.destroySession(old);
+  const [user] = await app.db.select({ role: users.role }).from(users).where(eq(users.id, userId));
+  const seconds = user?.role === "admin" ? app.env.ADMIN_SESSION_HOURS * 3600 : CUSTOMER_SESSION_SECONDS;
   const session = await storage.getSession();
   session.set("userId", userId);
-  return storage.commitSession(session);
+  session.set("expiresAt", new Date(Date.now() + seconds * 1000).toISOString());
+  return storage.commitSession(session, { maxAge: seconds });
 }

@@ -1,23 +1,26 @@
 import { eq, sql } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
 import { users } from "~/db/schema";
+import { requestPasswordReset } from "./password-reset.server";
 import { DUMMY_HASH, verifyPassword } from "./password.server";
-import { clearFailures, lockedUntil, recordFailure } from "./throttle.server";
+import { perAddress } from "./rate-limit.server";
+import { clearPair, readCounts, recordFailure, SIGN_IN_LIMITS, signInGate, signInKeys } from "./throttle.server";
 
 export type SignInResult =
   | { ok: true; user: { id: string; role: "admin" | "customer" } }
   | { ok: false; reason: "invalid" }
-  | { ok: false; reason: "locked"; until: Date };
+  | { ok: false; reason: "wait"; retryAfterSeconds: number }
+  | { ok: false; reason: "prove" };
 
 export async function authenticate(
   app: AppServices,
   input: { email: string; password: string; clientAddress: string | null },
 ): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase();
-  const emailKey = { key: `email:${email}`, max: 5 };
-  const keys = [emailKey, ...(input.clientAddress ? [{ key: `ip:${input.clientAddress}`, max: 30 }] : [])];
-  const until = await lockedUntil(app.db, keys);
-  if (until) return { ok: false, reason: "locked", until };
+  const limits = { ...SIGN_IN_LIMITS, address: perAddress(SIGN_IN_LIMITS.address, app.env.RATE_LIMIT_ADDRESS_FACTOR) };
+  const keys = signInKeys(email, input.clientAddress);
+  const gate = signInGate(await readCounts(app.db, keys), limits, new Date());
+  if (gate.kind === "wait") return { ok: false, reason: "wait", retryAfterSeconds: gate.retryAfterSeconds };
   const [user] = await app.db
     .select()
     .from(users)
@@ -25,10 +28,16 @@ export async function authenticate(
   // Verify even when the user does not exist, so timing does not reveal which emails have accounts.
   const valid = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !valid) {
-    await recordFailure(app.db, keys);
-    return { ok: false, reason: "invalid" };
+    await recordFailure(app.db, keys, limits);
+    return { ok: false, reason: gate.kind === "prove" ? "prove" : "invalid" };
   }
-  await clearFailures(app.db, [emailKey]);
+  if (gate.kind === "prove") {
+    // The same answer as a wrong password; the reset mail (limited like any reset request) goes out after
+    // the response, so not even its timing tells a guesser that this password was the right one.
+    app.afterResponse(() => requestPasswordReset(app, email, input.clientAddress));
+    return { ok: false, reason: "prove" };
+  }
+  await clearPair(app.db, keys);
   await app.db.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, user.id));
   return { ok: true, user: { id: user.id, role: user.role as "admin" | "customer" } };
 }

@@ -2,6 +2,7 @@
 // which re-validates the whole registration on submit.
 import { z } from "zod";
 import { NEW_PASSWORD_FIELDS, PASSWORDS_DIFFER, samePasswords } from "~/auth/schemas";
+import { personName } from "./person-name";
 
 /** Philippine mobiles in any common spelling (0917…, 63917…, +63 917 …) or any E.164 number → E.164. */
 export function normalisePhone(input: string): string | null {
@@ -15,17 +16,9 @@ export function normalisePhone(input: string): string | null {
   return null;
 }
 
-const name = (label: string) =>
-  z
-    .string({ error: `Enter your ${label}.` })
-    .trim()
-    .min(1, { error: `Enter your ${label}.` })
-    .max(60, { error: `Your ${label} can be at most 60 characters.` })
-    .refine((v) => !/[<>{}\u0000-\u001f]/.test(v), { error: `Your ${label} contains characters we cannot use.` });
-
 export const PersonalSchema = z.object({
-  firstName: name("first name"),
-  lastName: name("last name"),
+  firstName: personName("first name"),
+  lastName: personName("last name"),
   email: z
     .string({ error: "Enter your email address." })
     .trim()

@@ -133,11 +133,17 @@ export default function AdminDashboard() {
 
       <section className="card" aria-labelledby="history-title">
         <h2 id="history-title">Zoho calls, last 14 days</h2>
-        <div className="bars" aria-hidden="true">
-          {d.history.map((h) => (
-            <span key={h.day} style={{ height: `${(h.total / max) * 100}%` }} title={`${h.day}: ${h.total}`} />
-          ))}
-        </div>
+        {/* SVG attributes, not inline styles: the Content-Security-Policy allows no inline style. */}
+        <svg className="bars" aria-hidden="true" viewBox={`0 0 ${Math.max(1, d.history.length)} 100`} preserveAspectRatio="none">
+          {d.history.map((h, i) => {
+            const height = Math.max(0.5, (h.total / max) * 100);
+            return (
+              <rect key={h.day} x={i + 0.1} width={0.8} y={100 - height} height={height}>
+                <title>{`${h.day}: ${h.total}`}</title>
+              </rect>
+            );
+          })}
+        </svg>
         <details>
           <summary>Show as a table</summary>
           <table>

@@ -130,7 +130,7 @@ export default function CustomerList() {
       ) : (
         <div className="table-wrap" aria-busy={loading}>
           <table>
-            <caption className="muted" style={{ textAlign: "left" }}>
+            <caption className="muted caption-start">
               {`${query.status ? `${STATUS_LABEL[query.status]} customers` : "All customers"}, ${query.sort === "name" ? "by last name" : `${query.sort} first`}`}
             </caption>
             <thead>

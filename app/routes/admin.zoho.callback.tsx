@@ -3,6 +3,7 @@ import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { redirect } from "@remix-run/cloudflare";
 import { requireAdmin } from "~/auth/guards.server";
 import { commitSession, getSession } from "~/auth/session.server";
+import { toastSetCookie } from "~/auth/toast.server";
 import { runSweep } from "~/sync/sweep.server";
 import { finishConnect } from "~/zoho/connection.server";
 
@@ -14,11 +15,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const result = await finishConnect(request, context.app, expected, admin.id);
   // Jobs that were waiting for the connection go back on the queue now, not at the next hour.
   if (result.ok) await runSweep(context.app, "reconnect");
-  session.flash(
-    "toast",
-    result.ok
-      ? { kind: "success", message: "Zoho Books connected. Waiting customers are being synced." }
-      : { kind: "error", message: result.message },
-  );
-  return redirect("/admin/zoho", { headers: { "Set-Cookie": await commitSession(session, context.app) } });
+  const toast = result.ok
+    ? ({ kind: "success", message: "Zoho Books connected. Waiting customers are being synced." } as const)
+    : ({ kind: "error", message: result.message } as const);
+  const headers = new Headers();
+  headers.append("Set-Cookie", await commitSession(session, context.app));
+  headers.append("Set-Cookie", await toastSetCookie(context.app, toast));
+  return redirect("/admin/zoho", { headers });
 }

@@ -3,7 +3,8 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
-import { LoginSchema, safeRedirect } from "~/auth/schemas";
+import { safeRedirect } from "~/auth/safe-redirect";
+import { LoginSchema } from "~/auth/schemas";
 import { getCurrentUser, signIn } from "~/auth/session.server";
 import { authenticate } from "~/auth/sign-in.server";
 import { CsrfInput, Field, FormError } from "~/components/forms";
@@ -12,9 +13,14 @@ export const meta: MetaFunction = () => [{ title: "Sign in · Cangoods" }];
 
 export const headers = keepRetryAfter;
 
+// Strangers have been guessing this account's password: the password alone no longer signs in (right or
+// wrong, the answer is the same); the emailed reset link is the proof (docs/decisions/024).
+const PROVE_IT_IS_YOU =
+  "For your security, this account needs one more step before it can be signed in. If the password was right, we have emailed a link to the account's address: open it to choose a new password, then sign in with it.";
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getCurrentUser(request, context.app);
-  if (user) throw redirect(user.role === "admin" ? "/admin" : "/account");
+  if (user) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo"), user.role === "admin" ? "/admin" : "/account"));
   return null;
 }
 
@@ -27,12 +33,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
     clientAddress: clientAddress(request),
   });
   if (!result.ok) {
-    if (result.reason === "locked") {
-      const wait = Math.max(1, Math.ceil((result.until.getTime() - Date.now()) / 1000));
-      const message = `Too many failed attempts. For your security, sign-in is paused: please try again ${waitInWords(wait)}, or reset your password.`;
-      return data(submission.reply({ formErrors: [message], hideFields: ["password"] }), { status: 429, headers: { "Retry-After": String(wait) } });
+    const reply = (message: string) => submission.reply({ formErrors: [message], hideFields: ["password"] });
+    if (result.reason === "wait") {
+      const message = `Too many failed sign-ins from here. Please try again ${waitInWords(result.retryAfterSeconds)}, or reset your password.`;
+      return data(reply(message), { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } });
     }
-    return data(submission.reply({ formErrors: ["That email and password do not match an account."], hideFields: ["password"] }), { status: 400 });
+    if (result.reason === "prove") return data(reply(PROVE_IT_IS_YOU), { status: 403 });
+    return data(reply("That email and password do not match an account."), { status: 400 });
   }
   const fallback = result.user.role === "admin" ? "/admin" : "/account";
   const to = safeRedirect(submission.value.redirectTo, fallback);

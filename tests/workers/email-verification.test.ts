@@ -189,14 +189,12 @@ describe("password reset", () => {
 
 describe("abuse limits", () => {
   async function registerFrom(env: ReturnType<typeof testEnv>["env"], address: string, i: number) {
-    const b = browser(env);
-    const post = (fields: Record<string, string>) =>
-      b.request("/register", { method: "POST", headers: { "CF-Connecting-IP": address, "Content-Type": "application/x-www-form-urlencoded", Origin: "http://portal.test" }, body: new URLSearchParams(fields) });
-    const csrf = await b.csrf();
-    await post({ csrf, step: "1", intent: "next", firstName: "Bot", lastName: `Number${i}`, email: newEmail(), phone: "0917 123 4567" });
-    await post({ csrf, step: "2", intent: "next", customerType: "new" });
-    await post({ csrf, step: "3", intent: "next", deliveryMethod: "pickup" });
-    return post({ csrf, step: "4", intent: "next", password: "a long password", confirmPassword: "a long password" });
+    // The CSRF token changes when step 1 starts the registration's session: each post takes the current one.
+    const b = browser(env, { address });
+    await b.post("/register", { step: "1", intent: "next", firstName: "Bot", lastName: `Number${i}`, email: newEmail(), phone: "0917 123 4567" });
+    await b.post("/register", { step: "2", intent: "next", customerType: "new" });
+    await b.post("/register", { step: "3", intent: "next", deliveryMethod: "pickup" });
+    return b.post("/register", { step: "4", intent: "next", password: "a long password", confirmPassword: "a long password" });
   }
 
   it("registrations from one client address are limited with 429, Retry-After and the wait on the form", async () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { browser } from "./support/browser";
+import { logsOf } from "./support/logs";
 import { freshDatabase } from "./support/database";
 import { signedIn } from "./support/sign-in";
 import { testEnv } from "./support/worker-env";
@@ -9,24 +10,6 @@ beforeAll(async () => {
   databaseUrl = await freshDatabase();
 });
 afterEach(() => vi.restoreAllMocks());
-
-/** Every structured log line the Worker prints while `run` runs. */
-async function logsOf(run: () => Promise<void>) {
-  const lines: Array<{ level?: string; message?: string }> = [];
-  for (const method of ["log", "info", "warn", "error", "debug"] as const)
-    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-      for (const arg of args) {
-        try {
-          lines.push(JSON.parse(String(arg)));
-        } catch {
-          lines.push({ level: method === "error" ? "error" : method, message: String(arg) });
-        }
-      }
-    });
-  await run();
-  vi.restoreAllMocks();
-  return lines;
-}
 
 describe("unknown URLs", () => {
   it("a page that does not exist answers a 404 page and logs no error", async () => {

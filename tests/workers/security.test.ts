@@ -1,14 +1,16 @@
-// The security matrix: every route and API × who is asking → the expected status. Plus cookie flags
-// and a check that secrets never reach the logs.
+// The security matrix: every route and API × who is asking → the expected status and the protective
+// headers. Plus cookie flags, session lifetimes, signed and session-bound CSRF tokens, and a check that
+// secrets and personal data never reach the logs. (Malformed requests: hostile-requests.test.ts.)
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { commitSession, sessionStorage } from "~/auth/session.server";
 import { createAppServices } from "~/context.server";
 import { browser, type Browser } from "./support/browser";
+import { expectProtectiveHeaders } from "./support/protective-headers";
 import { signedIn } from "./support/sign-in";
 import { freshDatabase, sql } from "./support/database";
 import { createCustomerWithJob, createUser } from "./support/factories";
 import { deliver } from "./support/queue-delivery";
-import { testEnv } from "./support/worker-env";
+import { bindings, testEnv } from "./support/worker-env";
 import { connectZoho, sandbox } from "./support/zoho-sandbox";
 
 let databaseUrl: string;
@@ -61,6 +63,7 @@ describe("pages × who is asking", () => {
       const b = await as(who);
       for (const [path, expected] of PAGES) {
         const res = await b.get(path.replace(":id", customerId));
+        await expectProtectiveHeaders(res, `${who} GET ${path}`);
         const want = expected[who];
         if (want === LOGIN) {
           expect(res.status, path).toBe(302);
@@ -171,6 +174,148 @@ describe("cookies", () => {
     expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
     expect(res.headers.get("X-Request-Id")).toMatch(/^[0-9a-f-]{36}$/);
   });
+
+  it("errors, refusals and API answers carry them too, each with its own nonce", async () => {
+    const anon = await as("anonymous");
+    const admin = await as("admin");
+    const cases: Array<[string, Promise<Response>, number]> = [
+      ["a page", anon.get("/login"), 200],
+      ["a page's data request", admin.get("/admin.data"), 200],
+      ["an unknown page", anon.get("/no-such-page"), 404],
+      ["an unknown API URL", anon.get("/api/nothing-here"), 404],
+      ["a CSRF refusal", anon.post("/login", { email: "a@b.co", password: "x" }, { csrf: null }), 403],
+      ["a malformed body", anon.request("/login", { method: "POST", headers: { "Content-Type": "multipart/form-data", Origin: "http://portal.test" }, body: "x" }), 400],
+      ["a refused API call", anon.api("POST", `/api/admin/customers/${customerId}/zoho-sync`), 401],
+      ["the cron endpoint without its secret", anon.get("/api/cron/zoho-sync"), 401],
+      ["a misconfigured Worker", browser(testEnv(databaseUrl, { SESSION_SECRET: "short" }).env).get("/"), 500],
+    ];
+    const nonces = new Set<string>();
+    for (const [what, pending, status] of cases) {
+      const res = await pending;
+      expect(res.status, what).toBe(status);
+      await expectProtectiveHeaders(res, what);
+      nonces.add(res.headers.get("Content-Security-Policy")!.match(/'nonce-([^']+)'/)![1]);
+    }
+    expect(nonces.size).toBe(cases.length);
+  });
+
+  it("the Zoho consent redirect is the only place forms may go besides this site", async () => {
+    const res = await (await as("anonymous")).get("/login");
+    const formAction = res.headers.get("Content-Security-Policy")!.split("; ").find((d) => d.startsWith("form-action"));
+    expect(formAction).toBe(`form-action 'self' ${new URL(bindings.TEST_SANDBOX_URL).origin}`);
+  });
+});
+
+describe("sessions", () => {
+  const sessionCookie = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith("session="))!;
+  const maxAge = (cookie: string) => Number(cookie.match(/Max-Age=(\d+)/i)![1]);
+  const expiresIn = async (email: string) =>
+    ((await sql(databaseUrl, "select extract(epoch from s.expires_at - now())::int as s from sessions s join users u on u.id = s.user_id where u.email = $1", [email])) as Array<{ s: number }>)[0].s;
+
+  it("an admin's session lasts ADMIN_SESSION_HOURS (8 by default), a customer's 14 days, cookie and database alike", async () => {
+    for (const [role, env, seconds] of [
+      ["admin", testEnv(databaseUrl).env, 8 * 3600],
+      ["admin", testEnv(databaseUrl, { ADMIN_SESSION_HOURS: "2" }).env, 2 * 3600],
+      ["customer", testEnv(databaseUrl, { ADMIN_SESSION_HOURS: "2" }).env, 14 * 86400],
+    ] as const) {
+      const user = await createUser(databaseUrl, { role });
+      const res = await browser(env).post("/login", { email: user.email, password: user.password, redirectTo: "" });
+      expect(maxAge(sessionCookie(res)), role).toBe(seconds);
+      expect(Math.abs((await expiresIn(user.email)) - seconds), role).toBeLessThan(60);
+    }
+  });
+
+  it("an admin session ends when its hours are up, whatever the admin did since (a toast does not extend it)", async () => {
+    const admin = await as("admin");
+    const email = (admin as Browser & { email: string }).email;
+    const before = await expiresIn(email);
+    const acted = await admin.post(`/admin/customers/${customerId}`, { intent: "retry" });
+    expect(acted.status).toBe(302);
+    expect((await admin.get(`/admin/customers/${customerId}`)).status).toBe(200);
+    expect(await expiresIn(email)).toBeLessThanOrEqual(before);
+    await sql(databaseUrl, "update sessions set expires_at = now() - interval '1 second' where user_id = (select id from users where email = $1)", [email]);
+    const after = await admin.get("/admin");
+    expect(after.status).toBe(302);
+    expect(after.headers.get("Location")).toBe("/login?redirectTo=%2Fadmin");
+  });
+});
+
+describe("toasts", () => {
+  it("a toast travels in its own signed cookie: the redirect sets it, the next page shows it once, the session is untouched", async () => {
+    const admin = await as("admin");
+    const session = admin.jar.get("session");
+    const done = await admin.post("/admin/zoho", { intent: "disconnect" });
+    expect(done.status).toBe(302);
+    expect(done.headers.getSetCookie().some((c) => c.startsWith("session="))).toBe(false);
+    expect(admin.jar.get("toast")).toBeTruthy();
+    expect(await (await admin.get("/admin/zoho")).text()).toContain("Zoho Books disconnected.");
+    expect(admin.jar.has("toast")).toBe(false);
+    expect(await (await admin.get("/admin/zoho")).text()).not.toContain("Zoho Books disconnected.");
+    expect(admin.jar.get("session")).toBe(session);
+  });
+
+  it("a toast cookie the shop did not sign shows nothing", async () => {
+    const forged = btoa(encodeURIComponent(JSON.stringify({ kind: "error", message: "Call 0917 123 4567 to unlock your account" })));
+    const res = await (await as("anonymous")).request("/login", { headers: { Cookie: `toast=${forged}.c2lnbmF0dXJl` } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).not.toContain("unlock your account");
+  });
+});
+
+describe("CSRF tokens are signed and bound to the session", () => {
+  it("a matching cookie and field the shop did not sign are refused", async () => {
+    const b = await as("customer");
+    b.jar.set("csrf", "planted-by-someone-else");
+    const res = await b.post("/account", { intent: "resend-verification" }, { csrf: "planted-by-someone-else" });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain("This form has expired or was sent from another site.");
+  });
+
+  it("a token signed for another session is refused, even as a matching pair", async () => {
+    const alice = await as("admin");
+    const mallory = await as("admin");
+    const stolen = await mallory.csrf();
+    alice.jar.set("csrf", stolen);
+    expect((await alice.post("/admin/zoho", { intent: "disconnect" }, { csrf: stolen })).status).toBe(403);
+    expect((await mallory.post("/admin/zoho", { intent: "disconnect" }, { csrf: stolen })).status).toBe(302);
+  });
+
+  it("signing in, starting a registration and signing out each issue a new token; the one from before is refused", async () => {
+    const { env } = testEnv(databaseUrl);
+    const user = await createUser(databaseUrl);
+    const b = browser(env);
+    const anonymous = await b.csrf();
+    const signedIn = await b.post("/login", { email: user.email, password: user.password, redirectTo: "" });
+    expect(signedIn.status).toBe(302);
+    const afterSignIn = await b.csrf();
+    expect(afterSignIn).not.toBe(anonymous);
+    // The old pair, cookie and field, from before signing in:
+    b.jar.set("csrf", anonymous);
+    expect((await b.post("/account", { intent: "resend-verification" }, { csrf: anonymous })).status).toBe(403);
+    await b.get("/"); // the page gives this session's token back
+    expect(await b.csrf()).not.toBe(anonymous);
+    const out = await b.post("/logout", {});
+    expect(out.status).toBe(302);
+    const afterSignOut = await b.csrf();
+    expect(afterSignOut).not.toBe(afterSignIn);
+    b.jar.set("csrf", afterSignIn);
+    expect((await b.post("/login", { email: user.email, password: user.password, redirectTo: "" }, { csrf: afterSignIn })).status).toBe(403);
+
+    const registrant = browser(env);
+    const before = await registrant.csrf();
+    const step1 = await registrant.post("/register", { step: "1", intent: "next", firstName: "Csrf", lastName: "Check", email: "csrf.check@example.com", phone: "09171234567" });
+    expect(step1.status).toBe(302);
+    expect(await registrant.csrf()).not.toBe(before);
+    expect((await registrant.post("/register", { step: "2", intent: "next", customerType: "new" })).status).toBe(302);
+  });
+
+  it("the token is the random value and its HMAC: nothing in it names the session or the secret", async () => {
+    const b = await as("customer");
+    const token = await b.csrf();
+    expect(token).toMatch(/^[A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{43}$/);
+    const sessionCookieValue = b.jar.get("session")!;
+    expect(token).not.toContain(decodeURIComponent(sessionCookieValue).split(".")[0]);
+  });
 });
 
 describe("secrets stay out of the logs", () => {
@@ -198,6 +343,9 @@ describe("secrets stay out of the logs", () => {
     expect(lines.length).toBeGreaterThan(0);
     for (const secret of ["Hunter2-SecretPassword!", "Registration-Secret-99", "sandbox-client-secret", connection.refresh_token, connection.access_token, tokens[0].refresh_token_enc, env.SESSION_SECRET as string])
       expect(text).not.toContain(secret);
+    // Personal data too: the addresses typed at sign-in and registration, and any CSRF token or session id.
+    for (const personal of ["someone@example.com", "log.check@example.com", b.jar.get("csrf")!, decodeURIComponent(b.jar.get("session") ?? "session-not-set").split(".")[0]])
+      expect(text).not.toContain(personal);
     expect(text).not.toMatch(/1000\.(refresh|access)[0-9a-f]{8}/);
   });
 });

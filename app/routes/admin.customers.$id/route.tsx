@@ -50,7 +50,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const admin = await requireAdmin(request, context.app);
-  const id = IdSchema.parse(params).id;
+  const parsed = IdSchema.safeParse(params);
+  if (!parsed.success) throw new Response("No customer with this id.", { status: 404 });
+  const id = parsed.data.id;
   const submission = parseWithZod(await request.formData(), { schema: CustomerActionSchema });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   const here = `/admin/customers/${id}`;

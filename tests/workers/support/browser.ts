@@ -5,7 +5,8 @@ import type { WorkerEnv } from "~/context.server";
 
 export const ORIGIN = "http://portal.test";
 
-export function browser(env: WorkerEnv) {
+/** `address`: the client address Cloudflare would report (CF-Connecting-IP) for every request. */
+export function browser(env: WorkerEnv, opts: { address?: string } = {}) {
   const jar = new Map<string, string>();
 
   function remember(res: Response) {
@@ -21,8 +22,10 @@ export function browser(env: WorkerEnv) {
 
   async function request(path: string, init: RequestInit = {}) {
     const headers = new Headers(init.headers);
-    if (jar.size) headers.set("Cookie", [...jar].map(([k, v]) => `${k}=${v}`).join("; "));
+    // A Cookie header given by the test is sent as it is (malformed cookies); otherwise the jar's.
+    if (jar.size && !headers.has("Cookie")) headers.set("Cookie", [...jar].map(([k, v]) => `${k}=${v}`).join("; "));
     headers.set("Host", new URL(ORIGIN).host); // browsers always send it; Remix compares it with Origin
+    if (opts.address && !headers.has("CF-Connecting-IP")) headers.set("CF-Connecting-IP", opts.address);
     const ctx = createExecutionContext();
     const res = await worker.fetch(new Request(ORIGIN + path, { redirect: "manual", ...init, headers }), env, ctx);
     await waitOnExecutionContext(ctx);
@@ -30,6 +33,7 @@ export function browser(env: WorkerEnv) {
     return res;
   }
 
+  /** The CSRF token for the current session: read from the jar at each use, since signing in or out changes it. */
   async function csrf() {
     if (!jar.has("csrf")) await request("/");
     return jar.get("csrf")!;
