@@ -33,12 +33,12 @@ export default tseslint.config(
     },
   },
   {
-    // The schema imports only the sync vocabulary and the link policy's names (shared with the check constraints).
+    // The schema imports only the sync vocabulary (shared with the check constraints).
     files: ["app/db/**/*.ts"],
     rules: {
       "no-restricted-imports": restrict({
-        group: ["~/*.server", "~/*/*", "../*.server", "../*/*", "!../sync/vocabulary", "!~/sync/link-policy"],
-        message: "app/db imports only the sync vocabulary and link-policy names.",
+        group: ["~/*.server", "~/*/*", "../*.server", "../*/*", "!../sync/vocabulary"],
+        message: "app/db imports only the sync vocabulary.",
       }),
     },
   },

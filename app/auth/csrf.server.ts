@@ -1,5 +1,6 @@
 // Signed double-submit CSRF token: a random value in an HttpOnly SameSite=Lax cookie, the same value
 // in every form (hidden field "csrf") or in the X-CSRF-Token header, and the Origin checked when sent.
+import { randomBase64Url } from "~/common/base64";
 import { timingSafeEqual } from "./password.server";
 
 export const CSRF_FIELD = "csrf";
@@ -20,8 +21,7 @@ export function readCookie(request: Request, name: string): string | undefined {
 }
 
 export function newCsrfToken() {
-  const bytes = crypto.getRandomValues(new Uint8Array(24));
-  return btoa(String.fromCharCode(...bytes)).replace(/[+/=]/g, (c) => ({ "+": "-", "/": "_", "=": "" })[c]!);
+  return randomBase64Url(24);
 }
 
 export function csrfSetCookie(token: string, secure: boolean) {

@@ -1,6 +1,7 @@
 // Single-use links sent by email. The mail carries 32 random bytes; the database keeps only their
 // SHA-256, so neither a leaked backup nor a log line of the table hands out a working link.
 import { and, eq, sql } from "drizzle-orm";
+import { randomBase64Url } from "~/common/base64";
 import type { DbOrTx } from "~/db/client.server";
 import { emailTokens, type EmailTokenPurpose } from "~/db/schema";
 
@@ -14,10 +15,7 @@ export async function hashToken(token: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-function randomToken() {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
+const randomToken = () => randomBase64Url(32);
 
 /** A new link for `userId`; earlier unused links of the same purpose stop working (the newest mail wins). */
 export async function mintToken(db: DbOrTx, userId: string, purpose: EmailTokenPurpose, email: string, now = new Date()) {

@@ -11,7 +11,7 @@ import { readOutage } from "./outage-store.server";
 import { notifyFailure } from "./notify.server";
 import { releaseBacklog } from "./sweep.server";
 import { raiseIncident } from "~/alerts/alerts.server";
-import { formatDateTime } from "~/components/format";
+import { formatDateTime } from "~/common/format";
 
 const MessageSchema = z.object({ jobId: z.uuid() });
 

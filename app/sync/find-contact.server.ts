@@ -4,7 +4,8 @@
 // call budget. The decision rules live in matching.ts; this module only asks Zoho.
 import type { ZohoClient } from "~/zoho/client.server";
 import type { ZohoContact } from "~/zoho/types";
-import { decide, exactEmailMatches, exactNameMatches, nameSearchTerm, normaliseEmail, personsHaveEmail, type MatchDecision } from "./matching";
+import { normaliseEmail } from "~/common/email-address";
+import { decide, exactEmailMatches, exactNameMatches, nameSearchTerm, personsHaveEmail, type MatchDecision } from "./matching";
 
 /** Contacts found by surname whose persons are checked for the email (one call each). */
 export const MAX_PERSON_LOOKUPS = 3;

@@ -1,10 +1,10 @@
 // Manual linking by an admin (EPIC 11): link a chosen Zoho contact (verified with Zoho first), or
 // unlink. Both close any open job and write the timeline with the admin who acted.
 import { eq } from "drizzle-orm";
-import { formatDateTime } from "~/components/format";
+import { formatDateTime } from "~/common/format";
 import type { AppServices } from "~/context.server";
 import type { DbOrTx } from "~/db/client.server";
-import { customers, zohoSyncEvents, type ZohoCandidate } from "~/db/schema";
+import { customers, zohoSyncEvents } from "~/db/schema";
 import { ZohoClient } from "~/zoho/client.server";
 import { ZohoError } from "~/zoho/errors";
 import type { ZohoContact } from "~/zoho/types";
@@ -13,6 +13,7 @@ import { closeOpenJob } from "./jobs.server";
 import type { ExistingLink } from "./link-policy";
 import { existingLinks, isContactTaken } from "./link-vetting.server";
 import { toCandidate } from "./matching";
+import type { ZohoCandidate } from "./vocabulary";
 
 export const UNLINKED_MESSAGE = "Unlinked by an admin: link the right Zoho contact or retry the sync";
 

@@ -1,6 +1,7 @@
 // One job, end to end: claim → Zoho work → store the outcome. The Zoho work never writes to the
 // database except the "create attempted" marker that makes creates safe to retry.
 import { eq } from "drizzle-orm";
+import { sameEmail } from "~/common/email-address";
 import type { Db } from "~/db/client.server";
 import { customers } from "~/db/schema";
 import type { AppEnv } from "~/env.server";
@@ -208,10 +209,10 @@ async function resolveDuplicateName(deps: RunDeps, client: ZohoClient, customer:
   const name = displayName(customer);
   const { items } = await client.listContacts({ contactName: name });
   const same = exactNameMatches(items, name);
-  const sameEmail = (await Promise.all(same.slice(0, 3).map((c) => client.getContact(c.contact_id)))).filter((c) =>
-    [c.email, ...(c.contact_persons ?? []).map((p) => p.email)].some((e) => e?.trim().toLowerCase() === customer.email.trim().toLowerCase()),
+  const withEmail = (await Promise.all(same.slice(0, 3).map((c) => client.getContact(c.contact_id)))).filter((c) =>
+    [c.email, ...(c.contact_persons ?? []).map((p) => p.email)].some((e) => sameEmail(e, customer.email)),
   );
-  if (sameEmail.length === 1) return linked(sameEmail[0], "adopted");
+  if (withEmail.length === 1) return linked(withEmail[0], "adopted");
   try {
     const contact = await client.createContact(newContactPayload(customer, `${name} (${customer.email})`));
     await deps.afterZohoWrite?.();
