@@ -5,7 +5,7 @@ import { eq, sql } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
 import { authThrottle, sessions, users } from "~/db/schema";
 import { sendSoon } from "~/email/outbox.server";
-import { consumeToken } from "./email-tokens.server";
+import { consumeToken, mintToken } from "./email-tokens.server";
 import { hashPassword } from "./password.server";
 import { hitLimits, LIMITS, limitKeys, perAddress, type LimitVerdict } from "./rate-limit.server";
 
@@ -16,7 +16,7 @@ export async function requestPasswordReset(app: AppServices, email: string, clie
   );
   if (!verdict.ok) return verdict;
   const [user] = await app.db.select({ id: users.id, email: users.email }).from(users).where(sql`lower(${users.email}) = lower(${email})`);
-  if (user) await sendSoon(app, app.db, [{ kind: "reset_password", userId: user.id, to: user.email }]);
+  if (user) await sendSoon(app, app.db, [{ kind: "reset_password", userId: user.id, to: user.email }], mintToken);
   return { ok: true };
 }
 

@@ -1,10 +1,15 @@
 import { createCookie, createSessionStorage, type Session } from "@remix-run/cloudflare";
 import { eq } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
-import type { RegistrationDraft } from "~/customers/registration-schema";
 import { sessions, users } from "~/db/schema";
 
-export type SessionData = { userId?: string; redirectTo?: string; zohoOAuthState?: string; registration?: RegistrationDraft };
+/** What a session holds. Modules above auth add their own keys by augmenting this interface (the registration
+ * draft: app/customers/registration-session.ts), so auth imports nothing from them. */
+export interface SessionData {
+  userId?: string;
+  redirectTo?: string;
+  zohoOAuthState?: string;
+}
 export type SessionFlash = { toast: { kind: "success" | "error" | "info"; message: string } };
 export type AppSession = Session<SessionData, SessionFlash>;
 

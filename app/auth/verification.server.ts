@@ -7,7 +7,7 @@ import { users } from "~/db/schema";
 import { pendingMailFor, sendSoon } from "~/email/outbox.server";
 import { makeUserJobDue } from "~/sync/jobs.server";
 import { sendJobs } from "~/sync/send.server";
-import { consumeToken } from "./email-tokens.server";
+import { consumeToken, mintToken } from "./email-tokens.server";
 import { hitLimits, LIMITS, limitKeys, perAddress, type LimitVerdict } from "./rate-limit.server";
 
 export const UNVERIFIED_LIFETIME_MS = 7 * 24 * 60 * 60_000;
@@ -61,7 +61,7 @@ export async function resendVerification(app: AppServices, userId: string, clien
   if (!verdict.ok) return verdict;
   const [user] = await app.db.select({ email: users.email, verifiedAt: users.emailVerifiedAt }).from(users).where(eq(users.id, userId));
   if (!user || user.verifiedAt) return { ok: true, sent: false };
-  await sendSoon(app, app.db, [{ kind: "verify_email", userId, to: user.email }]);
+  await sendSoon(app, app.db, [{ kind: "verify_email", userId, to: user.email }], mintToken);
   return { ok: true, sent: true };
 }
 

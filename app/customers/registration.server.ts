@@ -4,6 +4,7 @@
 // until the email is verified (app/auth/verification.server.ts). Registration never calls Zoho.
 import { sql } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
+import { mintToken } from "~/auth/email-tokens.server";
 import { hashPassword } from "~/auth/password.server";
 import { hitLimits, LIMITS, limitKeys, perAddress } from "~/auth/rate-limit.server";
 import { authenticate } from "~/auth/sign-in.server";
@@ -107,7 +108,7 @@ export async function registerCustomer(
   }
   // After the commit and after the response: a slow or failing SMTP relay never holds up or breaks
   // registration; the outbox row stays for the hourly sweep to retry.
-  app.afterResponse(() => deliverMail(app, created.mailIds));
+  app.afterResponse(() => deliverMail(app, mintToken, created.mailIds));
   return { ok: true, userId: created.userId, customerId: created.customerId, jobId: created.jobId };
 }
 

@@ -4,14 +4,25 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
 import type { DbOrTx } from "~/db/client.server";
-import { customers, emailOutbox, users, type MailKind } from "~/db/schema";
-import { mintToken } from "~/auth/email-tokens.server";
+import { customers, emailOutbox, users, type EmailTokenPurpose, type MailKind } from "~/db/schema";
 import { log } from "~/log.server";
 import { connectMailer, describeSendError, MailNotConfigured, type Mailer } from "./mailer.server";
 import { resetPasswordMail, verifyEmailMail, type MailContent } from "./templates";
 
 export const MAX_MAIL_ATTEMPTS = 8;
 const BATCH = 20;
+
+/**
+ * Mints the single-use token a link mail carries (verify, reset). Auth owns the tokens
+ * (app/auth/email-tokens.server.ts, `mintToken`) and sits above the outbox, so whoever delivers mail that
+ * may hold links hands the minter in.
+ */
+export type MintLinkToken = (db: DbOrTx, userId: string, purpose: EmailTokenPurpose, email: string) => Promise<string>;
+
+/** For senders of alerts only: a link mail never reaches it (sendSoon delivers only the rows it queued). */
+const noLinkMails: MintLinkToken = async () => {
+  throw new Error("this delivery was given no link-token minter");
+};
 
 type NewMail =
   | { kind: "verify_email" | "reset_password"; userId: string; to: string }
@@ -26,10 +37,13 @@ export async function queueMail(db: DbOrTx, mails: NewMail[]): Promise<string[]>
   return rows.map((r) => r.id);
 }
 
-/** Queues mail and delivers it once the response has gone out (never delaying or failing the request). */
-export async function sendSoon(app: AppServices, db: DbOrTx, mails: NewMail[]) {
+/**
+ * Queues mail and delivers it once the response has gone out (never delaying or failing the request).
+ * Link mails need `mintLink`; alerts do not.
+ */
+export async function sendSoon(app: AppServices, db: DbOrTx, mails: NewMail[], mintLink: MintLinkToken = noLinkMails) {
   const ids = await queueMail(db, mails);
-  if (ids.length) app.afterResponse(() => deliverMail(app, ids));
+  if (ids.length) app.afterResponse(() => deliverMail(app, mintLink, ids));
   return ids;
 }
 
@@ -42,7 +56,7 @@ function retryDelayMs(attempts: number) {
  * Sends due outbox rows (only `ids` when given). A row is claimed by pushing its next attempt into
  * the future first, so two deliveries running at once never send the same row.
  */
-export async function deliverMail(app: AppServices, ids?: string[], now = new Date()): Promise<{ sent: number; failed: number }> {
+export async function deliverMail(app: AppServices, mintLink: MintLinkToken, ids?: string[], now = new Date()): Promise<{ sent: number; failed: number }> {
   const db = app.db;
   const claimed = await db.execute(sql`
     update email_outbox o set attempts = o.attempts + 1, next_attempt_at = ${now.toISOString()}::timestamptz + (interval '1 millisecond' * least(power(2, o.attempts) * 60000, 21600000))
@@ -59,7 +73,7 @@ export async function deliverMail(app: AppServices, ids?: string[], now = new Da
   try {
     for (const row of rows) {
       try {
-        const content = await contentFor(app, row);
+        const content = await contentFor(app, row, mintLink);
         if (!content) {
           await db.update(emailOutbox).set({ sentAt: now, lastError: "not needed any more" }).where(eq(emailOutbox.id, row.id));
           continue;
@@ -84,7 +98,7 @@ export async function deliverMail(app: AppServices, ids?: string[], now = new Da
 }
 
 /** Renders a mail at send time; links get a fresh token here, so the outbox never holds one. */
-async function contentFor(app: AppServices, row: { kind: MailKind; user_id: string | null; content: MailContent | null }): Promise<MailContent | null> {
+async function contentFor(app: AppServices, row: { kind: MailKind; user_id: string | null; content: MailContent | null }, mintToken: MintLinkToken): Promise<MailContent | null> {
   if (row.kind === "alert") return row.content;
   if (!row.user_id) return null;
   const [user] = await app.db

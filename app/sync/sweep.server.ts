@@ -1,16 +1,16 @@
 // The hourly sweep (and GET /api/cron/zoho-sync): recover dead leases, then put up to 10 due jobs
 // on the queue, by priority and time, if Zoho is connected and today's budget allows. Every run is
-// recorded in cron_runs so the dashboard can say what the last one did.
+// recorded in cron_runs so the dashboard can say what the last one did. Nothing else: the hourly
+// maintenance (housekeeping, the failure digest, mail retries) is app/maintenance, which the scheduled
+// handler runs after it.
 import { eq } from "drizzle-orm";
-import { raiseIncident, resolveIncident, sendFailureDigest } from "~/alerts/alerts.server";
+import { raiseIncident, resolveIncident } from "~/alerts/alerts.server";
 import type { AppServices } from "~/context.server";
-import { deliverMail } from "~/email/outbox.server";
 import { cronRuns } from "~/db/schema";
 import { log } from "~/log.server";
 import { remainingToday } from "~/zoho/ledger.server";
 import { getConnection } from "~/zoho/tokens.server";
-import { housekeeping } from "./housekeeping.server";
-import { formatDateTime } from "~/components/format";
+import { formatDateTime } from "~/common/format";
 import { dueJobs, recoverExpiredLeases, WORKER_STOPPED_MESSAGE } from "./jobs.server";
 import { readOutage } from "./outage-store.server";
 import { probeIfDue } from "./probe.server";
@@ -70,14 +70,6 @@ export async function runSweep(app: AppServices, trigger: "cron" | "http" | "rec
       error: summary.error,
     })
     .where(eq(cronRuns.id, run.id));
-  if (trigger === "cron") {
-    const trimmed = await housekeeping(db).catch((error) => log("warn", "housekeeping failed", { error }));
-    if (trimmed) log("info", "housekeeping", trimmed);
-    // Mail that failed earlier is retried here (with backoff); failures of the last hour get their digest.
-    await sendFailureDigest(app).catch((error) => log("warn", "failure digest failed", { error }));
-    const mail = await deliverMail(app).catch((error) => log("warn", "mail retry failed", { error }));
-    if (mail && (mail.sent || mail.failed)) log("info", "mail retried", mail);
-  }
   log("info", "sync sweep finished", { trigger, ...summary });
   return summary;
 }
