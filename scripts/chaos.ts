@@ -15,7 +15,8 @@ import { hashPassword } from "~/auth/password.server";
 import { WORKER_STOPPED_MESSAGE } from "~/sync/jobs.server";
 import { openNodeDb } from "@tools/local-stack/node-db";
 import { connectToSandbox } from "@tools/local-stack/sandbox-connect";
-import { buildApp, freePorts, localWorkerVars, startBackingServices, startWorker } from "@tools/local-stack/stack";
+import { freePorts } from "@tools/local-stack/processes";
+import { buildApp, localWorkerVars, startBackingServices, startWorker } from "@tools/local-stack/stack";
 import { openConfirmationLinks } from "@tools/local-stack/mail-catcher";
 
 const argv = process.argv.slice(2);

@@ -11,7 +11,8 @@ import { HttpSession, registerAndConfirm, type Registrant } from "@tools/local-s
 import { openNodeDb } from "@tools/local-stack/node-db";
 import { connectToSandbox } from "@tools/local-stack/sandbox-connect";
 import { DEMO_ADMIN, seedDemoData } from "@tools/local-stack/seed";
-import { buildApp, freePorts, localWorkerVars, startWorker, type WorkerProcess } from "@tools/local-stack/stack";
+import { freePorts } from "@tools/local-stack/processes";
+import { buildApp, localWorkerVars, startWorker, type WorkerProcess } from "@tools/local-stack/stack";
 import { startBenchServices } from "./services";
 import { parseEnv } from "~/env.server";
 import { quantile, type BenchResult } from "./registration";

@@ -30,7 +30,8 @@ import { ZohoClient } from "~/zoho/client.server";
 import { openNodeDb } from "@tools/local-stack/node-db";
 import { connectToSandbox } from "@tools/local-stack/sandbox-connect";
 import { DEMO_ADMIN, seedDemoData } from "@tools/local-stack/seed";
-import { buildApp, localWorkerVars, run, startWorker, type WorkerProcess } from "@tools/local-stack/stack";
+import { run } from "@tools/local-stack/processes";
+import { buildApp, localWorkerVars, startWorker, type WorkerProcess } from "@tools/local-stack/stack";
 import { startBenchServices } from "./services";
 
 const SUITES = ["all", "registration", "calls", "matching", "list", "claim", "bundle", "burst"] as const;

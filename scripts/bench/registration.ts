@@ -20,7 +20,8 @@ import { pathToFileURL } from "node:url";
 import { register, type Registrant } from "@tools/local-stack/http-session";
 import { linkIn, waitForMail } from "@tools/local-stack/mail-inbox";
 import { openNodeDb } from "@tools/local-stack/node-db";
-import { buildApp, freePorts, localWorkerVars, ROOT, startWorker, type WorkerProcess } from "@tools/local-stack/stack";
+import { freePorts, ROOT } from "@tools/local-stack/processes";
+import { buildApp, localWorkerVars, startWorker, type WorkerProcess } from "@tools/local-stack/stack";
 import { startBenchServices } from "./services";
 
 export type BenchRegistrationOptions = {
