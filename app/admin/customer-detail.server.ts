@@ -3,7 +3,7 @@ import { desc, eq } from "drizzle-orm";
 import { sameEmail } from "~/common/email-address";
 import type { DbOrTx } from "~/db/client.server";
 import { customers, users, zohoSyncEvents } from "~/db/schema";
-import { openJobFor } from "~/sync/jobs.server";
+import { openJobFor } from "~/sync/jobs/counts.server";
 import { existingLinks } from "~/sync/link-vetting.server";
 import { contactWebUrl } from "~/zoho/regions";
 import { compareIdentity } from "./identity-compare";

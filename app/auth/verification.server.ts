@@ -1,11 +1,11 @@
 // Email verification: every new account gets a single-use link (24 h); until it is opened the
-// customer's Zoho sync job waits (see OWNER_VERIFIED in app/sync/jobs.server.ts). Opening it makes
+// customer's Zoho sync job waits (see OWNER_VERIFIED in app/sync/jobs/sql.ts). Opening it makes
 // the job due and puts it on the queue at once, so the click is followed by `synced` in seconds.
 import { eq, sql } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
 import { users } from "~/db/schema";
 import { pendingMailFor, sendSoon } from "~/email/outbox.server";
-import { makeUserJobDue } from "~/sync/jobs.server";
+import { makeUserJobDue } from "~/sync/jobs/due.server";
 import { sendJobs } from "~/sync/send.server";
 import { consumeToken, mintToken } from "./email-tokens.server";
 import { hitLimits, LIMITS, limitKeys, perAddress, type LimitVerdict } from "./rate-limit.server";

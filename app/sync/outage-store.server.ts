@@ -1,8 +1,8 @@
 // The outage state's only reader and writer (zoho_sync_health, one row). Every change runs the pure
 // state machine in outage.ts under a row lock, so parallel consumers and the sweep agree on one incident.
 import { sql } from "drizzle-orm";
-import type { Db } from "~/db/client.server";
-import { refundAttempts, type SqlRunner } from "./jobs.server";
+import type { Db, SqlRunner } from "~/db/client.server";
+import { refundAttempts } from "./jobs/recover.server";
 import { claimProbe, nextOutageState, probeDue, RUNNING, type OutageEvent, type OutageState, type OutageStep } from "./outage";
 
 type HealthRow = {
@@ -47,17 +47,21 @@ export async function readOutage(db: SqlRunner): Promise<OutageState> {
 }
 
 /**
- * Applies one event. When it starts an incident, the attempts that the jobs of the streak spent on it are
- * given back in the same transaction (they failed because of Zoho, not because of their customer).
+ * Applies one event in its own transaction. When it starts an incident, the attempts that the jobs of the
+ * streak spent on it are given back in the same transaction (they failed because of Zoho, not because of
+ * their customer).
  */
 export async function recordOutageEvent(db: Db, event: OutageEvent, now = new Date()): Promise<OutageStep> {
-  return db.transaction(async (tx) => {
-    const before = await readLocked(tx);
-    const step = nextOutageState(before, event, now);
-    if (step.state !== before) await write(tx, step.state);
-    if (step.refundJobs.length) await refundAttempts(tx, step.refundJobs, now);
-    return step;
-  });
+  return db.transaction((tx) => applyOutageEvent(tx, event, now));
+}
+
+/** recordOutageEvent inside the caller's transaction (the settle phase's). */
+export async function applyOutageEvent(tx: SqlRunner, event: OutageEvent, now = new Date()): Promise<OutageStep> {
+  const before = await readLocked(tx);
+  const step = nextOutageState(before, event, now);
+  if (step.state !== before) await write(tx, step.state);
+  if (step.refundJobs.length) await refundAttempts(tx, step.refundJobs, now);
+  return step;
 }
 
 /** Whoever gets `true` makes the one probe call of this slot; everyone else keeps waiting. */

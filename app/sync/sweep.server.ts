@@ -8,18 +8,15 @@ import { raiseIncident, resolveIncident } from "~/alerts/alerts.server";
 import type { AppServices } from "~/context.server";
 import { cronRuns } from "~/db/schema";
 import { log } from "~/log.server";
-import { remainingToday } from "~/zoho/ledger.server";
 import { getConnection } from "~/zoho/tokens.server";
 import { formatDateTime } from "~/common/format";
-import { dueJobs, recoverExpiredLeases, WORKER_STOPPED_MESSAGE } from "./jobs.server";
+import { recoverExpiredLeases, WORKER_STOPPED_MESSAGE } from "./jobs/recover.server";
 import { readOutage } from "./outage-store.server";
 import { probeIfDue } from "./probe.server";
 import { notifyFailure } from "./notify.server";
-import { sendJobs } from "./send.server";
+import { enqueueDue, releaseBacklog } from "./backlog.server";
 
 export const SWEEP_BATCH = 10;
-// A job costs 1–3 calls (create: 1; match: 1–3; retry after a crash: 2). Keep room for the worst case.
-export const CALLS_PER_JOB_RESERVED = 3;
 
 export type SweepSummary = {
   runId: number;
@@ -72,26 +69,6 @@ export async function runSweep(app: AppServices, trigger: "cron" | "http" | "rec
     .where(eq(cronRuns.id, run.id));
   log("info", "sync sweep finished", { trigger, ...summary });
   return summary;
-}
-
-/** After an outage: every waiting job goes back on the queue, up to this many at once (within budget). */
-export const RESUME_BATCH = 200;
-
-/** Puts up to `limit` due jobs on the queue, by priority and time, as far as today's budget allows. */
-export async function enqueueDue(app: AppServices, limit: number, why: string, opts: { resend?: boolean } = {}) {
-  const due = await dueJobs(app.db, limit, new Date(), opts);
-  const affordable = Math.floor((await remainingToday(app.db, app.env, "sync")) / CALLS_PER_JOB_RESERVED);
-  const take = due.slice(0, Math.max(0, affordable));
-  const sent = take.length > 0 && (await sendJobs(app, take, why));
-  return { due: due.length, affordable, enqueued: sent ? take.length : 0, skippedForBudget: due.length - take.length };
-}
-
-/** Sync resumed after an outage: send the waiting jobs now instead of at the next hourly sweeps. */
-export async function releaseBacklog(app: AppServices) {
-  await resolveIncident(app, "zoho_unavailable");
-  const sent = await enqueueDue(app, RESUME_BATCH, "resume after outage", { resend: true });
-  log("info", "sync resumed after an outage", sent);
-  return sent;
 }
 
 /** While paused, the sweep is one of the probers; a successful probe resumes sync. */

@@ -1,7 +1,7 @@
 // Node-side database access for scripts (seed, admin:create, bench). The Worker uses the Neon driver.
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
-// eslint-disable-next-line no-restricted-imports -- drizzle is given the whole schema; statements still go through app/sync/jobs.server.ts
+// eslint-disable-next-line no-restricted-imports -- drizzle is given the whole schema; statements on the jobs table still go through app/sync/jobs/
 import * as schema from "~/db/schema";
 
 export function openNodeDb(databaseUrl: string, max = 4) {
