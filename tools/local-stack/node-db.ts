@@ -6,6 +6,9 @@ import * as schema from "~/db/schema";
 
 export function openNodeDb(databaseUrl: string, max = 4) {
   const pool = new pg.Pool({ connectionString: databaseUrl, max });
+  // An idle client's error (the server ended its connection: a stop at the end of a bench or chaos run) is
+  // reported, not thrown: unhandled, it crashed the script and hid the error that made it stop (issue 22).
+  pool.on("error", (error) => console.warn(`[node-db] idle connection closed: ${error.message}`));
   return { db: drizzle({ client: pool, schema }), pool, close: () => pool.end() };
 }
 export type NodeDb = ReturnType<typeof openNodeDb>["db"];
