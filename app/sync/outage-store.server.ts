@@ -47,21 +47,17 @@ export async function readOutage(db: SqlRunner): Promise<OutageState> {
 }
 
 /**
- * Applies one event in its own transaction. When it starts an incident, the attempts that the jobs of the
- * streak spent on it are given back in the same transaction (they failed because of Zoho, not because of
- * their customer).
+ * Applies one event. When it starts an incident, the attempts that the jobs of the streak spent on it are
+ * given back in the same transaction (they failed because of Zoho, not because of their customer).
  */
 export async function recordOutageEvent(db: Db, event: OutageEvent, now = new Date()): Promise<OutageStep> {
-  return db.transaction((tx) => applyOutageEvent(tx, event, now));
-}
-
-/** recordOutageEvent inside the caller's transaction (the settle phase's). */
-export async function applyOutageEvent(tx: SqlRunner, event: OutageEvent, now = new Date()): Promise<OutageStep> {
-  const before = await readLocked(tx);
-  const step = nextOutageState(before, event, now);
-  if (step.state !== before) await write(tx, step.state);
-  if (step.refundJobs.length) await refundAttempts(tx, step.refundJobs, now);
-  return step;
+  return db.transaction(async (tx) => {
+    const before = await readLocked(tx);
+    const step = nextOutageState(before, event, now);
+    if (step.state !== before) await write(tx, step.state);
+    if (step.refundJobs.length) await refundAttempts(tx, step.refundJobs, now);
+    return step;
+  });
 }
 
 /** Whoever gets `true` makes the one probe call of this slot; everyone else keeps waiting. */

@@ -1,12 +1,13 @@
 // Phase 3 of a sync run (docs/decisions/022-sync-run-phases.md): SETTLE. What the result means, stored once.
 // First the link policy's facts are read and the link decided (app/sync/link-vetting.server.ts; the rules
-// are pure, app/sync/link-policy.ts). Then ONE transaction: the job's turn in the pace line if our own pace
-// turned it away, the outage state (Zoho unavailable for several jobs in a row pauses sync), the transition
-// (pure, app/sync/outcome.ts), the job (only while this worker holds its lease), the customer, the timeline,
-// a follow-up duplicate check, and the ledger's corrections (calls of a run that ended waiting; the minute's
-// pace it did not use). It returns the effects that must follow the commit (queue sends, alerts): the
-// consumer runs them (app/sync/run/effects.server.ts). An admin's manual link is stored here too
-// (writeAdminLink: it ends the open job like a run would). Touches: the job store's store verbs, customers,
+// are pure, app/sync/link-policy.ts). Then the rows every run shares, each in its own short statement: the
+// job's turn in the pace line if our own pace turned it away, and the outage state (Zoho unavailable for
+// several jobs in a row pauses sync). Then the transition (pure, app/sync/outcome.ts) and ONE transaction:
+// the job (only while this worker holds its lease), the customer, the timeline, a follow-up duplicate check,
+// and the ledger's corrections (calls of a run that ended waiting; the minute's pace it did not use). It
+// returns the effects that must follow the commit (queue sends, alerts): the consumer runs them
+// (app/sync/run/effects.server.ts). An admin's manual link is stored here too (writeAdminLink: it ends the
+// open job like a run would). Touches: the job store's store verbs, customers,
 // zoho_sync_events, the pace line, the outage store, the ledger. Makes no Zoho call.
 import { eq, sql } from "drizzle-orm";
 import type { Db, DbOrTx, SqlRunner, Tx } from "~/db/client.server";
@@ -19,7 +20,7 @@ import { insertJob } from "../jobs/enqueue.server";
 import { closeOpenJob, storeJobOutcome } from "../jobs/store.server";
 import { isContactTaken, takenMeanwhile, vetLink } from "../link-vetting.server";
 import { isUnavailable } from "../outage";
-import { applyOutageEvent } from "../outage-store.server";
+import { recordOutageEvent } from "../outage-store.server";
 import { transition, type JobResult, type Transition } from "../outcome";
 import type { ZohoCandidate } from "../vocabulary";
 import { takePaceSlot } from "../pace-line.server";
@@ -32,19 +33,27 @@ export const DUPLICATE_CHECK_PRIORITY = -10;
 export type Settled = { stored: boolean; transition: Transition; zohoCalls: number; effects: Effect[] };
 
 export async function settleRun(deps: Pick<RunDeps, "db" | "env" | "worker" | "random">, run: Claimed, workResult: JobResult): Promise<Settled> {
-  const result = await vetted(deps.db, run.customer, workResult, run.job.id);
+  const { job } = run;
+  // The rows every run may share (the pace line, sync's health) are taken first, each in its own short
+  // statement or transaction, so no run holds them while it stores its outcome.
+  const outage = await countOutage(deps, run, await waitInLine(deps, await vetted(deps.db, run.customer, workResult, job.id)));
+  const now = new Date();
   const random = (deps.random ?? Math.random)();
-  let settled: InTransaction;
+  // The attempt was counted at claim; the transition decides whether this run really spends it.
+  let result = outage.result;
+  let t = transition(result, job.attempts - 1, now, random);
+  let stored: boolean;
   try {
-    settled = await deps.db.transaction((tx) => settleInTransaction(tx, deps, run, result, random));
+    stored = await deps.db.transaction((tx) => storeRun(tx, deps, run, result, t, now));
   } catch (error) {
-    // Another account took the contact at the same moment: the unique index refused the link, and the whole
+    // Another account took the contact at the same moment: the unique index refused the link, and the
     // transaction rolled back. The same run settles again as "already linked elsewhere" (review).
     if (!isContactTaken(error)) throw error;
-    settled = await deps.db.transaction((tx) => settleInTransaction(tx, deps, run, takenMeanwhile(result), random));
+    result = takenMeanwhile(result);
+    t = transition(result, job.attempts - 1, now, random);
+    stored = await deps.db.transaction((tx) => storeRun(tx, deps, run, result, t, now));
   }
-  const { stored, t, paused, resumed } = settled;
-  return { stored, transition: t, zohoCalls: run.client.calls, effects: stored ? effectsOf(run, t, { paused, resumed }) : [] };
+  return { stored, transition: t, zohoCalls: run.client.calls, effects: stored ? effectsOf(run, t, outage) : [] };
 }
 
 /** Who may be linked (app/sync/link-policy.ts); reading its facts may fail like any other step of the run. */
@@ -57,34 +66,34 @@ async function vetted(db: Db, customer: Customer, result: JobResult, jobId: stri
   }
 }
 
-type InTransaction = { stored: boolean; t: Transition; paused: boolean; resumed: boolean };
+/** Turned away by our own pace: the job waits in line for its slot (app/sync/pace-line.server.ts). */
+async function waitInLine(deps: Pick<RunDeps, "db" | "env">, result: JobResult): Promise<JobResult> {
+  if (result.kind === "error" && result.error instanceof ZohoError && result.error.kind === "rate_limited" && result.error.details.local)
+    return { ...result, retryAt: await takePaceSlot(deps.db, deps.env.ZOHO_CALLS_PER_MINUTE) };
+  return result;
+}
 
-async function settleInTransaction(
-  tx: Tx,
-  deps: Pick<RunDeps, "env" | "worker">,
-  run: Claimed,
-  workResult: JobResult,
-  random: number,
-): Promise<InTransaction> {
-  const { job, client } = run;
-  let result = workResult;
-  const zohoError = result.kind === "error" && result.error instanceof ZohoError ? result.error : null;
-  // Turned away by our own pace: the job waits in line for its slot (app/sync/pace-line.server.ts).
-  if (result.kind === "error" && zohoError?.kind === "rate_limited" && zohoError.details.local)
-    result = { ...result, retryAt: await takePaceSlot(tx, deps.env.ZOHO_CALLS_PER_MINUTE) };
-  // Zoho being down is everyone's problem, not this customer's: several jobs in a row pause sync.
-  let paused = false;
-  let resumed = run.resumed;
-  if (zohoError && isUnavailable(zohoError.kind)) {
-    const step = await applyOutageEvent(tx, { kind: "job_unavailable", jobId: job.id, error: zohoError.message });
-    if (step.state.paused) result = { kind: "paused", error: zohoError.message };
-    paused = step.paused;
-  } else if ((run.outageBefore.streakJobs.length > 0 || run.outageBefore.paused) && zohoAnswered(result)) {
-    resumed = (await applyOutageEvent(tx, { kind: "job_ok" })).resumed || resumed;
+/**
+ * Zoho being down is everyone's problem, not this customer's: several jobs in a row pause sync (the state
+ * machine is app/sync/outage.ts, its store outage-store.server.ts); a job that got an answer ends a streak.
+ */
+async function countOutage(deps: Pick<RunDeps, "db">, run: Claimed, result: JobResult): Promise<{ result: JobResult; paused: boolean; resumed: boolean }> {
+  if (result.kind === "error" && result.error instanceof ZohoError && isUnavailable(result.error.kind)) {
+    const message = result.error.message;
+    const step = await recordOutageEvent(deps.db, { kind: "job_unavailable", jobId: run.job.id, error: message });
+    return { result: step.state.paused ? { kind: "paused", error: message } : result, paused: step.paused, resumed: run.resumed };
   }
-  const now = new Date();
-  // The attempt was counted at claim; the transition decides whether this run really spends it.
-  const t = transition(result, job.attempts - 1, now, random);
+  if ((run.outageBefore.streakJobs.length > 0 || run.outageBefore.paused) && zohoAnswered(result))
+    return { result, paused: false, resumed: (await recordOutageEvent(deps.db, { kind: "job_ok" })).resumed || run.resumed };
+  return { result, paused: false, resumed: run.resumed };
+}
+
+/**
+ * The one transaction: the job (only while this worker holds its lease), the customer, the timeline, the
+ * follow-up duplicate check, and the ledger's corrections. Returns whether the outcome was stored.
+ */
+async function storeRun(tx: Tx, deps: Pick<RunDeps, "worker">, run: Claimed, result: JobResult, t: Transition, now: Date): Promise<boolean> {
+  const { job, client } = run;
   const stored = await storeJobOutcome(tx, job, deps.worker, t, now);
   if (stored) {
     await writeOutcome(tx, run, t, { zohoCalls: client.calls, durationMs: Date.now() - run.startedAt, now });
@@ -92,8 +101,9 @@ async function settleInTransaction(
     // Calls of a run that ends waiting did no work: the backlog ETA's calls per job leaves them out.
     if (t.event.outcome.startsWith("waiting_")) await countWastedSyncCalls(tx, client.calls, now);
   }
+  // The minute's pace the job took for calls it did not make goes back (stored or not).
   if (run.paceTaken) await releaseMinute(tx, run.paceTaken, client.unusedMinute);
-  return { stored, t, paused, resumed };
+  return stored;
 }
 
 const zohoAnswered = (r: JobResult) => r.kind !== "error" || r.error instanceof ZohoError;
