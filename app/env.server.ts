@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { fromBase64 } from "~/common/base64";
 
 // Every variable and secret the Worker reads, validated once per request or batch.
 const EnvSchema = z.object({
@@ -102,7 +103,7 @@ function placeholders(input: Record<string, unknown>): string[] {
 
 function safeBase64Length(v: string) {
   try {
-    return atob(v).length;
+    return fromBase64(v).length;
   } catch {
     return -1;
   }

@@ -7,7 +7,8 @@ import { openNodeDb } from "@tools/local-stack/node-db";
 import { connectToSandbox } from "@tools/local-stack/sandbox-connect";
 import { DEMO_ADMIN, DEMO_CUSTOMER, seedDemoData } from "@tools/local-stack/seed";
 import { mailCatcherVars } from "@tools/local-stack/mail-catcher";
-import { buildApp, readDevVars, ROOT, startBackingServices, startWorker, type Stack, type WorkerProcess } from "@tools/local-stack/stack";
+import { ROOT } from "@tools/local-stack/processes";
+import { buildApp, readDevVars, startBackingServices, startWorker, type Stack, type WorkerProcess } from "@tools/local-stack/stack";
 
 const devVarsFile = path.join(ROOT, ".dev.vars");
 if (!fs.existsSync(devVarsFile)) {

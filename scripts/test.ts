@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { E2E_WORKER_LOG_FILE } from "../tests/e2e/ports";
 import { ensureChromium } from "@tools/local-stack/chromium";
-import { ROOT } from "@tools/local-stack/stack";
+import { ROOT } from "@tools/local-stack/processes";
 import { addCounts, countPlaywright, countVitest, flakyPlaywrightTests, NONE, stepCounts, summaryLine, type Counts } from "./test-report";
 
 const reports = fs.mkdtempSync(path.join(os.tmpdir(), "cangoods-test-reports-"));

@@ -1,8 +1,9 @@
 // Everything the customer detail page shows: the customer, their open job, the timeline, the link to Zoho.
 import { desc, eq } from "drizzle-orm";
+import { sameEmail } from "~/common/email-address";
 import type { DbOrTx } from "~/db/client.server";
 import { customers, users, zohoSyncEvents } from "~/db/schema";
-import { openJobFor } from "~/sync/jobs.server";
+import { openJobFor } from "~/sync/jobs/counts.server";
 import { existingLinks } from "~/sync/link-vetting.server";
 import { contactWebUrl } from "~/zoho/regions";
 import { compareIdentity } from "./identity-compare";
@@ -41,7 +42,7 @@ export async function customerDetail(db: DbOrTx, id: string) {
   const [account] = customer.userId
     ? await db.select({ email: users.email, emailVerifiedAt: users.emailVerifiedAt }).from(users).where(eq(users.id, customer.userId))
     : [];
-  const emailVerified = !!account?.emailVerifiedAt && account.email.toLowerCase() === customer.email.toLowerCase();
+  const emailVerified = !!account?.emailVerifiedAt && sameEmail(account.email, customer.email);
   const candidates = customer.zohoSyncCandidates ?? [];
   const links = await existingLinks(db, candidates.map((c) => c.contactId), customer.id);
   const deletions = await deletionsOfContacts(db, candidates.map((c) => c.contactId));

@@ -1,9 +1,10 @@
 // The admin customer list: filters in the URL, keyset pagination (stays fast at 100,000 rows: every
 // order has a matching index), counts per status for the filter chips (from a counter table, see statusCounts).
 import { sql, type SQL } from "drizzle-orm";
+import { fromBase64, toBase64 } from "~/common/base64";
 import type { DbOrTx } from "~/db/client.server";
 import { SYNC_STATUSES, type SyncStatus } from "~/db/schema";
-import type { ReviewReason } from "~/sync/link-policy";
+import type { ReviewReason } from "~/sync/vocabulary";
 import { searchPrefixQuery, searchWords, type ListQuery } from "./customer-list";
 
 export const PAGE_SIZE = 25;
@@ -19,13 +20,14 @@ export type ListRow = {
   createdAt: string;
 };
 
-// A page boundary: the sort key of the row (registration time, or the name key) and its id.
+// A page boundary: the sort key of the row (registration time, or the name key) and its id; in the URL as
+// base64 (standard alphabet, no padding) of the URI-encoded JSON, which is plain ASCII.
 type Cursor = { k: string; id: string };
-const encodeCursor = (c: Cursor) => btoa(encodeURIComponent(JSON.stringify(c))).replaceAll("=", "");
+const encodeCursor = (c: Cursor) => toBase64(new TextEncoder().encode(encodeURIComponent(JSON.stringify(c)))).replaceAll("=", "");
 function decodeCursor(s: string | undefined, byName: boolean): Cursor | null {
   if (!s) return null;
   try {
-    const c = JSON.parse(decodeURIComponent(atob(s))) as Cursor;
+    const c = JSON.parse(decodeURIComponent(String.fromCharCode(...fromBase64(s)))) as Cursor;
     const keyOk = typeof c.k === "string" && c.k.length <= 300 && (byName || !Number.isNaN(Date.parse(c.k)));
     return keyOk && /^[0-9a-f-]{36}$/.test(c.id) ? c : null;
   } catch {

@@ -1,7 +1,7 @@
 // The admin list's URL contract (shared by the loader and the page): filters live in the query string.
 import { z } from "zod";
 import { SYNC_STATUSES } from "~/db/schema";
-import { REVIEW_REASONS } from "~/sync/link-policy";
+import { REVIEW_REASONS } from "~/sync/vocabulary";
 
 export const ListQuerySchema = z.object({
   status: z.enum(SYNC_STATUSES).optional().catch(undefined),

@@ -6,7 +6,7 @@ import { connectionView } from "~/zoho/connection.server";
 import { dailyCap, ledgerHistory, shareUse } from "~/zoho/ledger.server";
 import { backlogEta } from "~/sync/backlog-eta";
 import { estimateBacklog } from "~/sync/admin-actions.server";
-import { jobCounts, jobsFinishedToday } from "~/sync/jobs.server";
+import { jobCounts, jobsFinishedToday } from "~/sync/jobs/counts.server";
 import { readOutage } from "~/sync/outage-store.server";
 import { backfillProgress, countBackfillEligible } from "~/sync/backfill.server";
 

@@ -1,5 +1,6 @@
 // What an admin judges a link by: the account's name and email beside the Zoho contact's. Pure.
-import { normaliseEmail, normaliseName } from "~/sync/matching";
+import { normaliseEmail } from "~/common/email-address";
+import { normaliseName } from "~/sync/matching";
 
 export type Identity = { name: string; email: string | null };
 

@@ -4,7 +4,8 @@
 // "csrf") or the X-CSRF-Token header. A state-changing request passes when the Origin (if sent) is this
 // site, both copies match, and the HMAC is ours and names the request's session: a pair planted by someone
 // else, or a token from another session (or from before signing in or out), is refused.
-import { readCookie } from "~/http/cookies";
+import { randomBase64Url, toBase64Url } from "~/common/base64";
+import { readCookie } from "~/common/cookies";
 import { timingSafeEqual } from "./password.server";
 
 export const CSRF_FIELD = "csrf";
@@ -19,9 +20,6 @@ export function csrfSetCookie(token: string, secure: boolean) {
   return `${csrfCookieName(secure)}=${token}; Path=/; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
 }
 
-const base64url = (bytes: Uint8Array) =>
-  btoa(String.fromCharCode(...bytes)).replace(/[+/=]/g, (c) => ({ "+": "-", "/": "_", "=": "" })[c]!);
-
 const keys = new Map<string, Promise<CryptoKey>>();
 function hmacKey(secret: string) {
   let key = keys.get(secret);
@@ -34,12 +32,12 @@ function hmacKey(secret: string) {
 
 async function mac(secret: string, value: string, sessionId: string | null) {
   const data = new TextEncoder().encode(`csrf\u0000${sessionId ?? ""}\u0000${value}`);
-  return base64url(new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret), data)));
+  return toBase64Url(new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret), data)));
 }
 
 /** A new token for the browser's current session (null: no session yet). */
 export async function issueCsrfToken(secret: string, sessionId: string | null): Promise<string> {
-  const value = base64url(crypto.getRandomValues(new Uint8Array(18)));
+  const value = randomBase64Url(18);
   return `${value}.${await mac(secret, value, sessionId)}`;
 }
 

@@ -9,8 +9,9 @@ import { eq, sql } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
 import { sessions, users } from "~/db/schema";
 import { sendSoon } from "~/email/outbox.server";
-import { markTakenBack } from "~/customers/profile.server";
-import { consumeToken, revokeTokens } from "./email-tokens.server";
+import { ACCOUNT_EVENTS, recordAccountEvent } from "~/sync/account-timeline.server";
+import type { DbOrTx } from "~/db/client.server";
+import { consumeToken, revokeTokens } from "~/email/link-tokens.server";
 import { hashPassword } from "./password.server";
 import { hitLimits, LIMITS, limitKeys, perAddress, type LimitVerdict } from "./rate-limit.server";
 import { clearAccountFailures } from "./throttle.server";
@@ -44,4 +45,14 @@ export async function resetPassword(app: AppServices, token: string, password: s
     await clearAccountFailures(tx, used.email);
     return { ok: true, userId: used.userId };
   });
+}
+
+/** Set by the password reset: the account was never confirmed, so its owner checks its details first. */
+export async function markTakenBack(tx: DbOrTx, userId: string, now = new Date()) {
+  const [held] = await tx
+    .update(users)
+    .set({ takenBackAt: now, removeUnverifiedAfter: new Date(now.getTime() + 7 * 24 * 60 * 60_000) })
+    .where(eq(users.id, userId))
+    .returning({ id: users.id });
+  if (held) await recordAccountEvent(tx, userId, ACCOUNT_EVENTS.takenBack, { actorUserId: null });
 }

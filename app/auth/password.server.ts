@@ -1,9 +1,8 @@
 // PBKDF2-SHA256 through WebCrypto: the slow KDF that runs in workerd (which caps iterations at 100,000).
+import { fromBase64, toBase64 } from "~/common/base64";
+
 const ITERATIONS = 100_000;
 const SCHEME = "pbkdf2_sha256";
-
-const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-const unb64 = (text: string): Uint8Array<ArrayBuffer> => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 
 async function derive(password: string, salt: Uint8Array<ArrayBuffer>, iterations: number) {
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(password), "PBKDF2", false, [
@@ -16,14 +15,14 @@ async function derive(password: string, salt: Uint8Array<ArrayBuffer>, iteration
 export async function hashPassword(password: string): Promise<string> {
   const salt = crypto.getRandomValues(new Uint8Array(16));
   const hash = await derive(password, salt, ITERATIONS);
-  return `${SCHEME}$${ITERATIONS}$${b64(salt)}$${b64(hash)}`;
+  return `${SCHEME}$${ITERATIONS}$${toBase64(salt)}$${toBase64(hash)}`;
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, iterations, salt, hash] = stored.split("$");
   if (scheme !== SCHEME || !iterations || !salt || !hash) return false;
-  const actual = await derive(password, unb64(salt), Number(iterations));
-  return timingSafeEqual(actual, unb64(hash));
+  const actual = await derive(password, fromBase64(salt), Number(iterations));
+  return timingSafeEqual(actual, fromBase64(hash));
 }
 
 // A hash of a random password: verifying against it costs the same time as a real account.

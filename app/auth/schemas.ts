@@ -28,5 +28,4 @@ export const ResetPasswordSchema = z
 
 export const ResendVerificationSchema = z.object({ intent: z.literal("resend-verification") });
 
-/** Confirmation codes in mails (app/auth/email-tokens.server.ts): this many characters. */
-export const CODE_LENGTH = 8;
+export { CODE_LENGTH } from "~/common/mail-code";

@@ -1,23 +1,23 @@
 import { createCookie, createSessionStorage, type Session } from "@remix-run/cloudflare";
 import { eq } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
-import type { RegistrationDraft } from "~/customers/registration-schema";
 import { sessions, users } from "~/db/schema";
-import { setCookieValue } from "~/http/cookies";
+import { setCookieValue } from "~/common/cookies";
 
 /**
+ * What a session holds. Modules above auth add their own keys by augmenting this interface (the registration
+ * draft: app/customers/registration-session.ts), so auth imports nothing from them.
  * `registered`: what this browser just registered. The account is not signed in (docs/decisions/022), but the
  * browser that registered may press Confirm on the mailed link. `userId` is null when the address already had
  * an account (nothing was created); the page shown is the same either way.
  */
-export type SessionData = {
+export interface SessionData {
   userId?: string;
   expiresAt?: string;
   redirectTo?: string;
   zohoOAuthState?: string;
-  registration?: RegistrationDraft;
   registered?: { userId: string | null; email: string };
-};
+}
 // Toasts are not flashed in the session any more: they have their own cookie (toast.server.ts).
 export type SessionFlash = { toast: { kind: "success" | "error" | "info"; message: string } };
 export type AppSession = Session<SessionData, SessionFlash>;

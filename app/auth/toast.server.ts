@@ -2,9 +2,11 @@
 // from the next request. (A flash in the session was taken and lost, now and then, by the very request
 // that set it: the root loader, which shows toasts, runs in parallel with the loader that sets one.)
 import { createCookie, redirect } from "@remix-run/cloudflare";
-import type { Toast } from "~/components/toast";
 import type { AppServices } from "~/context.server";
-import { readCookie } from "~/http/cookies";
+import { readCookie } from "~/common/cookies";
+
+/** A message shown once on the next page (components/toast.tsx renders it). */
+export type Toast = { kind: "success" | "error" | "info"; message: string };
 
 const toastCookieName = (app: AppServices) => (app.secureCookies ? "__Host-toast" : "toast");
 

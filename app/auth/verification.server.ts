@@ -2,17 +2,17 @@
 // (15 min). Opening the link shows a page and changes nothing (mail scanners open every link); the
 // address is confirmed only by a POST of its Confirm button from the browser that registered or one
 // signed in to the account, or by the code typed on the signed-in account page. Until then the customer's
-// Zoho sync job waits (OWNER_VERIFIED in app/sync/jobs.server.ts); confirming makes it due and puts it on
+// Zoho sync job waits (OWNER_VERIFIED in app/sync/jobs/sql.ts); confirming makes it due and puts it on
 // the queue at once, so the click is followed by `synced` in seconds.
 import { eq, sql } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
 import type { DbOrTx } from "~/db/client.server";
 import { customers, users } from "~/db/schema";
 import { pendingMailFor, sendSoon } from "~/email/outbox.server";
-import { ACCOUNT_EVENTS, recordAccountEvent } from "~/customers/timeline.server";
-import { makeUserJobDue } from "~/sync/jobs.server";
+import { ACCOUNT_EVENTS, recordAccountEvent } from "~/sync/account-timeline.server";
+import { makeUserJobDue } from "~/sync/jobs/due.server";
 import { sendJobs } from "~/sync/send.server";
-import { checkToken, consumeToken } from "./email-tokens.server";
+import { checkToken, consumeToken } from "~/email/link-tokens.server";
 import { hitLimits, LIMITS, limitKeys, perAddress, type LimitVerdict } from "./rate-limit.server";
 
 export const UNVERIFIED_LIFETIME_MS = 7 * 24 * 60 * 60_000;

@@ -1,4 +1,4 @@
-import type { SyncStatus } from "~/db/schema";
+import type { SyncStatus } from "~/sync/vocabulary";
 
 // The admin wording of the seed's six states: "skipped" is shown as Review (it waits for an admin).
 export const STATUS_LABEL: Record<SyncStatus, string> = {

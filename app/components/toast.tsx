@@ -1,4 +1,6 @@
-export type Toast = { kind: "success" | "error" | "info"; message: string };
+import type { Toast } from "~/auth/toast.server";
+
+export type { Toast };
 
 // A flash message from the last action; role=status so screen readers announce it.
 export function ToastMessage({ toast }: { toast: Toast | null }) {

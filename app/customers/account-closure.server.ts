@@ -10,7 +10,7 @@ import type { AppServices } from "~/context.server";
 import type { DbOrTx } from "~/db/client.server";
 import { accountClosures, customers, users, type AccountClosureReason } from "~/db/schema";
 import { verifyPassword } from "~/auth/password.server";
-import { consumeToken } from "~/auth/email-tokens.server";
+import { consumeToken } from "~/email/link-tokens.server";
 import { hitLimits, LIMITS, limitKeys, perAddress } from "~/auth/rate-limit.server";
 import { mailLinkLimitKeys, viewVerifyLink } from "~/auth/verification.server";
 import { ANONYMISED } from "~/db/personal-data";

@@ -2,7 +2,7 @@
 // It confirms whatever that mail asked: the account's address, or a new address the customer asked for. 8
 // characters, 15 minutes, 5 tries per code; typing is limited per account and per client address.
 import type { AppServices } from "~/context.server";
-import { CODE_PURPOSES, consumeCode } from "~/auth/email-tokens.server";
+import { CODE_PURPOSES, consumeCode } from "~/email/link-tokens.server";
 import { hitLimits, LIMITS, limitKeys, perAddress } from "~/auth/rate-limit.server";
 import { markVerified, queueConfirmedJob } from "~/auth/verification.server";
 import { applyEmailChange } from "./email-change.server";

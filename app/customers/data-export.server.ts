@@ -5,8 +5,8 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { DbOrTx } from "~/db/client.server";
 import { customers, emailOutbox, sessions, users, zohoInvoiceCache, zohoSyncEvents } from "~/db/schema";
-import { REVIEW_REASON_LABEL } from "~/sync/link-policy";
-import { ACCOUNT_OUTCOME } from "./timeline.server";
+import { REVIEW_REASON_LABEL } from "~/sync/vocabulary";
+import { ACCOUNT_OUTCOME } from "~/sync/account-timeline.server";
 
 export async function exportAccountData(db: DbOrTx, userId: string, now = new Date()) {
   const [user] = await db.select().from(users).where(eq(users.id, userId));

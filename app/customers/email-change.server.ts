@@ -8,15 +8,15 @@ import { eq, sql } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
 import type { DbOrTx } from "~/db/client.server";
 import { customers, sessions, users } from "~/db/schema";
-import { checkToken, consumeToken, revokeTokens } from "~/auth/email-tokens.server";
+import { checkToken, consumeToken, revokeTokens } from "~/email/link-tokens.server";
 import { verifyPassword } from "~/auth/password.server";
 import { hitLimits, LIMITS, limitKeys, perAddress } from "~/auth/rate-limit.server";
 import { mailLinkLimitKeys, queueConfirmedJob, type Actor } from "~/auth/verification.server";
 import { sendSoon } from "~/email/outbox.server";
-import { makeUserJobDue } from "~/sync/jobs.server";
+import { makeUserJobDue } from "~/sync/jobs/due.server";
 import { revetLinkAfterEmailChange } from "~/sync/email-revet.server";
 import { passwordCheckLimitKeys } from "./account-closure.server";
-import { ACCOUNT_EVENTS, recordAccountEvent } from "./timeline.server";
+import { ACCOUNT_EVENTS, recordAccountEvent } from "~/sync/account-timeline.server";
 
 export const UNDO_WINDOW_MS = 7 * 24 * 60 * 60_000;
 

@@ -1,7 +1,7 @@
 // Who may see their order history (issue 11, item 4). Pure: invoices are shown only behind a verified
 // email AND a proven link (an email-verified automatic link, a contact we created, or an admin's link).
 import type { SyncStatus } from "~/db/schema";
-import { LINK_BASES, type LinkBasis } from "~/sync/link-policy";
+import { LINK_BASES, type LinkBasis } from "~/sync/vocabulary";
 
 export type HistoryAccess =
   | { state: "verify_email" }

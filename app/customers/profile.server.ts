@@ -4,12 +4,11 @@
 // before, and its sync starts only now, with the details its owner checked.
 import { eq } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
-import type { DbOrTx } from "~/db/client.server";
 import { customers, users } from "~/db/schema";
 import { markVerified, queueConfirmedJob } from "~/auth/verification.server";
-import { reopenOrInsertJob } from "~/sync/jobs.server";
+import { reopenOrInsertJob } from "~/sync/jobs/enqueue.server";
 import type { DetailsCheck, Profile } from "./account-schemas";
-import { ACCOUNT_EVENTS, recordAccountEvent } from "./timeline.server";
+import { ACCOUNT_EVENTS, recordAccountEvent } from "~/sync/account-timeline.server";
 
 type Customer = typeof customers.$inferSelect;
 
@@ -50,16 +49,6 @@ export async function updateProfile(app: AppServices, userId: string, profile: P
     await recordAccountEvent(tx, userId, ACCOUNT_EVENTS.profileUpdated, { details: { fields: changed } });
     return { ok: true, changed };
   });
-}
-
-/** Set by the password reset: the account was never confirmed, so its owner checks its details first. */
-export async function markTakenBack(tx: DbOrTx, userId: string, now = new Date()) {
-  const [held] = await tx
-    .update(users)
-    .set({ takenBackAt: now, removeUnverifiedAfter: new Date(now.getTime() + 7 * 24 * 60 * 60_000) })
-    .where(eq(users.id, userId))
-    .returning({ id: users.id });
-  if (held) await recordAccountEvent(tx, userId, ACCOUNT_EVENTS.takenBack, { actorUserId: null });
 }
 
 export type DetailsCheckResult = { ok: true; queued: boolean } | { ok: false; reason: "no_customer" | "not_taken_back" };

@@ -14,7 +14,7 @@ import { verifyPassword } from "~/auth/password.server";
 import { UNVERIFIED_LIFETIME_MS } from "~/auth/verification.server";
 import { customers, users, zohoSyncEvents } from "~/db/schema";
 import { deliverMail, queueMail } from "~/email/outbox.server";
-import { insertJob } from "~/sync/jobs.server";
+import { insertJob } from "~/sync/jobs/enqueue.server";
 import { OUTCOMES } from "~/sync/vocabulary";
 import { DeliverySchema, HistorySchema, PersonalSchema, RegistrationSchema, type RegistrationDraft, type Step } from "./registration-schema";
 

@@ -1,8 +1,11 @@
 import { Pool, neonConfig } from "@neondatabase/serverless";
+import type { SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/neon-serverless";
 import * as schema from "./schema";
 
 export type Db = ReturnType<typeof drizzle<typeof schema>>;
+/** Anything that runs SQL: the Worker's Neon drizzle, a transaction, or the scripts' node-postgres drizzle. */
+export type SqlRunner = { execute(query: SQL): Promise<{ rows: unknown[] }> };
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export type DbOrTx = Db | Tx;
 

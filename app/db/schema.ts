@@ -17,13 +17,21 @@ import {
   varchar,
 } from "drizzle-orm/pg-core";
 
-import type { LinkBasis, ReviewReason } from "~/sync/link-policy";
-
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
-// Status and action names live in the sync vocabulary (relative import: drizzle-kit loads this file).
-import { SYNC_ACTIONS, SYNC_STATUSES, sqlList, type SyncAction, type SyncStatus } from "../sync/vocabulary";
+// Status, action and link names live in the sync vocabulary (relative import: drizzle-kit loads this file).
+import {
+  LINK_BASES,
+  SYNC_ACTIONS,
+  SYNC_STATUSES,
+  sqlList,
+  type LinkBasis,
+  type ReviewReason,
+  type SyncAction,
+  type SyncStatus,
+  type ZohoCandidate,
+} from "../sync/vocabulary";
 export { SYNC_ACTIONS, SYNC_STATUSES, type SyncAction, type SyncStatus };
 
 export const users = pgTable(
@@ -217,7 +225,7 @@ export const customers = pgTable(
     index("customers_review_reason_idx")
       .on(t.zohoReviewReason, t.createdAt.desc(), t.id.desc())
       .where(sql`${t.zohoSyncStatus} in ('skipped', 'failed')`),
-    check("customers_zoho_link_basis_check", sql`${t.zohoLinkBasis} in ('verified_email', 'created', 'admin')`),
+    check("customers_zoho_link_basis_check", sql`${t.zohoLinkBasis} in ${sql.raw(sqlList(LINK_BASES))}`),
     check(
       "customers_zoho_sync_status_check",
       sql`${t.zohoSyncStatus} in ${sql.raw(sqlList(SYNC_STATUSES))}`,
@@ -225,13 +233,6 @@ export const customers = pgTable(
     check("customers_delivery_method_check", sql`${t.deliveryMethod} in ('delivery', 'pickup')`),
   ],
 );
-
-export type ZohoCandidate = {
-  contactId: string;
-  contactName: string;
-  email: string | null;
-  companyName: string | null;
-};
 
 export const zohoSyncQueue = pgTable(
   "zoho_sync_queue",

@@ -5,7 +5,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
 import type { DbOrTx } from "~/db/client.server";
 import { emailOutbox, users, type EmailTokenPurpose, type MailKind } from "~/db/schema";
-import { mintToken } from "~/auth/email-tokens.server";
+import { mintToken } from "./link-tokens.server";
 import { log } from "~/log.server";
 import { connectMailer, describeSendError, MailNotConfigured, type Mailer } from "./mailer.server";
 import { accountExistsMail, changeEmailMail, emailChangeNoticeMail, resetPasswordMail, verifyEmailMail, type MailContent } from "./templates";

@@ -1,4 +1,4 @@
-import { formatDateTime } from "~/components/format";
+import { formatDateTime } from "~/common/format";
 
 // Every mail the portal sends: a plain-text part (what spam filters and text clients read) and a
 // simple HTML part built from the same lines. Links are absolute, built from APP_URL.

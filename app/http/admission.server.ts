@@ -6,7 +6,7 @@ import { csrfCookieName, csrfSetCookie, csrfTokenFits, issueCsrfToken, verifyCsr
 import { readSessionId, sessionCookieName, sessionIdSetBy } from "~/auth/session.server";
 import type { AppServices } from "~/context.server";
 import { log } from "~/log.server";
-import { readCookie, withoutCookies } from "./cookies";
+import { readCookie, withoutCookies } from "~/common/cookies";
 import { readRequestForm } from "./request-body.server";
 
 // Requests authenticated by a bearer secret instead of a browser session.

@@ -1,9 +1,10 @@
 // The headers every response of the Worker carries, pages, errors and refusals alike (static assets get
 // theirs from public/_headers: docs/decisions/023). Scripts run only from this site or with the
 // request's nonce: Remix's inline scripts carry it (root.tsx, entry.server.tsx), nothing else inline does.
+import { toBase64 } from "~/common/base64";
 
 export function newNonce() {
-  return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+  return toBase64(crypto.getRandomValues(new Uint8Array(16)));
 }
 
 /** Where forms may go: this site, and the Zoho accounts server the admin's "Connect" form redirects to. */

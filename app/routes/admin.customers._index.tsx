@@ -8,7 +8,7 @@ import { requireAdmin } from "~/auth/guards.server";
 import { redirectWithToast } from "~/auth/toast.server";
 import { ConfirmAllLinks } from "~/components/confirm-all-links";
 import { confirmAllSuggestedLinks, countSuggestedLinks } from "~/sync/confirm-links.server";
-import { REVIEW_REASON_LABEL, REVIEW_REASONS } from "~/sync/link-policy";
+import { REVIEW_REASON_LABEL, REVIEW_REASONS } from "~/sync/vocabulary";
 import { STATUS_LABEL, StatusBadge } from "~/components/status-badge";
 import { SYNC_STATUSES } from "~/db/schema";
 import { formatDate } from "~/components/format";

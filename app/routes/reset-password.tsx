@@ -4,7 +4,7 @@ import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { checkToken } from "~/auth/email-tokens.server";
+import { checkToken } from "~/email/link-tokens.server";
 import { resetPassword } from "~/auth/password-reset.server";
 import { ResetPasswordSchema } from "~/auth/schemas";
 import { getSession, destroySession } from "~/auth/session.server";

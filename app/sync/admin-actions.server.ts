@@ -5,8 +5,10 @@ import type { AppServices } from "~/context.server";
 import { customers, zohoSyncEvents } from "~/db/schema";
 import { dailyCap, remainingToday } from "~/zoho/ledger.server";
 import { backlogEta, type BacklogEta } from "./backlog-eta";
-import { openJobFor, reopenOrInsertJob } from "./jobs.server";
-import { CALLS_PER_JOB_RESERVED } from "./sweep.server";
+import { openJobFor } from "./jobs/counts.server";
+import { reopenOrInsertJob } from "./jobs/enqueue.server";
+import { CALLS_PER_JOB_RESERVED } from "./budget";
+import { admitBatch } from "./run/admit.server";
 import { sendJobs } from "./send.server";
 import { OUTCOMES, type SyncStatus } from "./vocabulary";
 
@@ -97,7 +99,7 @@ export type BulkRetry = { total: number; sentNow: number; eta: BacklogEta };
  * the budget's rate, like a backfill, so one click can never blow the budget.
  */
 export async function retryAllFailed(app: AppServices, adminId: string, now = new Date()): Promise<BulkRetry> {
-  const { perDay, today } = await budgetShares(app, now);
+  const { perDay, today } = await admitBatch(app, now); // the same budget gate as the sweep (app/sync/run/admit.server.ts)
   const jobIds = await app.db.transaction(async (tx) => {
     const failed = await tx
       .select({ id: customers.id, returning: customers.isReturningCustomer })
@@ -125,13 +127,6 @@ export async function retryAllFailed(app: AppServices, adminId: string, now = ne
 }
 
 const nextUtcDay = (now: Date) => Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
-
-async function budgetShares(app: AppServices, now: Date) {
-  return {
-    perDay: Math.floor(dailyCap("sync", app.env) / CALLS_PER_JOB_RESERVED),
-    today: Math.floor((await remainingToday(app.db, app.env, "sync", now)) / CALLS_PER_JOB_RESERVED),
-  };
-}
 
 /** When `jobs` waiting jobs will be done at the budget's maximum rate (the dashboard's backlog ETA). */
 export async function estimateBacklog(app: AppServices, jobs: number, now = new Date()) {

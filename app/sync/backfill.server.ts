@@ -5,10 +5,12 @@ import type { AppServices } from "~/context.server";
 import { backfillRuns } from "~/db/schema";
 import { dailyCap } from "~/zoho/ledger.server";
 import { sql } from "drizzle-orm";
-import { backfillJobsDone, insertBackfillJobs, type SqlRunner } from "./jobs.server";
-import { CALLS_PER_JOB_RESERVED, runSweep } from "./sweep.server";
+import { backfillJobsDone, insertBackfillJobs } from "./jobs/backfill.server";
+import type { SqlRunner } from "~/db/client.server";
+import { CALLS_PER_JOB_RESERVED } from "./budget";
+import { runSweep } from "./sweep.server";
 
-export { countBackfillEligible } from "./jobs.server";
+export { countBackfillEligible } from "./jobs/backfill.server";
 
 export async function startBackfill(app: AppServices, adminId: string) {
   const perDay = Math.max(1, Math.floor(dailyCap("sync", app.env) / CALLS_PER_JOB_RESERVED));

@@ -6,7 +6,7 @@ import { eq } from "drizzle-orm";
 import type { AppServices, SyncMessage } from "~/context.server";
 import { customers } from "~/db/schema";
 import type { BatchHooks } from "./consumer.server";
-import { SimulatedCrash } from "./run-job.server";
+import { SimulatedCrash } from "./run/work.server";
 
 export async function chaosHooks(app: AppServices, batch: MessageBatch<unknown>): Promise<BatchHooks> {
   const { CHAOS_CRASH_RATE: crash, CHAOS_DUPLICATE_RATE: duplicate, CHAOS_POISON_EMAIL: poison, APP_ENV } = app.env;

@@ -4,8 +4,8 @@
 import { sql } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
 import type { DbOrTx } from "~/db/client.server";
-import type { ZohoCandidate } from "~/db/schema";
-import { writeAdminLink } from "./linking.server";
+import type { ZohoCandidate } from "./vocabulary";
+import { writeAdminLink } from "./run/settle.server";
 
 /** At most this many per click, so one request stays short; the button shows what is left. */
 export const CONFIRM_ALL_LIMIT = 200;

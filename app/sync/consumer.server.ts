@@ -1,24 +1,27 @@
-// The Cloudflare Queues consumer: a message only says "look at job X". Each message is acked only
-// after its outcome is stored; an infrastructure failure (database down) retries the message, and
-// the job row stays due for the hourly sweep whatever happens to the message.
+// The Cloudflare Queues consumer: a message only says "look at job X". One job's run is three phases, each in
+// its own module, read in this order (docs/decisions/027-sync-run-phases.md):
+//   admit  (app/sync/run/admit.server.ts)  may this job spend Zoho calls now, and how many? claims it;
+//   work   (app/sync/run/work.server.ts)   Zoho calls and pure decisions only: what did Zoho say?
+//   settle (app/sync/run/settle.server.ts) one transaction: the outcome, the timeline, the link, the ledger;
+// then the effects that must follow the commit (queue sends, alerts). Each message is acked only after its
+// outcome is stored; an infrastructure failure (database down) retries the message, and the job row stays
+// due for the hourly sweep whatever happens to the message.
 import { z } from "zod";
 import type { AppServices } from "~/context.server";
 import { log } from "~/log.server";
-import { runJob, type RunDeps } from "./run-job.server";
-import { sendJobs } from "./send.server";
-import { FIRST_PROBE_DELAY_MS } from "./outage";
-import { readOutage } from "./outage-store.server";
-import { notifyFailure } from "./notify.server";
-import { releaseBacklog } from "./sweep.server";
-import { raiseIncident } from "~/alerts/alerts.server";
-import { formatDateTime } from "~/components/format";
+import { markCreateAttempted } from "./jobs/claim.server";
+import { admitJob, type RunDeps } from "./run/admit.server";
+import { runEffects } from "./run/effects.server";
+import { settleRun } from "./run/settle.server";
+import { doWork, type WorkPorts } from "./run/work.server";
 
 const MessageSchema = z.object({ jobId: z.uuid() });
 
-export type BatchHooks = Pick<RunDeps, "afterZohoWrite" | "afterClaim" | "fetchImpl" | "random">;
+export type BatchHooks = Pick<RunDeps, "afterClaim" | "fetchImpl" | "random"> & Pick<WorkPorts, "afterZohoWrite">;
 
 export async function handleSyncBatch(batch: MessageBatch<unknown>, app: AppServices, hooks: BatchHooks = {}) {
   const worker = `consumer:${crypto.randomUUID()}`;
+  const deps: RunDeps = { db: app.db, env: app.env, worker, ...hooks };
   for (const message of batch.messages) {
     const parsed = MessageSchema.safeParse(message.body);
     if (!parsed.success) {
@@ -28,20 +31,27 @@ export async function handleSyncBatch(batch: MessageBatch<unknown>, app: AppServ
     }
     const { jobId } = parsed.data;
     try {
-      const run = await runJob({ db: app.db, env: app.env, worker, ...hooks }, jobId);
-      if (run.status === "done") {
-        log("info", "sync job processed", { jobId, outcome: run.transition.event.outcome, zohoCalls: run.zohoCalls, error: run.transition.event.error ?? undefined });
-        if (run.transition.job.sendDelayMs !== undefined) await sendJobs(app, [jobId], "delayed retry", { delayMs: run.transition.job.sendDelayMs });
-        if (run.transition.customer.status === "failed") await notifyFailure(app, run.customerId, run.transition.customer.error);
-        if (run.outage.paused) await outageStarted(app, jobId);
-        if (run.outage.resumed) await releaseBacklog(app);
-      } else if (run.status === "paused") {
-        // The one message that probed keeps the probe chain going; the others are dropped (their jobs
-        // stay due, and resuming sends them all).
-        if (run.probeInMs !== null) await sendJobs(app, [jobId], "outage probe", { delayMs: run.probeInMs });
-        else log("info", "sync paused: message dropped, the job waits for the resume", { jobId });
+      const admission = await admitJob(deps, jobId);
+      if (admission.status === "paused") {
+        // Effects: the next probe message, when this run probed; otherwise the message is dropped.
+        if (admission.effects.length === 0) log("info", "sync paused: message dropped, the job waits for the resume", { jobId });
+        await runEffects(app, admission.effects);
+      } else if (admission.status === "not_claimed") {
+        log("info", "sync message skipped", { jobId, reason: "not_claimed" });
       } else {
-        log("info", "sync message skipped", { jobId, reason: run.status });
+        const result =
+          admission.turnedAway ??
+          (await doWork(admission.task, {
+            zoho: admission.client,
+            beforeCreate: () => markCreateAttempted(app.db, admission.job, worker),
+            afterZohoWrite: hooks.afterZohoWrite,
+          }));
+        const settled = await settleRun(deps, admission, result);
+        if (settled.stored) {
+          const { event } = settled.transition;
+          log("info", "sync job processed", { jobId, outcome: event.outcome, zohoCalls: settled.zohoCalls, error: event.error ?? undefined });
+          await runEffects(app, settled.effects);
+        } else log("info", "sync message skipped", { jobId, reason: "lease_lost" });
       }
       message.ack();
     } catch (error) {
@@ -49,17 +59,4 @@ export async function handleSyncBatch(batch: MessageBatch<unknown>, app: AppServ
       message.retry({ delaySeconds: Math.min(30 * message.attempts, 300) });
     }
   }
-}
-
-/** One alert per incident (only the run that paused sync gets here), and the first probe message. */
-async function outageStarted(app: AppServices, jobId: string) {
-  const state = await readOutage(app.db);
-  log("warn", "zoho unavailable: sync paused", { since: state.since, error: state.lastError });
-  // One alert per incident (webhook and admins' mail); releaseBacklog closes it when Zoho answers again.
-  await raiseIncident(
-    app,
-    "zoho_unavailable",
-    `Zoho Books unavailable since ${formatDateTime(state.since)} (${state.lastError ?? "no answer"}). Sync is paused and resumes by itself when Zoho answers; no customer is failed because of it.`,
-  );
-  await sendJobs(app, [jobId], "outage probe", { delayMs: FIRST_PROBE_DELAY_MS });
 }

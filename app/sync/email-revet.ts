@@ -4,7 +4,7 @@
 // opened was proven and stays visible, an admin decides what the link is now. Links we created for the
 // customer, and admins' links, were not proven by the address and hold. Changing back restores the link.
 import type { SyncStatus } from "./vocabulary";
-import type { LinkBasis, ReviewReason } from "./link-policy";
+import type { LinkBasis, ReviewReason } from "./vocabulary";
 
 export type RevetInput = {
   zohoContactId: string | null;

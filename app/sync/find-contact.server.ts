@@ -2,9 +2,9 @@
 // Zoho's `email` filter sees only the PRIMARY contact person's email, exactly; a customer whose email
 // sits on a secondary person is found through their surname and that contact's persons, within a small
 // call budget. The decision rules live in matching.ts; this module only asks Zoho.
-import type { ZohoClient } from "~/zoho/client.server";
-import type { ZohoContact } from "~/zoho/types";
-import { decide, exactEmailMatches, exactNameMatches, nameSearchTerm, normaliseEmail, personsHaveEmail, type MatchDecision } from "./matching";
+import type { ZohoContact, ZohoContacts } from "~/zoho/types";
+import { normaliseEmail } from "~/common/email-address";
+import { decide, exactEmailMatches, exactNameMatches, nameSearchTerm, personsHaveEmail, type MatchDecision } from "./matching";
 
 /** Contacts found by surname whose persons are checked for the email (one call each). */
 export const MAX_PERSON_LOOKUPS = 3;
@@ -12,7 +12,7 @@ const MAX_NAME_PAGES = 2; // 400 contacts sharing a surname is already "ask an a
 
 export type MatchInput = { email: string; firstName: string; lastName: string };
 
-export async function findMatchingContact(client: ZohoClient, customer: MatchInput): Promise<MatchDecision> {
+export async function findMatchingContact(client: ZohoContacts, customer: MatchInput): Promise<MatchDecision> {
   const { matches, named } = await emailMatches(client, customer);
   const emailDecision = decide(matches, "email");
   if (emailDecision) return emailDecision;
@@ -24,11 +24,11 @@ export async function findMatchingContact(client: ZohoClient, customer: MatchInp
  * of a contact named like them (surname search, then contact persons). Backfill looks with this before it
  * creates: older customers are the likeliest to be in Zoho already, sometimes only on a company contact.
  */
-export async function findByEmailAnywhere(client: ZohoClient, customer: MatchInput): Promise<ZohoContact[]> {
+export async function findByEmailAnywhere(client: ZohoContacts, customer: MatchInput): Promise<ZohoContact[]> {
   return (await emailMatches(client, customer)).matches;
 }
 
-async function emailMatches(client: ZohoClient, customer: MatchInput): Promise<{ matches: ZohoContact[]; named: ZohoContact[] }> {
+async function emailMatches(client: ZohoContacts, customer: MatchInput): Promise<{ matches: ZohoContact[]; named: ZohoContact[] }> {
   const primary = await findByEmail(client, customer.email);
   if (primary.length) return { matches: primary, named: [] };
   const named = await searchBySurname(client, customer.lastName);
@@ -36,13 +36,13 @@ async function emailMatches(client: ZohoClient, customer: MatchInput): Promise<{
 }
 
 /** Contacts whose primary contact person has exactly this email (trimmed, any case): one call. */
-export async function findByEmail(client: ZohoClient, email: string): Promise<ZohoContact[]> {
+export async function findByEmail(client: ZohoContacts, email: string): Promise<ZohoContact[]> {
   const { items } = await client.listContacts({ email: normaliseEmail(email) });
   return exactEmailMatches(items, email);
 }
 
 /** Customer contacts whose display name contains the surname (Zoho does not normalise spaces: we compare here). */
-async function searchBySurname(client: ZohoClient, lastName: string): Promise<ZohoContact[]> {
+async function searchBySurname(client: ZohoContacts, lastName: string): Promise<ZohoContact[]> {
   const term = nameSearchTerm(lastName);
   if (!term) return [];
   const found: ZohoContact[] = [];
@@ -58,7 +58,7 @@ async function searchBySurname(client: ZohoClient, lastName: string): Promise<Zo
  * Among contacts found by surname: a primary email equal to the customer's once case is ignored
  * (no call), else the contact persons of the first few (one call each) for the email exactly.
  */
-async function emailOnContactPersons(client: ZohoClient, candidates: ZohoContact[], email: string): Promise<ZohoContact[]> {
+async function emailOnContactPersons(client: ZohoContacts, candidates: ZohoContact[], email: string): Promise<ZohoContact[]> {
   const primary = exactEmailMatches(candidates, email);
   if (primary.length) return primary;
   const hits: ZohoContact[] = [];

@@ -2,36 +2,9 @@
 // the finder proposes (MatchDecision or a create-path result), this module decides link or review.
 // A link is made automatically only when the person proved it: their VERIFIED email is the contact's
 // email, or the contact is one we created for them. Everything else waits for an admin.
-import type { ZohoCandidate } from "~/db/schema";
+import { normaliseEmail } from "~/common/email-address";
 import { contactEmails, toCandidate, type MatchDecision } from "./matching";
-
-export const LINK_BASES = ["verified_email", "created", "admin"] as const;
-/** How a link was established; only these open the order history (see app/customers/history-access.ts). */
-export type LinkBasis = (typeof LINK_BASES)[number];
-
-export const REVIEW_REASONS = [
-  "name_only",
-  "contact_already_linked",
-  "several_matches",
-  "unverified",
-  "no_match",
-  "sync_error",
-  "unlinked",
-  "email_changed",
-] as const;
-/** Why a customer waits for an admin (machine-readable: the list filters by it). */
-export type ReviewReason = (typeof REVIEW_REASONS)[number];
-
-export const REVIEW_REASON_LABEL: Record<ReviewReason, string> = {
-  name_only: "Matched by name only",
-  contact_already_linked: "Contact already linked to another account",
-  several_matches: "Several Zoho contacts match",
-  unverified: "Email not verified",
-  no_match: "No Zoho contact found",
-  sync_error: "Sync error",
-  unlinked: "Unlinked by an admin",
-  email_changed: "Email changed since the link was proven",
-};
+import type { LinkBasis, ReviewReason, ZohoCandidate } from "./vocabulary";
 
 /** Another portal account already linked to a candidate contact. */
 export type ExistingLink = { contactId: string; customerId: string; name: string; email: string; linkedAt: Date | string | null };
@@ -52,8 +25,6 @@ export type PolicyVerdict =
   | { kind: "link"; contact: ZohoCandidate; basis: LinkBasis }
   | { kind: "review"; reason: ReviewReason; text: string; candidates: ZohoCandidate[] }
   | { kind: "none" };
-
-const norm = (email: string | null | undefined) => (email ?? "").trim().toLowerCase();
 
 export function decideLink(input: PolicyInput): PolicyVerdict {
   const { proposal, customer, emailVerified, existingLinks } = input;
@@ -88,8 +59,8 @@ export function decideLink(input: PolicyInput): PolicyVerdict {
     };
 
   // An email match (found or adopted): re-checked here on Zoho's answer, and only for a proven address.
-  const emails = proposal.kind === "adopted" ? proposal.emails.map(norm) : contactEmails(proposal.contact);
-  if (!emails.includes(norm(customer.email)))
+  const emails = proposal.kind === "adopted" ? proposal.emails.map(normaliseEmail) : contactEmails(proposal.contact);
+  if (!emails.includes(normaliseEmail(customer.email)))
     return {
       kind: "review",
       reason: "name_only",

@@ -2,10 +2,11 @@
 // verified, who else holds the candidate contacts), decide, and turn the verdict into the job's result.
 import { and, inArray, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "~/db/client.server";
-import { customers, type ZohoCandidate } from "~/db/schema";
+import { customers } from "~/db/schema";
 import { decideLink, type ExistingLink, type Proposal } from "./link-policy";
 import { contactEmails, toCandidate } from "./matching";
 import type { JobResult } from "./outcome";
+import type { ZohoCandidate } from "./vocabulary";
 
 type Customer = typeof customers.$inferSelect;
 

@@ -1,35 +1,27 @@
-// Manual linking by an admin (EPIC 11): link a chosen Zoho contact (verified with Zoho first), or
-// unlink. Both close any open job and write the timeline with the admin who acted.
+// Manual linking by an admin (EPIC 11): link a chosen Zoho contact (checked with Zoho first by the work
+// phase, stored by the settle phase: app/sync/run/), or unlink. Both write the timeline with the admin who acted.
 import { eq } from "drizzle-orm";
-import { formatDateTime } from "~/components/format";
+import { formatDateTime } from "~/common/format";
 import type { AppServices } from "~/context.server";
-import type { DbOrTx } from "~/db/client.server";
-import { customers, zohoSyncEvents, type ZohoCandidate } from "~/db/schema";
+import { customers, zohoSyncEvents } from "~/db/schema";
 import { ZohoClient } from "~/zoho/client.server";
-import { ZohoError } from "~/zoho/errors";
-import type { ZohoContact } from "~/zoho/types";
 import { SyncActionError } from "./admin-actions.server";
-import { closeOpenJob } from "./jobs.server";
 import type { ExistingLink } from "./link-policy";
 import { existingLinks, isContactTaken } from "./link-vetting.server";
 import { toCandidate } from "./matching";
+import { writeAdminLink } from "./run/settle.server";
+import { checkContactForLink } from "./run/work.server";
 
 export const UNLINKED_MESSAGE = "Unlinked by an admin: link the right Zoho contact or retry the sync";
 
 export class LinkError extends Error {}
 
-/** Looks the contact up in Zoho (so a typo'd id is never saved), then links it as `manual`. */
+/** Looks the contact up in Zoho (so a typo'd id is never saved), then links it as `manual`, closing any open job. */
 export async function linkContact(app: AppServices, customerId: string, contactId: string, adminId: string, how: "link" | "confirm" = "link") {
   const client = new ZohoClient({ db: app.db, env: app.env, purpose: "admin" });
-  let contact: ZohoContact;
-  try {
-    contact = await client.getContact(contactId);
-  } catch (error) {
-    if (error instanceof ZohoError && error.kind === "not_found") throw new LinkError(`Zoho Books has no contact with id ${contactId}.`);
-    if (error instanceof ZohoError) throw new LinkError(`Could not check the contact with Zoho: ${error.message}`);
-    throw error;
-  }
-  if (contact.contact_type && contact.contact_type !== "customer") throw new LinkError(`${contact.contact_name} is a ${contact.contact_type} in Zoho, not a customer.`);
+  const checked = await checkContactForLink(client, contactId);
+  if (!checked.ok) throw new LinkError(checked.reason);
+  const contact = checked.contact;
   try {
     await app.db.transaction(async (tx) => {
       const [customer] = await tx.select().from(customers).where(eq(customers.id, customerId)).for("update");
@@ -50,44 +42,6 @@ export async function linkContact(app: AppServices, customerId: string, contactI
 export function alreadyLinkedMessage(contactName: string, taken: ExistingLink) {
   const since = taken.linkedAt ? ` since ${formatDateTime(taken.linkedAt)}` : "";
   return `${contactName} is already linked to ${taken.name} (${taken.email})${since}. A Zoho contact belongs to one account: unlink it there first.`;
-}
-
-/** The write of an admin's link (one customer, inside the caller's transaction): closes the open job, logs who did it. */
-export async function writeAdminLink(
-  tx: DbOrTx,
-  customer: Pick<typeof customers.$inferSelect, "id" | "zohoContactId">,
-  contact: ZohoCandidate,
-  by: { adminId: string; zohoCalls: number; how: "link" | "confirm" | "confirm_all" },
-) {
-  const customerId = customer.id;
-  const now = new Date();
-  await closeOpenJob(tx, customerId, "Closed: linked manually by an admin", now);
-  await tx
-    .update(customers)
-    .set({
-      zohoSyncStatus: "manual",
-      zohoContactId: contact.contactId,
-      zohoContactName: contact.contactName,
-      zohoContactEmail: contact.email,
-      zohoMatchType: "manual",
-      zohoLinkBasis: "admin",
-      zohoReviewReason: null,
-      zohoLinkedAt: now,
-      zohoSyncError: null,
-      zohoSyncCandidates: null,
-      zohoFailureNotifiedAt: null,
-      updatedAt: now,
-    })
-    .where(eq(customers.id, customerId));
-  await tx.insert(zohoSyncEvents).values({
-    customerId,
-    action: by.how === "link" ? "admin_link" : by.how === "confirm" ? "admin_confirm" : "admin_confirm_all",
-    outcome: "manual",
-    matchType: "manual",
-    zohoCalls: by.zohoCalls,
-    actorUserId: by.adminId,
-    details: { contactId: contact.contactId, contactName: contact.contactName, previousContactId: customer.zohoContactId },
-  });
 }
 
 export async function unlinkContact(app: AppServices, customerId: string, adminId: string) {

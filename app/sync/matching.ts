@@ -1,8 +1,7 @@
 // Deciding which Zoho contact is a returning customer (R3): email first, then name. Pure.
-import type { ZohoCandidate } from "~/db/schema";
+import { normaliseEmail } from "~/common/email-address";
 import type { ZohoContact } from "~/zoho/types";
-
-export const normaliseEmail = (email: string) => email.trim().toLowerCase();
+import type { ZohoCandidate } from "./vocabulary";
 
 /** Case, accents' composed forms and repeated/odd whitespace do not make two names different. */
 export const normaliseName = (name: string) => name.normalize("NFKC").replace(/\s+/g, " ").trim().toLowerCase();

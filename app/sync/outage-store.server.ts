@@ -1,8 +1,8 @@
 // The outage state's only reader and writer (zoho_sync_health, one row). Every change runs the pure
 // state machine in outage.ts under a row lock, so parallel consumers and the sweep agree on one incident.
 import { sql } from "drizzle-orm";
-import type { Db } from "~/db/client.server";
-import { refundAttempts, type SqlRunner } from "./jobs.server";
+import type { Db, SqlRunner } from "~/db/client.server";
+import { refundAttempts } from "./jobs/recover.server";
 import { claimProbe, nextOutageState, probeDue, RUNNING, type OutageEvent, type OutageState, type OutageStep } from "./outage";
 
 type HealthRow = {

@@ -1,13 +1,11 @@
 // The sync state machine (spec: "Sync flow"): what a job's result means for the customer, the job and
 // the timeline. Pure: the consumer loads, calls Zoho, then stores exactly what this returns.
-import type { ZohoCandidate } from "~/db/schema";
 import { ZohoError } from "~/zoho/errors";
 import type { ZohoContact } from "~/zoho/types";
-import type { LinkBasis, ReviewReason } from "./link-policy";
 import { concurrencyDelayMs, MAX_ATTEMPTS, nextBudgetDay, rateLimitDelayMs, RECONNECT_WAIT_MS, retryDelayMs } from "./backoff";
 
 import { OUTAGE_WAIT_MESSAGE } from "./outage";
-import { OUTCOMES, type AutoMatchType, type SyncStatus } from "./vocabulary";
+import { OUTCOMES, type AutoMatchType, type LinkBasis, type ReviewReason, type SyncStatus, type ZohoCandidate } from "./vocabulary";
 
 export type MatchType = AutoMatchType;
 

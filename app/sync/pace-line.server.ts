@@ -8,7 +8,7 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "~/db/client.server";
 import { ZohoError } from "~/zoho/errors";
-import type { ClaimedJob } from "./jobs.server";
+import type { ClaimedJob } from "./jobs/claim.server";
 
 /** A slot is sized for a new customer (an email lookup and a create); a returning one leaves room unused. */
 export const CALLS_PER_SLOT = 2;

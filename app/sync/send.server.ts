@@ -4,7 +4,8 @@
 // sends once more, which the consumer's claim absorbs.
 import type { SyncMessage } from "~/context.server";
 import { log } from "~/log.server";
-import { markEnqueued, type SqlRunner } from "./jobs.server";
+import { markEnqueued } from "./jobs/enqueue.server";
+import type { SqlRunner } from "~/db/client.server";
 
 export type QueueTarget = { db: SqlRunner; queue?: Queue<SyncMessage> };
 

@@ -1,26 +1,22 @@
 // The hourly sweep (and GET /api/cron/zoho-sync): recover dead leases, then put up to 10 due jobs
 // on the queue, by priority and time, if Zoho is connected and today's budget allows. Every run is
-// recorded in cron_runs so the dashboard can say what the last one did.
+// recorded in cron_runs so the dashboard can say what the last one did. Nothing else: the hourly
+// maintenance (housekeeping, the failure digest, mail retries) is app/maintenance, which the scheduled
+// handler runs after it.
 import { eq } from "drizzle-orm";
-import { raiseIncident, resolveIncident, sendFailureDigest } from "~/alerts/alerts.server";
+import { raiseIncident, resolveIncident } from "~/alerts/alerts.server";
 import type { AppServices } from "~/context.server";
-import { deliverMail } from "~/email/outbox.server";
 import { cronRuns } from "~/db/schema";
 import { log } from "~/log.server";
-import { remainingToday } from "~/zoho/ledger.server";
 import { getConnection } from "~/zoho/tokens.server";
-import { housekeeping } from "./housekeeping.server";
-import { expireEmailChanges } from "~/customers/email-change.server";
-import { formatDateTime } from "~/components/format";
-import { dueJobs, recoverExpiredLeases, WORKER_STOPPED_MESSAGE } from "./jobs.server";
+import { formatDateTime } from "~/common/format";
+import { recoverExpiredLeases, WORKER_STOPPED_MESSAGE } from "./jobs/recover.server";
 import { readOutage } from "./outage-store.server";
 import { probeIfDue } from "./probe.server";
 import { notifyFailure } from "./notify.server";
-import { sendJobs } from "./send.server";
+import { enqueueDue, releaseBacklog } from "./backlog.server";
 
 export const SWEEP_BATCH = 10;
-// A job costs 1–3 calls (create: 1; match: 1–3; retry after a crash: 2). Keep room for the worst case.
-export const CALLS_PER_JOB_RESERVED = 3;
 
 export type SweepSummary = {
   runId: number;
@@ -71,38 +67,8 @@ export async function runSweep(app: AppServices, trigger: "cron" | "http" | "rec
       error: summary.error,
     })
     .where(eq(cronRuns.id, run.id));
-  if (trigger === "cron") {
-    const trimmed = await housekeeping(db).catch((error) => log("warn", "housekeeping failed", { error }));
-    if (trimmed) log("info", "housekeeping", trimmed);
-    const emails = await expireEmailChanges(db).catch((error) => log("warn", "expiring email changes failed", { error }));
-    if (emails) log("info", "email changes expired", emails);
-    // Mail that failed earlier is retried here (with backoff); failures of the last hour get their digest.
-    await sendFailureDigest(app).catch((error) => log("warn", "failure digest failed", { error }));
-    const mail = await deliverMail(app).catch((error) => log("warn", "mail retry failed", { error }));
-    if (mail && (mail.sent || mail.failed)) log("info", "mail retried", mail);
-  }
   log("info", "sync sweep finished", { trigger, ...summary });
   return summary;
-}
-
-/** After an outage: every waiting job goes back on the queue, up to this many at once (within budget). */
-export const RESUME_BATCH = 200;
-
-/** Puts up to `limit` due jobs on the queue, by priority and time, as far as today's budget allows. */
-export async function enqueueDue(app: AppServices, limit: number, why: string, opts: { resend?: boolean } = {}) {
-  const due = await dueJobs(app.db, limit, new Date(), opts);
-  const affordable = Math.floor((await remainingToday(app.db, app.env, "sync")) / CALLS_PER_JOB_RESERVED);
-  const take = due.slice(0, Math.max(0, affordable));
-  const sent = take.length > 0 && (await sendJobs(app, take, why));
-  return { due: due.length, affordable, enqueued: sent ? take.length : 0, skippedForBudget: due.length - take.length };
-}
-
-/** Sync resumed after an outage: send the waiting jobs now instead of at the next hourly sweeps. */
-export async function releaseBacklog(app: AppServices) {
-  await resolveIncident(app, "zoho_unavailable");
-  const sent = await enqueueDue(app, RESUME_BATCH, "resume after outage", { resend: true });
-  log("info", "sync resumed after an outage", sent);
-  return sent;
 }
 
 /** While paused, the sweep is one of the probers; a successful probe resumes sync. */

@@ -1,6 +1,7 @@
 // The names the sync engine and its tables share: customer sync statuses, job actions, how a link was
-// made, and the outcomes written to the timeline. The schema's check constraints are built from these
-// lists, so a name exists in exactly one place.
+// made and proven, why a customer waits for review, the shape of a Zoho candidate, and the outcomes written
+// to the timeline. The schema's check constraints are built from these lists, so a name exists in exactly
+// one place. This module sits at the bottom of the house: it imports nothing of the app.
 
 export const SYNC_STATUSES = ["pending", "syncing", "synced", "failed", "skipped", "manual"] as const;
 export type SyncStatus = (typeof SYNC_STATUSES)[number];
@@ -18,6 +19,42 @@ export type SyncAction = (typeof SYNC_ACTIONS)[number];
 export const MATCH_TYPES = ["email", "name", "created", "upsert", "adopted", "manual"] as const;
 export type MatchType = (typeof MATCH_TYPES)[number];
 export type AutoMatchType = Exclude<MatchType, "manual">;
+
+/** How a link was established (app/sync/link-policy.ts); only these open the order history (app/customers/history-access.ts). */
+export const LINK_BASES = ["verified_email", "created", "admin"] as const;
+export type LinkBasis = (typeof LINK_BASES)[number];
+
+export const REVIEW_REASONS = [
+  "name_only",
+  "contact_already_linked",
+  "several_matches",
+  "unverified",
+  "no_match",
+  "sync_error",
+  "unlinked",
+  "email_changed",
+] as const;
+/** Why a customer waits for an admin (machine-readable: the list filters by it). */
+export type ReviewReason = (typeof REVIEW_REASONS)[number];
+
+export const REVIEW_REASON_LABEL: Record<ReviewReason, string> = {
+  name_only: "Matched by name only",
+  contact_already_linked: "Contact already linked to another account",
+  several_matches: "Several Zoho contacts match",
+  unverified: "Email not verified",
+  no_match: "No Zoho contact found",
+  sync_error: "Sync error",
+  unlinked: "Unlinked by an admin",
+  email_changed: "Email changed since the link was proven",
+};
+
+/** A Zoho contact offered to an admin (kept on the customer when several match or a link waits for review). */
+export type ZohoCandidate = {
+  contactId: string;
+  contactName: string;
+  email: string | null;
+  companyName: string | null;
+};
 
 /** Outcomes written to zoho_sync_events (the waiting_* ones are `waiting_${ZohoErrorKind}`). */
 export const OUTCOMES = {

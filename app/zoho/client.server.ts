@@ -7,6 +7,9 @@ import { classifyZohoAnswer, refusedAfterRefresh, ZohoError, type ZohoBody } fro
 import { reserveCalls, type CallPurpose } from "./ledger.server";
 import { getAccessToken, markReconnectNeeded } from "./tokens.server";
 import {
+  type ContactFilters,
+  type Page,
+  type ZohoContacts,
   ContactEnvelopeSchema,
   ContactListSchema,
   ContactPersonListSchema,
@@ -17,22 +20,6 @@ import {
   type ZohoInvoice,
 } from "./types";
 
-/** Zoho's list filters (contacts.yml, list_contacts): `email` is the PRIMARY contact person's email, exact. */
-export type ContactFilters = {
-  email?: string;
-  emailContains?: string;
-  emailStartsWith?: string;
-  contactName?: string;
-  contactNameContains?: string;
-  contactNameStartsWith?: string;
-  /** Contact name or notes. */
-  searchText?: string;
-  page?: number;
-  perPage?: number;
-};
-
-export type Page<T> = { items: T[]; page: number; hasMore: boolean };
-
 type RequestOptions = {
   query?: Record<string, string | number | undefined>;
   body?: unknown;
@@ -41,7 +28,7 @@ type RequestOptions = {
 
 const CONCURRENCY_PAUSE_MS = 750;
 
-export class ZohoClient {
+export class ZohoClient implements ZohoContacts {
   /** Books API calls this client made (each was counted in the ledger). */
   calls = 0;
   /** Calls of the minute's pace taken in advance (reserveMinute) and not yet used by a call. */

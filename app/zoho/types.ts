@@ -81,3 +81,32 @@ export type NewContact = {
   }>;
   custom_fields?: Array<{ index: number; value: string }>;
 };
+
+/** Zoho's list filters (contacts.yml, list_contacts): `email` is the PRIMARY contact person's email, exact. */
+export type ContactFilters = {
+  email?: string;
+  emailContains?: string;
+  emailStartsWith?: string;
+  contactName?: string;
+  contactNameContains?: string;
+  contactNameStartsWith?: string;
+  /** Contact name or notes. */
+  searchText?: string;
+  page?: number;
+  perPage?: number;
+};
+
+export type Page<T> = { items: T[]; page: number; hasMore: boolean };
+
+/**
+ * The contact calls of the Zoho client (client.server.ts implements them): what the sync's work phase and
+ * the lookups it uses are handed, so they depend on no database module (the client counts each call in the
+ * ledger; they never see it).
+ */
+export interface ZohoContacts {
+  listContacts(filters: ContactFilters): Promise<Page<ZohoContact>>;
+  getContact(contactId: string): Promise<ZohoContact>;
+  listContactPersons(contactId: string, page?: number): Promise<Page<ZohoContactPerson>>;
+  createContact(contact: NewContact): Promise<ZohoContact>;
+  upsertContact(uniqueField: string, value: string, contact: NewContact): Promise<ZohoContact>;
+}

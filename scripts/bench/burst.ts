@@ -11,7 +11,9 @@ import { HttpSession, registerAndConfirm, type Registrant } from "@tools/local-s
 import { openNodeDb } from "@tools/local-stack/node-db";
 import { connectToSandbox } from "@tools/local-stack/sandbox-connect";
 import { DEMO_ADMIN, seedDemoData } from "@tools/local-stack/seed";
-import { buildApp, freePorts, localWorkerVars, startWorker, type WorkerProcess } from "@tools/local-stack/stack";
+import { freePorts } from "@tools/local-stack/processes";
+import { buildApp, localWorkerVars, startWorker, type WorkerProcess } from "@tools/local-stack/stack";
+import { countJobsAfterToday, countOpenJobs } from "~/sync/jobs/tooling.server";
 import { startBenchServices } from "./services";
 import { parseEnv } from "~/env.server";
 import { quantile, type BenchResult } from "./registration";
@@ -62,7 +64,7 @@ export async function benchBurst(opts: BurstOptions = {}): Promise<BenchResult> 
     const syncShare = dailyCap("sync", env);
     await seedDemoData(node.db);
     await connectToSandbox(node.db, stack.sandboxUrl, vars.TOKEN_ENCRYPTION_KEY);
-    await node.pool.query("truncate customers, zoho_sync_queue, zoho_sync_events cascade");
+    await node.pool.query("truncate customers, zoho_sync_events cascade"); // and their jobs
     // The Worker's log outlives the run (a Worker that stops answering under load is the thing to look at).
     const workerLog = fs.createWriteStream(path.join(os.tmpdir(), `cangoods-burst-worker-${process.pid}.log`));
     log(`burst: the Worker's log is ${workerLog.path}`);
@@ -82,10 +84,9 @@ export async function benchBurst(opts: BurstOptions = {}): Promise<BenchResult> 
       phone: "0917 123 4567",
       customerType: "new",
     });
-    const openJobs = async () => Number((await node.pool.query("select count(*)::int as n from zoho_sync_queue where processed_at is null")).rows[0].n);
+    const openJobs = () => countOpenJobs(node.db);
     // Jobs whose sync share is used up wait for the next UTC day: nothing more happens today.
-    const waitingForTomorrow = async () =>
-      Number((await node.pool.query("select count(*)::int as n from zoho_sync_queue where processed_at is null and scheduled_for >= date_trunc('day', now() at time zone 'UTC') at time zone 'UTC' + interval '1 day'")).rows[0].n);
+    const waitingForTomorrow = () => countJobsAfterToday(node.db);
     const drained = async (timeoutMs: number) => {
       const deadline = Date.now() + timeoutMs;
       for (let open = await openJobs(); open > 0; open = await openJobs()) {

@@ -7,30 +7,33 @@
 //   npm run bench -- burst --count 300 --minutes 1 [--idle 40 --concurrency 64 --per-minute 80 --daily-limit 500]
 //                      [--rates 1,2,3 --step-seconds 60]: a step at each rate first; prints the most the machine holds
 //   npm run bench -- list --customers 100000,1000000
-//   npm run bench -- calls | claim | bundle
+//   npm run bench -- calls | matching | claim | bundle
+//
+// Each suite is its own module beside this one (calls, new-customer-calls, matching, list, claim, bundle,
+// registration, burst); this file parses the options, starts the shared stack and prints the table.
 import { neonConfig } from "@neondatabase/serverless";
-import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { gzipSync } from "node:zlib";
 import ws from "ws";
 import { z } from "zod";
 import { openDb } from "~/db/client.server";
-import { claimJob, dueJobs } from "~/sync/jobs.server";
 import { SandboxControl } from "@tools/zoho-sandbox/control-client";
-import { registerAndConfirm, HttpSession, type Registrant } from "@tools/local-stack/http-session";
+import { HttpSession } from "@tools/local-stack/http-session";
+import { benchBundle } from "./bundle";
 import { benchBurst } from "./burst";
+import { benchCallsPerCustomer } from "./calls";
+import { benchJobClaim } from "./claim";
 import { benchList } from "./list";
 import { dailyCap } from "~/zoho/ledger.server";
 import { benchNewCustomerCalls } from "./new-customer-calls";
-import { benchRegistration, quantile } from "./registration";
+import { benchRegistration } from "./registration";
 import { benchMatching } from "./matching";
 import { parseEnv } from "~/env.server";
 import { ZohoClient } from "~/zoho/client.server";
 import { openNodeDb } from "@tools/local-stack/node-db";
 import { connectToSandbox } from "@tools/local-stack/sandbox-connect";
 import { DEMO_ADMIN, seedDemoData } from "@tools/local-stack/seed";
-import { buildApp, localWorkerVars, run, startWorker, type WorkerProcess } from "@tools/local-stack/stack";
+import { buildApp, localWorkerVars, startWorker, type WorkerProcess } from "@tools/local-stack/stack";
 import { startBenchServices } from "./services";
 
 const SUITES = ["all", "registration", "calls", "matching", "list", "claim", "bundle", "burst"] as const;
@@ -77,9 +80,6 @@ const report = (name: string, value: string) => {
   rows.push([name, value]);
   console.log(`  ${name}: ${value}`);
 };
-
-const ms = (v: number) => `${v.toFixed(1)} ms`;
-const p50p95 = (v: number[]) => `p50 ${ms(quantile(v, 0.5))}, p95 ${ms(quantile(v, 0.95))}`;
 
 async function main() {
   // The burst and registration figures start their own stacks (their own Workers and databases).
@@ -131,14 +131,14 @@ async function onSharedStack() {
     const node = openNodeDb(stack.databaseUrl, 4);
     await seedDemoData(node.db);
     await connectToSandbox(node.db, stack.sandboxUrl, vars.TOKEN_ENCRYPTION_KEY);
-    await node.db.execute("truncate customers, zoho_sync_queue, zoho_sync_events cascade" as never);
+    await node.pool.query("truncate customers, zoho_sync_events cascade"); // and their jobs
     // Sandbox limits high enough for a benchmark (the ledger still counts every call).
     const sandbox = new SandboxControl(stack.sandboxUrl);
     await sandbox.settings({ dailyLimit: 1_000_000, perMinuteLimit: 1_000_000 });
     workers.push(await startWorker({ port: workerPort, vars, persistTo: path.join(tmp, "w1") }));
 
     if (wants("calls")) {
-      await callsPerCustomer(node, sandbox, url, stack.mail!.inboxUrl);
+      await benchCallsPerCustomer({ node, sandbox, url, inboxUrl: stack.mail!.inboxUrl, report });
       console.log("\n2c. Zoho calls per new customer, budget with room and under pressure");
       await benchNewCustomerCalls({ url, inboxUrl: stack.mail!.inboxUrl, node, syncCap: dailyCap("sync", parseEnv(vars as never)), report });
     }
@@ -164,96 +164,16 @@ async function onSharedStack() {
         reportLines(lines);
       }
     }
-    if (wants("claim")) await jobClaim(node, stack);
+    if (wants("claim")) await benchJobClaim({ node, stack, report });
     await node.close();
     if (wants("bundle")) {
       console.log("\n5. Worker bundle");
-      const out = path.join(tmp, "dry");
-      await run("npx", ["wrangler", "deploy", "--dry-run", "--outdir", out], { quiet: true });
-      const main = fs.readdirSync(out).find((f) => f.endsWith(".js"))!;
-      const bytes = fs.readFileSync(path.join(out, main));
-      report("Worker bundle (minified)", `${(bytes.length / 1024).toFixed(0)} KiB, ${(gzipSync(bytes).length / 1024).toFixed(0)} KiB gzip`);
+      await benchBundle({ outDir: path.join(tmp, "dry"), report });
     }
   } finally {
     for (const w of workers) await w.stop();
     await stopServices();
   }
-}
-
-type Node = ReturnType<typeof openNodeDb>;
-
-async function callsPerCustomer(node: Node, sandbox: SandboxControl, url: string, inboxUrl: string) {
-  const person = (i: number, tag: string): Registrant => ({
-    firstName: "Bench",
-    lastName: `${tag}${i}`,
-    email: `bench.${tag}${i}@bench.example`,
-    phone: "09171234567",
-    customerType: "new",
-  });
-  console.log("\n2. Zoho calls per synced customer (fixed mix)");
-  await node.pool.query("truncate customers, zoho_sync_queue, zoho_sync_events, zoho_api_minutes cascade");
-  for (let i = 0; i < 20; i++) await sandbox.addContact({ contact_name: `Return Email${i}`, first_name: "Return", last_name: `Email${i}`, email: `return.email${i}@bench.example` });
-  for (let i = 0; i < 10; i++) await sandbox.addContact({ contact_name: `Return Byname${i}`, first_name: "Return", last_name: `Byname${i}`, email: `old.address${i}@bench.example` });
-  const mix: Registrant[] = [
-    ...Array.from({ length: 30 }, (_, i) => ({ ...person(i, "mixnew"), lastName: `Newcomer${i}` })),
-    ...Array.from({ length: 20 }, (_, i) => ({ firstName: "Return", lastName: `Email${i}`, email: `return.email${i}@bench.example`, phone: "09171234567", customerType: "returning" as const })),
-    ...Array.from({ length: 10 }, (_, i) => ({ firstName: "Return", lastName: `Byname${i}`, email: `new.address${i}@bench.example`, phone: "09171234567", customerType: "returning" as const })),
-  ];
-  await Promise.all(mix.map((p) => registerAndConfirm(url, inboxUrl, p)));
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const { rows: open } = await node.pool.query("select count(*)::int as n from customers where zoho_sync_status in ('pending', 'syncing')");
-    if (open[0].n === 0) break;
-    if (Date.now() > deadline) throw new Error(`${open[0].n} customers still not synced after 2 minutes`);
-    // Jobs paced to the next minute are moved to now (time travel) so the sweep can send them.
-    await node.pool.query("update zoho_sync_queue set scheduled_for = now(), enqueued_at = null where processed_at is null and locked_until is null and scheduled_for > now()");
-    await fetch(`${url}/__scheduled?cron=0+*+*+*+*`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  const { rows: calls } = await node.pool.query(`
-    select c.is_returning_customer as returning, c.zoho_match_type as how, count(distinct c.id)::int as customers, sum(e.zoho_calls)::int as calls
-    from customers c join zoho_sync_events e on e.customer_id = c.id
-    group by 1, 2 order by 1, 2`);
-  let totalCalls = 0;
-  let totalCustomers = 0;
-  for (const r of calls) {
-    report(`Calls per customer: ${r.returning ? "returning" : "new"}, ${r.how ? `linked by ${r.how}` : "not linked"}`, `${(r.calls / r.customers).toFixed(2)} (${r.customers} customers)`);
-    totalCalls += r.calls;
-    totalCustomers += r.customers;
-  }
-  const perCustomer = totalCalls / Math.max(1, totalCustomers);
-  const syncShare = 500 - 30 - 20;
-  report("Calls per synced customer: whole mix", perCustomer.toFixed(2));
-  report(`Customers synced per day inside the default sync share (${syncShare} calls)`, String(Math.floor(syncShare / perCustomer)));
-  await node.pool.query("truncate customers, zoho_sync_queue, zoho_sync_events cascade");
-}
-
-async function jobClaim(node: Node, stack: { databaseUrl: string; wsProxy: string }) {
-  console.log("\n4. Job claim at 100,000 queued jobs");
-  const { seedCustomers } = await import("./list");
-  await seedCustomers({ pool: node.pool, log: (l) => console.log(`  ${l}`) }, 100_000);
-  await node.pool.query(`insert into zoho_sync_queue (customer_id, action, scheduled_for)
-    select id, 'create', now() - interval '1 minute' from customers where email like '%@scale.example' limit 100000`);
-  await node.pool.query("analyze zoho_sync_queue");
-  neonConfig.webSocketConstructor = ws;
-  const neon = openDb(stack.databaseUrl, stack.wsProxy);
-  const { rows: ids } = await node.pool.query<{ id: string }>("select id from zoho_sync_queue order by random() limit 200");
-  const claims: number[] = [];
-  for (const { id } of ids) {
-    const t0 = performance.now();
-    const job = await claimJob(neon.db, id, "bench");
-    claims.push(performance.now() - t0);
-    if (!job) throw new Error("claim failed");
-  }
-  const sweeps: number[] = [];
-  for (let i = 0; i < 20; i++) {
-    const t0 = performance.now();
-    await dueJobs(neon.db, 10);
-    sweeps.push(performance.now() - t0);
-  }
-  await neon.close();
-  report("Job claim (Neon driver through the proxy)", p50p95(claims));
-  report("Sweep's due-jobs query (10 of 100,000)", p50p95(sweeps));
 }
 
 main().then(

@@ -4,6 +4,7 @@
 import type { Registrant } from "@tools/local-stack/http-session";
 import { registerAndConfirm } from "@tools/local-stack/http-session";
 import type { openNodeDb } from "@tools/local-stack/node-db";
+import { countOpenJobs, makeWaitingJobsDue } from "~/sync/jobs/tooling.server";
 
 type Deps = { url: string; inboxUrl: string; node: ReturnType<typeof openNodeDb>; syncCap: number; report: (name: string, value: string) => void };
 const PEOPLE = 10;
@@ -14,7 +15,7 @@ async function settle(d: Deps) {
     const { rows } = await d.node.pool.query("select count(*)::int as n from customers where zoho_sync_status in ('pending', 'syncing')");
     if (rows[0].n === 0) return;
     if (Date.now() > deadline) throw new Error(`${rows[0].n} new customers still not synced after 2 minutes`);
-    await d.node.pool.query("update zoho_sync_queue set scheduled_for = now(), enqueued_at = null where processed_at is null and locked_until is null and scheduled_for > now() and action <> 'check_duplicate'");
+    await makeWaitingJobsDue(d.node.db, { notLeased: true, exceptAction: "check_duplicate" });
     await fetch(`${d.url}/__scheduled?cron=0+*+*+*+*`);
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -23,7 +24,7 @@ async function settle(d: Deps) {
 const calls = async (d: Deps) => Number((await d.node.pool.query("select coalesce(sum(zoho_calls), 0)::int as n from zoho_sync_events")).rows[0].n);
 
 async function mode(d: Deps, tag: string, usedToday: number) {
-  await d.node.pool.query("truncate customers, zoho_sync_queue, zoho_sync_events, zoho_api_minutes, zoho_api_ledger cascade");
+  await d.node.pool.query("truncate customers, zoho_sync_events, zoho_api_minutes, zoho_api_ledger cascade"); // and their jobs
   if (usedToday) await d.node.pool.query("insert into zoho_api_ledger (day, total, sync) values ((now() at time zone 'utc')::date, $1, $1)", [usedToday]);
   const people: Registrant[] = Array.from({ length: PEOPLE }, (_, i) => ({
     firstName: "Bench",
@@ -36,9 +37,9 @@ async function mode(d: Deps, tag: string, usedToday: number) {
   await settle(d);
   const atCreate = await calls(d);
   // The deferred duplicate checks (scheduled for the next budget day) run now.
-  await d.node.pool.query("update zoho_sync_queue set scheduled_for = now() where processed_at is null and action = 'check_duplicate'");
-  const checks = Number((await d.node.pool.query("select count(*)::int as n from zoho_sync_queue where processed_at is null")).rows[0].n);
-  for (let i = 0; i < 60 && (await d.node.pool.query("select 1 from zoho_sync_queue where processed_at is null")).rows.length; i++) {
+  await makeWaitingJobsDue(d.node.db, { action: "check_duplicate" });
+  const checks = await countOpenJobs(d.node.db);
+  for (let i = 0; i < 60 && (await countOpenJobs(d.node.db)) > 0; i++) {
     await fetch(`${d.url}/__scheduled?cron=0+*+*+*+*`);
     await new Promise((r) => setTimeout(r, 500));
   }

@@ -22,7 +22,9 @@ import { pathToFileURL } from "node:url";
 import { register, type Registrant } from "@tools/local-stack/http-session";
 import { linkIn, waitForMail } from "@tools/local-stack/mail-inbox";
 import { openNodeDb } from "@tools/local-stack/node-db";
-import { buildApp, freePorts, localWorkerVars, ROOT, startWorker, type WorkerProcess } from "@tools/local-stack/stack";
+import { jobsSentFor } from "~/sync/jobs/tooling.server";
+import { freePorts, ROOT } from "@tools/local-stack/processes";
+import { buildApp, localWorkerVars, startWorker, type WorkerProcess } from "@tools/local-stack/stack";
 import { startBenchServices } from "./services";
 
 export type BenchRegistrationOptions = {
@@ -198,15 +200,16 @@ async function measure(
 
 /** The comparison means something only if the "with" Worker really sent and the other really did not. */
 async function checkVariants(databaseUrl: string, tag: string, expected: number) {
-  const { pool, close } = openNodeDb(databaseUrl, 1);
+  const { db, close } = openNodeDb(databaseUrl, 1);
   try {
-    const { rows } = await pool.query<{ variant: string; jobs: number; enqueued: number }>(
-      `select case when c.email ~ '\\.(warm-)?send\\d+@' then 'send' else 'no-send' end as variant,
-              count(*)::int as jobs, count(q.enqueued_at)::int as enqueued
-       from customers c join zoho_sync_queue q on q.customer_id = c.id
-       where c.email like $1 group by 1`,
-      [`bench.${tag}.%`],
-    );
+    const rows: Array<{ variant: string; jobs: number; enqueued: number }> = [];
+    for (const job of await jobsSentFor(db, `bench.${tag}.%`)) {
+      const variant = /\.(warm-)?send\d+@/.test(job.email) ? "send" : "no-send";
+      let row = rows.find((r) => r.variant === variant);
+      if (!row) rows.push((row = { variant, jobs: 0, enqueued: 0 }));
+      row.jobs++;
+      if (job.enqueued) row.enqueued++;
+    }
     const by = Object.fromEntries(rows.map((r) => [r.variant, r]));
     const ok = by.send?.jobs === expected && by.send.enqueued === expected && by["no-send"]?.jobs === expected && by["no-send"].enqueued === 0;
     if (!ok) throw new Error(`registration bench: the variants did not behave as labelled: ${JSON.stringify(rows)}`);

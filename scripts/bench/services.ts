@@ -3,7 +3,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { freePorts, startBackingServices, type Stack } from "@tools/local-stack/stack";
+import { freePorts } from "@tools/local-stack/processes";
+import { startBackingServices, type Stack } from "@tools/local-stack/stack";
 
 export type BenchServices = { stack: Stack; tmp: string; ports: number[]; stop(): Promise<void> };
 

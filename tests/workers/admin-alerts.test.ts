@@ -5,7 +5,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { mailsTo } from "@tools/local-stack/mail-inbox";
 import { sendFailureDigest } from "~/alerts/alerts.server";
 import { createAppServices } from "~/context.server";
-import { freshDatabase, sql } from "./support/database";
+import { freshDatabase, resetDatabase, sql } from "./support/database";
 import { createCustomerWithJob } from "./support/factories";
 import { bindings, testEnv } from "./support/worker-env";
 import { runCron } from "./support/queue-delivery";
@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 beforeEach(async () => {
   await sandbox().reset();
-  await sql(databaseUrl, "truncate customers, zoho_sync_queue, zoho_tokens, zoho_api_ledger, admin_alerts, email_outbox cascade");
+  await resetDatabase(databaseUrl);
 });
 
 const inbox = () => bindings.TEST_MAIL_INBOX_URL;

@@ -3,8 +3,9 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { customers } from "~/db/schema";
 import { browser } from "./support/browser";
 import { signedIn } from "./support/sign-in";
-import { freshDatabase, sql, testDb } from "./support/database";
+import { freshDatabase, resetDatabase, sql, testDb } from "./support/database";
 import { createCustomerWithJob, loadCustomer } from "./support/factories";
+import { jobsPerDayAhead } from "./support/jobs";
 import { deliver } from "./support/queue-delivery";
 import { testEnv } from "./support/worker-env";
 import { connectZoho, sandbox } from "./support/zoho-sandbox";
@@ -15,7 +16,7 @@ beforeAll(async () => {
 });
 beforeEach(async () => {
   await sandbox().reset();
-  await sql(databaseUrl, "truncate users, customers, zoho_sync_queue, zoho_sync_events, zoho_tokens, zoho_api_ledger, cron_runs, backfill_runs cascade");
+  await resetDatabase(databaseUrl);
 });
 
 const admin = (env: ReturnType<typeof testEnv>["env"]) => signedIn(env, databaseUrl, "admin");
@@ -223,7 +224,7 @@ describe("dashboard and backfill", () => {
     const b = await admin(env);
     expect(await (await b.get("/admin")).text()).toContain("25 customers have never been queued");
     expect((await b.post("/admin?index", { intent: "backfill" })).status).toBe(302);
-    const days = (await sql(databaseUrl, "select (scheduled_for::date - now()::date) as d, count(*)::int as n from zoho_sync_queue group by 1 order by 1")) as Array<{ d: number; n: number }>;
+    const days = await jobsPerDayAhead(databaseUrl);
     expect(days).toEqual([{ d: 0, n: 10 }, { d: 1, n: 10 }, { d: 2, n: 5 }]); // (40 − 10) / 3 = 10 a day
     expect(queue.sent).toHaveLength(10); // today's share went straight to the queue
     const html = await (await b.get("/admin")).text();

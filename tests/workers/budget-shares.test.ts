@@ -5,7 +5,7 @@ import { parseEnv } from "~/env.server";
 import { ZohoClient } from "~/zoho/client.server";
 import { ZohoError } from "~/zoho/errors";
 import { remainingToday, reserveCalls } from "~/zoho/ledger.server";
-import { freshDatabase, sql, testDb } from "./support/database";
+import { freshDatabase, resetDatabase, sql, testDb } from "./support/database";
 import { signedInAsLinkedAna } from "./support/linked-customer";
 import { createCustomerWithJob, loadCustomer } from "./support/factories";
 import { deliver } from "./support/queue-delivery";
@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 beforeEach(async () => {
   await sandbox().reset();
-  await sql(databaseUrl, "truncate customers, users, zoho_sync_queue, zoho_sync_events, zoho_tokens, zoho_api_ledger, zoho_api_minutes, zoho_invoice_cache, zoho_order_calls cascade");
+  await resetDatabase(databaseUrl);
 });
 
 const anaSignedIn = (env: Env) => signedInAsLinkedAna(env, databaseUrl);

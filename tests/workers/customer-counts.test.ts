@@ -3,7 +3,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listCustomers, listPage, statusCounts } from "~/admin/customer-list.server";
 import { ListQuerySchema } from "~/admin/customer-list";
-import { freshDatabase, sql, testDb } from "./support/database";
+import { freshDatabase, resetDatabase, sql, testDb } from "./support/database";
 import { createCustomerWithJob } from "./support/factories";
 import { signedIn } from "./support/sign-in";
 import { testEnv } from "./support/worker-env";
@@ -13,7 +13,7 @@ beforeAll(async () => {
   databaseUrl = await freshDatabase();
 });
 beforeEach(async () => {
-  await sql(databaseUrl, "truncate customers, users cascade");
+  await resetDatabase(databaseUrl);
 });
 
 const counted = async (where = "true") =>

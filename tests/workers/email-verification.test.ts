@@ -3,9 +3,10 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { linkIn, mailsTo, waitForMail } from "@tools/local-stack/mail-inbox";
 import { browser, type Browser } from "./support/browser";
-import { freshDatabase, sql } from "./support/database";
+import { freshDatabase, resetDatabase, sql } from "./support/database";
 import { createUser } from "./support/factories";
 import { linkFromMail, pathOf, press, registerThroughSteps, REGISTRANT_PASSWORD, signInAs } from "./support/mail-links";
+import { jobIdsForEmail } from "./support/jobs";
 import { deliver, runCron } from "./support/queue-delivery";
 import { bindings, testEnv } from "./support/worker-env";
 import { connectZoho, sandbox } from "./support/zoho-sandbox";
@@ -16,7 +17,7 @@ beforeAll(async () => {
 });
 beforeEach(async () => {
   await sandbox().reset();
-  await sql(databaseUrl, "truncate auth_throttle, zoho_tokens");
+  await resetDatabase(databaseUrl);
 });
 
 const inbox = () => bindings.TEST_MAIL_INBOX_URL;
@@ -40,8 +41,8 @@ describe("email verification", () => {
     await runCron(env);
     expect(queue.sent).toEqual([]);
     // Even a message that reaches the consumer (a stale or forged one) does not run the job.
-    const [job] = (await sql(databaseUrl, "select q.id from zoho_sync_queue q join customers c on c.id = q.customer_id where c.email = $1", [email])) as Array<{ id: string }>;
-    await deliver(env, [job.id]);
+    const [jobId] = await jobIdsForEmail(databaseUrl, email);
+    await deliver(env, [jobId]);
     expect(await sandbox().calls()).toEqual([]);
     expect(await sql(databaseUrl, "select sync from zoho_api_ledger")).toEqual([]);
     expect(await customerOf(email)).toMatchObject({ zoho_sync_status: "pending", zoho_contact_id: null });

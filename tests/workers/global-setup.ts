@@ -4,7 +4,8 @@
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { freePorts, startBackingServices } from "@tools/local-stack/stack";
+import { freePorts } from "@tools/local-stack/processes";
+import { startBackingServices } from "@tools/local-stack/stack";
 
 declare module "vitest" {
   export interface ProvidedContext {

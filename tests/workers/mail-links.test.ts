@@ -6,6 +6,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { inbox as readInbox, mailsTo, waitForMail } from "@tools/local-stack/mail-inbox";
 import { browser, ORIGIN, type Browser } from "./support/browser";
 import { freshDatabase, sql } from "./support/database";
+import { allJobStates } from "./support/jobs";
 import { createUser } from "./support/factories";
 import { codeFromMail, hiddenField, linkFromMail, press, registerThroughSteps, REGISTRANT_PASSWORD, signInAs } from "./support/mail-links";
 import { signedIn } from "./support/sign-in";
@@ -31,7 +32,7 @@ async function snapshot() {
     users: await q("select id, email, email_verified_at, remove_unverified_after, pending_email, previous_email, taken_back_at, password_hash from users order by id"),
     customers: await q("select id, email, first_name, zoho_sync_status, zoho_contact_id, zoho_review_reason, updated_at from customers order by id"),
     tokens: await q("select token_hash, used_at, code_attempts, expires_at from email_tokens order by token_hash"),
-    jobs: await q("select id, scheduled_for, enqueued_at, processed_at, attempts from zoho_sync_queue order by id"),
+    jobs: await allJobStates(databaseUrl),
     events: await q("select count(*)::int as n from zoho_sync_events"),
     // A toast shown on a page is consumed from the session: that is the page's display, not the link's doing.
     sessions: await q("select id, user_id, data - '__flash_toast__' as data from sessions order by id"),

@@ -2,7 +2,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { customers } from "~/db/schema";
 import { browser } from "./support/browser";
-import { freshDatabase, sql, testDb } from "./support/database";
+import { freshDatabase, resetDatabase, sql, testDb } from "./support/database";
 import { createUser } from "./support/factories";
 import { testEnv } from "./support/worker-env";
 import { connectZoho, sandbox } from "./support/zoho-sandbox";
@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 beforeEach(async () => {
   await sandbox().reset();
-  await sql(databaseUrl, "truncate customers, zoho_tokens, zoho_api_ledger, zoho_invoice_cache cascade");
+  await resetDatabase(databaseUrl);
 });
 
 async function linkedCustomer(env: ReturnType<typeof testEnv>["env"]) {

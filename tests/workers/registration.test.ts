@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { browser, type Browser } from "./support/browser";
 import { freshDatabase, sql } from "./support/database";
 import { createUser } from "./support/factories";
+import { allowJobInserts, failJobInserts, jobRowsOf } from "./support/jobs";
 import { signedIn } from "./support/sign-in";
 import { bindings, testEnv } from "./support/worker-env";
 import { linkIn, mailsTo, waitForMail } from "@tools/local-stack/mail-inbox";
@@ -43,7 +44,7 @@ async function rowsFor(email: string) {
   const customers = (await sql(databaseUrl, "select * from customers where lower(email) = lower($1)", [email])) as Array<Record<string, unknown>>;
   const users = (await sql(databaseUrl, "select * from users where lower(email) = lower($1)", [email])) as Array<Record<string, unknown>>;
   const jobs = customers.length
-    ? ((await sql(databaseUrl, "select * from zoho_sync_queue where customer_id = $1", [customers[0].id])) as Array<Record<string, unknown>>)
+    ? await jobRowsOf(databaseUrl, customers[0].id as string)
     : [];
   return { customers, users, jobs };
 }
@@ -218,7 +219,7 @@ describe("registering", () => {
     const b = browser(env);
     const p = person();
     await completeSteps(b, p, "new");
-    await sql(databaseUrl, "alter table zoho_sync_queue add constraint t_block check (action <> 'create') not valid");
+    await failJobInserts(databaseUrl, "create", "t_block");
     try {
       const res = await finish(b);
       expect(res.status).toBe(500);
@@ -227,7 +228,7 @@ describe("registering", () => {
       expect(html).toContain("nothing was saved");
       expect(html).not.toContain("t_block");
     } finally {
-      await sql(databaseUrl, "alter table zoho_sync_queue drop constraint t_block");
+      await allowJobInserts(databaseUrl, "t_block");
     }
     const { customers, users } = await rowsFor(p.email);
     expect([customers.length, users.length]).toEqual([0, 0]);

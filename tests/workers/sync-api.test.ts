@@ -3,7 +3,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { browser } from "./support/browser";
 import { signedIn as signIn } from "./support/sign-in";
-import { freshDatabase, sql } from "./support/database";
+import { freshDatabase, resetDatabase, sql } from "./support/database";
 import { createCustomerWithJob, loadCustomer } from "./support/factories";
 import { deliver } from "./support/queue-delivery";
 import { testEnv } from "./support/worker-env";
@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 beforeEach(async () => {
   await sandbox().reset();
-  await sql(databaseUrl, "truncate customers, zoho_sync_queue, zoho_sync_events, zoho_tokens, zoho_api_ledger, cron_runs cascade");
+  await resetDatabase(databaseUrl);
 });
 
 const signedIn = (env: ReturnType<typeof testEnv>["env"], role: "admin" | "customer") => signIn(env, databaseUrl, role);

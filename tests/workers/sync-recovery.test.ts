@@ -5,15 +5,15 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createAppServices } from "~/context.server";
 import { startBackfill } from "~/sync/backfill.server";
 import { handleSyncBatch } from "~/sync/consumer.server";
-import { WORKER_STOPPED_MESSAGE } from "~/sync/jobs.server";
+import { WORKER_STOPPED_MESSAGE } from "~/sync/jobs/recover.server";
 import { unlinkContact } from "~/sync/linking.server";
 import { retryAllFailed, retrySync, resetSync } from "~/sync/admin-actions.server";
 import { OUTAGE_WAIT_MESSAGE, PAUSE_AFTER_JOBS } from "~/sync/outage";
-import { SimulatedCrash } from "~/sync/run-job.server";
+import { SimulatedCrash } from "~/sync/run/work.server";
 import { dashboard } from "~/admin/dashboard.server";
-import { freshDatabase, sql } from "./support/database";
+import { freshDatabase, resetDatabase, sql } from "./support/database";
 import { createCustomerWithJob, createUser, loadCustomer } from "./support/factories";
-import { makeJobDue } from "./support/job-clock";
+import { deleteAllJobs, expireLease, makeJobDue, openJobSchedules } from "./support/jobs";
 import { deliver, runCron } from "./support/queue-delivery";
 import { bindings, testEnv } from "./support/worker-env";
 import { signedIn } from "./support/sign-in";
@@ -26,10 +26,7 @@ beforeAll(async () => {
 });
 beforeEach(async () => {
   await sandbox().reset();
-  await sql(
-    databaseUrl,
-    "truncate customers, zoho_sync_queue, zoho_sync_events, zoho_tokens, zoho_api_ledger, zoho_api_minutes, cron_runs, backfill_runs, zoho_sync_health cascade",
-  );
+  await resetDatabase(databaseUrl);
   adminId = (await createUser(databaseUrl, { role: "admin" })).id;
 });
 
@@ -96,7 +93,7 @@ describe("creating is safe on every path (a create attempted once is known to ev
     const secondary = await createCustomerWithJob(databaseUrl, { firstName: "Carla", lastName: "Lopez", email: "carla.lopez@example.com", verified: true });
     const unknown = await createCustomerWithJob(databaseUrl, { firstName: "Olga", lastName: "Older" });
     // Customers from before automatic sync: no job at all.
-    await sql(databaseUrl, "delete from zoho_sync_queue");
+    await deleteAllJobs(databaseUrl);
     const { env: backfillEnv, queue } = testEnv(databaseUrl);
     const app = createAppServices(backfillEnv);
     const run = await startBackfill(app, adminId);
@@ -162,7 +159,7 @@ describe("a job that kills the worker stops", () => {
       await handleSyncBatch(createMessageBatch("cangoods-zoho-sync", [{ id: `m${i}`, timestamp: new Date(), attempts: 1, body: { jobId: job.id } }]), app, poison);
       await app.close();
       expect((await loadCustomer(databaseUrl, customer.id)).jobs[0].attempts).toBe(i);
-      await sql(databaseUrl, "update zoho_sync_queue set locked_until = now() - interval '1 second' where id = $1", [job.id]);
+      await expireLease(databaseUrl, job.id);
       await runCron(env);
     }
     const { customer: after, jobs, events } = await loadCustomer(databaseUrl, customer.id);
@@ -257,7 +254,7 @@ describe("bulk recovery", () => {
     expect(queue.sent).toHaveLength(2);
     const tomorrow = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + 1);
     expect(result.eta.finishesAt!.getTime()).toBeGreaterThanOrEqual(tomorrow);
-    const jobs = (await sql(databaseUrl, "select scheduled_for from zoho_sync_queue where processed_at is null order by scheduled_for")) as Array<{ scheduled_for: string }>;
+    const jobs = await openJobSchedules(databaseUrl);
     expect(jobs.filter((j) => new Date(j.scheduled_for).getTime() >= tomorrow)).toHaveLength(3);
     for (const p of people) expect((await loadCustomer(databaseUrl, p.customer.id)).customer).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 0 });
     expect(after.counts.failed).toBe(0);

@@ -2,14 +2,14 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createAppServices } from "~/context.server";
 import { handleSyncBatch } from "~/sync/consumer.server";
-import { SimulatedCrash } from "~/sync/run-job.server";
+import { SimulatedCrash } from "~/sync/run/work.server";
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
-import { freshDatabase, sql } from "./support/database";
+import { freshDatabase, resetDatabase, sql } from "./support/database";
 import { createCustomerWithJob, createUser, loadCustomer } from "./support/factories";
 import { deliver, runCron } from "./support/queue-delivery";
 import { bindings, testEnv } from "./support/worker-env";
 import { connectZoho, contactsWithEmail, sandbox } from "./support/zoho-sandbox";
-import { makeJobDue } from "./support/job-clock";
+import { expireLease, makeJobDue, reopenJob, setJobPriority } from "./support/jobs";
 import { dashboard } from "~/admin/dashboard.server";
 import { resetSync, retrySync } from "~/sync/admin-actions.server";
 
@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 beforeEach(async () => {
   await sandbox().reset();
-  await sql(databaseUrl, "truncate users, customers, zoho_sync_queue, zoho_sync_events, zoho_tokens, zoho_api_ledger, zoho_api_minutes, zoho_pace_line, cron_runs cascade");
+  await resetDatabase(databaseUrl);
 });
 
 
@@ -79,7 +79,7 @@ describe("new customers", () => {
     await deliver(env, [job.id]);
     expect((await loadCustomer(databaseUrl, customer.id)).customer.zohoSyncStatus).toBe("syncing");
     // …the lease expires, the hourly sweep recovers it and the retry adopts the contact Zoho already has.
-    await sql(databaseUrl, "update zoho_sync_queue set locked_until = now() - interval '1 second' where id = $1", [job.id]);
+    await expireLease(databaseUrl, job.id);
     const { env: cronEnv, queue } = testEnv(databaseUrl);
     await runCron(cronEnv);
     expect(queue.sent).toEqual([{ jobId: job.id }]);
@@ -532,7 +532,7 @@ describe("hourly sweep", () => {
     await connectZoho(env);
     const jobs = [];
     for (let i = 0; i < 12; i++) jobs.push((await createCustomerWithJob(databaseUrl)).job);
-    await sql(databaseUrl, "update zoho_sync_queue set priority = 10 where id = $1", [jobs[11].id]);
+    await setJobPriority(databaseUrl, jobs[11].id, 10);
     await runCron(env);
     expect(queue.sent).toHaveLength(10);
     expect(queue.sent[0]).toEqual({ jobId: jobs[11].id });
@@ -595,7 +595,7 @@ describe("failure alerts", () => {
     expect(hooks[0].body.text).toContain("No matching contact found in Zoho Books");
     expect(hooks[0].body.text).toContain(`/admin/customers/${customer.id}`);
     // The same failure stored again (a duplicate delivery of a replayed job) does not alert twice.
-    await sql(databaseUrl, "update zoho_sync_queue set processed_at = null where id = $1", [job.id]);
+    await reopenJob(databaseUrl, job.id);
     await deliver(env, [job.id]);
     expect(await sandbox().webhooks()).toHaveLength(1);
     // After an admin retry, a new failure is a new alert.

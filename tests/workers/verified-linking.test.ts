@@ -3,7 +3,7 @@
 // history gate. Users are marked verified directly in the database: the mail flow is another module's.
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { browser } from "./support/browser";
-import { freshDatabase, sql } from "./support/database";
+import { freshDatabase, resetDatabase, sql } from "./support/database";
 import { createCustomerWithJob, createUser, loadCustomer } from "./support/factories";
 import { deliver } from "./support/queue-delivery";
 import { signedIn } from "./support/sign-in";
@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 beforeEach(async () => {
   await sandbox().reset();
-  await sql(databaseUrl, "truncate users, customers, zoho_sync_queue, zoho_sync_events, zoho_tokens, zoho_api_ledger, zoho_invoice_cache cascade");
+  await resetDatabase(databaseUrl);
 });
 
 type Env = ReturnType<typeof testEnv>["env"];

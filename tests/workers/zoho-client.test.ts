@@ -8,7 +8,7 @@ import { ZohoError } from "~/zoho/errors";
 import { reserveCalls, reserveMinute } from "~/zoho/ledger.server";
 import { getAccessToken } from "~/zoho/tokens.server";
 import { findMatchingContact } from "~/sync/find-contact.server";
-import { freshDatabase, sql } from "./support/database";
+import { freshDatabase, resetDatabase, sql } from "./support/database";
 import { bindings, testEnv } from "./support/worker-env";
 import { connectZoho, sandbox } from "./support/zoho-sandbox";
 
@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 beforeEach(async () => {
   await sandbox().reset();
-  await sql(databaseUrl, "truncate zoho_tokens, zoho_api_ledger, zoho_api_minutes");
+  await resetDatabase(databaseUrl);
 });
 
 async function client(overrides: Record<string, string> = {}, purpose: "sync" | "invoice" | "admin" = "sync") {

@@ -3,7 +3,7 @@
 // production relay; tests read what arrived through maildev's REST API.
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { ROOT, killTree, waitForHttp } from "./stack";
+import { killTree, ROOT, waitForHttp } from "./processes";
 
 export type MailCatcher = { smtpPort: number; inboxUrl: string; stop(): Promise<void> };
 

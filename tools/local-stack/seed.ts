@@ -2,7 +2,7 @@
 import { sql } from "drizzle-orm";
 import { hashPassword } from "~/auth/password.server";
 import { customers, users, zohoSyncEvents } from "~/db/schema";
-import { insertJob } from "~/sync/jobs.server";
+import { insertJob } from "~/sync/jobs/enqueue.server";
 import type { NodeDb } from "./node-db";
 
 export const DEMO_ADMIN = { email: "admin@cangoods.local", password: "cangoods-admin-demo" };

@@ -1,8 +1,14 @@
 // /__control: the test and development handle on the sandbox (never part of Zoho's surface).
-import { issueAccessToken, issueRefreshToken } from "./accounts";
+import { issueAccessToken, issueRefreshToken, type AccountsConfig } from "./accounts";
 import { json, type Req, type Res } from "./http";
-import type { SandboxContext } from "./server";
-import { controlView, DEFAULT_SETTINGS, type Fault, type Settings } from "./state";
+import { controlView, DEFAULT_SETTINGS, type Fault, type SandboxState, type Settings } from "./state";
+
+/** What the control API works on: the sandbox's state, its configuration, and a reset (server.ts builds it). */
+export type SandboxContext = {
+  state: SandboxState;
+  cfg: AccountsConfig & { organizationId: string };
+  reset(seed?: "default" | "empty"): void;
+};
 
 export async function handleControl(ctx: SandboxContext, req: Req): Promise<Res> {
   const path = req.path.replace(/^\/__control/, "") || "/";

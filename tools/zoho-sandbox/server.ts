@@ -6,7 +6,7 @@ import * as accounts from "./accounts";
 import * as books from "./books";
 import { upsertContact, createContact } from "./contacts-write";
 import { checkBody, checkParameters, findOperation, responseMismatches } from "./contract/validate";
-import { handleControl } from "./control";
+import { handleControl, type SandboxContext } from "./control";
 import { zohoError, type Req, type Res } from "./http";
 import { seedDefault } from "./seed";
 import { SandboxState, type Fault } from "./state";
@@ -24,12 +24,6 @@ export type SandboxOptions = {
 };
 
 export type Sandbox = { url: string; port: number; close(): Promise<void> };
-
-export type SandboxContext = {
-  state: SandboxState;
-  cfg: accounts.AccountsConfig & { organizationId: string };
-  reset(seed?: "default" | "empty"): void;
-};
 
 export async function startZohoSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const host = opts.host ?? "127.0.0.1";

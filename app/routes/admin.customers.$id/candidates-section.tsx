@@ -2,14 +2,14 @@ import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { formatDateTime } from "~/components/format";
 import { CsrfInput } from "~/components/forms";
 import { ComparisonTable } from "./identity-warning";
-import type { loader } from "./route";
+import type { DetailLoader } from "./page-types";
 
 /**
  * The contacts a customer in review could be: each beside the account, with a warning where they
  * differ and, when another account already holds it, which one and since when.
  */
 export function CandidatesSection() {
-  const { customer, candidates } = useLoaderData<typeof loader>();
+  const { customer, candidates } = useLoaderData<DetailLoader>();
   const busy = useNavigation().state === "submitting";
   const single = candidates.length === 1;
   return (

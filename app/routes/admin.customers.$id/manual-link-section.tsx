@@ -3,12 +3,12 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { CustomerActionSchema } from "~/admin/schemas";
 import { CsrfInput, Field } from "~/components/forms";
-import type { action, loader } from "./route";
+import type { DetailAction, DetailLoader } from "./page-types";
 
 /** Search Zoho, or type a contact id: both are checked with Zoho before the link is saved. */
 export function ManualLinkSection() {
-  const { customer, search } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const { customer, search } = useLoaderData<DetailLoader>();
+  const lastResult = useActionData<DetailAction>();
   const busy = useNavigation().state === "submitting";
   const [linkForm, linkFields] = useForm({
     id: "link-by-id",

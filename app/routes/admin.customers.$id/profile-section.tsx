@@ -1,10 +1,10 @@
 import { useLoaderData } from "@remix-run/react";
 import { formatAddress, formatDateTime } from "~/components/format";
-import type { loader } from "./route";
+import type { DetailLoader } from "./page-types";
 
 /** Who the account is: what the admin compares every Zoho contact against. */
 export function ProfileSection() {
-  const { customer, account } = useLoaderData<typeof loader>();
+  const { customer, account } = useLoaderData<DetailLoader>();
   return (
     <section className="card" aria-labelledby="customer-title">
       <h1 id="customer-title">

@@ -1,14 +1,13 @@
 // Admin customer detail (folder route: one file per section beside this one). Loader and action only
 // parse, call the domain modules and respond.
 import { parseWithZod } from "@conform-to/zod/v4";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
+import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { customerDetail } from "~/admin/customer-detail.server";
 import { ContactSearchSchema, CustomerActionSchema } from "~/admin/schemas";
 import { requireAdmin } from "~/auth/guards.server";
 import { redirectWithToast } from "~/auth/toast.server";
-import type { ZohoCandidate } from "~/db/schema";
 import { retrySync, SyncActionError } from "~/sync/admin-actions.server";
 import { LinkError, linkContact, searchContacts, unlinkContact } from "~/sync/linking.server";
 import { ZohoError } from "~/zoho/errors";
@@ -17,14 +16,13 @@ import { ManualLinkSection } from "./manual-link-section";
 import { ProfileSection } from "./profile-section";
 import { SyncSection } from "./sync-section";
 import { TimelineSection } from "./timeline-section";
+import type { ContactSearch, DetailAction, DetailLoader } from "./page-types";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<DetailLoader> = ({ data }) => [
   { title: data ? `${data.customer.firstName} ${data.customer.lastName} · Customers · Admin` : "Customer · Admin" },
 ];
 
 const IdSchema = z.object({ id: z.uuid() });
-
-export type ContactSearch = { q: string; results: ZohoCandidate[]; more: boolean; error: string | null };
 
 async function searchFromUrl(request: Request, app: LoaderFunctionArgs["context"]["app"]): Promise<ContactSearch | null> {
   const url = new URL(request.url);
@@ -40,15 +38,15 @@ async function searchFromUrl(request: Request, app: LoaderFunctionArgs["context"
   }
 }
 
-export async function loader({ request, context, params }: LoaderFunctionArgs) {
+export const loader: DetailLoader = async ({ request, context, params }) => {
   await requireAdmin(request, context.app);
   const parsed = IdSchema.safeParse(params);
   const detail = parsed.success ? await customerDetail(context.app.db, parsed.data.id) : null;
   if (!detail) throw new Response("No customer with this id.", { status: 404 });
   return { ...detail, search: await searchFromUrl(request, context.app) };
-}
+};
 
-export async function action({ request, context, params }: ActionFunctionArgs) {
+export const action: DetailAction = async ({ request, context, params }) => {
   const admin = await requireAdmin(request, context.app);
   const parsed = IdSchema.safeParse(params);
   if (!parsed.success) throw new Response("No customer with this id.", { status: 404 });
@@ -81,10 +79,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       return data(submission.reply({ formErrors: [error.message] }), { status: error instanceof SyncActionError ? error.status : 422 });
     throw error;
   }
-}
+};
 
 export default function CustomerDetail() {
-  const { customer } = useLoaderData<typeof loader>();
+  const { customer } = useLoaderData<DetailLoader>();
   return (
     <>
       <p>

@@ -2,9 +2,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { formatDateTime } from "~/components/format";
 import { CsrfInput, FormError } from "~/components/forms";
 import { StatusBadge } from "~/components/status-badge";
-import { REVIEW_REASON_LABEL, type LinkBasis } from "~/sync/link-policy";
+import { REVIEW_REASON_LABEL, type LinkBasis } from "~/sync/vocabulary";
 import { ComparisonTable } from "./identity-warning";
-import type { action, loader } from "./route";
+import type { DetailAction, DetailLoader } from "./page-types";
 
 const BASIS_TEXT: Record<LinkBasis, string> = {
   verified_email: "automatically, by the customer's verified email",
@@ -14,8 +14,8 @@ const BASIS_TEXT: Record<LinkBasis, string> = {
 
 /** The sync state, the linked contact beside the account, and the retry/unlink actions. */
 export function SyncSection() {
-  const { customer, job, zohoUrl, connected, linkedComparison } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const { customer, job, zohoUrl, connected, linkedComparison } = useLoaderData<DetailLoader>();
+  const lastResult = useActionData<DetailAction>();
   const busy = useNavigation().state === "submitting";
   const status = customer.zohoSyncStatus;
   const linked = !!customer.zohoContactId;

@@ -1,6 +1,6 @@
 import { useLoaderData } from "@remix-run/react";
 import { formatDateTime } from "~/components/format";
-import type { loader } from "./route";
+import type { DetailLoader } from "./page-types";
 
 const OUTCOME_TEXT: Record<string, string> = {
   synced: "Linked",
@@ -44,7 +44,7 @@ function fieldsOf(details: unknown): string | null {
 
 /** Everything that happened to this customer's sync, newest first. */
 export function TimelineSection() {
-  const { events } = useLoaderData<typeof loader>();
+  const { events } = useLoaderData<DetailLoader>();
   return (
     <section className="card" aria-labelledby="timeline-title">
       <h2 id="timeline-title">Sync timeline</h2>

@@ -31,7 +31,16 @@ export function testDb(databaseUrl: string) {
   return openDb(databaseUrl, bindings.TEST_DATABASE_WS_PROXY);
 }
 
-/** Runs SQL against the test database (time travel for leases and schedules). */
+/**
+ * Empties every table of the test database (a file's fresh database is migrated and empty; each test starts
+ * from the same). The tables are read from the catalogue, so a new table needs no list to be kept.
+ */
+export async function resetDatabase(databaseUrl: string) {
+  const tables = (await sql(databaseUrl, "select tablename from pg_tables where schemaname = 'public' order by tablename")) as Array<{ tablename: string }>;
+  await sql(databaseUrl, `truncate ${tables.map((t) => `"${t.tablename}"`).join(", ")} cascade`);
+}
+
+/** Runs SQL against the test database (setting up or inspecting what a test needs directly; jobs: ./jobs.ts). */
 export async function sql(databaseUrl: string, text: string, params: unknown[] = []) {
   const { db, close } = testDb(databaseUrl);
   try {

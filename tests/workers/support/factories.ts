@@ -1,8 +1,9 @@
 // Test data factories: users, customers with their open sync job, and reading a customer back.
 import { eq } from "drizzle-orm";
 import { hashPassword } from "~/auth/password.server";
-import { customers, users, zohoSyncEvents, zohoSyncQueue } from "~/db/schema";
-import { insertJob } from "~/sync/jobs.server";
+import { customers, users, zohoSyncEvents } from "~/db/schema";
+import { insertJob } from "~/sync/jobs/enqueue.server";
+import { jobRecord, jobRecordsOf } from "~/sync/jobs/tooling.server";
 import { testDb } from "./database";
 
 let counter = 0;
@@ -50,7 +51,7 @@ export async function createCustomerWithJob(
       })
       .returning();
     const jobId = await insertJob(db, { customerId: customer.id, action: opts.returning ? "match" : "create" });
-    const [job] = await db.select().from(zohoSyncQueue).where(eq(zohoSyncQueue.id, jobId));
+    const job = await jobRecord(db, jobId);
     return { customer, job };
   } finally {
     await close();
@@ -61,7 +62,7 @@ export async function loadCustomer(databaseUrl: string, id: string) {
   const { db, close } = testDb(databaseUrl);
   try {
     const [customer] = await db.select().from(customers).where(eq(customers.id, id));
-    const jobs = await db.select().from(zohoSyncQueue).where(eq(zohoSyncQueue.customerId, id));
+    const jobs = await jobRecordsOf(db, id);
     const events = await db.select().from(zohoSyncEvents).where(eq(zohoSyncEvents.customerId, id)).orderBy(zohoSyncEvents.id);
     return { customer, jobs, events };
   } finally {

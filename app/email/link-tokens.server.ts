@@ -4,9 +4,10 @@
 // break links: valid 15 minutes, 5 tries, kept as an HMAC (keyed with SESSION_SECRET: 40 bits would not
 // survive an offline guess against a plain hash). A link and its code are one row: using either uses both.
 import { and, eq, inArray, sql } from "drizzle-orm";
+import { randomBase64Url } from "~/common/base64";
 import type { DbOrTx } from "~/db/client.server";
 import { emailTokens, type EmailTokenPurpose } from "~/db/schema";
-import { CODE_LENGTH } from "./schemas";
+import { CODE_LENGTH } from "~/common/mail-code";
 
 export { CODE_LENGTH };
 
@@ -39,10 +40,7 @@ async function hashCode(secret: string, userId: string, purpose: CodePurpose, co
   return hex(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${purpose}:${userId}:${code}`)));
 }
 
-function randomToken() {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
+const randomToken = () => randomBase64Url(32);
 
 /** 8 characters drawn uniformly from the alphabet (rejection sampling: no bias toward its first letters). */
 export function randomCode(): string {

@@ -1,4 +1,4 @@
-// Hourly housekeeping alongside the sweep: tables that only grow get trimmed. Sessions past expiry
+// Hourly housekeeping (app/maintenance/hourly.server.ts): tables that only grow get trimmed. Sessions past expiry
 // (including abandoned registration drafts), per-minute pacing counters older than a day, throttle rows
 // whose window is long over, invoice pages nobody has read for a week, email links past use, sent mail
 // after 30 days, and accounts whose owner never confirmed the email within 7 days (with their customer

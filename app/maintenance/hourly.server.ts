@@ -1,0 +1,20 @@
+// The hourly maintenance the scheduled handler runs after the sync sweep (workers/app.ts): apart from the
+// sweep, which only recovers leases and enqueues sync work. Each task handles its own failure, so one that
+// fails never stops the others: tables that only grow are trimmed, email changes past their 7 days end, failures since the last digest are
+// mailed to admins, and mail that failed earlier is retried (with backoff, app/email/outbox.server.ts).
+import { sendFailureDigest } from "~/alerts/alerts.server";
+import type { AppServices } from "~/context.server";
+import { deliverMail } from "~/email/outbox.server";
+import { expireEmailChanges } from "~/customers/email-change.server";
+import { log } from "~/log.server";
+import { housekeeping } from "./housekeeping.server";
+
+export async function runMaintenance(app: AppServices) {
+  const trimmed = await housekeeping(app.db).catch((error) => log("warn", "housekeeping failed", { error }));
+  if (trimmed) log("info", "housekeeping", trimmed);
+  const emails = await expireEmailChanges(app.db).catch((error) => log("warn", "expiring email changes failed", { error }));
+  if (emails) log("info", "email changes expired", emails);
+  await sendFailureDigest(app).catch((error) => log("warn", "failure digest failed", { error }));
+  const mail = await deliverMail(app).catch((error) => log("warn", "mail retry failed", { error }));
+  if (mail && (mail.sent || mail.failed)) log("info", "mail retried", mail);
+}

@@ -1,0 +1,215 @@
+// Phase 3 of a sync run (docs/decisions/027-sync-run-phases.md): SETTLE. What the result means, stored once.
+// First the link policy's facts are read and the link decided (app/sync/link-vetting.server.ts; the rules
+// are pure, app/sync/link-policy.ts). Then the rows every run shares, each in its own short statement: the
+// job's turn in the pace line if our own pace turned it away, and the outage state (Zoho unavailable for
+// several jobs in a row pauses sync). Then the transition (pure, app/sync/outcome.ts) and ONE transaction:
+// the job (only while this worker holds its lease), the customer, the timeline, a follow-up duplicate check,
+// and the ledger's corrections (calls of a run that ended waiting; the minute's pace it did not use). It
+// returns the effects that must follow the commit (queue sends, alerts): the consumer runs them
+// (app/sync/run/effects.server.ts). An admin's manual link is stored here too (writeAdminLink: it ends the
+// open job like a run would). Touches: the job store's store verbs, customers,
+// zoho_sync_events, the pace line, the outage store, the ledger. Makes no Zoho call.
+import { eq, sql } from "drizzle-orm";
+import type { Db, DbOrTx, SqlRunner, Tx } from "~/db/client.server";
+import { customers, zohoSyncEvents } from "~/db/schema";
+import { log } from "~/log.server";
+import { ZohoError } from "~/zoho/errors";
+import { countWastedSyncCalls, releaseMinute } from "~/zoho/ledger.server";
+import { nextBudgetDay } from "../backoff";
+import { insertJob } from "../jobs/enqueue.server";
+import { closeOpenJob, storeJobOutcome } from "../jobs/store.server";
+import { isContactTaken, takenMeanwhile, vetLink } from "../link-vetting.server";
+import { isUnavailable } from "../outage";
+import { recordOutageEvent } from "../outage-store.server";
+import { transition, type JobResult, type Transition } from "../outcome";
+import type { ZohoCandidate } from "../vocabulary";
+import { takePaceSlot } from "../pace-line.server";
+import type { Claimed, Customer, RunDeps } from "./admit.server";
+import type { Effect } from "./effect";
+
+/** Below every customer's own job: a deferred duplicate check only ever uses what budget is left over. */
+export const DUPLICATE_CHECK_PRIORITY = -10;
+
+export type Settled = { stored: boolean; transition: Transition; zohoCalls: number; effects: Effect[] };
+
+export async function settleRun(deps: Pick<RunDeps, "db" | "env" | "worker" | "random">, run: Claimed, workResult: JobResult): Promise<Settled> {
+  const { job } = run;
+  // The rows every run may share (the pace line, sync's health) are taken first, each in its own short
+  // statement or transaction, so no run holds them while it stores its outcome.
+  const outage = await countOutage(deps, run, await waitInLine(deps, await vetted(deps.db, run.customer, workResult, job.id)));
+  const now = new Date();
+  const random = (deps.random ?? Math.random)();
+  // The attempt was counted at claim; the transition decides whether this run really spends it.
+  let result = outage.result;
+  let t = transition(result, job.attempts - 1, now, random);
+  let stored: boolean;
+  try {
+    stored = await deps.db.transaction((tx) => storeRun(tx, deps, run, result, t, now));
+  } catch (error) {
+    // Another account took the contact at the same moment: the unique index refused the link, and the
+    // transaction rolled back. The same run settles again as "already linked elsewhere" (review).
+    if (!isContactTaken(error)) throw error;
+    result = takenMeanwhile(result);
+    t = transition(result, job.attempts - 1, now, random);
+    stored = await deps.db.transaction((tx) => storeRun(tx, deps, run, result, t, now));
+  }
+  return { stored, transition: t, zohoCalls: run.client.calls, effects: stored ? effectsOf(run, t, outage) : [] };
+}
+
+/** Who may be linked (app/sync/link-policy.ts); reading its facts may fail like any other step of the run. */
+async function vetted(db: Db, customer: Customer, result: JobResult, jobId: string): Promise<JobResult> {
+  try {
+    return await vetLink(db, customer, result);
+  } catch (error) {
+    if (!(error instanceof ZohoError)) log("error", "sync job failed unexpectedly", { jobId, error });
+    return { kind: "error", error };
+  }
+}
+
+/** Turned away by our own pace: the job waits in line for its slot (app/sync/pace-line.server.ts). */
+async function waitInLine(deps: Pick<RunDeps, "db" | "env">, result: JobResult): Promise<JobResult> {
+  if (result.kind === "error" && result.error instanceof ZohoError && result.error.kind === "rate_limited" && result.error.details.local)
+    return { ...result, retryAt: await takePaceSlot(deps.db, deps.env.ZOHO_CALLS_PER_MINUTE) };
+  return result;
+}
+
+/**
+ * Zoho being down is everyone's problem, not this customer's: several jobs in a row pause sync (the state
+ * machine is app/sync/outage.ts, its store outage-store.server.ts); a job that got an answer ends a streak.
+ */
+async function countOutage(deps: Pick<RunDeps, "db">, run: Claimed, result: JobResult): Promise<{ result: JobResult; paused: boolean; resumed: boolean }> {
+  if (result.kind === "error" && result.error instanceof ZohoError && isUnavailable(result.error.kind)) {
+    const message = result.error.message;
+    const step = await recordOutageEvent(deps.db, { kind: "job_unavailable", jobId: run.job.id, error: message });
+    return { result: step.state.paused ? { kind: "paused", error: message } : result, paused: step.paused, resumed: run.resumed };
+  }
+  if ((run.outageBefore.streakJobs.length > 0 || run.outageBefore.paused) && zohoAnswered(result))
+    return { result, paused: false, resumed: (await recordOutageEvent(deps.db, { kind: "job_ok" })).resumed || run.resumed };
+  return { result, paused: false, resumed: run.resumed };
+}
+
+/**
+ * The one transaction: the job (only while this worker holds its lease), the customer, the timeline, the
+ * follow-up duplicate check, and the ledger's corrections. Returns whether the outcome was stored.
+ */
+async function storeRun(tx: Tx, deps: Pick<RunDeps, "worker">, run: Claimed, result: JobResult, t: Transition, now: Date): Promise<boolean> {
+  const { job, client } = run;
+  const stored = await storeJobOutcome(tx, job, deps.worker, t, now);
+  if (stored) {
+    await writeOutcome(tx, run, t, { zohoCalls: client.calls, durationMs: Date.now() - run.startedAt, now });
+    if (result.kind === "linked" && result.checkLater) await scheduleDuplicateCheck(tx, job.customerId, now);
+    // Calls of a run that ends waiting did no work: the backlog ETA's calls per job leaves them out.
+    if (t.event.outcome.startsWith("waiting_")) await countWastedSyncCalls(tx, client.calls, now);
+  }
+  // The minute's pace the job took for calls it did not make goes back (stored or not).
+  if (run.paceTaken) await releaseMinute(tx, run.paceTaken, client.unusedMinute);
+  return stored;
+}
+
+const zohoAnswered = (r: JobResult) => r.kind !== "error" || r.error instanceof ZohoError;
+
+/** The customer's side of the outcome, and its line in the timeline. */
+async function writeOutcome(
+  tx: Pick<Db, "update" | "insert">,
+  run: Pick<Claimed, "job">,
+  t: Transition,
+  meta: { zohoCalls: number; durationMs: number; now: Date },
+) {
+  const { job } = run;
+  const c = t.customer;
+  await tx
+    .update(customers)
+    .set({
+      zohoSyncStatus: c.status,
+      zohoSyncError: c.error,
+      zohoSyncAttempts: c.attempts,
+      zohoLastSyncAt: meta.now,
+      updatedAt: meta.now,
+      ...(c.candidates !== undefined ? { zohoSyncCandidates: c.candidates } : {}),
+      ...(c.reviewReason !== undefined ? { zohoReviewReason: c.reviewReason } : {}),
+      ...(c.contact
+        ? {
+            zohoContactId: c.contact.id,
+            zohoContactName: c.contact.name,
+            zohoMatchType: c.contact.matchType,
+            zohoLinkedAt: meta.now,
+            zohoLinkBasis: c.contact.basis,
+            zohoContactEmail: c.contact.email,
+          }
+        : {}),
+    })
+    .where(sql`${customers.id} = ${job.customerId}`);
+  await tx.insert(zohoSyncEvents).values({
+    customerId: job.customerId,
+    jobId: job.id,
+    at: meta.now,
+    action: job.action,
+    outcome: t.event.outcome,
+    matchType: t.event.matchType ?? null,
+    zohoCalls: meta.zohoCalls,
+    error: t.event.error,
+    durationMs: meta.durationMs,
+    details: c.contact
+      ? { contactId: c.contact.id, contactName: c.contact.name, basis: c.contact.basis }
+      : c.reviewReason
+        ? { reviewReason: c.reviewReason }
+        : null,
+  });
+}
+
+/**
+ * A contact created without looking first (budget pressure, app/sync/create-policy.ts) gets a low-priority
+ * check_duplicate job, due when the next budget day starts: it looks for other contacts with the email.
+ */
+export async function scheduleDuplicateCheck(db: SqlRunner, customerId: string, now: Date) {
+  await insertJob(db, { customerId, action: "check_duplicate", priority: DUPLICATE_CHECK_PRIORITY, scheduledFor: nextBudgetDay(now, Math.random()) });
+}
+
+function effectsOf(run: Claimed, t: Transition, outage: { paused: boolean; resumed: boolean }): Effect[] {
+  const effects: Effect[] = [];
+  if (t.job.sendDelayMs !== undefined) effects.push({ kind: "send", jobIds: [run.job.id], why: "delayed retry", delayMs: t.job.sendDelayMs });
+  if (t.customer.status === "failed") effects.push({ kind: "notify_failure", customerId: run.job.customerId, error: t.customer.error });
+  if (outage.paused) effects.push({ kind: "outage_started", jobId: run.job.id });
+  if (outage.resumed) effects.push({ kind: "release_backlog" });
+  return effects;
+}
+
+// --- What an admin decides settles here too -------------------------------------------------------
+
+/** The write of an admin's link (one customer, inside the caller's transaction): closes the open job, logs who did it. */
+export async function writeAdminLink(
+  tx: DbOrTx,
+  customer: Pick<typeof customers.$inferSelect, "id" | "zohoContactId">,
+  contact: ZohoCandidate,
+  by: { adminId: string; zohoCalls: number; how: "link" | "confirm" | "confirm_all" },
+) {
+  const customerId = customer.id;
+  const now = new Date();
+  await closeOpenJob(tx, customerId, "Closed: linked manually by an admin", now);
+  await tx
+    .update(customers)
+    .set({
+      zohoSyncStatus: "manual",
+      zohoContactId: contact.contactId,
+      zohoContactName: contact.contactName,
+      zohoContactEmail: contact.email,
+      zohoMatchType: "manual",
+      zohoLinkBasis: "admin",
+      zohoReviewReason: null,
+      zohoLinkedAt: now,
+      zohoSyncError: null,
+      zohoSyncCandidates: null,
+      zohoFailureNotifiedAt: null,
+      updatedAt: now,
+    })
+    .where(eq(customers.id, customerId));
+  await tx.insert(zohoSyncEvents).values({
+    customerId,
+    action: by.how === "link" ? "admin_link" : by.how === "confirm" ? "admin_confirm" : "admin_confirm_all",
+    outcome: "manual",
+    matchType: "manual",
+    zohoCalls: by.zohoCalls,
+    actorUserId: by.adminId,
+    details: { contactId: contact.contactId, contactName: contact.contactName, previousContactId: customer.zohoContactId },
+  });
+}

@@ -1,0 +1,204 @@
+// Phase 2 of a sync run (docs/decisions/027-sync-run-phases.md): WORK. Only Zoho calls and pure decisions:
+// given the admitted job and its customer, ask Zoho (find the returning customer, create or adopt the new
+// one's contact, or look for a duplicate) and say what it answered, as a JobResult. Imports no database
+// module (the import-graph check holds it): the Zoho client comes in as ZohoContacts, and the one write a
+// create needs before its call (the "create attempted" marker, docs/decisions/004-idempotent-create.md)
+// goes through the port `beforeCreate`. Whether the result may be linked is settle's to decide. An admin's
+// manual link asks Zoho here too (checkContactForLink).
+import { sameEmail } from "~/common/email-address";
+import { log } from "~/log.server";
+import { ZohoError } from "~/zoho/errors";
+import type { NewContact, ZohoContact, ZohoContacts } from "~/zoho/types";
+import type { CreatePlan } from "../create-policy";
+import { findByEmail, findByEmailAnywhere, findMatchingContact } from "../find-contact.server";
+import { exactNameMatches, toCandidate } from "../matching";
+import type { JobResult, MatchType } from "../outcome";
+import type { SyncAction } from "../vocabulary";
+
+/** The process "died" between Zoho's write and ours (chaos and tests): nothing is stored, the lease stays. */
+export class SimulatedCrash extends Error {}
+
+/** What of the customer the work reads (the admitted customer row carries more). */
+export type WorkCustomer = {
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone: string;
+  isReturningCustomer: boolean;
+  zohoContactId: string | null;
+  zohoContactName: string | null;
+};
+
+export type WorkTask = {
+  job: { id: string; action: SyncAction; createEverAttempted: boolean };
+  customer: WorkCustomer;
+  /** A create's plan from today's budget (null when the job cannot create, or creates through an upsert). */
+  plan: CreatePlan | null;
+  /** API name of a unique custom field (ZOHO_UNIQUE_FIELD): creates go through Zoho's upsert. */
+  uniqueField?: string;
+};
+
+export type WorkPorts = {
+  zoho: ZohoContacts;
+  /** Records, and commits, that a create is about to be attempted (before the call). */
+  beforeCreate: () => Promise<void>;
+  /** Test/chaos hook: called after Zoho accepted a write and before the database records it (may throw SimulatedCrash). */
+  afterZohoWrite?: () => void | Promise<void>;
+};
+
+/** A returning customer's job only looks; a new customer's creates (after looking, as the plan says). */
+export const isReturning = (job: Pick<WorkTask["job"], "action">, customer: Pick<WorkCustomer, "isReturningCustomer">) =>
+  job.action === "match" || (job.action === "retry" && customer.isReturningCustomer);
+
+/** The work, whatever Zoho answers: an error becomes the result (a SimulatedCrash goes through: the run "died"). */
+export async function doWork(task: WorkTask, ports: WorkPorts): Promise<JobResult> {
+  try {
+    return await zohoWork(task, ports);
+  } catch (error) {
+    if (error instanceof SimulatedCrash) throw error;
+    if (!(error instanceof ZohoError)) log("error", "sync job failed unexpectedly", { jobId: task.job.id, error });
+    return { kind: "error", error };
+  }
+}
+
+async function zohoWork(task: WorkTask, ports: WorkPorts): Promise<JobResult> {
+  const { job, customer } = task;
+  if (job.action === "check_duplicate") return checkDuplicate(ports.zoho, customer);
+  if (isReturning(job, customer)) {
+    const decision = await findMatchingContact(ports.zoho, customer);
+    if (decision.kind === "one") return linked(decision.contact, decision.by);
+    if (decision.kind === "many")
+      return {
+        kind: "ambiguous",
+        candidates: decision.candidates,
+        reason: `${decision.candidates.length} Zoho contacts match this customer's ${decision.by}; pick the right one`,
+      };
+    return { kind: "not_found" };
+  }
+  return createContact(task, ports);
+}
+
+function linked(contact: ZohoContact, matchType: MatchType, checkLater = false): JobResult {
+  return { kind: "linked", contactId: contact.contact_id, contactName: contact.contact_name, matchType, contact, ...(checkLater ? { checkLater } : {}) };
+}
+
+export const displayName = (c: Pick<WorkCustomer, "firstName" | "lastName">) => `${c.firstName} ${c.lastName}`.replace(/\s+/g, " ").trim();
+
+export function newContactPayload(customer: WorkCustomer, name = displayName(customer)): NewContact {
+  return {
+    contact_name: name.slice(0, 200),
+    contact_type: "customer",
+    customer_sub_type: "individual",
+    contact_persons: [
+      {
+        first_name: customer.firstName,
+        last_name: customer.lastName,
+        email: customer.email,
+        mobile: customer.phone,
+        is_primary_contact: true,
+      },
+    ],
+  };
+}
+
+/**
+ * Idempotent create (docs/decisions/004-idempotent-create.md):
+ *  - with a unique custom field configured, Zoho's upsert on our customer id: one call, no duplicate possible;
+ *  - otherwise the attempt is recorded before the call, and a retry after such an attempt looks the
+ *    contact up by email first and adopts it instead of creating a second one.
+ */
+async function createContact(task: WorkTask, ports: WorkPorts): Promise<JobResult> {
+  const { job, customer, uniqueField } = task;
+  const zoho = ports.zoho;
+  if (uniqueField) {
+    const contact = await zoho.upsertContact(uniqueField, customer.id, newContactPayload(customer));
+    await ports.afterZohoWrite?.();
+    return linked(contact, "upsert");
+  }
+  if (task.plan === "look_first") {
+    // A fresh registration's lookup is one call; backfill and admin retries/resets (rare, and the likeliest to
+    // meet a contact made earlier) search wider: company contacts' persons too.
+    const existing = job.action === "create" ? await findByEmail(zoho, customer.email) : await findByEmailAnywhere(zoho, customer);
+    // After an earlier create attempt the contact found is (likely) ours: adopted; else the person's own.
+    if (existing.length === 1) return linked(existing[0], job.createEverAttempted ? "adopted" : "email");
+    if (existing.length > 1)
+      return {
+        kind: "ambiguous",
+        candidates: existing.map(toCandidate),
+        reason: "Several Zoho contacts already use this email; pick the right one",
+      };
+  }
+  await ports.beforeCreate();
+  try {
+    const contact = await zoho.createContact(newContactPayload(customer));
+    await ports.afterZohoWrite?.();
+    return linked(contact, "created", task.plan === "create_then_check");
+  } catch (error) {
+    if (error instanceof ZohoError && error.kind === "duplicate_name") return resolveDuplicateName(customer, ports);
+    throw error;
+  }
+}
+
+/**
+ * The organisation forbids duplicate display names and one exists (docs/decisions/005-duplicate-names.md):
+ * adopt it only if it is this customer (same email); otherwise create under a name made unique by
+ * the email, because two people sharing a name is normal and review would only delay a new customer.
+ */
+async function resolveDuplicateName(customer: WorkCustomer, ports: WorkPorts): Promise<JobResult> {
+  const zoho = ports.zoho;
+  const name = displayName(customer);
+  const { items } = await zoho.listContacts({ contactName: name });
+  const same = exactNameMatches(items, name);
+  const withEmail = (await Promise.all(same.slice(0, 3).map((c) => zoho.getContact(c.contact_id)))).filter((c) =>
+    [c.email, ...(c.contact_persons ?? []).map((p) => p.email)].some((e) => sameEmail(e, customer.email)),
+  );
+  if (withEmail.length === 1) return linked(withEmail[0], "adopted");
+  try {
+    const contact = await zoho.createContact(newContactPayload(customer, `${name} (${customer.email})`));
+    await ports.afterZohoWrite?.();
+    return linked(contact, "created");
+  } catch (error) {
+    if (error instanceof ZohoError && error.kind === "duplicate_name")
+      return {
+        kind: "ambiguous",
+        candidates: same.map(toCandidate),
+        reason: `Zoho refuses a second contact named "${name}"; link the right one or rename it in Zoho`,
+      };
+    throw error;
+  }
+}
+
+/**
+ * The deferred half of a create made without looking (budget pressure, create-policy.ts): look for other
+ * contacts with the customer's email. It never merges or relinks: a second contact is flagged for an admin.
+ */
+async function checkDuplicate(zoho: ZohoContacts, customer: WorkCustomer): Promise<JobResult> {
+  // Unlinked since the create: there is nothing of ours to compare; the customer's own state stands.
+  if (!customer.zohoContactId) return { kind: "not_found" };
+  const sameEmailContacts = await findByEmail(zoho, customer.email);
+  const others = sameEmailContacts.filter((c) => c.contact_id !== customer.zohoContactId);
+  return {
+    kind: "duplicate_check",
+    contactId: customer.zohoContactId,
+    contactName: customer.zohoContactName ?? "",
+    duplicates: others.length ? sameEmailContacts.map(toCandidate) : [],
+  };
+}
+
+/**
+ * An admin's manual link, checked with Zoho before it is saved (so a typo'd id is never stored): the contact
+ * exists and is a customer. The reason, when it may not be linked, is shown to the admin as it is.
+ */
+export async function checkContactForLink(zoho: ZohoContacts, contactId: string): Promise<{ ok: true; contact: ZohoContact } | { ok: false; reason: string }> {
+  let contact: ZohoContact;
+  try {
+    contact = await zoho.getContact(contactId);
+  } catch (error) {
+    if (error instanceof ZohoError && error.kind === "not_found") return { ok: false, reason: `Zoho Books has no contact with id ${contactId}.` };
+    if (error instanceof ZohoError) return { ok: false, reason: `Could not check the contact with Zoho: ${error.message}` };
+    throw error;
+  }
+  if (contact.contact_type && contact.contact_type !== "customer") return { ok: false, reason: `${contact.contact_name} is a ${contact.contact_type} in Zoho, not a customer.` };
+  return { ok: true, contact };
+}

@@ -1,0 +1,57 @@
+// Zoho calls per synced customer over a fixed mix (30 new, 20 returning found by email, 10 returning by name
+// only), registered and confirmed through the real Worker on the shared bench stack; fault-free, so the
+// figures are exact and repeatable.
+import { registerAndConfirm, type Registrant } from "@tools/local-stack/http-session";
+import type { openNodeDb } from "@tools/local-stack/node-db";
+import type { SandboxControl } from "@tools/zoho-sandbox/control-client";
+import { makeWaitingJobsDue } from "~/sync/jobs/tooling.server";
+
+type Node = ReturnType<typeof openNodeDb>;
+type Report = (name: string, value: string) => void;
+
+export async function benchCallsPerCustomer(d: { node: Node; sandbox: SandboxControl; url: string; inboxUrl: string; report: Report }) {
+  const { node, sandbox, url, inboxUrl, report } = d;
+  const person = (i: number, tag: string): Registrant => ({
+    firstName: "Bench",
+    lastName: `${tag}${i}`,
+    email: `bench.${tag}${i}@bench.example`,
+    phone: "09171234567",
+    customerType: "new",
+  });
+  console.log("\n2. Zoho calls per synced customer (fixed mix)");
+  await node.pool.query("truncate customers, zoho_sync_events, zoho_api_minutes cascade"); // and their jobs
+  for (let i = 0; i < 20; i++) await sandbox.addContact({ contact_name: `Return Email${i}`, first_name: "Return", last_name: `Email${i}`, email: `return.email${i}@bench.example` });
+  for (let i = 0; i < 10; i++) await sandbox.addContact({ contact_name: `Return Byname${i}`, first_name: "Return", last_name: `Byname${i}`, email: `old.address${i}@bench.example` });
+  const mix: Registrant[] = [
+    ...Array.from({ length: 30 }, (_, i) => ({ ...person(i, "mixnew"), lastName: `Newcomer${i}` })),
+    ...Array.from({ length: 20 }, (_, i) => ({ firstName: "Return", lastName: `Email${i}`, email: `return.email${i}@bench.example`, phone: "09171234567", customerType: "returning" as const })),
+    ...Array.from({ length: 10 }, (_, i) => ({ firstName: "Return", lastName: `Byname${i}`, email: `new.address${i}@bench.example`, phone: "09171234567", customerType: "returning" as const })),
+  ];
+  await Promise.all(mix.map((p) => registerAndConfirm(url, inboxUrl, p)));
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const { rows: open } = await node.pool.query("select count(*)::int as n from customers where zoho_sync_status in ('pending', 'syncing')");
+    if (open[0].n === 0) break;
+    if (Date.now() > deadline) throw new Error(`${open[0].n} customers still not synced after 2 minutes`);
+    // Jobs paced to the next minute are moved to now (time travel) so the sweep can send them.
+    await makeWaitingJobsDue(node.db, { notLeased: true });
+    await fetch(`${url}/__scheduled?cron=0+*+*+*+*`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const { rows: calls } = await node.pool.query(`
+    select c.is_returning_customer as returning, c.zoho_match_type as how, count(distinct c.id)::int as customers, sum(e.zoho_calls)::int as calls
+    from customers c join zoho_sync_events e on e.customer_id = c.id
+    group by 1, 2 order by 1, 2`);
+  let totalCalls = 0;
+  let totalCustomers = 0;
+  for (const r of calls) {
+    report(`Calls per customer: ${r.returning ? "returning" : "new"}, ${r.how ? `linked by ${r.how}` : "not linked"}`, `${(r.calls / r.customers).toFixed(2)} (${r.customers} customers)`);
+    totalCalls += r.calls;
+    totalCustomers += r.customers;
+  }
+  const perCustomer = totalCalls / Math.max(1, totalCustomers);
+  const syncShare = 500 - 30 - 20;
+  report("Calls per synced customer: whole mix", perCustomer.toFixed(2));
+  report(`Customers synced per day inside the default sync share (${syncShare} calls)`, String(Math.floor(syncShare / perCustomer)));
+  await node.pool.query("truncate customers, zoho_sync_events cascade"); // and their jobs
+}
