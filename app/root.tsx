@@ -1,6 +1,5 @@
 import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import {
-  Form,
   isRouteErrorResponse,
   Link,
   Links,
@@ -14,7 +13,7 @@ import {
 import type { ReactNode } from "react";
 import { getCurrentUser } from "~/auth/session.server";
 import { takeToast } from "~/auth/toast.server";
-import { CsrfInput } from "~/components/forms";
+import { PostForm } from "~/components/forms";
 import { useNonce } from "~/components/nonce";
 import { useRequestId } from "~/components/request-id";
 import { ToastMessage } from "~/components/toast";
@@ -65,12 +64,11 @@ export function Layout({ children }: { children: ReactNode }) {
             {user ? (
               <>
                 {user.role === "admin" ? <Link to="/admin">Admin</Link> : <Link to="/account">My account</Link>}
-                <Form method="post" action="/logout" className="inline-form">
-                  <CsrfInput />
+                <PostForm action="/logout" className="inline-form">
                   <button type="submit" className="link-button">
                     Sign out
                   </button>
-                </Form>
+                </PostForm>
               </>
             ) : (
               <>

@@ -5,12 +5,12 @@ import { Field } from "./forms";
 
 export const ADDRESS_FIELDS = ["addressLine1", "addressLine2", "city", "province", "postalCode"] as const;
 type AddressField = (typeof ADDRESS_FIELDS)[number];
-type FieldLike = { id: string; errorId: string; errors?: string[] };
+type FieldLike = { id: string; errorId: string; descriptionId: string; errors?: string[] };
 export type AddressInput<F extends FieldLike> = (field: F, autoComplete: string, extra?: { inputMode?: "numeric" }) => ReactNode;
 
 export function AddressFieldset<F extends FieldLike>({ fields, input }: { fields: Record<AddressField, F>; input: AddressInput<F> }) {
   const row = (name: AddressField, label: string, autoComplete: string, extra?: { inputMode?: "numeric" }) => (
-    <Field label={label} htmlFor={fields[name].id} errorId={fields[name].errorId} errors={fields[name].errors}>
+    <Field label={label} field={fields[name]}>
       {input(fields[name], autoComplete, extra)}
     </Field>
   );

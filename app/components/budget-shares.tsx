@@ -2,6 +2,7 @@
 // has left. Shares are never lent to each other (docs/decisions/011-budget-shares.md).
 import type { CallPurpose, ShareUse } from "~/zoho/ledger.server";
 import { formatDateTime } from "./format";
+import { DataTable } from "./tables";
 
 const SHARE_LABEL: Record<CallPurpose, string> = {
   sync: "Customer sync",
@@ -13,28 +14,21 @@ export type BacklogView = { openJobs: number; callsPerJob: number; calls: number
 
 export function BudgetShares({ shares, refused, backlog }: { shares: ShareUse[]; refused: number; backlog: BacklogView }) {
   return (
-    <div className="table-wrap">
-      <table data-testid="budget-shares">
-        <caption className="muted">Daily shares (UTC day); a share that runs out waits for tomorrow, it never takes from another.</caption>
-        <thead>
-          <tr>
-            <th scope="col">Share</th>
-            <th scope="col">Used</th>
-            <th scope="col">Remaining</th>
-            <th scope="col">Of</th>
+    <>
+      <DataTable
+        testId="budget-shares"
+        caption="Daily shares (UTC day); a share that runs out waits for tomorrow, it never takes from another."
+        columns={[{ header: "Share" }, { header: "Used" }, { header: "Remaining" }, { header: "Of" }]}
+      >
+        {shares.map((s) => (
+          <tr key={s.purpose} data-testid={`share-${s.purpose}`}>
+            <th scope="row">{SHARE_LABEL[s.purpose]}</th>
+            <td>{s.used}</td>
+            <td>{s.remaining === 0 && s.share > 0 ? <strong>0 (used up)</strong> : s.remaining}</td>
+            <td>{s.share}</td>
           </tr>
-        </thead>
-        <tbody>
-          {shares.map((s) => (
-            <tr key={s.purpose} data-testid={`share-${s.purpose}`}>
-              <th scope="row">{SHARE_LABEL[s.purpose]}</th>
-              <td>{s.used}</td>
-              <td>{s.remaining === 0 && s.share > 0 ? <strong>0 (used up)</strong> : s.remaining}</td>
-              <td>{s.share}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       <p data-testid="backlog-eta">
         {backlog.openJobs === 0 ? (
           "No sync backlog."
@@ -48,6 +42,6 @@ export function BudgetShares({ shares, refused, backlog }: { shares: ShareUse[];
         )}
       </p>
       <p className="muted">{`Calls refused today to stay within the shares or the per-minute pace: ${refused}.`}</p>
-    </div>
+    </>
   );
 }

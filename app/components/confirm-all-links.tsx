@@ -1,21 +1,20 @@
-import { Form, Link } from "@remix-run/react";
-import { CsrfInput, FormError } from "./forms";
+import { Link } from "@remix-run/react";
+import { FormError, IntentButton, PostForm } from "./forms";
 
-type Props = { count: number; confirming: boolean; cancelTo: string; confirmTo: string; busy: boolean; errors?: string[] | null };
+type Props = { count: number; confirming: boolean; cancelTo: string; confirmTo: string; errors?: string[] | null };
 
 /**
  * "Confirm all suggested links" on the admin list: a count, then a confirmation step (a page state in
  * the URL, so it works without JavaScript) that says exactly what will happen.
  */
-export function ConfirmAllLinks({ count, confirming, cancelTo, confirmTo, busy, errors }: Props) {
+export function ConfirmAllLinks({ count, confirming, cancelTo, confirmTo, errors }: Props) {
   if (count === 0 && !errors?.length) return null;
   return (
     <section className="card" aria-labelledby="confirm-all-title" data-testid="confirm-all">
       <h2 id="confirm-all-title">Suggested links</h2>
       <FormError errors={errors} />
       {confirming ? (
-        <Form method="post">
-          <CsrfInput />
+        <PostForm>
           <input type="hidden" name="expected" value={count} />
           <p role="alert">
             {`Link ${count} customer${count === 1 ? "" : "s"} to the Zoho contact suggested for each? `}
@@ -23,12 +22,12 @@ export function ConfirmAllLinks({ count, confirming, cancelTo, confirmTo, busy, 
             visible to them.
           </p>
           <div className="actions">
-            <button type="submit" name="intent" value="confirm_all" disabled={busy}>
+            <IntentButton intent="confirm_all">
               {`Yes, confirm ${count} link${count === 1 ? "" : "s"}`}
-            </button>
+            </IntentButton>
             <Link to={cancelTo}>Cancel</Link>
           </div>
-        </Form>
+        </PostForm>
       ) : (
         <p>
           {`${count} customer${count === 1 ? " matches" : "s match"} exactly one Zoho contact by name. `}

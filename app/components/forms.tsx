@@ -1,5 +1,5 @@
-import { useRouteLoaderData } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { Form, useNavigation, useRouteLoaderData, type FormProps } from "@remix-run/react";
+import type { ButtonHTMLAttributes, ReactNode } from "react";
 
 type RootData = { csrfToken: string };
 
@@ -30,38 +30,59 @@ export function ErrorList({ id, errors }: { id?: string; errors?: string[] | nul
 /** The parts of a Conform field a Field needs (`fields.email` from useForm). */
 type ConformField = { id: string; errorId: string; descriptionId: string; errors?: string[] | null };
 
-type FieldProps = {
-  label: ReactNode;
-  hint?: ReactNode;
-  children: ReactNode;
-} & (
-  | { field: ConformField; htmlFor?: never; errorId?: never; errors?: never; hintId?: never }
-  | { field?: never; errors?: string[] | null; errorId: string; hintId?: string; htmlFor: string }
-);
-
 /**
- * A labelled field with its hint and announced errors. Give it the Conform field
- * (`<Field label="Email" field={fields.email}>`): ids and errors come from it, the hint is
- * the field's description (point the input's aria-describedby at `field.descriptionId`).
+ * A labelled field with its hint and announced errors, from its Conform field
+ * (`<Field label="Email" field={fields.email}>`): ids and errors come from it, the hint is the
+ * field's description. An input with a hint points at it: `getInputProps(field, { type, ariaDescribedBy: field.descriptionId })`.
  */
-export function Field(props: FieldProps) {
-  const { label, hint, children } = props;
-  const htmlFor = props.field ? props.field.id : props.htmlFor;
-  const errorId = props.field ? props.field.errorId : props.errorId;
-  const errors = props.field ? props.field.errors : props.errors;
-  const hintId = props.field ? props.field.descriptionId : props.hintId;
+export function Field({ label, hint, field, children }: { label: ReactNode; hint?: ReactNode; field: ConformField; children: ReactNode }) {
+  const errors = field.errors;
   return (
     <div className={`field${errors?.length ? " field--invalid" : ""}`}>
-      <label htmlFor={htmlFor}>{label}</label>
+      <label htmlFor={field.id}>{label}</label>
       {hint ? (
-        <p className="hint" id={hintId}>
+        <p className="hint" id={field.descriptionId}>
           {hint}
         </p>
       ) : null}
       {children}
-      <ErrorList id={errorId} errors={errors} />
+      <ErrorList id={field.errorId} errors={errors} />
     </div>
   );
+}
+
+/** True while a form of this page is being submitted: buttons say so by being disabled. */
+export function useBusy() {
+  return useNavigation().state === "submitting";
+}
+
+/**
+ * A state-changing form: a POST with its CSRF field and the hidden values it carries (a token, an id).
+ * It works without JavaScript (a Remix form).
+ */
+export function PostForm({ values, children, ...props }: Omit<FormProps, "method"> & { values?: Record<string, string | number> }) {
+  return (
+    <Form method="post" {...props}>
+      <CsrfInput />
+      {Object.entries(values ?? {}).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      {children}
+    </Form>
+  );
+}
+
+/** A submit button that names the action it asks for (`intent`), disabled while any form of the page is submitting. */
+export function IntentButton({
+  intent,
+  secondary,
+  disabled,
+  className,
+  ...props
+}: { intent: string; secondary?: boolean } & Omit<ButtonHTMLAttributes<HTMLButtonElement>, "type" | "name" | "value">) {
+  const busy = useBusy();
+  const classes = [secondary ? "button--secondary" : null, className].filter(Boolean).join(" ") || undefined;
+  return <button type="submit" name="intent" value={intent} className={classes} disabled={busy || disabled} {...props} />;
 }
 
 export function FormError({ errors }: { errors?: string[] | null }) {

@@ -1,7 +1,6 @@
 // The buttons of a mailed link's page (decision 022): Confirm, and "This wasn't me" for whoever is not the
 // account's own browser. Both are POSTs carrying the link's token; opening the page changed nothing.
-import { Form, useNavigation } from "@remix-run/react";
-import { CsrfInput } from "./forms";
+import { IntentButton, PostForm } from "./forms";
 
 type Props = {
   token: string;
@@ -14,32 +13,25 @@ type Props = {
 };
 
 export function MailLinkForms({ token, mine, otherAccount, confirmText, notMeText }: Props) {
-  const busy = useNavigation().state === "submitting";
   return (
     <>
-      <Form method="post">
-        <CsrfInput />
-        <input type="hidden" name="token" value={token} />
+      <PostForm values={{ token }}>
         <p>{mine ? confirmText.mine : confirmText.elsewhere}</p>
         {otherAccount ? <p className="muted">{`You are signed in as ${otherAccount}: sign out first to confirm another account.`}</p> : null}
         <div className="actions">
-          <button type="submit" name="intent" value="confirm" disabled={busy}>
-            Confirm
-          </button>
+          <IntentButton intent="confirm">Confirm</IntentButton>
         </div>
-      </Form>
+      </PostForm>
       {mine ? null : (
-        <Form method="post" aria-labelledby="not-me-title">
+        <PostForm aria-labelledby="not-me-title" values={{ token }}>
           <h2 id="not-me-title">Not you?</h2>
           <p>{notMeText}</p>
-          <CsrfInput />
-          <input type="hidden" name="token" value={token} />
           <div className="actions">
-            <button type="submit" name="intent" value="not-me" className="button--secondary" disabled={busy}>
+            <IntentButton intent="not-me" secondary>
               This wasn&apos;t me
-            </button>
+            </IntentButton>
           </div>
-        </Form>
+        </PostForm>
       )}
     </>
   );

@@ -1,6 +1,5 @@
 // Dashboard pieces for recovering sync: the outage banner and "Retry all failed".
-import { Form } from "@remix-run/react";
-import { CsrfInput } from "./forms";
+import { IntentButton, PostForm } from "./forms";
 import { formatDateTime } from "./format";
 
 type Outage = { paused: boolean; since: string | null; lastError: string | null; nextProbeAt: string | null };
@@ -21,21 +20,20 @@ export function OutageBanner({ outage }: { outage: Outage }) {
 }
 
 /** "Retry all failed" with what it would take. (The backlog's ETA has one home: the budget box.) */
-export function RecoveryCard({ retryAll, busy }: { retryAll: Eta; busy: boolean }) {
+export function RecoveryCard({ retryAll }: { retryAll: Eta }) {
   return (
     <section className="card" aria-labelledby="recovery-title">
       <h2 id="recovery-title">Recovery</h2>
-      <Form method="post">
-        <CsrfInput />
+      <PostForm>
         <p className="muted" id="retry-all-help">
           {retryAll.jobs
             ? `Gives every failed customer a fresh start, spread over days within the sync budget: ${etaText(retryAll)}.`
             : "No customer has failed."}
         </p>
-        <button type="submit" name="intent" value="retry_all_failed" disabled={busy || retryAll.jobs === 0} aria-describedby="retry-all-help">
+        <IntentButton intent="retry_all_failed" disabled={retryAll.jobs === 0} aria-describedby="retry-all-help">
           {`Retry all failed (${retryAll.jobs})`}
-        </button>
-      </Form>
+        </IntentButton>
+      </PostForm>
     </section>
   );
 }

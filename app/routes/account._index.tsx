@@ -1,14 +1,15 @@
 // /account: the customer's own page. What is pending (confirming the address, a new address, checking the
 // details of a taken-back account) with the code form, the details, and the links to change or delete them.
-import { parseWithZod } from "@conform-to/zod/v4";
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireCustomer } from "~/auth/guards.server";
 import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
 import { redirectWithToast } from "~/auth/toast.server";
 import { resendVerification, verificationState } from "~/auth/verification.server";
 import { formatAddress, formatDate, formatDateTime } from "~/components/format";
-import { CsrfInput, FormError } from "~/components/forms";
+import { Field, FormError, IntentButton, PostForm, useBusy } from "~/components/forms";
 import { customerForUser, pendingEmailChange } from "~/customers/account.server";
 import { AccountIntentSchema, ConfirmCodeSchema } from "~/customers/account-schemas";
 import { confirmWithCode } from "~/customers/confirm-code.server";
@@ -64,7 +65,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await request.formData();
   if (formData.get("intent") === "confirm-code") {
     const submission = parseWithZod(formData, { schema: ConfirmCodeSchema });
-    if (submission.status !== "success") return data({ intent: "confirm-code", formErrors: submission.error?.code ?? ["Type the code from the mail."] }, { status: 400 });
+    // The code's own rules show on the field; what the server found (wrong, expired, limited) is said for the form.
+    const answer = (formErrors?: string[]) => ({ intent: "confirm-code" as const, result: submission.reply(formErrors ? { formErrors } : undefined) });
+    if (submission.status !== "success") return data(answer(), { status: 400 });
     const result = await confirmWithCode(app, user.id, submission.value.code, clientAddress(request));
     if (result.ok)
       return redirectWithToast(request, app, "/account", {
@@ -72,13 +75,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
         message: result.confirmed === "address" ? "Thank you: your email address is confirmed." : "Your new email address is confirmed: sign in with it from now on.",
       });
     if (result.reason === "limited")
-      return data(
-        { intent: "confirm-code", formErrors: [`Too many codes typed. Please try again ${waitInWords(result.retryAfterSeconds)}.`] },
-        { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } },
-      );
-    if (result.reason === "wrong")
-      return data({ intent: "confirm-code", formErrors: [`That is not the code. ${result.triesLeft} ${result.triesLeft === 1 ? "try" : "tries"} left for this code.`] }, { status: 400 });
-    return data({ intent: "confirm-code", formErrors: [CODE_PROBLEM[result.reason]] }, { status: 400 });
+      return data(answer([`Too many codes typed. Please try again ${waitInWords(result.retryAfterSeconds)}.`]), {
+        status: 429,
+        headers: { "Retry-After": String(result.retryAfterSeconds) },
+      });
+    if (result.reason === "wrong") return data(answer([`That is not the code. ${result.triesLeft} ${result.triesLeft === 1 ? "try" : "tries"} left for this code.`]), { status: 400 });
+    return data(answer([CODE_PROBLEM[result.reason]]), { status: 400 });
   }
   const submission = parseWithZod(formData, { schema: AccountIntentSchema });
   if (submission.status !== "success") return data({ intent: "unknown", formErrors: ["Unknown action. Please reload the page."] }, { status: 400 });
@@ -101,50 +103,34 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 function CodeForm({ label }: { label: string }) {
   const answer = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
-  const errors = answer?.intent === "confirm-code" ? answer.formErrors : undefined;
+  const [form, fields] = useForm({
+    id: "confirm-code",
+    lastResult: answer && "result" in answer ? answer.result : undefined,
+    constraint: getZodConstraint(ConfirmCodeSchema),
+    shouldValidate: "onSubmit",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ConfirmCodeSchema }),
+  });
   return (
-    <Form method="post" className="code-form">
-      <CsrfInput />
-      <input type="hidden" name="intent" value="confirm-code" />
-      <div className={`field${errors?.length ? " field--invalid" : ""}`}>
-        <label htmlFor="confirm-code">{label}</label>
-        <p className="hint" id="confirm-code-hint">
-          8 letters and digits, from the mail; it works for 15 minutes.
-        </p>
+    <PostForm {...getFormProps(form)} className="code-form">
+      <FormError errors={form.errors} />
+      <Field label={label} hint="8 letters and digits, from the mail; it works for 15 minutes." field={fields.code}>
         <input
-          id="confirm-code"
-          name="code"
-          type="text"
+          {...getInputProps(fields.code, { type: "text", ariaDescribedBy: fields.code.descriptionId })}
           inputMode="text"
           autoComplete="one-time-code"
           autoCapitalize="characters"
           spellCheck={false}
           maxLength={12}
-          required
-          aria-invalid={errors?.length ? true : undefined}
-          aria-describedby={`confirm-code-hint${errors?.length ? " confirm-code-error" : ""}`}
         />
-        {errors?.length ? (
-          <div id="confirm-code-error" className="field-errors" role="alert">
-            {errors.map((e) => (
-              <p key={e} className="error">
-                {e}
-              </p>
-            ))}
-          </div>
-        ) : null}
-      </div>
-      <button type="submit" disabled={busy}>
-        Confirm with the code
-      </button>
-    </Form>
+      </Field>
+      <IntentButton intent="confirm-code">Confirm with the code</IntentButton>
+    </PostForm>
   );
 }
 
 function PendingVerification({ pending }: { pending: { email: string; removeAfter: string | null; mailProblem: boolean; takenBack: boolean } }) {
   const answer = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const busy = useBusy();
   if (pending.takenBack) {
     return (
       <div className="notice notice--warning" data-testid="details-check-needed" role="region" aria-labelledby="verify-heading">
@@ -170,30 +156,27 @@ function PendingVerification({ pending }: { pending: { email: string; removeAfte
       </p>
       {pending.mailProblem ? <p>We are having trouble sending mail right now; we keep trying, or you can ask again below.</p> : null}
       <CodeForm label="Or type the code from the mail" />
-      <Form method="post">
-        <CsrfInput />
-        <FormError errors={answer?.intent === "resend-verification" || answer?.intent === "unknown" ? answer.formErrors : undefined} />
-        <button type="submit" name="intent" value="resend-verification" className="button--secondary" disabled={busy}>
+      <PostForm>
+        <FormError errors={answer && "formErrors" in answer ? answer.formErrors : undefined} />
+        <IntentButton intent="resend-verification" secondary>
           {busy ? "Sending…" : "Send the link again"}
-        </button>
-      </Form>
+        </IntentButton>
+      </PostForm>
     </div>
   );
 }
 
 function PendingEmailChange({ change, current, withCode }: { change: { email: string; since: string }; current: string; withCode: boolean }) {
-  const busy = useNavigation().state === "submitting";
   return (
     <div className="notice" data-testid="email-change-pending" role="region" aria-labelledby="change-heading">
       <h2 id="change-heading">Your new email address is waiting for confirmation</h2>
       <p>{`You asked on ${change.since} to use ${change.email}. We sent a link and a code there. Until you confirm it, sign in with ${current}.`}</p>
       {withCode ? <CodeForm label="Type the code from the mail to the new address" /> : null}
-      <Form method="post">
-        <CsrfInput />
-        <button type="submit" name="intent" value="cancel-email-change" className="button--secondary" disabled={busy}>
+      <PostForm>
+        <IntentButton intent="cancel-email-change" secondary>
           Cancel the change
-        </button>
-      </Form>
+        </IntentButton>
+      </PostForm>
     </div>
   );
 }

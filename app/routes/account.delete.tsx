@@ -4,11 +4,11 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useNavigation } from "@remix-run/react";
 import { requireCustomer } from "~/auth/guards.server";
 import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
 import { redirectWithToast } from "~/auth/toast.server";
-import { CsrfInput, Field, FormError } from "~/components/forms";
+import { Field, FormError, PostForm } from "~/components/forms";
 import { deleteAccount } from "~/customers/account-closure.server";
 import { DeleteAccountSchema } from "~/customers/account-schemas";
 
@@ -70,10 +70,9 @@ export default function DeleteAccount() {
           Download my data first
         </a>
       </p>
-      <Form method="post" {...getFormProps(form)}>
-        <CsrfInput />
+      <PostForm {...getFormProps(form)}>
         <FormError errors={form.errors} />
-        <Field label="Your password" htmlFor={fields.password.id} errorId={fields.password.errorId} errors={fields.password.errors}>
+        <Field label="Your password" field={fields.password}>
           <input {...getInputProps(fields.password, { type: "password" })} autoComplete="current-password" />
         </Field>
         <div className="actions">
@@ -82,7 +81,7 @@ export default function DeleteAccount() {
           </button>
           <Link to="/account">Keep my account</Link>
         </div>
-      </Form>
+      </PostForm>
     </section>
   );
 }

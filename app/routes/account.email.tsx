@@ -4,11 +4,11 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireCustomer } from "~/auth/guards.server";
 import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
 import { redirectWithToast } from "~/auth/toast.server";
-import { CsrfInput, Field, FormError } from "~/components/forms";
+import { Field, FormError, PostForm } from "~/components/forms";
 import { ChangeEmailSchema } from "~/customers/account-schemas";
 import { requestEmailChange } from "~/customers/email-change.server";
 
@@ -66,13 +66,12 @@ export default function ChangeEmail() {
       </p>
       <h1 id="email-title">Change my email address</h1>
       <p>{`Your address now is ${email}. We send a link and a code to the new address; it replaces this one once you confirm it there. This address gets a notice with a way to undo the change for 7 days.`}</p>
-      <Form method="post" {...getFormProps(form)}>
-        <CsrfInput />
+      <PostForm {...getFormProps(form)}>
         <FormError errors={form.errors} />
-        <Field label="New email address" htmlFor={fields.newEmail.id} errorId={fields.newEmail.errorId} errors={fields.newEmail.errors}>
+        <Field label="New email address" field={fields.newEmail}>
           <input {...getInputProps(fields.newEmail, { type: "email" })} autoComplete="email" />
         </Field>
-        <Field label="Your password" htmlFor={fields.password.id} errorId={fields.password.errorId} errors={fields.password.errors}>
+        <Field label="Your password" field={fields.password}>
           <input {...getInputProps(fields.password, { type: "password" })} autoComplete="current-password" />
         </Field>
         <div className="actions">
@@ -81,7 +80,7 @@ export default function ChangeEmail() {
           </button>
           <Link to="/account">Cancel</Link>
         </div>
-      </Form>
+      </PostForm>
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { customerForUser } from "~/customers/account.server";
 import { ordersForCustomer, type NotFreshReason } from "~/customers/orders.server";
 import { parseOrdersQuery } from "~/customers/orders-query";
 import { formatDate, formatDateTime } from "~/components/format";
+import { DataTable, Pager } from "~/components/tables";
 
 export const meta: MetaFunction = () => [{ title: "My orders · Cangoods" }];
 
@@ -69,40 +70,36 @@ export default function Orders() {
           {view.invoices.length === 0 ? (
             <p>{view.page === 1 ? "You have no orders yet." : "No more orders."}</p>
           ) : (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Invoice</th>
-                    <th scope="col">Date</th>
-                    <th scope="col" className="hide-sm">Due</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Total</th>
-                    <th scope="col">Balance</th>
+            <DataTable
+              columns={[
+                { header: "Invoice" },
+                { header: "Date" },
+                { header: "Due", hideSmall: true },
+                { header: "Status" },
+                { header: "Total" },
+                { header: "Balance" },
+              ]}
+            >
+              {view.invoices.map((i) => {
+                const money = new Intl.NumberFormat("en-PH", { style: "currency", currency: i.currency_code });
+                return (
+                  <tr key={i.invoice_id}>
+                    <td>{i.invoice_number}</td>
+                    <td>{formatDate(i.date)}</td>
+                    <td className="hide-sm">{formatDate(i.due_date)}</td>
+                    <td>{STATUS[i.status] ?? i.status}</td>
+                    <td>{money.format(i.total)}</td>
+                    <td>{money.format(i.balance)}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {view.invoices.map((i) => {
-                    const money = new Intl.NumberFormat("en-PH", { style: "currency", currency: i.currency_code });
-                    return (
-                      <tr key={i.invoice_id}>
-                        <td>{i.invoice_number}</td>
-                        <td>{formatDate(i.date)}</td>
-                        <td className="hide-sm">{formatDate(i.due_date)}</td>
-                        <td>{STATUS[i.status] ?? i.status}</td>
-                        <td>{money.format(i.total)}</td>
-                        <td>{money.format(i.balance)}</td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+                );
+              })}
+            
+            </DataTable>
           )}
-          <nav className="pagination" aria-label="Pages">
-            {view.page > 1 ? <Link to={`/account/orders?page=${view.page - 1}`}>← Newer</Link> : <span />}
-            {view.hasMore ? <Link to={`/account/orders?page=${view.page + 1}`}>Older →</Link> : <span />}
-          </nav>
+          <Pager
+            previous={view.page > 1 ? { to: `/account/orders?page=${view.page - 1}`, label: "← Newer" } : null}
+            next={view.hasMore ? { to: `/account/orders?page=${view.page + 1}`, label: "Older →" } : null}
+          />
         </>
       )}
     </section>

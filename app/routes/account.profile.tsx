@@ -4,14 +4,14 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireCustomer } from "~/auth/guards.server";
 import { redirectWithToast } from "~/auth/toast.server";
 import { verificationState } from "~/auth/verification.server";
 import { AddressFieldset } from "~/components/address-fields";
 import { ChoiceCards, DELIVERY_CHOICES, HISTORY_CHOICES } from "~/components/choice-cards";
 import { formatDateTime } from "~/components/format";
-import { CsrfInput, ErrorList, Field, FormError } from "~/components/forms";
+import { ErrorList, Field, FormError, PostForm } from "~/components/forms";
 import { customerForUser } from "~/customers/account.server";
 import { DetailsCheckSchema, ProfileSchema } from "~/customers/account-schemas";
 import { checkDetails, updateProfile } from "~/customers/profile.server";
@@ -93,16 +93,15 @@ export default function Profile() {
           {`This account was registered with your address on ${registeredAt} by someone who never confirmed it. Nothing was looked up or linked. Check every detail below and correct what is not yours: saving confirms the account, and only then do we link your order history.`}
         </p>
       ) : null}
-      <Form method="post" {...getFormProps(form)}>
-        <CsrfInput />
+      <PostForm {...getFormProps(form)}>
         <FormError errors={form.errors} />
-        <Field label="First name" htmlFor={f.firstName.id} errorId={f.firstName.errorId} errors={f.firstName.errors}>
+        <Field label="First name" field={f.firstName}>
           {text(f.firstName, "given-name")}
         </Field>
-        <Field label="Last name" htmlFor={f.lastName.id} errorId={f.lastName.errorId} errors={f.lastName.errors}>
+        <Field label="Last name" field={f.lastName}>
           {text(f.lastName, "family-name")}
         </Field>
-        <Field label="Mobile number" htmlFor={f.phone.id} errorId={f.phone.errorId} errors={f.phone.errors}>
+        <Field label="Mobile number" field={f.phone}>
           {text(f.phone, "tel", { type: "tel", inputMode: "tel" })}
         </Field>
         {takenBack ? (
@@ -128,7 +127,7 @@ export default function Profile() {
           </button>
           <Link to="/account">Cancel</Link>
         </div>
-      </Form>
+      </PostForm>
     </section>
   );
 }

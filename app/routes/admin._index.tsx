@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { dashboard } from "~/admin/dashboard.server";
 import { requireAdmin } from "~/auth/guards.server";
 import { redirectWithToast } from "~/auth/toast.server";
-import { CsrfInput } from "~/components/forms";
+import { IntentButton, PostForm } from "~/components/forms";
 import { STATUS_LABEL } from "~/components/status-badge";
 import { SYNC_STATUSES } from "~/db/schema";
 import { startBackfill } from "~/sync/backfill.server";
@@ -13,6 +13,7 @@ import { formatDateTime } from "~/components/format";
 import { BudgetShares } from "~/components/budget-shares";
 import { undeliveredMail } from "~/email/outbox.server";
 import { closureCounts, deletedAccountContacts } from "~/customers/account-closure.server";
+import { DataTable } from "~/components/tables";
 
 export const meta: MetaFunction = () => [{ title: "Admin · Cangoods" }];
 
@@ -48,7 +49,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function AdminDashboard() {
   const d = useLoaderData<typeof loader>();
-  const busy = useNavigation().state === "submitting";
   const attention = d.counts.failed + d.counts.skipped;
   const max = Math.max(1, ...d.history.map((h) => h.total), d.budget.limit / 4);
   return (
@@ -59,13 +59,12 @@ export default function AdminDashboard() {
         <div className="alert-banner" role="alert">
           <strong>{d.connection.state === "reconnect_needed" ? "Zoho Books needs reconnecting." : "Zoho Books is not connected."}</strong> Customer sync is
           paused; no attempts are being used up.{d.connection.lastError ? ` Zoho said: ${d.connection.lastError}` : ""}
-          <Form method="post" action="/admin/zoho" className="actions">
-            <CsrfInput />
-            <button type="submit" name="intent" value="connect">
+          <PostForm action="/admin/zoho" className="actions">
+            <IntentButton intent="connect">
               {d.connection.state === "reconnect_needed" ? "Reconnect Zoho Books" : "Connect Zoho Books"}
-            </button>
+            </IntentButton>
             <Link to="/admin/zoho">Connection details</Link>
-          </Form>
+          </PostForm>
         </div>
       ) : null}
       {d.mail.retrying + d.mail.givenUp > 0 ? (
@@ -129,7 +128,7 @@ export default function AdminDashboard() {
         </section>
       </div>
 
-      <RecoveryCard retryAll={d.retryAllEta} busy={busy} />
+      <RecoveryCard retryAll={d.retryAllEta} />
 
       <section className="card" aria-labelledby="history-title">
         <h2 id="history-title">Zoho calls, last 14 days</h2>
@@ -146,26 +145,17 @@ export default function AdminDashboard() {
         </svg>
         <details>
           <summary>Show as a table</summary>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Day (UTC)</th>
-                <th scope="col">Calls</th>
-                <th scope="col">Sync</th>
-                <th scope="col">Refused</th>
+          <DataTable columns={[{ header: "Day (UTC)" }, { header: "Calls" }, { header: "Sync" }, { header: "Refused" }]}>
+            {d.history.map((h) => (
+              <tr key={h.day}>
+                <td>{h.day}</td>
+                <td>{h.total}</td>
+                <td>{h.sync}</td>
+                <td>{h.refused}</td>
               </tr>
-            </thead>
-            <tbody>
-              {d.history.map((h) => (
-                <tr key={h.day}>
-                  <td>{h.day}</td>
-                  <td>{h.total}</td>
-                  <td>{h.sync}</td>
-                  <td>{h.refused}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          
+          </DataTable>
         </details>
       </section>
 
@@ -178,12 +168,11 @@ export default function AdminDashboard() {
           </>
         ) : null}
         <p>{`${d.backfillEligible} customers have never been queued for Zoho sync.`}</p>
-        <Form method="post">
-          <CsrfInput />
-          <button type="submit" name="intent" value="backfill" disabled={busy || d.backfillEligible === 0}>
+        <PostForm>
+          <IntentButton intent="backfill" disabled={d.backfillEligible === 0}>
             Queue them for sync
-          </button>
-        </Form>
+          </IntentButton>
+        </PostForm>
       </section>
 
       <section className="card" aria-labelledby="closures-title">

@@ -1,7 +1,8 @@
-import { parseWithZod } from "@conform-to/zod/v4";
+import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { listUrl, parseListQuery } from "~/admin/customer-list";
+import { ListQuerySchema, listUrl, parseListQuery, type ListQuery } from "~/admin/customer-list";
 import { listPage } from "~/admin/customer-list.server";
 import { ConfirmAllSchema } from "~/admin/schemas";
 import { requireAdmin } from "~/auth/guards.server";
@@ -12,6 +13,8 @@ import { REVIEW_REASON_LABEL, REVIEW_REASONS } from "~/sync/vocabulary";
 import { STATUS_LABEL, StatusBadge } from "~/components/status-badge";
 import { SYNC_STATUSES } from "~/db/schema";
 import { formatDate } from "~/components/format";
+import { Field } from "~/components/forms";
+import { DataTable, Pager } from "~/components/tables";
 
 export const meta: MetaFunction = () => [{ title: "Customers · Admin · Cangoods" }];
 
@@ -72,50 +75,9 @@ export default function CustomerList() {
         confirming={confirming}
         cancelTo={listUrl(query, {})}
         confirmTo={withParam(listUrl(query, {}), "confirm", "all")}
-        busy={navigation.state === "submitting"}
         errors={lastResult?.error?.[""]}
       />
-      <Form method="get" className="card filters" role="search" aria-label="Search customers">
-        {query.status ? <input type="hidden" name="status" value={query.status} /> : null}
-        <div className="grid">
-          <div className="field">
-            <label htmlFor="q">Name or email</label>
-            <input id="q" name="q" type="search" defaultValue={query.q ?? ""} maxLength={100} aria-describedby="q-hint" />
-            <p id="q-hint" className="hint">Beginnings of words: “mar san” finds Maria Santos, “gmail” finds every Gmail address.</p>
-          </div>
-          <div className="field">
-            <label htmlFor="type">Type</label>
-            <select id="type" name="type" defaultValue={query.type ?? ""}>
-              <option value="">New and returning</option>
-              <option value="new">New</option>
-              <option value="returning">Returning</option>
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="reason">Needs an admin because</label>
-            <select id="reason" name="reason" defaultValue={query.reason ?? ""}>
-              <option value="">Any reason</option>
-              {REVIEW_REASONS.map((r) => (
-                <option key={r} value={r}>
-                  {REVIEW_REASON_LABEL[r]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="sort">Sort</label>
-            <select id="sort" name="sort" defaultValue={query.sort}>
-              <option value="newest">Newest first</option>
-              <option value="oldest">Oldest first</option>
-              <option value="name">Last name, A–Z</option>
-            </select>
-          </div>
-        </div>
-        <div className="actions">
-          <button type="submit">Apply</button>
-          {filtered ? <Link to="/admin/customers">Clear filters</Link> : null}
-        </div>
-      </Form>
+      <ListFilters key={listUrl(query, {})} query={query} />
 
       {page.rows.length === 0 ? (
         <div className="card" role="status">
@@ -128,58 +90,100 @@ export default function CustomerList() {
           )}
         </div>
       ) : (
-        <div className="table-wrap" aria-busy={loading}>
-          <table>
-            <caption className="muted caption-start">
-              {`${query.status ? `${STATUS_LABEL[query.status]} customers` : "All customers"}, ${query.sort === "name" ? "by last name" : `${query.sort} first`}`}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Type</th>
-                <th scope="col">Zoho sync</th>
-                <th scope="col">Why it needs an admin</th>
-                <th scope="col" className="hide-sm">Registered</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.rows.map((c) => (
-                <tr key={c.id}>
-                  <td>{`${c.firstName} ${c.lastName}`}</td>
-                  <td>{c.email}</td>
-                  <td>{c.isReturningCustomer ? "Return" : "New"}</td>
-                  <td>
-                    <StatusBadge status={c.zohoSyncStatus} />
-                  </td>
-                  <td>
-                    {c.zohoReviewReason ? (
-                      <Link to={listUrl(query, { reason: c.zohoReviewReason })} className="reason-badge" aria-label={`${REVIEW_REASON_LABEL[c.zohoReviewReason]}: show all customers waiting for this reason`}>
-                        {REVIEW_REASON_LABEL[c.zohoReviewReason]}
-                      </Link>
-                    ) : (
-                      <span className="muted">—</span>
-                    )}
-                  </td>
-                  <td className="hide-sm">{formatDate(c.createdAt)}</td>
-                  <td>
-                    <Link to={`/admin/customers/${c.id}`} aria-label={`View ${c.firstName} ${c.lastName}`}>
-                      View
-                    </Link>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={`${query.status ? `${STATUS_LABEL[query.status]} customers` : "All customers"}, ${query.sort === "name" ? "by last name" : `${query.sort} first`}`} captionStyle="start"
+          busy={loading}
+          columns={[
+            { header: "Name" },
+            { header: "Email" },
+            { header: "Type" },
+            { header: "Zoho sync" },
+            { header: "Why it needs an admin" },
+            { header: "Registered", hideSmall: true },
+            { header: "Actions", srOnly: true },
+          ]}
+        >
+          {page.rows.map((c) => (
+            <tr key={c.id}>
+              <td>{`${c.firstName} ${c.lastName}`}</td>
+              <td>{c.email}</td>
+              <td>{c.isReturningCustomer ? "Return" : "New"}</td>
+              <td>
+                <StatusBadge status={c.zohoSyncStatus} />
+              </td>
+              <td>
+                {c.zohoReviewReason ? (
+                  <Link to={listUrl(query, { reason: c.zohoReviewReason })} className="reason-badge" aria-label={`${REVIEW_REASON_LABEL[c.zohoReviewReason]}: show all customers waiting for this reason`}>
+                    {REVIEW_REASON_LABEL[c.zohoReviewReason]}
+                  </Link>
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
+              <td className="hide-sm">{formatDate(c.createdAt)}</td>
+              <td>
+                <Link to={`/admin/customers/${c.id}`} aria-label={`View ${c.firstName} ${c.lastName}`}>
+                  View
+                </Link>
+              </td>
+            </tr>
+          ))}
+        
+        </DataTable>
       )}
-      <nav className="pagination" aria-label="Pages">
-        {page.previous ? <Link to={listUrl(query, { before: page.previous })}>← Previous</Link> : <span />}
-        {page.next ? <Link to={listUrl(query, { after: page.next })}>Next →</Link> : <span />}
-      </nav>
+      <Pager
+        previous={page.previous ? { to: listUrl(query, { before: page.previous }), label: "← Previous" } : null}
+        next={page.next ? { to: listUrl(query, { after: page.next }), label: "Next →" } : null}
+      />
     </section>
+  );
+}
+
+/** Search and filters: a GET form (the URL is the view), remounted when the view changes so it shows the URL's values. */
+function ListFilters({ query }: { query: ListQuery }) {
+  const [form, fields] = useForm({
+    id: "customer-filters",
+    defaultValue: { q: query.q ?? "", type: query.type ?? "", reason: query.reason ?? "", sort: query.sort },
+    constraint: getZodConstraint(ListQuerySchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ListQuerySchema }),
+  });
+  const filtered = !!(query.status || query.type || query.q || query.reason);
+  return (
+    <Form method="get" {...getFormProps(form)} className="card filters" role="search" aria-label="Search customers">
+      {query.status ? <input type="hidden" name="status" value={query.status} /> : null}
+      <div className="grid">
+        <Field label="Name or email" hint="Beginnings of words: “mar san” finds Maria Santos, “gmail” finds every Gmail address." field={fields.q}>
+          <input {...getInputProps(fields.q, { type: "search", ariaDescribedBy: fields.q.descriptionId })} />
+        </Field>
+        <Field label="Type" field={fields.type}>
+          <select {...getSelectProps(fields.type)}>
+            <option value="">New and returning</option>
+            <option value="new">New</option>
+            <option value="returning">Returning</option>
+          </select>
+        </Field>
+        <Field label="Needs an admin because" field={fields.reason}>
+          <select {...getSelectProps(fields.reason)}>
+            <option value="">Any reason</option>
+            {REVIEW_REASONS.map((r) => (
+              <option key={r} value={r}>
+                {REVIEW_REASON_LABEL[r]}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Sort" field={fields.sort}>
+          <select {...getSelectProps(fields.sort)}>
+            <option value="newest">Newest first</option>
+            <option value="oldest">Oldest first</option>
+            <option value="name">Last name, A–Z</option>
+          </select>
+        </Field>
+      </div>
+      <div className="actions">
+        <button type="submit">Apply</button>
+        {filtered ? <Link to="/admin/customers">Clear filters</Link> : null}
+      </div>
+    </Form>
   );
 }

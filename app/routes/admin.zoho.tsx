@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { redirect } from "@remix-run/cloudflare";
-import { Form, useLoaderData, useNavigation } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { requireAdmin } from "~/auth/guards.server";
 import { commitSession, getSession } from "~/auth/session.server";
 import { redirectWithToast } from "~/auth/toast.server";
-import { CsrfInput } from "~/components/forms";
+import { IntentButton, PostForm } from "~/components/forms";
 import { connectionView, disconnect, startConnect } from "~/zoho/connection.server";
 import { ledgerHistory, dailyCap } from "~/zoho/ledger.server";
 import { formatDateTime } from "~/components/format";
@@ -46,7 +46,6 @@ const STATE_TEXT = {
 
 export default function ZohoConnection() {
   const { connection, today, limit, syncCap } = useLoaderData<typeof loader>();
-  const busy = useNavigation().state === "submitting";
   return (
     <section className="card" aria-labelledby="zoho-title">
       <h1 id="zoho-title">Zoho Books connection</h1>
@@ -81,19 +80,17 @@ export default function ZohoConnection() {
         Zoho calls today: {today.total} of {limit} (sync may use {syncCap}; order history and admin searches have their own shares, see the dashboard).
       </p>
       <div className="actions">
-        <Form method="post">
-          <CsrfInput />
-          <button type="submit" name="intent" value="connect" disabled={busy}>
+        <PostForm>
+          <IntentButton intent="connect">
             {connection.state === "not_connected" ? "Connect Zoho Books" : "Reconnect Zoho Books"}
-          </button>
-        </Form>
+          </IntentButton>
+        </PostForm>
         {connection.state !== "not_connected" ? (
-          <Form method="post">
-            <CsrfInput />
-            <button type="submit" name="intent" value="disconnect" className="button--secondary" disabled={busy}>
+          <PostForm>
+            <IntentButton intent="disconnect" secondary>
               Disconnect
-            </button>
-          </Form>
+            </IntentButton>
+          </PostForm>
         ) : null}
       </div>
     </section>

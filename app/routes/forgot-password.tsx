@@ -3,11 +3,11 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useNavigation } from "@remix-run/react";
 import { requestPasswordReset } from "~/auth/password-reset.server";
 import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
 import { ForgotPasswordSchema } from "~/auth/schemas";
-import { CsrfInput, Field, FormError } from "~/components/forms";
+import { Field, FormError, PostForm } from "~/components/forms";
 
 export const meta: MetaFunction = () => [{ title: "Forgot your password? · Cangoods" }];
 
@@ -47,10 +47,9 @@ export default function ForgotPassword() {
       ) : (
         <p>Enter the email address of your account and we will send you a link to choose a new password.</p>
       )}
-      <Form method="post" {...getFormProps(form)}>
-        <CsrfInput />
+      <PostForm {...getFormProps(form)}>
         <FormError errors={form.errors} />
-        <Field label="Email" htmlFor={fields.email.id} errorId={fields.email.errorId} errors={fields.email.errors}>
+        <Field label="Email" field={fields.email}>
           <input {...getInputProps(fields.email, { type: "email" })} autoComplete="email" />
         </Field>
         <div className="actions">
@@ -59,7 +58,7 @@ export default function ForgotPassword() {
           </button>
           <Link to="/login">Back to sign in</Link>
         </div>
-      </Form>
+      </PostForm>
     </section>
   );
 }

@@ -1,13 +1,13 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
 import { safeRedirect } from "~/auth/safe-redirect";
 import { LoginSchema } from "~/auth/schemas";
 import { getCurrentUser, signIn } from "~/auth/session.server";
 import { authenticate } from "~/auth/sign-in.server";
-import { CsrfInput, Field, FormError } from "~/components/forms";
+import { Field, FormError, PostForm } from "~/components/forms";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Cangoods" }];
 
@@ -60,19 +60,13 @@ export default function Login() {
   return (
     <section className="card narrow" aria-labelledby="login-title">
       <h1 id="login-title">Sign in</h1>
-      <Form method="post" {...getFormProps(form)}>
-        <CsrfInput />
+      <PostForm {...getFormProps(form)}>
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
         <FormError errors={form.errors} />
-        <Field label="Email" htmlFor={fields.email.id} errorId={fields.email.errorId} errors={fields.email.errors}>
+        <Field label="Email" field={fields.email}>
           <input {...getInputProps(fields.email, { type: "email" })} autoComplete="email" />
         </Field>
-        <Field
-          label="Password"
-          htmlFor={fields.password.id}
-          errorId={fields.password.errorId}
-          errors={fields.password.errors}
-        >
+        <Field label="Password" field={fields.password}>
           <input {...getInputProps(fields.password, { type: "password" })} autoComplete="current-password" />
         </Field>
         <div className="actions">
@@ -81,7 +75,7 @@ export default function Login() {
           </button>
           <Link to="/forgot-password">Forgot your password?</Link>
         </div>
-      </Form>
+      </PostForm>
     </section>
   );
 }

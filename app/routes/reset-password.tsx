@@ -3,13 +3,13 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { checkToken } from "~/email/link-tokens.server";
 import { resetPassword } from "~/auth/password-reset.server";
 import { ResetPasswordSchema } from "~/auth/schemas";
 import { getSession, destroySession } from "~/auth/session.server";
 import { redirectWithToast } from "~/auth/toast.server";
-import { CsrfInput, Field, FormError } from "~/components/forms";
+import { Field, FormError, PostForm } from "~/components/forms";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · Cangoods" }];
 
@@ -64,8 +64,7 @@ export default function ResetPassword() {
   return (
     <section className="card narrow" aria-labelledby="reset-title">
       <h1 id="reset-title">Choose a new password</h1>
-      <Form method="post" {...getFormProps(form)}>
-        <CsrfInput />
+      <PostForm {...getFormProps(form)}>
         <input type="hidden" name="token" value={token} />
         <FormError errors={form.errors} />
         {form.errors?.length ? (
@@ -73,10 +72,10 @@ export default function ResetPassword() {
             <Link to="/forgot-password">Ask for a new reset link</Link>
           </p>
         ) : null}
-        <Field label="New password" hint="At least 10 characters" hintId={`${fields.password.id}-hint`} htmlFor={fields.password.id} errorId={fields.password.errorId} errors={fields.password.errors}>
-          <input {...getInputProps(fields.password, { type: "password" })} autoComplete="new-password" aria-describedby={`${fields.password.id}-hint ${fields.password.errorId}`} />
+        <Field label="New password" hint="At least 10 characters" field={fields.password}>
+          <input {...getInputProps(fields.password, { type: "password" })} autoComplete="new-password" aria-describedby={`${fields.password.descriptionId} ${fields.password.errorId}`} />
         </Field>
-        <Field label="Confirm new password" htmlFor={fields.confirmPassword.id} errorId={fields.confirmPassword.errorId} errors={fields.confirmPassword.errors}>
+        <Field label="Confirm new password" field={fields.confirmPassword}>
           <input {...getInputProps(fields.confirmPassword, { type: "password" })} autoComplete="new-password" />
         </Field>
         <div className="actions">
@@ -84,7 +83,7 @@ export default function ResetPassword() {
             {busy ? "Saving…" : "Save the new password"}
           </button>
         </div>
-      </Form>
+      </PostForm>
     </section>
   );
 }

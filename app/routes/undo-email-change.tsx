@@ -3,10 +3,10 @@
 // waiting change or puts the old address back, and signs everyone out of the account.
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { clientAddress, keepRetryAfter, tooManyAttempts } from "~/auth/rate-limit.server";
 import { redirectWithToast } from "~/auth/toast.server";
-import { CsrfInput, FormError } from "~/components/forms";
+import { FormError, IntentButton, PostForm } from "~/components/forms";
 import { MailLinkActionSchema } from "~/customers/account-schemas";
 import { undoEmailChange, viewUndoLink } from "~/customers/email-change.server";
 
@@ -48,7 +48,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function UndoEmailChange() {
   const view = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
   return (
     <section className="card narrow" aria-labelledby="undo-title" data-testid="undo-email-change">
       <h1 id="undo-title">Undo the change of email address</h1>
@@ -70,15 +69,14 @@ export default function UndoEmailChange() {
           </p>
           <p>Undoing also signs everyone out of the account.</p>
           <FormError errors={answer?.formErrors} />
-          <Form method="post">
-            <CsrfInput />
+          <PostForm>
             <input type="hidden" name="token" value={view.token} />
             <div className="actions">
-              <button type="submit" name="intent" value="undo" disabled={busy}>
+              <IntentButton intent="undo">
                 Undo the change
-              </button>
+              </IntentButton>
             </div>
-          </Form>
+          </PostForm>
         </>
       )}
     </section>

@@ -1,6 +1,6 @@
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { formatDateTime } from "~/components/format";
-import { CsrfInput } from "~/components/forms";
+import { IntentButton, PostForm } from "~/components/forms";
 import { ComparisonTable } from "./identity-warning";
 import type { DetailLoader } from "./page-types";
 
@@ -10,7 +10,6 @@ import type { DetailLoader } from "./page-types";
  */
 export function CandidatesSection() {
   const { customer, candidates } = useLoaderData<DetailLoader>();
-  const busy = useNavigation().state === "submitting";
   const single = candidates.length === 1;
   return (
     <section className="card" aria-labelledby="candidates-title">
@@ -49,19 +48,18 @@ export function CandidatesSection() {
                 {`Account deleted by the customer on ${formatDateTime(c.accountDeletedAt)}: this contact was linked to a portal account whose customer deleted it. The contact stays in Zoho.`}
               </p>
             ) : null}
-            <Form method="post">
-              <CsrfInput />
+            <PostForm>
               <input type="hidden" name="contactId" value={c.contactId} />
               {single ? (
-                <button type="submit" name="intent" value="confirm" disabled={busy} aria-label={`Confirm link to ${c.contactName} (${c.contactId})`}>
+                <IntentButton intent="confirm" aria-label={`Confirm link to ${c.contactName} (${c.contactId})`}>
                   Confirm link
-                </button>
+                </IntentButton>
               ) : (
-                <button type="submit" name="intent" value="link" disabled={busy} aria-label={`Link ${c.contactName} (${c.contactId})`}>
+                <IntentButton intent="link" aria-label={`Link ${c.contactName} (${c.contactId})`}>
                   Link this contact
-                </button>
+                </IntentButton>
               )}
-            </Form>
+            </PostForm>
           </li>
         ))}
       </ul>

@@ -1,4 +1,5 @@
 import type { IdentityComparison } from "~/admin/identity-compare";
+import { DataTable } from "~/components/tables";
 
 /** The visible (and announced) warning where the account and the Zoho contact differ. */
 export function IdentityWarning({ comparison, id }: { comparison: IdentityComparison; id?: string }) {
@@ -34,43 +35,37 @@ export function ComparisonTable(props: { account: Side; contact: Side; compariso
   const { account, contact, comparison } = props;
   return (
     <>
-      <div className="table-wrap">
-        <table>
-          <caption className="sr-only">{props.caption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">
-                <span className="sr-only">Field</span>
-              </th>
-              <th scope="col">Portal account</th>
-              <th scope="col">{props.contactHeading}</th>
-            </tr>
-          </thead>
-          <tbody>
-            <tr>
-              <th scope="row">Name</th>
-              <td>{account.name}</td>
-              <td>
-                <Compared value={contact.name} differs={comparison.nameDiffers} />
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">Email</th>
-              <td>{account.email}</td>
-              <td>
-                <Compared value={contact.email} differs={comparison.emailDiffers} />
-              </td>
-            </tr>
-            {contact.company ? (
-              <tr>
-                <th scope="row">Company</th>
-                <td />
-                <td>{contact.company}</td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption={props.caption} captionStyle="sr-only"
+        columns={[
+          { header: "Field", srOnly: true },
+          { header: "Portal account" },
+          { header: props.contactHeading },
+        ]}
+      >
+        <tr>
+          <th scope="row">Name</th>
+          <td>{account.name}</td>
+          <td>
+            <Compared value={contact.name} differs={comparison.nameDiffers} />
+          </td>
+        </tr>
+        <tr>
+          <th scope="row">Email</th>
+          <td>{account.email}</td>
+          <td>
+            <Compared value={contact.email} differs={comparison.emailDiffers} />
+          </td>
+        </tr>
+        {contact.company ? (
+          <tr>
+            <th scope="row">Company</th>
+            <td />
+            <td>{contact.company}</td>
+          </tr>
+        ) : null}
+      
+      </DataTable>
       <IdentityWarning comparison={comparison} />
     </>
   );

@@ -1,15 +1,14 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { CustomerActionSchema } from "~/admin/schemas";
-import { CsrfInput, Field } from "~/components/forms";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { ContactSearchSchema, CustomerActionSchema } from "~/admin/schemas";
+import { Field, IntentButton, PostForm } from "~/components/forms";
 import type { DetailAction, DetailLoader } from "./page-types";
 
 /** Search Zoho, or type a contact id: both are checked with Zoho before the link is saved. */
 export function ManualLinkSection() {
   const { customer, search } = useLoaderData<DetailLoader>();
   const lastResult = useActionData<DetailAction>();
-  const busy = useNavigation().state === "submitting";
   const [linkForm, linkFields] = useForm({
     id: "link-by-id",
     lastResult,
@@ -21,18 +20,7 @@ export function ManualLinkSection() {
   return (
     <section className="card" aria-labelledby="manual-title">
       <h2 id="manual-title">{linked ? "Change the linked contact" : "Link manually"}</h2>
-      <Form method="get" role="search" aria-label="Search Zoho contacts">
-        <div className="field">
-          <label htmlFor="zq">Search Zoho contacts by name or email</label>
-          <input id="zq" name="zq" type="search" defaultValue={search?.q ?? ""} minLength={2} maxLength={100} required aria-describedby="zq-error" />
-          <div id="zq-error" aria-live="polite">
-            {search?.error ? <p className="error">{search.error}</p> : null}
-          </div>
-        </div>
-        <button type="submit" className="button--secondary">
-          Search Zoho
-        </button>
-      </Form>
+      <ContactSearchForm key={search?.q ?? ""} q={search?.q ?? ""} error={search?.error ?? null} />
       {search && !search.error ? (
         search.results.length === 0 ? (
           <p role="status">No Zoho contact matches “{search.q}”.</p>
@@ -40,38 +28,52 @@ export function ManualLinkSection() {
           <ul className="results" aria-label="Zoho contacts found">
             {search.results.map((c) => (
               <li key={c.contactId}>
-                <Form method="post" className="result-row">
-                  <CsrfInput />
+                <PostForm className="result-row">
                   <input type="hidden" name="contactId" value={c.contactId} />
                   <span>
                     <strong>{c.contactName}</strong> {c.email ? `· ${c.email}` : ""} {c.companyName ? `· ${c.companyName}` : ""}{" "}
                     <span className="muted">(id {c.contactId})</span>
                   </span>
-                  <button
-                    type="submit"
-                    name="intent"
-                    value="link"
-                    disabled={busy || c.contactId === customer.zohoContactId}
-                    aria-label={`Link ${c.contactName} (${c.contactId})`}
-                  >
+                  <IntentButton intent="link" disabled={c.contactId === customer.zohoContactId} aria-label={`Link ${c.contactName} (${c.contactId})`}>
                     {c.contactId === customer.zohoContactId ? "Linked" : "Link"}
-                  </button>
-                </Form>
+                  </IntentButton>
+                </PostForm>
               </li>
             ))}
             {search.more ? <li className="muted">More contacts match; refine the search.</li> : null}
           </ul>
         )
       ) : null}
-      <Form method="post" {...getFormProps(linkForm)}>
-        <CsrfInput />
+      <PostForm {...getFormProps(linkForm)}>
         <Field label="Or enter a Zoho contact id" field={linkFields.contactId}>
           <input {...getInputProps(linkFields.contactId, { type: "text" })} inputMode="numeric" autoComplete="off" />
         </Field>
-        <button type="submit" name="intent" value="link" disabled={busy}>
+        <IntentButton intent="link">
           Verify and link
-        </button>
-      </Form>
+        </IntentButton>
+      </PostForm>
     </section>
+  );
+}
+
+/** The Zoho search: a GET form (the search is in the URL); what Zoho or the rules said shows on the field. */
+function ContactSearchForm({ q, error }: { q: string; error: string | null }) {
+  const [form, fields] = useForm({
+    id: "zoho-search",
+    defaultValue: { zq: q },
+    lastResult: error ? { status: "error", initialValue: { zq: q }, error: { zq: [error] } } : undefined,
+    constraint: getZodConstraint(ContactSearchSchema),
+    shouldValidate: "onSubmit",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ContactSearchSchema }),
+  });
+  return (
+    <Form method="get" {...getFormProps(form)} role="search" aria-label="Search Zoho contacts">
+      <Field label="Search Zoho contacts by name or email" field={fields.zq}>
+        <input {...getInputProps(fields.zq, { type: "search" })} />
+      </Field>
+      <button type="submit" className="button--secondary">
+        Search Zoho
+      </button>
+    </Form>
   );
 }

@@ -1,6 +1,6 @@
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { formatDateTime } from "~/components/format";
-import { CsrfInput, FormError } from "~/components/forms";
+import { FormError, IntentButton, PostForm } from "~/components/forms";
 import { StatusBadge } from "~/components/status-badge";
 import { REVIEW_REASON_LABEL, type LinkBasis } from "~/sync/vocabulary";
 import { ComparisonTable } from "./identity-warning";
@@ -16,7 +16,6 @@ const BASIS_TEXT: Record<LinkBasis, string> = {
 export function SyncSection() {
   const { customer, job, zohoUrl, connected, linkedComparison } = useLoaderData<DetailLoader>();
   const lastResult = useActionData<DetailAction>();
-  const busy = useNavigation().state === "submitting";
   const status = customer.zohoSyncStatus;
   const linked = !!customer.zohoContactId;
   const needsAdmin = status === "skipped" || status === "failed";
@@ -89,20 +88,18 @@ export function SyncSection() {
       ) : null}
       <div className="actions">
         {needsAdmin || (status === "pending" && customer.zohoSyncError) ? (
-          <Form method="post">
-            <CsrfInput />
-            <button type="submit" name="intent" value="retry" disabled={busy}>
+          <PostForm>
+            <IntentButton intent="retry">
               Retry sync
-            </button>
-          </Form>
+            </IntentButton>
+          </PostForm>
         ) : null}
         {linked ? (
-          <Form method="post">
-            <CsrfInput />
-            <button type="submit" name="intent" value="unlink" className="button--secondary" disabled={busy}>
+          <PostForm>
+            <IntentButton intent="unlink" secondary>
               Unlink
-            </button>
-          </Form>
+            </IntentButton>
+          </PostForm>
         ) : null}
       </div>
       {linked ? <p className="muted">Unlinking marks the customer Failed until you link another contact or retry the automatic sync.</p> : null}

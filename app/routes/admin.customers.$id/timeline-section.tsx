@@ -1,6 +1,7 @@
 import { useLoaderData } from "@remix-run/react";
 import { formatDateTime } from "~/components/format";
 import type { DetailLoader } from "./page-types";
+import { DataTable } from "~/components/tables";
 
 const OUTCOME_TEXT: Record<string, string> = {
   synced: "Linked",
@@ -51,36 +52,24 @@ export function TimelineSection() {
       {events.length === 0 ? (
         <p>Nothing has happened yet.</p>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">What</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Zoho calls</th>
-                <th scope="col">Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.map((e) => (
-                <tr key={e.id}>
-                  <td>{formatDateTime(e.at)}</td>
-                  <td>
-                    {ACTION_TEXT[e.action] ?? e.action.replace("admin_", "admin ").replace("_", " ")}
-                    {e.actor ? <span className="muted"> by {e.actor}</span> : null}
-                  </td>
-                  <td>
-                    {OUTCOME_TEXT[e.outcome] ?? e.outcome}
-                    {e.matchType ? <span className="muted"> ({e.matchType})</span> : null}
-                  </td>
-                  <td>{e.zohoCalls}</td>
-                  <td>{e.error ?? (fieldsOf(e.details) ? `Changed: ${fieldsOf(e.details)}` : e.durationMs !== null ? `${e.durationMs} ms` : "")}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={[{ header: "When" }, { header: "What" }, { header: "Outcome" }, { header: "Zoho calls" }, { header: "Details" }]}>
+          {events.map((e) => (
+            <tr key={e.id}>
+              <td>{formatDateTime(e.at)}</td>
+              <td>
+                {ACTION_TEXT[e.action] ?? e.action.replace("admin_", "admin ").replace("_", " ")}
+                {e.actor ? <span className="muted"> by {e.actor}</span> : null}
+              </td>
+              <td>
+                {OUTCOME_TEXT[e.outcome] ?? e.outcome}
+                {e.matchType ? <span className="muted"> ({e.matchType})</span> : null}
+              </td>
+              <td>{e.zohoCalls}</td>
+              <td>{e.error ?? (fieldsOf(e.details) ? `Changed: ${fieldsOf(e.details)}` : e.durationMs !== null ? `${e.durationMs} ms` : "")}</td>
+            </tr>
+          ))}
+        
+        </DataTable>
       )}
     </section>
   );

@@ -1,7 +1,7 @@
 // Step 4: review the answers and choose a password; submitting creates the account.
 import { getFormProps, getInputProps } from "@conform-to/react";
-import { Form, Link } from "@remix-run/react";
-import { CsrfInput, Field, FormError } from "~/components/forms";
+import { Link } from "@remix-run/react";
+import { Field, FormError, PostForm } from "~/components/forms";
 import { AccountSchema } from "~/customers/registration-schema";
 import { firstInvalid, StepButtons, useStepForm, type StepProps } from "./step-form";
 
@@ -11,8 +11,7 @@ export function AccountStep({ draft }: StepProps) {
   const d = draft.delivery!;
   const focus = firstInvalid([fields.password, fields.confirmPassword]);
   return (
-    <Form method="post" {...getFormProps(form)}>
-      <CsrfInput />
+    <PostForm {...getFormProps(form)}>
       <input type="hidden" name="step" value="4" />
       <FormError errors={form.errors} />
       <h2>Check your answers</h2>
@@ -44,18 +43,18 @@ export function AccountStep({ draft }: StepProps) {
         </dd>
       </dl>
       <h2>Choose a password</h2>
-      <Field label="Password" hint="At least 10 characters" hintId={`${fields.password.id}-hint`} htmlFor={fields.password.id} errorId={fields.password.errorId} errors={fields.password.errors}>
+      <Field label="Password" hint="At least 10 characters" field={fields.password}>
         <input
           {...getInputProps(fields.password, { type: "password" })}
           autoComplete="new-password"
-          aria-describedby={`${fields.password.id}-hint ${fields.password.errorId}`}
+          aria-describedby={`${fields.password.descriptionId} ${fields.password.errorId}`}
           autoFocus={focus === fields.password.name}
         />
       </Field>
-      <Field label="Confirm password" htmlFor={fields.confirmPassword.id} errorId={fields.confirmPassword.errorId} errors={fields.confirmPassword.errors}>
+      <Field label="Confirm password" field={fields.confirmPassword}>
         <input {...getInputProps(fields.confirmPassword, { type: "password" })} autoComplete="new-password" autoFocus={focus === fields.confirmPassword.name} />
       </Field>
       <StepButtons step={4} />
-    </Form>
+    </PostForm>
   );
 }

@@ -1,8 +1,7 @@
 // Step 3: delivery or pickup, and the address when delivering.
 import { getFormProps, getInputProps } from "@conform-to/react";
-import { Form } from "@remix-run/react";
 import { AddressFieldset } from "~/components/address-fields";
-import { CsrfInput, ErrorList, FormError } from "~/components/forms";
+import { ErrorList, FormError, PostForm } from "~/components/forms";
 import { DeliverySchema } from "~/customers/registration-schema";
 import { ChoiceCards, DELIVERY_CHOICES } from "~/components/choice-cards";
 import { firstInvalid, StepButtons, useStepForm, type StepProps } from "./step-form";
@@ -17,8 +16,7 @@ export function DeliveryStep({ draft, editing }: StepProps) {
     <input {...getInputProps(field, { type: "text" })} required={false} autoComplete={autoComplete} autoFocus={focus === field.name} {...extra} />
   );
   return (
-    <Form method="post" {...getFormProps(form)}>
-      <CsrfInput />
+    <PostForm {...getFormProps(form)}>
       <input type="hidden" name="step" value="3" />
       {editing ? <input type="hidden" name="edit" value="1" /> : null}
       <FormError errors={form.errors} />
@@ -31,7 +29,7 @@ export function DeliveryStep({ draft, editing }: StepProps) {
       </fieldset>
       {pickup ? null : <AddressFieldset fields={f} input={text} />}
       <StepButtons step={3} />
-    </Form>
+    </PostForm>
   );
 }
 

@@ -1,7 +1,6 @@
 // Step 2: new or returning customer (a returning one gets their Zoho history linked once verified).
 import { getFormProps } from "@conform-to/react";
-import { Form } from "@remix-run/react";
-import { CsrfInput, ErrorList, FormError } from "~/components/forms";
+import { ErrorList, FormError, PostForm } from "~/components/forms";
 import { HistorySchema } from "~/customers/registration-schema";
 import { ChoiceCards, HISTORY_CHOICES } from "~/components/choice-cards";
 import { StepButtons, useStepForm, type StepProps } from "./step-form";
@@ -10,8 +9,7 @@ export function HistoryStep({ draft, editing }: StepProps) {
   const [form, fields] = useStepForm(HistorySchema, draft.history);
   const field = fields.customerType;
   return (
-    <Form method="post" {...getFormProps(form)}>
-      <CsrfInput />
+    <PostForm {...getFormProps(form)}>
       <input type="hidden" name="step" value="2" />
       {editing ? <input type="hidden" name="edit" value="1" /> : null}
       <FormError errors={form.errors} />
@@ -24,7 +22,7 @@ export function HistoryStep({ draft, editing }: StepProps) {
         <ErrorList id={field.errorId} errors={field.errors} />
       </fieldset>
       <StepButtons step={2} />
-    </Form>
+    </PostForm>
   );
 }
 

@@ -3,6 +3,7 @@
 import { useForm, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { useActionData, useNavigation } from "@remix-run/react";
+import { IntentButton } from "~/components/forms";
 import { z } from "zod";
 import { STEP_SCHEMAS, type RegistrationDraft, type Step } from "~/customers/registration-schema";
 
@@ -21,13 +22,13 @@ export function StepButtons({ step }: { step: Step }) {
   return (
     <div className="actions register__actions">
       {step > 1 ? (
-        <button type="submit" name="intent" value="back" className="button--secondary" formNoValidate disabled={busy}>
+        <IntentButton intent="back" secondary formNoValidate>
           Back
-        </button>
+        </IntentButton>
       ) : null}
-      <button type="submit" name="intent" value="next" disabled={busy}>
+      <IntentButton intent="next">
         {step === 4 ? (busy ? "Creating your account…" : "Create account") : "Continue"}
-      </button>
+      </IntentButton>
     </div>
   );
 }
