@@ -1,9 +1,11 @@
 // The product's Zoho Books client (what production runs, and what tests run against the sandbox).
-// Every call: counted in the ledger first, then made with a timeout, then classified by `code`.
+// Every call: counted in the ledger first, then made with a timeout while holding one of the app's slots for
+// Zoho's concurrent-call limit (in-flight.server.ts), then classified by `code`.
 import type { z } from "zod";
 import type { DbOrTx } from "~/db/client.server";
 import type { AppEnv } from "~/env.server";
 import { classifyZohoAnswer, refusedAfterRefresh, ZohoError, type ZohoBody } from "./errors";
+import { withCallSlot } from "./in-flight.server";
 import { reserveCalls, type CallPurpose } from "./ledger.server";
 import { getAccessToken, markReconnectNeeded } from "./tokens.server";
 import {
@@ -89,12 +91,12 @@ export class ZohoClient implements ZohoContacts {
 
   /**
    * Zoho's upsert on a unique custom field (contacts.yml, update_contact_using_custom_field): updates the
-   * contact holding `value` with what is sent, or creates one because X-Upsert is true.
+   * contact holding `value` with what is sent, or creates one when X-Upsert is true (`create`, the default).
    */
-  async upsertContact(uniqueField: string, value: string, contact: NewContact): Promise<ZohoContact> {
+  async upsertContact(uniqueField: string, value: string, contact: NewContact, opts: { create?: boolean } = {}): Promise<ZohoContact> {
     const body = await this.request("PUT", "/contacts", ContactEnvelopeSchema, {
       body: contact,
-      headers: { "X-Unique-Identifier-Key": uniqueField, "X-Unique-Identifier-Value": value, "X-Upsert": "true" },
+      headers: { "X-Unique-Identifier-Key": uniqueField, "X-Unique-Identifier-Value": value, ...(opts.create === false ? {} : { "X-Upsert": "true" }) },
     });
     return body.contact;
   }
@@ -115,7 +117,7 @@ export class ZohoClient implements ZohoContacts {
       await reserveCalls(db, env, this.deps.purpose, 1, new Date(), { minuteTaken: this.minuteCredits > 0 });
       if (this.minuteCredits > 0) this.minuteCredits--;
       this.calls++;
-      const { status, body } = await this.send(method, path, access, opts);
+      const { status, body } = await withCallSlot(db, env, () => this.send(method, path, access, opts));
       const error = classifyZohoAnswer(status, body);
       if (!error) {
         const parsed = schema.safeParse(body);

@@ -108,5 +108,6 @@ export interface ZohoContacts {
   getContact(contactId: string): Promise<ZohoContact>;
   listContactPersons(contactId: string, page?: number): Promise<Page<ZohoContactPerson>>;
   createContact(contact: NewContact): Promise<ZohoContact>;
-  upsertContact(uniqueField: string, value: string, contact: NewContact): Promise<ZohoContact>;
+  /** Zoho's upsert on a unique custom field; `create: false` only updates (not_found when no contact holds the value). */
+  upsertContact(uniqueField: string, value: string, contact: NewContact, opts?: { create?: boolean }): Promise<ZohoContact>;
 }
