@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ConfigError, isExampleSender, isPlaceholder, parseEnv } from "./env.server";
 
@@ -62,6 +63,17 @@ describe("configuration", () => {
     expect(() => parseEnv({ ...base, ZOHO_DAY_TIMEZONE: "Mars/Olympus" })).toThrow(/ZOHO_DAY_TIMEZONE: must be an IANA time zone/);
     expect(() => parseEnv({ ...base, ZOHO_MAX_CONCURRENT_CALLS: "11" })).toThrow(/ZOHO_MAX_CONCURRENT_CALLS: must be at most 10/);
     expect(parseEnv({ ...base, APP_ENV: "test", ZOHO_MAX_CONCURRENT_CALLS: "40" }).ZOHO_MAX_CONCURRENT_CALLS).toBe(40);
+  });
+
+  it("wrangler.toml caps the queue consumer below the app's concurrent Zoho calls, leaving room for customers and admins (decision 028)", () => {
+    const toml = readFileSync(new URL("../wrangler.toml", import.meta.url), "utf8");
+    const consumer = toml.split("[[queues.consumers]]")[1]?.split(/\n\[/)[0] ?? "";
+    const maxConcurrency = Number(consumer.match(/^max_concurrency\s*=\s*(\d+)/m)?.[1]);
+    const appLimit = Number(toml.match(/^ZOHO_MAX_CONCURRENT_CALLS\s*=\s*"(\d+)"/m)?.[1]);
+    expect(maxConcurrency).toBeGreaterThan(0);
+    expect(appLimit).toBeLessThanOrEqual(10);
+    expect(maxConcurrency).toBeLessThan(appLimit);
+    expect(parseEnv({ ...base, ZOHO_MAX_CONCURRENT_CALLS: String(appLimit) }).ZOHO_MAX_CONCURRENT_CALLS).toBe(appLimit);
   });
 
   it("refuses a placeholder left in (wrangler.toml ships ZOHO_ORGANIZATION_ID = \"set-me\") and names the variable", () => {

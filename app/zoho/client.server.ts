@@ -67,6 +67,7 @@ export class ZohoClient implements ZohoContacts {
         contact_name_contains: filters.contactNameContains,
         contact_name_startswith: filters.contactNameStartsWith,
         search_text: filters.searchText,
+        filter_by: filters.includeInactive ? "Status.All" : undefined,
         page: filters.page ?? 1,
         per_page: Math.min(filters.perPage ?? 200, 200),
       },
@@ -114,10 +115,13 @@ export class ZohoClient implements ZohoContacts {
     let refreshed = false;
     let waitedForConcurrency = false;
     for (;;) {
-      await reserveCalls(db, env, this.deps.purpose, 1, new Date(), { minuteTaken: this.minuteCredits > 0 });
-      if (this.minuteCredits > 0) this.minuteCredits--;
-      this.calls++;
-      const { status, body } = await withCallSlot(db, env, () => this.send(method, path, access, opts));
+      // The slot first: a call that finds no free slot is neither counted nor sent.
+      const { status, body } = await withCallSlot(db, env, async () => {
+        await reserveCalls(db, env, this.deps.purpose, 1, new Date(), { minuteTaken: this.minuteCredits > 0 });
+        if (this.minuteCredits > 0) this.minuteCredits--;
+        this.calls++;
+        return this.send(method, path, access, opts);
+      });
       const error = classifyZohoAnswer(status, body);
       if (!error) {
         const parsed = schema.safeParse(body);

@@ -10,10 +10,13 @@ import { log } from "~/log.server";
 import { ZohoError } from "~/zoho/errors";
 import type { NewContact, ZohoContact, ZohoContacts } from "~/zoho/types";
 import type { CreatePlan } from "../create-policy";
-import { findByEmail, findByEmailAnywhere, findMatchingContact } from "../find-contact.server";
+import { findByEmail, findByEmailAnywhere, findMatchingContact, zohoCanHoldEmail } from "../find-contact.server";
 import { exactNameMatches, toCandidate } from "../matching";
 import type { JobResult, MatchType } from "../outcome";
 import type { SyncAction } from "../vocabulary";
+
+export const EMAIL_TOO_LONG_REASON =
+  "This customer's email is longer than the 100 characters Zoho Books can store or search; nothing was created: link an existing contact or create one in Zoho by hand";
 
 /** The process "died" between Zoho's write and ours (chaos and tests): nothing is stored, the lease stays. */
 export class SimulatedCrash extends Error {}
@@ -117,6 +120,10 @@ type ContactWriter = { write: (payload: NewContact) => Promise<ZohoContact>; mat
 async function createContact(task: WorkTask, ports: WorkPorts): Promise<JobResult> {
   const { job, customer, uniqueField } = task;
   const zoho = ports.zoho;
+  // Zoho holds and searches at most 100 characters of email: such a customer can neither be looked up nor
+  // created with their address, so no create happens blind; an admin links or creates the contact by hand.
+  if (!zohoCanHoldEmail(customer.email))
+    return { kind: "ambiguous", candidates: [], reason: EMAIL_TOO_LONG_REASON, reviewReason: "email_too_long" };
   const writer: ContactWriter = uniqueField
     ? { write: (payload) => zoho.upsertContact(uniqueField, customer.id, payload), matchType: "upsert" }
     : { write: (payload) => zoho.createContact(payload), matchType: "created" };
