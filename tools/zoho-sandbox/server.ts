@@ -245,6 +245,8 @@ function booksRoute(ctx: SandboxContext, req: Req): Res {
       return upsertContact(state, req, access.scope);
     case "delete_contact":
       return books.deleteContact(state, pathParams.contact_id);
+    case "mark_contact_inactive":
+      return books.markContactInactive(state, pathParams.contact_id);
     case "list_contact_persons":
       return books.listContactPersons(state, pathParams.contact_id, req.query);
     case "list_invoices":
