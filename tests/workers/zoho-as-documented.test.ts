@@ -11,6 +11,7 @@ import { handleSyncBatch } from "~/sync/consumer.server";
 import { SimulatedCrash } from "~/sync/run/work.server";
 import { ZohoClient } from "~/zoho/client.server";
 import { ZohoError } from "~/zoho/errors";
+import { reserveCalls } from "~/zoho/ledger.server";
 import { freshDatabase, resetDatabase, sql } from "./support/database";
 import { createCustomerWithJob, loadCustomer } from "./support/factories";
 import { expireLease } from "./support/jobs";
@@ -126,6 +127,20 @@ describe("Zoho's answers the product must read right", () => {
     expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "skipped", zohoReviewReason: "email_too_long", zohoContactId: null });
     expect(await sandbox().calls()).toEqual([]);
     expect(await contactsWithEmail(email)).toEqual([]);
+  });
+});
+
+describe("the budget day", () => {
+  it("the ledger counts calls in the day of ZOHO_DAY_TIMEZONE: UTC by default, the configured zone's date otherwise", async () => {
+    const handle = openDb(databaseUrl, bindings.TEST_DATABASE_WS_PROXY);
+    const at = new Date("2026-12-02T16:30:00Z"); // 00:30 on 3 December in Manila (UTC+8)
+    await reserveCalls(handle.db, parseEnv(testEnv(databaseUrl).env), "sync", 1, at);
+    await reserveCalls(handle.db, parseEnv(testEnv(databaseUrl, { ZOHO_DAY_TIMEZONE: "Asia/Manila" }).env), "sync", 2, at);
+    await handle.close();
+    expect(await sql(databaseUrl, "select day::text as day, sync from zoho_api_ledger order by day")).toEqual([
+      { day: "2026-12-02", sync: 1 },
+      { day: "2026-12-03", sync: 2 },
+    ]);
   });
 });
 
