@@ -2,6 +2,8 @@
 // retried, the customer is told on the account page, the admin dashboard counts it as given up; a temporary
 // refusal (4xx) is retried as before. The relay is tests/workers/refusing-relay.ts (550 for undeliverable.test).
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { openDb } from "~/db/client.server";
+import { undeliveredMail } from "~/email/outbox.server";
 import { browser } from "./support/browser";
 import { freshDatabase, resetDatabase, sql } from "./support/database";
 import { registerThroughSteps, REGISTRANT_PASSWORD, signInAs } from "./support/mail-links";
@@ -40,6 +42,10 @@ describe("an address the relay refuses", () => {
 
     await anHourLater(env);
     expect((await mailsTo(email))[0]).toMatchObject({ attempts: 1, sent_at: null }); // stopped retrying
+    // The dashboard counts it as given up, not as still retrying.
+    const handle = openDb(databaseUrl, bindings.TEST_DATABASE_WS_PROXY);
+    expect(await undeliveredMail(handle.db)).toEqual({ retrying: 0, givenUp: 1 });
+    await handle.close();
 
     await signInAs(b, email, REGISTRANT_PASSWORD);
     const page = await (await b.get("/account")).text();
