@@ -38,6 +38,7 @@ export default defineConfig({
                 TEST_SANDBOX_URL: inject("sandboxUrl"),
                 TEST_MAIL_SMTP_PORT: inject("mailSmtpPort"),
                 TEST_MAIL_INBOX_URL: inject("mailInboxUrl"),
+                TEST_REFUSING_SMTP_PORT: inject("refusingSmtpPort"),
               },
             },
           })),

@@ -1,5 +1,6 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ConfigError, isPlaceholder, parseEnv } from "./env.server";
+import { ConfigError, isExampleSender, isPlaceholder, parseEnv } from "./env.server";
 
 const base = {
   APP_ENV: "production",
@@ -13,6 +14,7 @@ const base = {
   ZOHO_ORGANIZATION_ID: "123",
   APP_URL: "https://portal.example",
   SMTP_HOST: "smtp.relay.example",
+  MAIL_FROM: "Cangoods <no-reply@cangoods.ph>",
 };
 
 describe("configuration", () => {
@@ -42,6 +44,36 @@ describe("configuration", () => {
     expect(() => parseEnv({ ...base, SMTP_SECURITY: "none" })).toThrow(/local mail catcher only/);
     expect(() => parseEnv({ ...base, ADMIN_ALERT_EMAILS: "ops@shop.example, not-an-address" })).toThrow(/ADMIN_ALERT_EMAILS/);
     expect(parseEnv({ ...base, SMTP_USERNAME: "apikey", SMTP_PASSWORD: "pw" })).toMatchObject({ SMTP_PORT: 587, SMTP_SECURITY: "starttls" });
+  });
+
+  it("refuses the example sender in production (the default MAIL_FROM on cangoods.example, or any reserved example domain), naming SPF/DKIM/DMARC", () => {
+    const { MAIL_FROM: _f, ...defaultSender } = base;
+    expect(() => parseEnv(defaultSender)).toThrowError(/MAIL_FROM: still the example sender "Cangoods <no-reply@cangoods\.example>"[\s\S]*SPF, DKIM and DMARC/);
+    for (const from of ["shop@example.com", "Shop <orders@mail.example.org>", "x@shop.test", "x@portal.localhost", "x@cangoods.local"])
+      expect(() => parseEnv({ ...base, MAIL_FROM: from }), from).toThrow(/MAIL_FROM: still the example sender/);
+    for (const from of ["Cangoods <no-reply@cangoods.ph>", "orders@example-shop.com", "hello@myexample.com"]) expect(parseEnv({ ...base, MAIL_FROM: from }).MAIL_FROM).toBe(from);
+    // Development and tests send to the local mail catcher: the example sender is fine there.
+    expect(parseEnv({ ...defaultSender, APP_ENV: "development" }).MAIL_FROM).toBe("Cangoods <no-reply@cangoods.example>");
+    expect(isExampleSender("Cangoods <no-reply@cangoods.example>")).toBe(true);
+  });
+
+  it("the budget day is UTC unless ZOHO_DAY_TIMEZONE names a known time zone; concurrent Zoho calls at most Zoho's 10 in production", () => {
+    expect(parseEnv(base)).toMatchObject({ ZOHO_DAY_TIMEZONE: "UTC", ZOHO_MAX_CONCURRENT_CALLS: 5 });
+    expect(parseEnv({ ...base, ZOHO_DAY_TIMEZONE: "Asia/Manila" }).ZOHO_DAY_TIMEZONE).toBe("Asia/Manila");
+    expect(() => parseEnv({ ...base, ZOHO_DAY_TIMEZONE: "Mars/Olympus" })).toThrow(/ZOHO_DAY_TIMEZONE: must be an IANA time zone/);
+    expect(() => parseEnv({ ...base, ZOHO_MAX_CONCURRENT_CALLS: "11" })).toThrow(/ZOHO_MAX_CONCURRENT_CALLS: must be at most 10/);
+    expect(parseEnv({ ...base, APP_ENV: "test", ZOHO_MAX_CONCURRENT_CALLS: "40" }).ZOHO_MAX_CONCURRENT_CALLS).toBe(40);
+  });
+
+  it("wrangler.toml caps the queue consumer below the app's concurrent Zoho calls, leaving room for customers and admins (decision 029)", () => {
+    const toml = readFileSync(new URL("../wrangler.toml", import.meta.url), "utf8");
+    const consumer = toml.split("[[queues.consumers]]")[1]?.split(/\n\[/)[0] ?? "";
+    const maxConcurrency = Number(consumer.match(/^max_concurrency\s*=\s*(\d+)/m)?.[1]);
+    const appLimit = Number(toml.match(/^ZOHO_MAX_CONCURRENT_CALLS\s*=\s*"(\d+)"/m)?.[1]);
+    expect(maxConcurrency).toBeGreaterThan(0);
+    expect(appLimit).toBeLessThanOrEqual(10);
+    expect(maxConcurrency).toBeLessThan(appLimit);
+    expect(parseEnv({ ...base, ZOHO_MAX_CONCURRENT_CALLS: String(appLimit) }).ZOHO_MAX_CONCURRENT_CALLS).toBe(appLimit);
   });
 
   it("refuses a placeholder left in (wrangler.toml ships ZOHO_ORGANIZATION_ID = \"set-me\") and names the variable", () => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { fromBase64 } from "~/common/base64";
+import { DEFAULT_DAY_TIMEZONE, isTimeZone } from "~/common/budget-day";
 
 // Every variable and secret the Worker reads, validated once per request or batch.
 const EnvSchema = z.object({
@@ -33,6 +34,16 @@ const EnvSchema = z.object({
   ZOHO_CALLS_PER_MINUTE: z.coerce.number().int().positive().default(80),
   // How long one Zoho call may take before it counts as a transient failure.
   ZOHO_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  // Zoho Books calls in flight at once from this app, every caller together (sync, order history, admin
+  // searches, probes); Zoho refuses more than 10 per organisation (5 on the free plan), shared with every other
+  // integration. Counted in Postgres (app/zoho/in-flight.server.ts).
+  ZOHO_MAX_CONCURRENT_CALLS: z.coerce.number().int().min(1).max(100).default(5),
+  // The time zone of the budget day (the ledger's day and its shares). Zoho does not document when its daily
+  // limit resets: UTC is our assumption; an IANA zone (e.g. "Asia/Manila") when Zoho is learned to differ.
+  ZOHO_DAY_TIMEZONE: z
+    .string()
+    .default(DEFAULT_DAY_TIMEZONE)
+    .refine(isTimeZone, { message: 'must be an IANA time zone such as "UTC" or "Asia/Manila"' }),
   // How long a consumer owns a claimed job; after that the hourly sweep gives it to someone else.
   SYNC_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
   // Chaos runs only (refused in production): crash between Zoho's write and ours, deliver messages twice.
@@ -77,7 +88,25 @@ function productionRules(env: AppEnv): string[] {
   if (!env.SMTP_HOST) problems.push("SMTP_HOST: required in production (verification and password reset mails)");
   if (env.SMTP_SECURITY === "none") problems.push("SMTP_SECURITY: 'none' is for a local mail catcher only");
   if (env.SMTP_HOST && !!env.SMTP_USERNAME !== !!env.SMTP_PASSWORD) problems.push("SMTP_USERNAME/SMTP_PASSWORD: set both or neither");
+  if (isExampleSender(env.MAIL_FROM))
+    problems.push(`MAIL_FROM: still the example sender "${env.MAIL_FROM}"; set your shop's own address, on a domain whose SPF, DKIM and DMARC allow your relay (README, "Email")`);
+  if (env.ZOHO_MAX_CONCURRENT_CALLS > ZOHO_CONCURRENT_LIMIT)
+    problems.push(`ZOHO_MAX_CONCURRENT_CALLS: must be at most ${ZOHO_CONCURRENT_LIMIT} (Zoho's concurrent-call limit per organisation)`);
   return problems;
+}
+
+/** Zoho's concurrent calls per organisation on paid plans (the free plan allows 5). */
+const ZOHO_CONCURRENT_LIMIT = 10;
+
+// Domains reserved for examples and tests (RFC 2606, RFC 6761) and the project's own example domain: mail sent
+// "from" them is refused or binned by every receiving server.
+const EXAMPLE_DOMAIN = /(^|\.)(cangoods\.example|example(\.(com|net|org))?|test|invalid|localhost|local)$/i;
+
+/** A sender whose domain is an example (the default MAIL_FROM, `no-reply@cangoods.example`): never a real sender. */
+export function isExampleSender(from: string) {
+  const address = from.match(/<([^>]+)>/)?.[1] ?? from;
+  const domain = address.trim().split("@").pop() ?? "";
+  return EXAMPLE_DOMAIN.test(domain.replace(/\.$/, ""));
 }
 
 function shareRules(env: AppEnv): string[] {

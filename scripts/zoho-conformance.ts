@@ -15,7 +15,7 @@ async function main() {
   } else {
     const fromEnv = targetFromEnv(process.env);
     if ("missing" in fromEnv) {
-      console.error(`Missing ${fromEnv.missing.join(", ")}.\nSet: ${Object.values(ENV_NAMES).join(", ")} (the last is optional). See README, "Checking the sandbox against Zoho".`);
+      console.error(`Missing ${fromEnv.missing.join(", ")}.\nSet: ${Object.values(ENV_NAMES).join(", ")} (the last two are optional). See README, "Checking the sandbox against Zoho".`);
       return 2;
     }
     target = fromEnv;

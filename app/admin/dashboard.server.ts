@@ -16,13 +16,13 @@ export async function dashboard(app: AppServices) {
     // From the counter table the triggers keep: no full count of customers on every dashboard view.
     db.execute(sql`select zoho_sync_status as status, sum(n)::int as n from customer_status_counts group by 1`),
     jobCounts(db),
-    ledgerHistory(db, 14),
+    ledgerHistory(db, 14, new Date(), app.env.ZOHO_DAY_TIMEZONE),
     db.select().from(cronRuns).orderBy(sql`${cronRuns.startedAt} desc nulls last`).limit(1),
     connectionView(app),
     db.select().from(backfillRuns).orderBy(desc(backfillRuns.startedAt)).limit(1),
-    // Jobs finished this UTC day: with the ledger's sync calls today (less those of runs that ended waiting),
+    // Jobs finished this budget day: with the ledger's sync calls today (less those of runs that ended waiting),
     // the backlog ETA's unit of work.
-    jobsFinishedToday(db),
+    jobsFinishedToday(db, app.env.ZOHO_DAY_TIMEZONE),
   ]);
   const counts = Object.fromEntries(SYNC_STATUSES.map((s) => [s, 0])) as Record<SyncStatus, number>;
   for (const row of statusRows.rows as Array<{ status: SyncStatus; n: number }>) counts[row.status] = Number(row.n);

@@ -3,7 +3,7 @@
 // from draining the budget:
 //  - a fresh cached page costs nothing (INVOICE_TTL_MS);
 //  - Zoho is only asked for page N when page N-1 is cached and said has_more_page (or N = 1);
-//  - each linked contact may cause ZOHO_ORDERS_CALLS_PER_CUSTOMER Zoho calls per UTC day;
+//  - each linked contact may cause ZOHO_ORDERS_CALLS_PER_CUSTOMER Zoho calls per budget day;
 //  - all customers together spend only the order-history share of the ledger (never sync's).
 import { and, eq, sql } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
@@ -13,7 +13,7 @@ import { isEmailVerified } from "~/sync/link-vetting.server";
 import { historyAccess, type HistoryCustomer } from "./history-access";
 import { ZohoClient } from "~/zoho/client.server";
 import { ZohoError } from "~/zoho/errors";
-import { utcDay } from "~/zoho/ledger.server";
+import { ledgerDay } from "~/zoho/ledger.server";
 import type { ZohoInvoice } from "~/zoho/types";
 
 export const INVOICE_TTL_MS = 15 * 60_000;
@@ -106,7 +106,7 @@ const fallback = (cached: CachedPage | undefined, reason: NotFreshReason): Order
 async function countCustomerCall(app: AppServices, contactId: string, now: Date): Promise<boolean> {
   const cap = app.env.ZOHO_ORDERS_CALLS_PER_CUSTOMER;
   const result = await app.db.execute(sql`
-    insert into zoho_order_calls (day, contact_id, calls) values (${utcDay(now)}::date, ${contactId}, 1)
+    insert into zoho_order_calls (day, contact_id, calls) values (${ledgerDay(now, app.env.ZOHO_DAY_TIMEZONE)}::date, ${contactId}, 1)
     on conflict (day, contact_id) do update set calls = zoho_order_calls.calls + 1 where zoho_order_calls.calls < ${cap}
     returning calls`);
   return result.rows.length > 0;
@@ -114,5 +114,5 @@ async function countCustomerCall(app: AppServices, contactId: string, now: Date)
 
 async function refundCustomerCall(app: AppServices, contactId: string, now: Date) {
   await app.db.execute(sql`
-    update zoho_order_calls set calls = greatest(calls - 1, 0) where day = ${utcDay(now)}::date and contact_id = ${contactId}`);
+    update zoho_order_calls set calls = greatest(calls - 1, 0) where day = ${ledgerDay(now, app.env.ZOHO_DAY_TIMEZONE)}::date and contact_id = ${contactId}`);
 }

@@ -134,6 +134,8 @@ export const emailOutbox = pgTable(
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
     sentAt: timestamptz("sent_at"),
+    // The relay refused the address for good (SMTP 5xx to RCPT TO): never retried; the account page says so.
+    refusedAt: timestamptz("refused_at"),
   },
   (t) => [
     index("email_outbox_unsent_idx").on(t.nextAttemptAt).where(sql`${t.sentAt} is null`),
@@ -327,6 +329,14 @@ export const zohoApiLedger = pgTable("zoho_api_ledger", {
 export const zohoApiMinutes = pgTable("zoho_api_minutes", {
   minute: timestamptz("minute").primaryKey(),
   calls: integer("calls").notNull().default(0),
+});
+
+// Zoho Books calls in flight from this app (app/zoho/in-flight.server.ts): slots 1..ZOHO_MAX_CONCURRENT_CALLS,
+// each held by one call from just before it is sent until its answer, and at most its timeout and a margin.
+export const zohoCallSlots = pgTable("zoho_call_slots", {
+  slot: integer("slot").primaryKey(),
+  heldUntil: timestamptz("held_until"),
+  holder: uuid("holder"),
 });
 
 export const cronRuns = pgTable(

@@ -8,6 +8,7 @@ import { emailOutbox, users, type EmailTokenPurpose, type MailKind } from "~/db/
 import { mintToken } from "./link-tokens.server";
 import { log } from "~/log.server";
 import { connectMailer, describeSendError, MailNotConfigured, type Mailer } from "./mailer.server";
+import { classifySendFailure } from "./refusal";
 import { accountExistsMail, changeEmailMail, emailChangeNoticeMail, resetPasswordMail, verifyEmailMail, type MailContent } from "./templates";
 
 export const MAX_MAIL_ATTEMPTS = 8;
@@ -49,7 +50,7 @@ export async function deliverMail(app: AppServices, ids?: string[], now = new Da
   const claimed = await db.execute(sql`
     update email_outbox o set attempts = o.attempts + 1, next_attempt_at = ${now.toISOString()}::timestamptz + (interval '1 millisecond' * least(power(2, o.attempts) * 60000, 21600000))
     where o.id in (
-      select id from email_outbox where sent_at is null and next_attempt_at <= ${now.toISOString()}::timestamptz and attempts < ${MAX_MAIL_ATTEMPTS}
+      select id from email_outbox where sent_at is null and refused_at is null and next_attempt_at <= ${now.toISOString()}::timestamptz and attempts < ${MAX_MAIL_ATTEMPTS}
       ${ids ? sql`and id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``}
       order by created_at limit ${BATCH} for update skip locked)
     returning o.id, o.kind, o.user_id, o.to_address, o.content, o.attempts`);
@@ -73,6 +74,13 @@ export async function deliverMail(app: AppServices, ids?: string[], now = new Da
       } catch (error) {
         failed++;
         const reason = error instanceof MailNotConfigured ? error.message : describeSendError(error);
+        const failure = classifySendFailure(reason);
+        if (failure.kind === "address_refused") {
+          // A permanent refusal of this address: retrying cannot help; the account page tells its owner.
+          await db.update(emailOutbox).set({ lastError: `${REFUSED_PREFIX}${failure.reply}`, refusedAt: new Date() }).where(eq(emailOutbox.id, row.id));
+          log("warn", "mail refused for good by the relay; not retried", { mailId: row.id, kind: row.kind, error: failure.reply });
+          continue;
+        }
         await db.update(emailOutbox).set({ lastError: reason }).where(eq(emailOutbox.id, row.id));
         // The address is personal data: the log names the row and the kind, not the recipient.
         log("warn", "mail not sent; it will be retried", { mailId: row.id, kind: row.kind, attempt: Number(row.attempts), retryInMs: retryDelayMs(Number(row.attempts)), error: reason });
@@ -146,11 +154,11 @@ export function maskAddress(email: string) {
   return `${local.slice(0, 1)}•••@${domain ?? ""}`;
 }
 
-/** Mail that could not be sent yet (for the admin dashboard): failing now, and given up. */
+/** Mail that could not be sent yet (for the admin dashboard): failing now, and given up (after 8 tries, or refused). */
 export async function undeliveredMail(db: DbOrTx) {
   const result = await db.execute(sql`
-    select count(*) filter (where attempts < ${MAX_MAIL_ATTEMPTS})::int as retrying,
-           count(*) filter (where attempts >= ${MAX_MAIL_ATTEMPTS})::int as given_up
+    select count(*) filter (where attempts < ${MAX_MAIL_ATTEMPTS} and refused_at is null)::int as retrying,
+           count(*) filter (where attempts >= ${MAX_MAIL_ATTEMPTS} or refused_at is not null)::int as given_up
     from email_outbox where sent_at is null and last_error is not null`);
   const row = result.rows[0] as { retrying: number; given_up: number };
   return { retrying: Number(row.retrying), givenUp: Number(row.given_up) };
@@ -165,3 +173,23 @@ export async function pendingMailFor(db: DbOrTx, userId: string, kind: MailKind)
   return rows;
 }
 
+const REFUSED_PREFIX = "The receiving mail server refused this address: ";
+
+/**
+ * The addresses of this account that a relay refused for good (SMTP 5xx to RCPT TO), with the relay's reply:
+ * an address counts as refused until a later mail to it is delivered.
+ */
+export async function refusedAddresses(db: DbOrTx, userId: string): Promise<Array<{ address: string; reply: string; at: Date }>> {
+  const result = await db.execute(sql`
+    select distinct on (lower(r.to_address)) r.to_address as address, r.last_error as reply, r.refused_at as at
+    from email_outbox r
+    where r.user_id = ${userId}::uuid and r.refused_at is not null
+      and not exists (select 1 from email_outbox s where s.user_id = r.user_id and lower(s.to_address) = lower(r.to_address)
+                      and s.sent_at is not null and s.sent_at > r.refused_at)
+    order by lower(r.to_address), r.refused_at desc`);
+  return (result.rows as Array<{ address: string; reply: string; at: string | Date }>).map((r) => ({
+    address: r.address,
+    reply: r.reply.startsWith(REFUSED_PREFIX) ? r.reply.slice(REFUSED_PREFIX.length) : r.reply,
+    at: new Date(r.at),
+  }));
+}

@@ -15,6 +15,7 @@ import { AccountIntentSchema, ConfirmCodeSchema } from "~/customers/account-sche
 import { confirmWithCode } from "~/customers/confirm-code.server";
 import { cancelEmailChange } from "~/customers/email-change.server";
 import { historyNotice } from "~/customers/history-access";
+import { refusedAddresses } from "~/email/outbox.server";
 import { isEmailVerified } from "~/sync/link-vetting.server";
 
 export const meta: MetaFunction = () => [{ title: "My account · Cangoods" }];
@@ -34,12 +35,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       };
   const change = await pendingEmailChange(context.app.db, user.id);
   const newEmail = change ? { email: change.email, since: formatDateTime(change.since) } : null;
+  // Addresses of this account a relay refused for good (the current one, or the new one waiting): mail to them
+  // is not retried, so the customer is told here.
+  const undeliverable = (await refusedAddresses(context.app.db, user.id))
+    .filter((r) => [user.email, change?.email].some((a) => a?.toLowerCase() === r.address.toLowerCase()))
+    .map((r) => ({ address: r.address, reply: r.reply, current: r.address.toLowerCase() === user.email.toLowerCase() }));
   const customer = await customerForUser(context.app.db, user.id);
-  if (!customer) return { email: user.email, pending, newEmail, customer: null, history: null };
+  if (!customer) return { email: user.email, pending, newEmail, undeliverable, customer: null, history: null };
   return {
     email: user.email,
     pending,
     newEmail,
+    undeliverable,
     customer: {
       name: `${customer.firstName} ${customer.lastName}`,
       email: customer.email,
@@ -182,7 +189,7 @@ function PendingEmailChange({ change, current, withCode }: { change: { email: st
 }
 
 export default function Account() {
-  const { email, pending, newEmail, customer, history } = useLoaderData<typeof loader>();
+  const { email, pending, newEmail, undeliverable, customer, history } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   return (
     <section className="card narrow" aria-labelledby="account-title">
@@ -192,6 +199,15 @@ export default function Account() {
           Thank you: your email address is confirmed.
         </p>
       ) : null}
+      {undeliverable.map((u) => (
+        <div key={u.address} className="notice notice--warning" data-testid="mail-undeliverable" role="alert">
+          <h2>{`We cannot deliver mail to ${u.address}`}</h2>
+          <p>{`The receiving mail server refused this address ("${u.reply}"), so we stopped sending to it. Check that it is spelled right and that the mailbox exists.`}</p>
+          <p>
+            {u.current ? <Link to="/account/email">Use another email address</Link> : "Cancel the change below and ask again with another address."}
+          </p>
+        </div>
+      ))}
       {pending ? <PendingVerification pending={pending} /> : null}
       {newEmail ? <PendingEmailChange change={newEmail} current={email} withCode={!pending} /> : null}
       {customer ? (

@@ -13,7 +13,7 @@ export const meta: MetaFunction = () => [{ title: "Zoho Books connection · Admi
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireAdmin(request, context.app);
-  const [today] = await ledgerHistory(context.app.db, 1);
+  const [today] = await ledgerHistory(context.app.db, 1, new Date(), context.app.env.ZOHO_DAY_TIMEZONE);
   return {
     connection: await connectionView(context.app),
     today,

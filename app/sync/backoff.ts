@@ -1,4 +1,5 @@
 // When is the next attempt? Pure, so the schedule can be read and tested as a table.
+import { DEFAULT_DAY_TIMEZONE, nextBudgetDayStart } from "~/common/budget-day";
 
 export const MAX_ATTEMPTS = 3;
 const BASE_DELAY_MS = 2 * 60_000; // 2 min, then 8 min (×4) between the three attempts
@@ -21,10 +22,17 @@ export function concurrencyDelayMs(random: number) {
   return 5_000 + Math.round(10_000 * random);
 }
 
-/** The daily budget is gone: the next UTC day (the ledger's day), staggered over its first minutes. */
-export function nextBudgetDay(now: Date, random: number) {
-  const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
-  return new Date(midnight + Math.round(10 * 60_000 * random));
+/** Our own daily budget is gone: the next budget day (the ledger's day, UTC by default), staggered over its first minutes. */
+export function nextBudgetDay(now: Date, random: number, zone = DEFAULT_DAY_TIMEZONE) {
+  return new Date(nextBudgetDayStart(now, zone).getTime() + Math.round(10 * 60_000 * random));
+}
+
+/**
+ * Zoho's own daily limit (code 45): Zoho does not say when its day resets, so instead of sleeping to a midnight
+ * that may not be Zoho's, look again in about an hour (one call per waiting job, refused without cost).
+ */
+export function zohoDailyRecheckDelayMs(random: number) {
+  return 60 * 60_000 + Math.round(5 * 60_000 * random);
 }
 
 /** Reconnect needed: check again in an hour (reconnecting also re-queues waiting jobs at once). */

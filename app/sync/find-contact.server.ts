@@ -2,7 +2,7 @@
 // Zoho's `email` filter sees only the PRIMARY contact person's email, exactly; a customer whose email
 // sits on a secondary person is found through their surname and that contact's persons, within a small
 // call budget. The decision rules live in matching.ts; this module only asks Zoho.
-import type { ZohoContact, ZohoContacts } from "~/zoho/types";
+import { ZOHO_EMAIL_MAX_LENGTH, type ZohoContact, type ZohoContacts } from "~/zoho/types";
 import { normaliseEmail } from "~/common/email-address";
 import { decide, exactEmailMatches, exactNameMatches, nameSearchTerm, personsHaveEmail, type MatchDecision } from "./matching";
 
@@ -35,11 +35,19 @@ async function emailMatches(client: ZohoContacts, customer: MatchInput): Promise
   return { matches: await emailOnContactPersons(client, named, customer.email), named };
 }
 
-/** Contacts whose primary contact person has exactly this email (trimmed, any case): one call. */
+/**
+ * Contacts whose primary contact person has exactly this email (trimmed, any case): one call. Inactive contacts
+ * too, whatever Zoho's default list holds: the link policy sends them to review instead of creating a second
+ * contact. An email longer than Zoho holds (ZOHO_EMAIL_MAX_LENGTH) is on no contact: no call.
+ */
 export async function findByEmail(client: ZohoContacts, email: string): Promise<ZohoContact[]> {
-  const { items } = await client.listContacts({ email: normaliseEmail(email) });
+  if (!zohoCanHoldEmail(email)) return [];
+  const { items } = await client.listContacts({ email: normaliseEmail(email), includeInactive: true });
   return exactEmailMatches(items, email);
 }
+
+/** Whether Zoho Books can store and search this email (at most 100 characters, contacts.yml). */
+export const zohoCanHoldEmail = (email: string) => normaliseEmail(email).length <= ZOHO_EMAIL_MAX_LENGTH;
 
 /** Customer contacts whose display name contains the surname (Zoho does not normalise spaces: we compare here). */
 async function searchBySurname(client: ZohoContacts, lastName: string): Promise<ZohoContact[]> {

@@ -38,6 +38,10 @@ const table: Row[] = [
   ["an adopted contact with the verified email links", adopted(["ana.reyes@example.com"]), true, [], "link", "verified_email"],
   ["an adopted contact of an unverified customer goes to review", adopted(["ana.reyes@example.com"]), false, [], "review", "unverified"],
   ["an adopted contact without the email goes to review", adopted(["x@example.com"]), true, [], "review", "name_only"],
+  // Inactive in Zoho: never linked automatically, not even by a verified email (issue 22).
+  ["an inactive contact with the verified email goes to review", byEmail({ ...contact("100", "ana.reyes@example.com"), status: "inactive" }), true, [], "review", "inactive_contact"],
+  ["an active contact (status given) with the verified email links", byEmail({ ...contact("100", "ana.reyes@example.com"), status: "active" }), true, [], "link", "verified_email"],
+  ["an adopted inactive contact goes to review", { ...adopted(["ana.reyes@example.com"]), inactive: true } as Proposal, true, [], "review", "inactive_contact"],
 ];
 
 describe("who may be linked", () => {

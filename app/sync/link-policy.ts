@@ -3,14 +3,18 @@
 // A link is made automatically only when the person proved it: their VERIFIED email is the contact's
 // email, or the contact is one we created for them. Everything else waits for an admin.
 import { normaliseEmail } from "~/common/email-address";
-import { contactEmails, toCandidate, type MatchDecision } from "./matching";
+import { contactEmails, isInactive, toCandidate, type MatchDecision } from "./matching";
 import type { LinkBasis, ReviewReason, ZohoCandidate } from "./vocabulary";
 
 /** Another portal account already linked to a candidate contact. */
 export type ExistingLink = { contactId: string; customerId: string; name: string; email: string; linkedAt: Date | string | null };
 
 /** The finder's answer, or the create path's: a contact we created (or upserted) vs. one we adopted by email. */
-export type Proposal = MatchDecision | { kind: "created"; contact: ZohoCandidate } | { kind: "adopted"; contact: ZohoCandidate; emails: string[] };
+export type Proposal =
+  | MatchDecision
+  | { kind: "created"; contact: ZohoCandidate }
+  /** inactive: Zoho's answer says the contact is inactive. */
+  | { kind: "adopted"; contact: ZohoCandidate; emails: string[]; inactive?: boolean };
 
 export type PolicyInput = {
   proposal: Proposal;
@@ -44,6 +48,16 @@ export function decideLink(input: PolicyInput): PolicyVerdict {
       kind: "review",
       reason: "contact_already_linked",
       text: `The Zoho contact ${contact.contactName} is already linked to another account (${taken.email}); check which account it belongs to`,
+      candidates: [contact],
+    };
+
+  // An inactive contact (a customer the shop retired, a merged duplicate) is never linked automatically, even by
+  // a verified email: an admin decides whether to reactivate it, link it, or create a new one.
+  if (proposal.kind === "one" ? isInactive(proposal.contact) : proposal.kind === "adopted" && proposal.inactive)
+    return {
+      kind: "review",
+      reason: "inactive_contact",
+      text: `The Zoho contact ${contact.contactName} matches but is inactive in Zoho Books; link it if it is this customer (and make it active in Zoho), or create a new one`,
       candidates: [contact],
     };
 

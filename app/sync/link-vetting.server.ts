@@ -4,7 +4,7 @@ import { and, inArray, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "~/db/client.server";
 import { customers } from "~/db/schema";
 import { decideLink, type ExistingLink, type Proposal } from "./link-policy";
-import { contactEmails, toCandidate } from "./matching";
+import { contactEmails, isInactive, toCandidate } from "./matching";
 import type { JobResult } from "./outcome";
 import type { ZohoCandidate } from "./vocabulary";
 
@@ -48,7 +48,7 @@ function proposalOf(result: JobResult): Proposal | null {
     case "upsert":
       return { kind: "created", contact: candidate };
     case "adopted":
-      return { kind: "adopted", contact: candidate, emails: contact ? contactEmails(contact) : [] };
+      return { kind: "adopted", contact: candidate, emails: contact ? contactEmails(contact) : [], inactive: contact ? isInactive(contact) : false };
     default:
       // "email" | "name": the finder's MatchDecision, with Zoho's answer to re-check the email on.
       return contact

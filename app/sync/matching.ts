@@ -24,12 +24,15 @@ export function personsHaveEmail(persons: Array<{ email?: string | null }>, emai
   return persons.some((p) => !!p.email && normaliseEmail(p.email) === wanted);
 }
 
+/** Zoho marks a contact inactive (status "inactive"): never linked automatically (app/sync/link-policy.ts). */
+export const isInactive = (c: Pick<ZohoContact, "status">) => !!c.status && c.status !== "active";
+
 /** Contacts whose display name (or person's first+last name) equals the customer's full name. */
 export function exactNameMatches(contacts: ZohoContact[], fullName: string) {
   const wanted = normaliseName(fullName);
   return uniqueById(
     contacts.filter((c) => {
-      if (c.status && c.status !== "active") return false;
+      if (isInactive(c)) return false;
       const names = [c.contact_name, `${c.first_name ?? ""} ${c.last_name ?? ""}`];
       return names.some((n) => normaliseName(n) === wanted);
     }),

@@ -61,7 +61,7 @@ describe("sync outcomes (spec flow diagram)", () => {
     expect(zoho.customer.error).toBe("Waiting: Zoho asked us to slow down; retrying in a minute or two");
   });
   it("an exhausted budget waits for the next UTC day", () => {
-    const t = transition({ kind: "error", error: new ZohoError("daily_limit", "budget") }, 0, now, 0);
+    const t = transition({ kind: "error", error: new ZohoError("daily_limit", "budget", { local: true }) }, 0, now, 0);
     expect(t.job.scheduledFor).toEqual(new Date("2026-11-26T00:00:00Z"));
     expect(nextBudgetDay(now, 0.999).getTime()).toBeLessThan(Date.parse("2026-11-26T00:10:00Z"));
   });

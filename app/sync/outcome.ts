@@ -2,7 +2,7 @@
 // the timeline. Pure: the consumer loads, calls Zoho, then stores exactly what this returns.
 import { ZohoError } from "~/zoho/errors";
 import type { ZohoContact } from "~/zoho/types";
-import { concurrencyDelayMs, MAX_ATTEMPTS, nextBudgetDay, rateLimitDelayMs, RECONNECT_WAIT_MS, retryDelayMs } from "./backoff";
+import { concurrencyDelayMs, MAX_ATTEMPTS, nextBudgetDay, rateLimitDelayMs, RECONNECT_WAIT_MS, retryDelayMs, zohoDailyRecheckDelayMs } from "./backoff";
 
 import { OUTAGE_WAIT_MESSAGE } from "./outage";
 import { OUTCOMES, type AutoMatchType, type LinkBasis, type ReviewReason, type SyncStatus, type ZohoCandidate } from "./vocabulary";
@@ -42,8 +42,8 @@ export type Transition = {
   event: { outcome: string; error: string | null; matchType?: MatchType };
 };
 
-/** attemptsBefore: attempts already burned by this job before this run. */
-export function transition(result: JobResult, attemptsBefore: number, now: Date, random: number): Transition {
+/** attemptsBefore: attempts already burned by this job before this run. dayZone: the budget day's time zone (ZOHO_DAY_TIMEZONE). */
+export function transition(result: JobResult, attemptsBefore: number, now: Date, random: number, dayZone?: string): Transition {
   switch (result.kind) {
     case "linked":
       return {
@@ -83,7 +83,7 @@ export function transition(result: JobResult, attemptsBefore: number, now: Date,
         event: { outcome: OUTCOMES.failed, error: NO_MATCH_MESSAGE },
       };
     case "error":
-      return errorTransition(result.error, attemptsBefore, now, random, result.retryAt);
+      return errorTransition(result.error, attemptsBefore, now, random, result.retryAt, dayZone);
     case "duplicate_check": {
       const flagged = result.duplicates.length > 1;
       const reason = flagged ? possibleDuplicateMessage(result.duplicates.length) : null;
@@ -103,7 +103,7 @@ export function transition(result: JobResult, attemptsBefore: number, now: Date,
   }
 }
 
-function errorTransition(error: unknown, attemptsBefore: number, now: Date, random: number, retryAt?: Date): Transition {
+function errorTransition(error: unknown, attemptsBefore: number, now: Date, random: number, retryAt?: Date, dayZone?: string): Transition {
   const zoho = error instanceof ZohoError ? error : new ZohoError("transient", `Unexpected error: ${(error as Error)?.message ?? String(error)}`);
   const message = zoho.message;
   // Zoho's concurrency limit (code 1070) is a short wait, like its per-minute limit.
@@ -112,7 +112,10 @@ function errorTransition(error: unknown, attemptsBefore: number, now: Date, rand
     // Waiting is not failing: no attempt burned, the customer stays pending with the reason shown.
     const at =
       zoho.kind === "daily_limit"
-        ? nextBudgetDay(now, random)
+        ? // Our own share: its next budget day. Zoho's code 45: its reset time is unknown, so look again hourly.
+          zoho.details.local
+          ? nextBudgetDay(now, random, dayZone)
+          : new Date(now.getTime() + zohoDailyRecheckDelayMs(random))
         : zoho.kind === "rate_limited"
           ? (retryAt ?? new Date(now.getTime() + rateLimitDelayMs(random)))
           : zoho.kind === "concurrency_limited"
@@ -152,7 +155,9 @@ function paceWaitReason(waitMs: number) {
 function waitReason(error: ZohoError) {
   switch (error.kind) {
     case "daily_limit":
-      return "Waiting: today's Zoho API budget is used up; sync resumes tomorrow";
+      return error.details.local
+        ? "Waiting: today's Zoho API budget is used up; sync resumes tomorrow"
+        : "Waiting: Zoho's daily API limit for the organisation is reached; checking again in about an hour";
     case "rate_limited":
       return "Waiting: Zoho asked us to slow down; retrying in a minute or two";
     case "concurrency_limited":

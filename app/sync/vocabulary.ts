@@ -33,6 +33,8 @@ export const REVIEW_REASONS = [
   "sync_error",
   "unlinked",
   "email_changed",
+  "inactive_contact",
+  "email_too_long",
 ] as const;
 /** Why a customer waits for an admin (machine-readable: the list filters by it). */
 export type ReviewReason = (typeof REVIEW_REASONS)[number];
@@ -46,6 +48,8 @@ export const REVIEW_REASON_LABEL: Record<ReviewReason, string> = {
   sync_error: "Sync error",
   unlinked: "Unlinked by an admin",
   email_changed: "Email changed since the link was proven",
+  inactive_contact: "Zoho contact is inactive",
+  email_too_long: "Email too long for Zoho",
 };
 
 /** A Zoho contact offered to an admin (kept on the customer when several match or a link waits for review). */

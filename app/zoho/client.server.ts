@@ -1,9 +1,11 @@
 // The product's Zoho Books client (what production runs, and what tests run against the sandbox).
-// Every call: counted in the ledger first, then made with a timeout, then classified by `code`.
+// Every call: counted in the ledger first, then made with a timeout while holding one of the app's slots for
+// Zoho's concurrent-call limit (in-flight.server.ts), then classified by `code`.
 import type { z } from "zod";
 import type { DbOrTx } from "~/db/client.server";
 import type { AppEnv } from "~/env.server";
 import { classifyZohoAnswer, refusedAfterRefresh, ZohoError, type ZohoBody } from "./errors";
+import { withCallSlot } from "./in-flight.server";
 import { reserveCalls, type CallPurpose } from "./ledger.server";
 import { getAccessToken, markReconnectNeeded } from "./tokens.server";
 import {
@@ -65,6 +67,7 @@ export class ZohoClient implements ZohoContacts {
         contact_name_contains: filters.contactNameContains,
         contact_name_startswith: filters.contactNameStartsWith,
         search_text: filters.searchText,
+        filter_by: filters.includeInactive ? "Status.All" : undefined,
         page: filters.page ?? 1,
         per_page: Math.min(filters.perPage ?? 200, 200),
       },
@@ -89,12 +92,12 @@ export class ZohoClient implements ZohoContacts {
 
   /**
    * Zoho's upsert on a unique custom field (contacts.yml, update_contact_using_custom_field): updates the
-   * contact holding `value` with what is sent, or creates one because X-Upsert is true.
+   * contact holding `value` with what is sent, or creates one when X-Upsert is true (`create`, the default).
    */
-  async upsertContact(uniqueField: string, value: string, contact: NewContact): Promise<ZohoContact> {
+  async upsertContact(uniqueField: string, value: string, contact: NewContact, opts: { create?: boolean } = {}): Promise<ZohoContact> {
     const body = await this.request("PUT", "/contacts", ContactEnvelopeSchema, {
       body: contact,
-      headers: { "X-Unique-Identifier-Key": uniqueField, "X-Unique-Identifier-Value": value, "X-Upsert": "true" },
+      headers: { "X-Unique-Identifier-Key": uniqueField, "X-Unique-Identifier-Value": value, ...(opts.create === false ? {} : { "X-Upsert": "true" }) },
     });
     return body.contact;
   }
@@ -112,10 +115,13 @@ export class ZohoClient implements ZohoContacts {
     let refreshed = false;
     let waitedForConcurrency = false;
     for (;;) {
-      await reserveCalls(db, env, this.deps.purpose, 1, new Date(), { minuteTaken: this.minuteCredits > 0 });
-      if (this.minuteCredits > 0) this.minuteCredits--;
-      this.calls++;
-      const { status, body } = await this.send(method, path, access, opts);
+      // The slot first: a call that finds no free slot is neither counted nor sent.
+      const { status, body } = await withCallSlot(db, env, async () => {
+        await reserveCalls(db, env, this.deps.purpose, 1, new Date(), { minuteTaken: this.minuteCredits > 0 });
+        if (this.minuteCredits > 0) this.minuteCredits--;
+        this.calls++;
+        return this.send(method, path, access, opts);
+      });
       const error = classifyZohoAnswer(status, body);
       if (!error) {
         const parsed = schema.safeParse(body);

@@ -13,6 +13,14 @@ describe("classifyZohoAnswer reads Zoho's code before the HTTP status", () => {
     [401, { code: 57, message: "You are not authorized to perform this operation" }, "reconnect_needed"],
     [401, null, "reconnect_needed"],
     [400, { code: 1070, message: "You have reached the maximum number of in process requests allowed" }, "concurrency_limited"],
+    // Zoho answers the concurrency limit with HTTP 429, like the per-minute limit: the code tells them apart.
+    [429, { code: 1070, message: "You have reached the maximum number of in process requests allowed. Kindly try again after some time." }, "concurrency_limited"],
+    [429, { code: 44, message: "You have made too many requests per minute" }, "rate_limited"],
+    [429, null, "rate_limited"],
+    // "Invalid URL Passed": the address is wrong (a misconfiguration), not the contact.
+    [404, { code: 5, message: "Invalid URL Passed" }, "reconnect_needed"],
+    [404, null, "not_found"],
+    [404, { code: 1003, message: "Contact does not exist." }, "not_found"],
     [400, { code: 6041, message: "This user is not associated with the CompanyID/CompanyName:1." }, "reconnect_needed"],
     [400, { code: 3062, message: 'The contact "Juan" already exists.' }, "duplicate_name"],
     [400, { code: 1001, message: "Contact already exists" }, "duplicate_name"],
@@ -36,6 +44,8 @@ describe("classifyZohoAnswer reads Zoho's code before the HTTP status", () => {
     expect(classifyZohoAnswer(429, { code: 44, message: "slow down" })?.isWait).toBe(true);
     expect(classifyZohoAnswer(401, { code: 57, message: "scope" })?.isWait).toBe(true);
     expect(classifyZohoAnswer(400, { code: 1070, message: "busy" })?.isWait).toBe(true);
+    expect(classifyZohoAnswer(429, { code: 1070, message: "busy" })?.isWait).toBe(true);
+    expect(classifyZohoAnswer(404, { code: 5, message: "Invalid URL Passed" })?.message).toMatch(/API address .* is wrong; check ZOHO_ACCOUNTS_URL and reconnect/);
     expect(classifyZohoAnswer(502, { code: 1, message: "bad gateway" })?.isTransient).toBe(true);
     expect(classifyZohoAnswer(400, { code: 2, message: "Invalid value passed for contact_name" })?.isWait).toBe(false);
   });

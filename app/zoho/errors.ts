@@ -56,6 +56,8 @@ export const ZOHO_CODES = {
   invalidValue: 2,
   /** A body that is not valid JSON ("Invalid value passed for JSONString"). */
   invalidJson: 4,
+  /** "Invalid URL Passed" (HTTP 404): the path or API domain is wrong, a misconfiguration, not a missing contact. */
+  invalidUrl: 5,
   /** An older code for an invalid OAuth token; Books now answers 401 + 57 (below). */
   invalidToken: 14,
   /** HTTP 401: an expired or invalid access token AND a missing permission share this code. */
@@ -83,12 +85,14 @@ export function classifyZohoAnswer(status: number, body: ZohoBody | null): ZohoE
   if (status >= 200 && status < 300 && code === 0) return null;
   if (status >= 200 && status < 300 && code === undefined && body) return null; // e.g. revoke answers without code
 
-  if (code === ZOHO_CODES.dailyLimit || (status === 429 && /per day|daily/i.test(message)))
+  // Zoho answers all three limits with HTTP 429; only the code tells them apart, so codes come first.
+  if (code === ZOHO_CODES.dailyLimit || (status === 429 && code === undefined && /per day|daily/i.test(message)))
     return new ZohoError("daily_limit", `Zoho's daily API limit is reached: ${message}`, details);
-  if (code === ZOHO_CODES.perMinuteLimit || status === 429)
-    return new ZohoError("rate_limited", `Zoho is rate limiting requests: ${message}`, details);
+  // 1070: too many calls in flight for the organisation (HTTP 429 too): they finish in seconds, a short wait.
   if (code === ZOHO_CODES.concurrency)
     return new ZohoError("concurrency_limited", `Zoho has too many requests in progress for the organisation: ${message}`, details);
+  if (code === ZOHO_CODES.perMinuteLimit || status === 429)
+    return new ZohoError("rate_limited", `Zoho is rate limiting requests: ${message}`, details);
   // Any 401 (codes 57 and 14 alike) first means "this access token": the client refreshes once and retries.
   if (status === 401 || code === ZOHO_CODES.invalidToken || code === ZOHO_CODES.notAuthorised)
     return new ZohoError("reconnect_needed", `Zoho refused the access token: ${message}`, details);
@@ -96,6 +100,13 @@ export function classifyZohoAnswer(status: number, body: ZohoBody | null): ZohoE
     return new ZohoError("reconnect_needed", `Zoho says this connection cannot use the configured organisation (check ZOHO_ORGANIZATION_ID, or reconnect with the right organisation): ${message}`, details);
   if (code !== undefined && ZOHO_CODES.duplicateName.includes(code))
     return new ZohoError("duplicate_name", message, details);
+  // "Invalid URL Passed": the address we call is wrong (API domain, path), not the contact: an admin must act.
+  if (code === ZOHO_CODES.invalidUrl)
+    return new ZohoError(
+      "reconnect_needed",
+      `Zoho answered "Invalid URL" (HTTP ${status}, code ${code}): the Zoho Books API address this connection uses is wrong; check ZOHO_ACCOUNTS_URL and reconnect Zoho Books (Zoho said: "${message}")`,
+      details,
+    );
   if ((code !== undefined && ZOHO_CODES.notFound.includes(code)) || status === 404)
     return new ZohoError("not_found", message, details);
   if (status >= 500 || status === 0) return new ZohoError("transient", `Zoho is unavailable: ${message}`, details);

@@ -7,10 +7,12 @@
 //    cannot starve readers; unused shares are not lent;
 //  - each minute, sync work stays under ZOHO_CALLS_PER_MINUTE and everything under Zoho's 100, the previous
 //    minute counted in as far as a rolling minute still covers it (Zoho does not say which minute it counts).
-// Days are UTC days (Zoho documents no reset time zone; see docs/zoho-facts.md).
+// Days are budget days: UTC by default, ZOHO_DAY_TIMEZONE when set (Zoho documents no reset time zone; see
+// app/common/budget-day.ts and docs/zoho-facts.md).
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "~/db/client.server";
 import type { AppEnv } from "~/env.server";
+import { budgetDay, budgetDayStart, DEFAULT_DAY_TIMEZONE } from "~/common/budget-day";
 import { ZohoError } from "./errors";
 
 /** sync = the background sync; invoice = customers' order history; admin = admins' live Zoho searches. */
@@ -18,11 +20,15 @@ export type CallPurpose = "sync" | "invoice" | "admin";
 export const CALL_PURPOSES: readonly CallPurpose[] = ["sync", "invoice", "admin"];
 export const ZOHO_PER_MINUTE_LIMIT = 100;
 
-type LedgerLimits = Pick<AppEnv, "ZOHO_DAILY_CALL_LIMIT" | "ZOHO_ORDERS_DAILY_SHARE" | "ZOHO_ADMIN_DAILY_SHARE" | "ZOHO_CALLS_PER_MINUTE">;
+type LedgerLimits = Pick<AppEnv, "ZOHO_DAILY_CALL_LIMIT" | "ZOHO_ORDERS_DAILY_SHARE" | "ZOHO_ADMIN_DAILY_SHARE" | "ZOHO_CALLS_PER_MINUTE"> & {
+  /** The budget day's time zone (UTC when not given). */
+  ZOHO_DAY_TIMEZONE?: string;
+};
 
-export const utcDay = (now: Date) => now.toISOString().slice(0, 10);
+/** The ledger's day for `now` in `zone` (a budget day: UTC unless ZOHO_DAY_TIMEZONE says otherwise). */
+export const ledgerDay = (now: Date, zone?: string) => budgetDay(now, zone ?? DEFAULT_DAY_TIMEZONE);
 
-/** The daily share of `purpose`: the most calls it may spend in a UTC day, whatever the others do. */
+/** The daily share of `purpose`: the most calls it may spend in a budget day, whatever the others do. */
 export function dailyCap(purpose: CallPurpose, limits: LedgerLimits) {
   const limit = limits.ZOHO_DAILY_CALL_LIMIT;
   const orders = Math.min(limits.ZOHO_ORDERS_DAILY_SHARE, limit);
@@ -58,15 +64,15 @@ export async function reserveCalls(
   const share = dailyCap(purpose, limits);
   const limit = limits.ZOHO_DAILY_CALL_LIMIT;
   const col = column[purpose];
-  const day = utcDay(now);
+  const day = ledgerDay(now, limits.ZOHO_DAY_TIMEZONE);
   const spent = await db.execute(sql`
     insert into zoho_api_ledger (day, total, ${col}) select ${day}::date, ${count}, ${count} where ${count}::int <= ${share}::int
     on conflict (day) do update set total = zoho_api_ledger.total + ${count}, ${col} = zoho_api_ledger.${col} + ${count}
       where zoho_api_ledger.${col} + ${count} <= ${share} and zoho_api_ledger.total + ${count} <= ${limit}
     returning total`);
   if (spent.rows.length === 0) {
-    await countRefused(db, now);
-    throw new ZohoError("daily_limit", SHARE_USED_UP[purpose](share), { local: true });
+    await countRefused(db, now, limits.ZOHO_DAY_TIMEZONE);
+    throw new ZohoError("daily_limit", SHARE_USED_UP[purpose](share, limits.ZOHO_DAY_TIMEZONE ?? DEFAULT_DAY_TIMEZONE), { local: true });
   }
 }
 
@@ -93,7 +99,7 @@ export async function reserveMinute(db: DbOrTx, limits: LedgerLimits, purpose: C
       where zoho_api_minutes.calls + ${count} <= ${perMinute} and zoho_api_minutes.calls + ${count} + ${carried} <= ${rolling}
     returning calls`);
   if (paced.rows.length === 0) {
-    await countRefused(db, now);
+    await countRefused(db, now, limits.ZOHO_DAY_TIMEZONE);
     throw paceRefusal(perMinute);
   }
   return minute;
@@ -107,44 +113,45 @@ export async function releaseMinute(db: DbOrTx, minute: Date, count: number) {
 
 const paceRefusal = (perMinute: number) => new ZohoError("rate_limited", `Paused: ${perMinute} Zoho calls per minute reached`, { local: true });
 
-const SHARE_USED_UP: Record<CallPurpose, (share: number) => string> = {
-  sync: (share) => `Today's Zoho sync share (${share} calls) is used up; sync resumes tomorrow (UTC)`,
-  invoice: (share) => `Today's Zoho share for order history (${share} calls) is used up; try again tomorrow (UTC)`,
-  admin: (share) => `Today's Zoho share for admin searches (${share} calls) is used up; try again tomorrow (UTC)`,
+const SHARE_USED_UP: Record<CallPurpose, (share: number, zone: string) => string> = {
+  sync: (share, zone) => `Today's Zoho sync share (${share} calls) is used up; sync resumes tomorrow (${zone})`,
+  invoice: (share, zone) => `Today's Zoho share for order history (${share} calls) is used up; try again tomorrow (${zone})`,
+  admin: (share, zone) => `Today's Zoho share for admin searches (${share} calls) is used up; try again tomorrow (${zone})`,
 };
 
-async function countRefused(db: DbOrTx, now: Date) {
+async function countRefused(db: DbOrTx, now: Date, zone?: string) {
   await db.execute(sql`
-    insert into zoho_api_ledger (day, refused) values (${utcDay(now)}::date, 1)
+    insert into zoho_api_ledger (day, refused) values (${ledgerDay(now, zone)}::date, 1)
     on conflict (day) do update set refused = zoho_api_ledger.refused + 1`);
 }
 
 /** Sync calls of a run that ended waiting (Zoho's 429 after a first call, for instance): spent, but no work done. */
-export async function countWastedSyncCalls(db: DbOrTx, calls: number, now = new Date()) {
+export async function countWastedSyncCalls(db: DbOrTx, calls: number, now = new Date(), zone?: string) {
   if (calls <= 0) return;
   await db.execute(sql`
-    insert into zoho_api_ledger (day, sync_wasted) values (${utcDay(now)}::date, ${calls})
+    insert into zoho_api_ledger (day, sync_wasted) values (${ledgerDay(now, zone)}::date, ${calls})
     on conflict (day) do update set sync_wasted = zoho_api_ledger.sync_wasted + ${calls}::int`);
 }
 
 /** Token refreshes go to Zoho Accounts, not Books: counted separately, outside the Books budget. */
-export async function countTokenRefresh(db: DbOrTx, now = new Date()) {
+export async function countTokenRefresh(db: DbOrTx, now = new Date(), zone?: string) {
   await db.execute(sql`
-    insert into zoho_api_ledger (day, token_refreshes) values (${utcDay(now)}::date, 1)
+    insert into zoho_api_ledger (day, token_refreshes) values (${ledgerDay(now, zone)}::date, 1)
     on conflict (day) do update set token_refreshes = zoho_api_ledger.token_refreshes + 1`);
 }
 
 export type LedgerDay = { day: string; total: number; sync: number; invoice: number; admin: number; refused: number; tokenRefreshes: number; syncWasted: number };
 
-/** The last `days` UTC days, oldest first, with zeros for days without calls. */
-export async function ledgerHistory(db: DbOrTx, days: number, now = new Date()): Promise<LedgerDay[]> {
-  const from = utcDay(new Date(now.getTime() - (days - 1) * 86_400_000));
+/** The last `days` budget days, oldest first, with zeros for days without calls. */
+export async function ledgerHistory(db: DbOrTx, days: number, now = new Date(), zone?: string): Promise<LedgerDay[]> {
+  const dayOf = (back: number) => ledgerDay(budgetDayStart(now, zone ?? DEFAULT_DAY_TIMEZONE, -back), zone);
+  const from = dayOf(days - 1);
   const result = await db.execute(sql`
     select day::text as day, total, sync, invoice, admin, refused, token_refreshes as "tokenRefreshes", sync_wasted as "syncWasted"
     from zoho_api_ledger where day >= ${from}::date order by day`);
   const byDay = new Map((result.rows as LedgerDay[]).map((r) => [r.day, r]));
   return Array.from({ length: days }, (_, i) => {
-    const day = utcDay(new Date(now.getTime() - (days - 1 - i) * 86_400_000));
+    const day = dayOf(days - 1 - i);
     return byDay.get(day) ?? { day, total: 0, sync: 0, invoice: 0, admin: 0, refused: 0, tokenRefreshes: 0, syncWasted: 0 };
   });
 }
@@ -162,6 +169,6 @@ export function shareUse(today: LedgerDay, limits: LedgerLimits): ShareUse[] {
 
 /** Calls left today for `purpose` (its own share only). */
 export async function remainingToday(db: DbOrTx, limits: LedgerLimits, purpose: CallPurpose, now = new Date()) {
-  const [today] = await ledgerHistory(db, 1, now);
+  const [today] = await ledgerHistory(db, 1, now, limits.ZOHO_DAY_TIMEZONE);
   return Math.max(0, Math.min(dailyCap(purpose, limits) - today[purpose], limits.ZOHO_DAILY_CALL_LIMIT - today.total));
 }

@@ -11,7 +11,7 @@ import { countTokenRefresh } from "./ledger.server";
 import { tokenRequest, type TokenGrant } from "./oauth.server";
 
 export type ZohoConnection = typeof zohoTokens.$inferSelect;
-type TokenEnv = Pick<AppEnv, "TOKEN_ENCRYPTION_KEY" | "ZOHO_CLIENT_ID" | "ZOHO_CLIENT_SECRET">;
+type TokenEnv = Pick<AppEnv, "TOKEN_ENCRYPTION_KEY" | "ZOHO_CLIENT_ID" | "ZOHO_CLIENT_SECRET"> & Partial<Pick<AppEnv, "ZOHO_DAY_TIMEZONE">>;
 
 const EARLY_REFRESH_MS = 60_000; // refresh a minute before Zoho's 1-hour expiry
 const REFRESH_LEASE_MS = 20_000;
@@ -113,7 +113,7 @@ export async function getAccessToken(
 
 async function refresh(db: DbOrTx, env: TokenEnv, conn: ZohoConnection, fetchImpl?: typeof fetch): Promise<string> {
   try {
-    await countTokenRefresh(db);
+    await countTokenRefresh(db, new Date(), env.ZOHO_DAY_TIMEZONE);
     const grant = await tokenRequest(
       conn.accountsServer,
       {

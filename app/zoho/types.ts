@@ -83,6 +83,9 @@ export type NewContact = {
 };
 
 /** Zoho's list filters (contacts.yml, list_contacts): `email` is the PRIMARY contact person's email, exact. */
+/** The longest email Zoho Books holds on a contact person or searches by (contacts.yml: maxLength 100). */
+export const ZOHO_EMAIL_MAX_LENGTH = 100;
+
 export type ContactFilters = {
   email?: string;
   emailContains?: string;
@@ -92,6 +95,8 @@ export type ContactFilters = {
   contactNameStartsWith?: string;
   /** Contact name or notes. */
   searchText?: string;
+  /** Inactive contacts too (filter_by=Status.All): whether Zoho's default list holds them is unverified (docs/zoho-facts.md). */
+  includeInactive?: boolean;
   page?: number;
   perPage?: number;
 };
@@ -108,5 +113,6 @@ export interface ZohoContacts {
   getContact(contactId: string): Promise<ZohoContact>;
   listContactPersons(contactId: string, page?: number): Promise<Page<ZohoContactPerson>>;
   createContact(contact: NewContact): Promise<ZohoContact>;
-  upsertContact(uniqueField: string, value: string, contact: NewContact): Promise<ZohoContact>;
+  /** Zoho's upsert on a unique custom field; `create: false` only updates (not_found when no contact holds the value). */
+  upsertContact(uniqueField: string, value: string, contact: NewContact, opts?: { create?: boolean }): Promise<ZohoContact>;
 }

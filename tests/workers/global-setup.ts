@@ -6,6 +6,7 @@ import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { freePorts } from "@tools/local-stack/processes";
 import { startBackingServices } from "@tools/local-stack/stack";
+import { startRefusingRelay } from "./refusing-relay";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -14,6 +15,7 @@ declare module "vitest" {
     sandboxUrl: string;
     mailSmtpPort: string;
     mailInboxUrl: string;
+    refusingSmtpPort: string;
   }
 }
 
@@ -30,5 +32,11 @@ export default async function setup(project: TestProject) {
   project.provide("sandboxUrl", stack.sandboxUrl);
   project.provide("mailSmtpPort", String(stack.mail!.smtpPort));
   project.provide("mailInboxUrl", stack.mail!.inboxUrl);
-  return () => stack.stop();
+  // A relay that refuses some addresses for good (and greylists others), for the undeliverable-address tests.
+  const relay = await startRefusingRelay();
+  project.provide("refusingSmtpPort", String(relay.port));
+  return async () => {
+    await relay.close();
+    await stack.stop();
+  };
 }

@@ -134,7 +134,9 @@ describe("error classes", () => {
     [{ status: 400, code: 2, message: "Invalid value passed for contact_name" }, "invalid_request"],
     [{ status: 400, code: 2, message: "Invalid value passed for page" }, "transient"],
     [{ status: 400, code: 36021, message: "a code nobody documented" }, "transient"],
-    [{ status: 400, code: 1070, message: "maximum number of in process requests", count: 2 }, "concurrency_limited"],
+    // Zoho answers too many calls in flight with HTTP 429 like the per-minute limit; code 1070 tells them apart.
+    [{ status: 429, code: 1070, message: "You have reached the maximum number of in process requests allowed.", count: 2 }, "concurrency_limited"],
+    [{ status: 404, code: 5, message: "Invalid URL Passed" }, "reconnect_needed"],
     [{ body200: true, code: 9999, message: "odd" }, "transient"],
     [{ timeout: true }, "transient"],
   ])("a fault %j is classified as %s", async (fault, kind) => {
@@ -163,7 +165,7 @@ describe("error classes", () => {
 
   it("Zoho's 1070 once is waited out in moments and the call succeeds", async () => {
     const { zoho, close } = await client();
-    await sandbox().addFault({ path: "/books/v3/contacts", status: 400, code: 1070, message: "maximum number of in process requests", count: 1 });
+    await sandbox().addFault({ path: "/books/v3/contacts", status: 429, code: 1070, message: "maximum number of in process requests", count: 1 });
     expect(await kindOf(zoho.listContacts({ email: "ana.reyes@example.com" }))).toBe("ok");
     expect(zoho.calls).toBe(2);
     await close();

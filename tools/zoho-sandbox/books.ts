@@ -131,6 +131,14 @@ export function listContactPersons(state: SandboxState, id: string, q: URLSearch
   });
 }
 
+export function markContactInactive(state: SandboxState, id: string): Res {
+  const contact = state.contacts.get(id);
+  if (!contact) return zohoError(404, CODES.contactNotFound, "Contact does not exist.");
+  contact.status = "inactive";
+  contact.last_modified_time = state.iso();
+  return json(200, { code: 0, message: "The contact has been marked as inactive." });
+}
+
 export function deleteContact(state: SandboxState, id: string): Res {
   if (!state.contacts.delete(id)) return zohoError(404, CODES.contactNotFound, "Contact does not exist.");
   return json(200, { code: 0, message: "The contact has been deleted." });

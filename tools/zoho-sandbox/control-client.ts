@@ -1,5 +1,5 @@
 // Typed client for the sandbox's control API. Uses only fetch, so it also runs inside workerd tests.
-import type { Fault, Settings } from "./state";
+import type { Fault, Plan, Settings } from "./state";
 
 export type SandboxContact = {
   contact_id: string;
@@ -75,11 +75,11 @@ export class SandboxControl {
   issueTokens(opts: { scope?: string } = {}) {
     return this.call<IssuedTokens>("POST", "/tokens/issue", opts);
   }
-  settings(patch: Partial<Settings> = {}) {
+  settings(patch: Partial<Settings> & { plan?: Plan; reset?: boolean } = {}) {
     return this.call<Settings>("POST", "/settings", patch);
   }
   state() {
-    return this.call<{ inFlight: number; schemaDrift: string[]; tokenRequests: number; callsToday: number; [key: string]: unknown }>("GET", "/state");
+    return this.call<{ inFlight: number; maxInFlight: number; schemaDrift: string[]; tokenRequests: number; callsToday: number; [key: string]: unknown }>("GET", "/state");
   }
   advanceClock(ms: number) {
     return this.call<{ now: string }>("POST", "/clock", { advanceMs: ms });

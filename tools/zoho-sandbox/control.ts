@@ -1,7 +1,7 @@
 // /__control: the test and development handle on the sandbox (never part of Zoho's surface).
 import { issueAccessToken, issueRefreshToken, type AccountsConfig } from "./accounts";
 import { json, type Req, type Res } from "./http";
-import { controlView, DEFAULT_SETTINGS, type Fault, type SandboxState, type Settings } from "./state";
+import { controlView, DEFAULT_SETTINGS, PLANS, type Fault, type Plan, type SandboxState, type Settings } from "./state";
 
 /** What the control API works on: the sandbox's state, its configuration, and a reset (server.ts builds it). */
 export type SandboxContext = {
@@ -69,7 +69,13 @@ export async function handleControl(ctx: SandboxContext, req: Req): Promise<Res>
       if (Array.isArray(body.uniqueCustomFields)) next.uniqueCustomFields = body.uniqueCustomFields.map(String);
       if (typeof body.maxConcurrentCalls === "number") next.maxConcurrentCalls = body.maxConcurrentCalls;
       if (Array.isArray(body.redirectUris)) next.redirectUris = body.redirectUris.map(String);
+      if (typeof body.upsertWritesUniqueValue === "boolean") next.upsertWritesUniqueValue = body.upsertWritesUniqueValue;
       if (body.reset === true) Object.assign(next, DEFAULT_SETTINGS);
+      // A plan sets the daily and concurrent-call limits as Zoho's plans have them ("free": 1,000 a day, 5 at once).
+      if (typeof body.plan === "string") {
+        if (!(body.plan in PLANS)) return json(400, { error: `plan must be one of ${Object.keys(PLANS).join(", ")}` });
+        Object.assign(next, PLANS[body.plan as Plan]);
+      }
       state.settings = next;
       return json(200, next);
     }
@@ -85,6 +91,7 @@ export async function handleControl(ctx: SandboxContext, req: Req): Promise<Res>
         settings: state.settings,
         faults: state.faults.length,
         inFlight: state.inFlight,
+        maxInFlight: state.maxInFlight,
         schemaDrift: state.schemaDrift,
         now: new Date(state.now()).toISOString(),
       });

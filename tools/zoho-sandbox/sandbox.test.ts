@@ -109,16 +109,30 @@ describe("limits and faults", () => {
     expect((await z.json<{ code: number }>(z.books("/contacts", token))).body.code).toBe(45);
   });
 
-  it("beyond the configured number of calls in flight for the organisation, Zoho's code 1070", async () => {
+  it("beyond the configured number of calls in flight for the organisation, HTTP 429 with Zoho's code 1070", async () => {
     const { access_token: token } = await z.control.issueTokens();
     await z.control.settings({ maxConcurrentCalls: 2 });
     await z.control.addFault({ path: "/books/v3/contacts", latencyMs: 300, count: 2 });
     const slow = [z.books("/contacts", token), z.books("/contacts", token)];
     await expect.poll(async () => (await z.control.state()).inFlight).toBe(2);
     const third = await z.json<{ code: number; message: string }>(z.books("/contacts", token));
-    expect(third).toMatchObject({ status: 400, body: { code: 1070 } });
+    expect(third).toMatchObject({ status: 429, body: { code: 1070, message: expect.stringMatching(/maximum number of in process requests/) } });
     expect((await Promise.all(slow)).map((r) => r.status)).toEqual([200, 200]);
     expect((await z.books("/contacts", token)).status).toBe(200); // the slots are free again
+  });
+
+  it("the concurrent-call limit follows the plan: 10 at once by default, 5 on the free plan", async () => {
+    const { access_token: token } = await z.control.issueTokens();
+    const burst = async (n: number) => {
+      await z.control.addFault({ path: "/books/v3/contacts", latencyMs: 300, count: n });
+      return (await Promise.all(Array.from({ length: n }, () => z.books("/contacts", token)))).map((r) => r.status);
+    };
+    expect((await burst(10)).filter((s) => s === 429)).toHaveLength(0);
+    await z.control.clearFaults();
+    expect(await z.control.settings({ plan: "free" })).toMatchObject({ maxConcurrentCalls: 5, dailyLimit: 1000 });
+    const statuses = await burst(6);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(1);
   });
 
   it("injects statuses, failures inside HTTP 200, latency, and faults after the real effect", async () => {

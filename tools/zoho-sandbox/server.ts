@@ -118,15 +118,17 @@ async function serve(ctx: SandboxContext, request: http.IncomingMessage, respons
   }
   const { state } = ctx;
   const isBooks = req.path.startsWith("/books/v3/");
-  // Zoho limits the calls in flight per organisation: beyond the limit, 1070 at once.
+  // Zoho limits the calls in flight per organisation (10, or 5 on the free plan): beyond the limit, HTTP 429
+  // with code 1070 at once (Zoho Books API introduction, "Concurrent Rate Limiter").
   if (isBooks && state.inFlight >= state.settings.maxConcurrentCalls) {
-    const res = zohoError(400, books.CODES.concurrency, "You have reached the maximum number of in process requests allowed for your organization. Please try again after some time.");
+    const res = zohoError(429, books.CODES.concurrency, "You have reached the maximum number of in process requests allowed. Kindly try again after some time.");
     logCall(state, req, res);
     return send(response, res);
   }
   if (isBooks) {
     const counted = state;
     counted.inFlight++;
+    counted.maxInFlight = Math.max(counted.maxInFlight, counted.inFlight);
     response.once("close", () => counted.inFlight--);
   }
 
@@ -243,6 +245,8 @@ function booksRoute(ctx: SandboxContext, req: Req): Res {
       return upsertContact(state, req, access.scope);
     case "delete_contact":
       return books.deleteContact(state, pathParams.contact_id);
+    case "mark_contact_inactive":
+      return books.markContactInactive(state, pathParams.contact_id);
     case "list_contact_persons":
       return books.listContactPersons(state, pathParams.contact_id, req.query);
     case "list_invoices":

@@ -48,10 +48,12 @@ export type Settings = {
   allowDuplicateNames: boolean;
   /** Custom fields marked "do not allow duplicates" (usable with X-Unique-Identifier-Key), by API name. */
   uniqueCustomFields: string[];
-  /** Zoho limits concurrent in-flight calls per organisation; beyond it, code 1070. */
+  /** Zoho limits concurrent in-flight calls per organisation (10; 5 on the free plan); beyond it, HTTP 429 code 1070. */
   maxConcurrentCalls: number;
   /** Redirect URIs registered for the OAuth client (Zoho's API console); `*` stands for any port. */
   redirectUris: string[];
+  /** Whether a contact created by the upsert carries X-Unique-Identifier-Value in that field (docs/zoho-facts.md: unverified). */
+  upsertWritesUniqueValue: boolean;
 };
 
 export type Fault = {
@@ -83,6 +85,15 @@ export type AuthCode = {
   used: boolean;
 };
 
+/** Zoho Books plans: calls a day and calls in flight per organisation (Zoho Books API introduction, "API Call Limit"). */
+export const PLANS = {
+  free: { dailyLimit: 1000, maxConcurrentCalls: 5 },
+  standard: { dailyLimit: 2000, maxConcurrentCalls: 10 },
+  professional: { dailyLimit: 5000, maxConcurrentCalls: 10 },
+  premium: { dailyLimit: 10000, maxConcurrentCalls: 10 },
+} as const;
+export type Plan = keyof typeof PLANS;
+
 export const DEFAULT_SETTINGS: Settings = {
   dailyLimit: 1000,
   perMinuteLimit: 100,
@@ -90,6 +101,7 @@ export const DEFAULT_SETTINGS: Settings = {
   uniqueCustomFields: ["cf_portal_customer_id"],
   maxConcurrentCalls: 10,
   redirectUris: ["http://portal.test/admin/zoho/callback", "http://127.0.0.1:*/admin/zoho/callback", "http://localhost:*/admin/zoho/callback"],
+  upsertWritesUniqueValue: true,
 };
 
 /** The organisation's custom fields: index and label as Zoho's API shows them, derived from the API name. */
@@ -112,8 +124,9 @@ export class SandboxState {
   dailyCalls = new Map<string, number>();
   /** Where the sandbox's own answers departed from Zoho's response schemas (should stay empty). */
   schemaDrift: string[] = [];
-  /** Books requests being answered right now (for the concurrency limit). */
+  /** Books requests being answered right now (for the concurrency limit), and the most at once since the reset. */
   inFlight = 0;
+  maxInFlight = 0;
   tokenRequests = 0;
   /** Posts received on /__hooks/* (a stand-in Slack webhook for failure alerts). */
   webhooks: Array<{ at: string; path: string; body: unknown }> = [];

@@ -36,7 +36,7 @@ export async function jobCounts(db: SqlRunner, now = new Date()): Promise<JobCou
   return { due: Number(row.due), inFlight: Number(row.in_flight), scheduled: Number(row.scheduled), open: Number(row.open), lastDue: date(row.last_due) };
 }
 
-/** Jobs finished this UTC day (the dashboard's backlog ETA divides today's sync calls by it). */
-export async function jobsFinishedToday(db: SqlRunner): Promise<number> {
-  return count(await db.execute(sql`select count(*)::int as n from zoho_sync_queue where processed_at >= date_trunc('day', now() at time zone 'UTC') at time zone 'UTC'`));
+/** Jobs finished this budget day (the dashboard's backlog ETA divides today's sync calls by it); zone: ZOHO_DAY_TIMEZONE. */
+export async function jobsFinishedToday(db: SqlRunner, zone = "UTC"): Promise<number> {
+  return count(await db.execute(sql`select count(*)::int as n from zoho_sync_queue where processed_at >= date_trunc('day', now() at time zone ${zone}) at time zone ${zone}`));
 }

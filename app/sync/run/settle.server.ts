@@ -41,7 +41,7 @@ export async function settleRun(deps: Pick<RunDeps, "db" | "env" | "worker" | "r
   const random = (deps.random ?? Math.random)();
   // The attempt was counted at claim; the transition decides whether this run really spends it.
   let result = outage.result;
-  let t = transition(result, job.attempts - 1, now, random);
+  let t = transition(result, job.attempts - 1, now, random, deps.env.ZOHO_DAY_TIMEZONE);
   let stored: boolean;
   try {
     stored = await deps.db.transaction((tx) => storeRun(tx, deps, run, result, t, now));
@@ -50,7 +50,7 @@ export async function settleRun(deps: Pick<RunDeps, "db" | "env" | "worker" | "r
     // transaction rolled back. The same run settles again as "already linked elsewhere" (review).
     if (!isContactTaken(error)) throw error;
     result = takenMeanwhile(result);
-    t = transition(result, job.attempts - 1, now, random);
+    t = transition(result, job.attempts - 1, now, random, deps.env.ZOHO_DAY_TIMEZONE);
     stored = await deps.db.transaction((tx) => storeRun(tx, deps, run, result, t, now));
   }
   return { stored, transition: t, zohoCalls: run.client.calls, effects: stored ? effectsOf(run, t, outage) : [] };
@@ -78,7 +78,8 @@ async function waitInLine(deps: Pick<RunDeps, "db" | "env">, result: JobResult):
  * machine is app/sync/outage.ts, its store outage-store.server.ts); a job that got an answer ends a streak.
  */
 async function countOutage(deps: Pick<RunDeps, "db">, run: Claimed, result: JobResult): Promise<{ result: JobResult; paused: boolean; resumed: boolean }> {
-  if (result.kind === "error" && result.error instanceof ZohoError && isUnavailable(result.error.kind)) {
+  // Our own limits (the calls-in-flight slots, app/zoho/in-flight.server.ts) refuse before Zoho is asked: not an outage.
+  if (result.kind === "error" && result.error instanceof ZohoError && isUnavailable(result.error.kind) && !result.error.details.local) {
     const message = result.error.message;
     const step = await recordOutageEvent(deps.db, { kind: "job_unavailable", jobId: run.job.id, error: message });
     return { result: step.state.paused ? { kind: "paused", error: message } : result, paused: step.paused, resumed: run.resumed };
@@ -92,14 +93,14 @@ async function countOutage(deps: Pick<RunDeps, "db">, run: Claimed, result: JobR
  * The one transaction: the job (only while this worker holds its lease), the customer, the timeline, the
  * follow-up duplicate check, and the ledger's corrections. Returns whether the outcome was stored.
  */
-async function storeRun(tx: Tx, deps: Pick<RunDeps, "worker">, run: Claimed, result: JobResult, t: Transition, now: Date): Promise<boolean> {
+async function storeRun(tx: Tx, deps: Pick<RunDeps, "worker" | "env">, run: Claimed, result: JobResult, t: Transition, now: Date): Promise<boolean> {
   const { job, client } = run;
   const stored = await storeJobOutcome(tx, job, deps.worker, t, now);
   if (stored) {
     await writeOutcome(tx, run, t, { zohoCalls: client.calls, durationMs: Date.now() - run.startedAt, now });
-    if (result.kind === "linked" && result.checkLater) await scheduleDuplicateCheck(tx, job.customerId, now);
+    if (result.kind === "linked" && result.checkLater) await scheduleDuplicateCheck(tx, job.customerId, now, deps.env.ZOHO_DAY_TIMEZONE);
     // Calls of a run that ends waiting did no work: the backlog ETA's calls per job leaves them out.
-    if (t.event.outcome.startsWith("waiting_")) await countWastedSyncCalls(tx, client.calls, now);
+    if (t.event.outcome.startsWith("waiting_")) await countWastedSyncCalls(tx, client.calls, now, deps.env.ZOHO_DAY_TIMEZONE);
   }
   // The minute's pace the job took for calls it did not make goes back (stored or not).
   if (run.paceTaken) await releaseMinute(tx, run.paceTaken, client.unusedMinute);
@@ -161,8 +162,8 @@ async function writeOutcome(
  * A contact created without looking first (budget pressure, app/sync/create-policy.ts) gets a low-priority
  * check_duplicate job, due when the next budget day starts: it looks for other contacts with the email.
  */
-export async function scheduleDuplicateCheck(db: SqlRunner, customerId: string, now: Date) {
-  await insertJob(db, { customerId, action: "check_duplicate", priority: DUPLICATE_CHECK_PRIORITY, scheduledFor: nextBudgetDay(now, Math.random()) });
+export async function scheduleDuplicateCheck(db: SqlRunner, customerId: string, now: Date, dayZone?: string) {
+  await insertJob(db, { customerId, action: "check_duplicate", priority: DUPLICATE_CHECK_PRIORITY, scheduledFor: nextBudgetDay(now, Math.random(), dayZone) });
 }
 
 function effectsOf(run: Claimed, t: Transition, outage: { paused: boolean; resumed: boolean }): Effect[] {

@@ -10,10 +10,13 @@ import { log } from "~/log.server";
 import { ZohoError } from "~/zoho/errors";
 import type { NewContact, ZohoContact, ZohoContacts } from "~/zoho/types";
 import type { CreatePlan } from "../create-policy";
-import { findByEmail, findByEmailAnywhere, findMatchingContact } from "../find-contact.server";
+import { findByEmail, findByEmailAnywhere, findMatchingContact, zohoCanHoldEmail } from "../find-contact.server";
 import { exactNameMatches, toCandidate } from "../matching";
 import type { JobResult, MatchType } from "../outcome";
 import type { SyncAction } from "../vocabulary";
+
+export const EMAIL_TOO_LONG_REASON =
+  "This customer's email is longer than the 100 characters Zoho Books can store or search; nothing was created: link an existing contact or create one in Zoho by hand";
 
 /** The process "died" between Zoho's write and ours (chaos and tests): nothing is stored, the lease stays. */
 export class SimulatedCrash extends Error {}
@@ -102,21 +105,33 @@ export function newContactPayload(customer: WorkCustomer, name = displayName(cus
   };
 }
 
+/** How a create writes the contact: Zoho's plain create, or its upsert on our customer id (ZOHO_UNIQUE_FIELD). */
+type ContactWriter = { write: (payload: NewContact) => Promise<ZohoContact>; matchType: "created" | "upsert" };
+
 /**
- * Idempotent create (docs/decisions/004-idempotent-create.md):
- *  - with a unique custom field configured, Zoho's upsert on our customer id: one call, no duplicate possible;
- *  - otherwise the attempt is recorded before the call, and a retry after such an attempt looks the
- *    contact up by email first and adopts it instead of creating a second one.
+ * Idempotent create (docs/decisions/004-idempotent-create.md). The attempt is recorded before the call; a
+ * retry after such an attempt looks for the contact it may have made before writing again:
+ *  - with a unique custom field configured, Zoho's upsert on our customer id (one call). A replay first asks
+ *    the upsert to update only: that finds our contact when Zoho wrote the unique value on the contact it
+ *    created (docs/zoho-facts.md: unverified until the conformance run says so); when Zoho did not, the
+ *    replay looks the email up like a plain create's retry, so no second contact is made either way;
+ *  - otherwise Zoho's create, looking the email up first after an earlier attempt (or while budget is ample).
  */
 async function createContact(task: WorkTask, ports: WorkPorts): Promise<JobResult> {
   const { job, customer, uniqueField } = task;
   const zoho = ports.zoho;
-  if (uniqueField) {
-    const contact = await zoho.upsertContact(uniqueField, customer.id, newContactPayload(customer));
-    await ports.afterZohoWrite?.();
-    return linked(contact, "upsert");
+  // Zoho holds and searches at most 100 characters of email: such a customer can neither be looked up nor
+  // created with their address, so no create happens blind; an admin links or creates the contact by hand.
+  if (!zohoCanHoldEmail(customer.email))
+    return { kind: "ambiguous", candidates: [], reason: EMAIL_TOO_LONG_REASON, reviewReason: "email_too_long" };
+  const writer: ContactWriter = uniqueField
+    ? { write: (payload) => zoho.upsertContact(uniqueField, customer.id, payload), matchType: "upsert" }
+    : { write: (payload) => zoho.createContact(payload), matchType: "created" };
+  if (uniqueField && job.createEverAttempted) {
+    const ours = await updateOurs(zoho, uniqueField, customer);
+    if (ours) return linked(ours, "upsert");
   }
-  if (task.plan === "look_first") {
+  if (task.plan === "look_first" || (uniqueField && job.createEverAttempted)) {
     // A fresh registration's lookup is one call; backfill and admin retries/resets (rare, and the likeliest to
     // meet a contact made earlier) search wider: company contacts' persons too.
     const existing = job.action === "create" ? await findByEmail(zoho, customer.email) : await findByEmailAnywhere(zoho, customer);
@@ -131,21 +146,33 @@ async function createContact(task: WorkTask, ports: WorkPorts): Promise<JobResul
   }
   await ports.beforeCreate();
   try {
-    const contact = await zoho.createContact(newContactPayload(customer));
+    const contact = await writer.write(newContactPayload(customer));
     await ports.afterZohoWrite?.();
-    return linked(contact, "created", task.plan === "create_then_check");
+    return linked(contact, writer.matchType, !uniqueField && task.plan === "create_then_check");
   } catch (error) {
-    if (error instanceof ZohoError && error.kind === "duplicate_name") return resolveDuplicateName(customer, ports);
+    if (error instanceof ZohoError && error.kind === "duplicate_name") return resolveDuplicateName(customer, ports, writer);
+    throw error;
+  }
+}
+
+/** A replayed upsert: update the contact holding our customer id, if Zoho has one; never create here. */
+async function updateOurs(zoho: ZohoContacts, uniqueField: string, customer: WorkCustomer): Promise<ZohoContact | null> {
+  try {
+    return await zoho.upsertContact(uniqueField, customer.id, newContactPayload(customer), { create: false });
+  } catch (error) {
+    if (error instanceof ZohoError && error.kind === "not_found") return null;
+    // Our contact exists under a name made unique earlier: renaming it back would meet the same refusal.
+    if (error instanceof ZohoError && error.kind === "duplicate_name") return null;
     throw error;
   }
 }
 
 /**
  * The organisation forbids duplicate display names and one exists (docs/decisions/005-duplicate-names.md):
- * adopt it only if it is this customer (same email); otherwise create under a name made unique by
- * the email, because two people sharing a name is normal and review would only delay a new customer.
+ * adopt it only if it is this customer (same email); otherwise write (create or upsert) under a name made
+ * unique by the email, because two people sharing a name is normal and review would only delay a new customer.
  */
-async function resolveDuplicateName(customer: WorkCustomer, ports: WorkPorts): Promise<JobResult> {
+async function resolveDuplicateName(customer: WorkCustomer, ports: WorkPorts, writer: ContactWriter): Promise<JobResult> {
   const zoho = ports.zoho;
   const name = displayName(customer);
   const { items } = await zoho.listContacts({ contactName: name });
@@ -155,9 +182,9 @@ async function resolveDuplicateName(customer: WorkCustomer, ports: WorkPorts): P
   );
   if (withEmail.length === 1) return linked(withEmail[0], "adopted");
   try {
-    const contact = await zoho.createContact(newContactPayload(customer, `${name} (${customer.email})`));
+    const contact = await writer.write(newContactPayload(customer, `${name} (${customer.email})`));
     await ports.afterZohoWrite?.();
-    return linked(contact, "created");
+    return linked(contact, writer.matchType);
   } catch (error) {
     if (error instanceof ZohoError && error.kind === "duplicate_name")
       return {

@@ -10,6 +10,8 @@ type Bindings = {
   TEST_SANDBOX_URL: string;
   TEST_MAIL_SMTP_PORT: string;
   TEST_MAIL_INBOX_URL: string;
+  /** A relay that refuses addresses at undeliverable.test (550) and greylists greylisted.test (450): tests/workers/refusing-relay.ts. */
+  TEST_REFUSING_SMTP_PORT: string;
 };
 export const bindings = testBindings as unknown as Bindings;
 

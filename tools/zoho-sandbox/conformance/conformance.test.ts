@@ -13,9 +13,23 @@ describe("the conformance run against the sandbox", () => {
       expect(results.filter((r) => r.verdict !== "agrees")).toEqual([]);
       expect(results.length).toBeGreaterThanOrEqual(20);
       expect((await control.calls()).filter((c) => c.code === 1070).length).toBeGreaterThan(0);
-      expect(cleanup).toMatch(/^deleted the 3 contacts/);
+      // Issue 22's unverified facts are asked too (not skipped): the inactive and duplicate-name probes add 2 contacts.
+      for (const probe of ["an access token more than an hour old", "the default list (no filter_by) and inactive contacts", "upsert writes the unique value back on the contact it creates", "upsert creating a contact under an existing display name"])
+        expect(results.find((r) => r.probe === probe), probe).toMatchObject({ verdict: "agrees" });
+      expect(cleanup).toMatch(/^deleted the 5 contacts/);
       expect(await control.listContacts()).toHaveLength(before);
       expect((await control.state()).schemaDrift).toEqual([]);
+    } finally {
+      await stop();
+    }
+  });
+
+  it("tells a Zoho that does not write the upsert's unique value back from the sandbox that does", async () => {
+    const { target, control, stop } = await sandboxTarget();
+    try {
+      await control.settings({ upsertWritesUniqueValue: false });
+      const { results } = await runConformance(target);
+      expect(results.find((r) => r.probe === "upsert writes the unique value back on the contact it creates")).toMatchObject({ verdict: "disagrees", zoho: "value not written back" });
     } finally {
       await stop();
     }

@@ -8,7 +8,8 @@ import { describe as said, Session, type Answer, type Target } from "./target";
 export type Verdict = "agrees" | "zoho_kinder" | "disagrees" | "skipped";
 export type ProbeResult = { probe: string; sandbox: string; zoho: string; verdict: Verdict };
 
-type World = { tag: string; a?: string; b?: string; upserted?: string; created: string[] };
+/** dupCreate: how Zoho answered a plain create of a second contact with A's display name. */
+type World = { tag: string; a?: string; b?: string; upserted?: string; dupCreate?: string; created: string[] };
 type Probe = {
   name: string;
   /** What the sandbox answers. */
@@ -44,6 +45,14 @@ export const PROBES: Probe[] = [
     },
   },
   { name: "an invalid access token", sandbox: "HTTP 401 code 57", run: async (s) => said(await s.books("GET", "/contacts", { token: "1000.0000invalid.0000", query: { per_page: "1" } })) },
+  {
+    // The client refreshes once on any 401 (docs/zoho-facts.md, "Errors"): an expired token must answer 401 too.
+    name: "an access token more than an hour old",
+    sandbox: "HTTP 401 code 57",
+    equivalent: ["HTTP 401 code 14"],
+    skip: "set ZOHO_CONFORMANCE_EXPIRED_TOKEN to an access token issued more than an hour ago",
+    run: async (s) => (s.target.expiredToken ? said(await s.books("GET", "/contacts", { token: s.target.expiredToken, query: { per_page: "1" } })) : null),
+  },
   { name: "another organisation's organization_id", sandbox: "HTTP 400 code 6041", run: async (s) => said(await list(s, { organization_id: "1", per_page: "1" })) },
   { name: "an unknown query parameter", sandbox: "HTTP 400 code 2", kinder: ["HTTP 200 code 0"], run: async (s) => said(await list(s, { cg_unknown: "1", per_page: "1" })) },
   { name: "filter_by outside its documented values", sandbox: "HTTP 400 code 2", run: async (s) => said(await list(s, { filter_by: "Status.Everything", per_page: "1" })) },
@@ -74,6 +83,7 @@ export const PROBES: Probe[] = [
       const b = await s.books("POST", "/contacts", { body: { contact_name: `CG Conf ${w.tag}`, contact_type: "customer", contact_persons: [person("Other", w.tag, `${w.tag}.other@example.com`, true)] } });
       w.b = (b.body.contact as { contact_id?: string } | undefined)?.contact_id;
       if (w.b) w.created.push(w.b);
+      w.dupCreate = said(b);
       return said(b);
     },
   },
@@ -107,6 +117,29 @@ export const PROBES: Probe[] = [
         return `${((a.body.contacts as unknown[]) ?? []).length} more=${(a.body.page_context as { has_more_page?: boolean } | undefined)?.has_more_page}`;
       };
       return `page 1: ${await page(1)}; page 2: ${await page(2)}`;
+    },
+  },
+  {
+    // Unverified (docs/zoho-facts.md): the product asks filter_by=Status.All when it looks a customer's email up
+    // and sends inactive contacts to review, so it does not depend on this; the sandbox must still answer as Zoho.
+    name: "the default list (no filter_by) and inactive contacts",
+    sandbox: "default: active only; Status.All: listed",
+    async run(s, w) {
+      const c = await s.books("POST", "/contacts", {
+        body: { contact_name: `CG Conf ${w.tag} Inactive`, contact_type: "customer", contact_persons: [person("Inactive", w.tag, `${w.tag}.inactive@example.com`, true)] },
+      });
+      const id = (c.body.contact as { contact_id?: string } | undefined)?.contact_id;
+      if (!id) return `not created (${said(c)})`;
+      w.created.push(id);
+      const off = await s.books("POST", `/contacts/${id}/inactive`);
+      if (off.status !== 200) return `not marked inactive (${said(off)})`;
+      const has = async (query: Record<string, string>) => {
+        const a = await list(s, { email: `${w.tag}.inactive@example.com`, ...query });
+        if (a.status !== 200) return said(a);
+        return ((a.body.contacts as Array<{ contact_id: string }> | undefined) ?? []).some((x) => String(x.contact_id) === id) ? "listed" : "active only";
+      };
+      const all = await has({ filter_by: "Status.All" });
+      return `default: ${await has({})}; Status.All: ${all === "active only" ? "missing" : all}`;
     },
   },
   ...upsertProbes(),
@@ -152,10 +185,38 @@ function upsertProbes(): Probe[] {
         const id = (first.body.contact as { contact_id?: string } | undefined)?.contact_id;
         if (!id) return `not created (${said(first)})`;
         w.created.push(id);
+        w.upserted = id;
         const again = await put(s, `${w.tag}-u`, `CG Conf ${w.tag} Upsert 2`, true);
         const second = again.body.contact as { contact_id?: string; contact_name?: string } | undefined;
         if (second?.contact_id && second.contact_id !== id) w.created.push(second.contact_id);
         return second?.contact_id === id && second.contact_name === `CG Conf ${w.tag} Upsert 2` ? "created, then same contact renamed" : `second answer: ${said(again)}, contact ${second?.contact_id === id ? "same" : "different"}`;
+      },
+    },
+    {
+      // Unverified (docs/zoho-facts.md): a replay finds our contact by the value when Zoho writes it back, by the
+      // email when it does not; the sandbox plays both (setting upsertWritesUniqueValue), its default must be Zoho's.
+      name: "upsert writes the unique value back on the contact it creates",
+      sandbox: "value written back",
+      skip,
+      async run(s, w) {
+        if (!s.target.uniqueField || !w.upserted) return null;
+        const a = await s.books("GET", `/contacts/${w.upserted}`);
+        if (a.status !== 200) return said(a);
+        const fields = ((a.body.contact as { custom_fields?: Array<{ value?: unknown }> } | undefined)?.custom_fields ?? []).map((f) => String(f.value));
+        return fields.includes(`${w.tag}-u`) ? "value written back" : "value not written back";
+      },
+    },
+    {
+      // The product handles a refused duplicate name on the upsert exactly as on the plain create.
+      name: "upsert creating a contact under an existing display name",
+      sandbox: "the same answer as the plain create",
+      skip,
+      async run(s, w) {
+        if (!s.target.uniqueField || !w.dupCreate) return null;
+        const a = await put(s, `${w.tag}-dup`, `CG Conf ${w.tag}`, true);
+        const id = (a.body.contact as { contact_id?: string } | undefined)?.contact_id;
+        if (id) w.created.push(id);
+        return said(a) === w.dupCreate ? "the same answer as the plain create" : `create: ${w.dupCreate}; upsert: ${said(a)}`;
       },
     },
   ];

@@ -9,6 +9,9 @@ export async function sandboxTarget(): Promise<{ target: Target; control: Sandbo
   const control = new SandboxControl(sandbox.url);
   await control.settings({ maxConcurrentCalls: 4 });
   await control.addFault({ path: "/books/v3/invoices", latencyMs: 150 });
+  // An access token from more than an hour ago, for the expired-token probe: issued, then the clock moves on.
+  const { access_token: expiredToken } = await control.issueTokens();
+  await control.advanceClock(3600_000 + 60_000);
   const { refresh_token } = await control.issueTokens();
   return {
     control,
@@ -20,6 +23,7 @@ export async function sandboxTarget(): Promise<{ target: Target; control: Sandbo
       refreshToken: refresh_token,
       organizationId: "10234695",
       uniqueField: "cf_portal_customer_id",
+      expiredToken,
     },
     stop: () => sandbox.close(),
   };

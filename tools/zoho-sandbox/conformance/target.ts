@@ -10,6 +10,8 @@ export type Target = {
   organizationId: string;
   /** API name of a contact custom field marked "do not allow duplicates" (upsert probes are skipped without it). */
   uniqueField?: string;
+  /** An access token issued more than an hour ago (the expired-token probe is skipped without it). */
+  expiredToken?: string;
 };
 
 export const ENV_NAMES = {
@@ -20,11 +22,15 @@ export const ENV_NAMES = {
   refreshToken: "ZOHO_CONFORMANCE_REFRESH_TOKEN",
   organizationId: "ZOHO_CONFORMANCE_ORG_ID",
   uniqueField: "ZOHO_CONFORMANCE_UNIQUE_FIELD",
+  expiredToken: "ZOHO_CONFORMANCE_EXPIRED_TOKEN",
 } as const;
+
+/** Variables a run can do without (their probes are skipped). */
+const OPTIONAL: ReadonlyArray<keyof typeof ENV_NAMES> = ["uniqueField", "expiredToken"];
 
 export function targetFromEnv(env: Record<string, string | undefined>): Target | { missing: string[] } {
   const missing = Object.entries(ENV_NAMES)
-    .filter(([key, name]) => key !== "uniqueField" && !env[name])
+    .filter(([key, name]) => !OPTIONAL.includes(key as keyof typeof ENV_NAMES) && !env[name])
     .map(([, name]) => name);
   if (missing.length) return { missing };
   const get = (k: keyof typeof ENV_NAMES) => env[ENV_NAMES[k]]!;
@@ -36,6 +42,7 @@ export function targetFromEnv(env: Record<string, string | undefined>): Target |
     refreshToken: get("refreshToken"),
     organizationId: get("organizationId"),
     uniqueField: env[ENV_NAMES.uniqueField] || undefined,
+    expiredToken: env[ENV_NAMES.expiredToken] || undefined,
   };
 }
 

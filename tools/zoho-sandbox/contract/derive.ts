@@ -10,6 +10,7 @@ export const USED_OPERATIONS: Array<{ file: string; operationId: string }> = [
   { file: "contacts.yml", operationId: "create_contact" },
   { file: "contacts.yml", operationId: "update_contact_using_custom_field" },
   { file: "contacts.yml", operationId: "delete_contact" }, // the conformance run removes what it created
+  { file: "contacts.yml", operationId: "mark_contact_inactive" }, // the conformance run's inactive-contact probe
   { file: "contact-persons.yml", operationId: "list_contact_persons" },
   { file: "invoices.yml", operationId: "list_invoices" },
 ];
