@@ -140,7 +140,7 @@ async function main() {
   const combined = combineRuns(runs);
   const head = cli.repeat > 1 ? `median of ${cli.repeat} runs (range)` : "value (one run)";
   console.log(`\n| figure | ${head} | command |\n|---|---|---|`);
-  for (const r of combined) console.log(`| ${r.name} | ${r.value} | \`${benchCommand(r.suite, given, Math.max(3, cli.repeat))}\` |`);
+  for (const r of combined) console.log(`| ${r.name} | ${r.value} | ${smoke ? "smoke size: not a figure" : `\`${benchCommand(r.suite, given, Math.max(3, cli.repeat))}\``} |`);
   const load = os.loadavg().map((l) => l.toFixed(1)).join(", ");
   console.log(`\nMeasured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}; load average at the end ${load}.`);
   if (smoke) {
