@@ -115,12 +115,14 @@ export async function benchRegistration(opts: BenchRegistrationOptions = {}): Pr
     }
     for (const [port, queueSend] of [[sendPort, true], [noSendPort, false]] as const) {
       const url = `http://127.0.0.1:${port}`;
+      const config = writeBenchWranglerConfig(queueSend);
+      configs.push(config);
       workers.push(
         await startWorker({
           port,
           vars: localWorkerVars(stack, url, { APP_ENV: "test" }),
           persistTo: path.join(tmp, `wrangler-${port}`),
-          config: configs[configs.push(writeBenchWranglerConfig(queueSend)) - 1],
+          config,
           inspectorPort: (await freePorts(1))[0],
         }),
       );
