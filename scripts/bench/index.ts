@@ -36,6 +36,7 @@ import { ZohoClient } from "~/zoho/client.server";
 import { openNodeDb } from "@tools/local-stack/node-db";
 import { connectToSandbox } from "@tools/local-stack/sandbox-connect";
 import { DEMO_ADMIN, seedDemoData } from "@tools/local-stack/seed";
+import { freePorts } from "@tools/local-stack/processes";
 import { buildApp, localWorkerVars, startWorker, type WorkerProcess } from "@tools/local-stack/stack";
 import { benchCommand, brokenFigures, combineRuns, SUITES, type FigureRow, type Suite } from "./runs";
 import { startBenchServices } from "./services";
@@ -197,7 +198,8 @@ async function onSharedStack(opts: Options) {
     // Sandbox limits high enough for a benchmark (the ledger still counts every call).
     const sandbox = new SandboxControl(stack.sandboxUrl);
     await sandbox.settings({ dailyLimit: 1_000_000, perMinuteLimit: 1_000_000 });
-    workers.push(await startWorker({ port: workerPort, vars, persistTo: path.join(tmp, "w1") }));
+    // A free inspector port too (the default, the Worker's port + 1000, may be anyone's on a shared machine).
+    workers.push(await startWorker({ port: workerPort, vars, persistTo: path.join(tmp, "w1"), inspectorPort: (await freePorts(1))[0] }));
 
     if (wants("calls"))
       await suite("calls", async () => {
