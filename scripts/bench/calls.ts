@@ -31,7 +31,9 @@ export async function benchCallsPerCustomer(d: { node: Node; sandbox: SandboxCon
     ...Array.from({ length: size.byEmail }, (_, i) => ({ firstName: "Return", lastName: `Email${i}`, email: `return.email${i}@bench.example`, phone: "09171234567", customerType: "returning" as const })),
     ...Array.from({ length: size.byName }, (_, i) => ({ firstName: "Return", lastName: `Byname${i}`, email: `new.address${i}@bench.example`, phone: "09171234567", customerType: "returning" as const })),
   ];
-  await Promise.all(mix.map((p) => registerAndConfirm(url, inboxUrl, p)));
+  // Eight at a time: the figure is calls per customer, not throughput, and 60 password hashes at once on a busy
+  // machine left Confirm pages waiting past their minute.
+  for (let i = 0; i < mix.length; i += 8) await Promise.all(mix.slice(i, i + 8).map((p) => registerAndConfirm(url, inboxUrl, p)));
   const deadline = Date.now() + 120_000;
   for (;;) {
     const { rows: open } = await node.pool.query("select count(*)::int as n from customers where zoho_sync_status in ('pending', 'syncing')");
