@@ -4,7 +4,7 @@
 import type { Registrant } from "@tools/local-stack/http-session";
 import { registerAndConfirm } from "@tools/local-stack/http-session";
 import type { openNodeDb } from "@tools/local-stack/node-db";
-import { countOpenJobs, makeWaitingJobsDue } from "~/sync/jobs/tooling.server";
+import { allJobStates, countOpenJobs, makeWaitingJobsDue } from "~/sync/jobs/tooling.server";
 
 type Deps = {
   url: string;
@@ -57,8 +57,8 @@ async function mode(d: Deps, tag: string, usedToday: number) {
   }
   const left = await countOpenJobs(d.node.db);
   if (left > 0) {
-    const { rows } = await d.node.pool.query("select action, scheduled_for, enqueued_at, locked_until, attempts, last_error from zoho_sync_queue where processed_at is null limit 3");
-    throw new Error(`${left} of ${checks} deferred duplicate checks still open after 2 minutes (the "with the check" figure would be wrong): ${JSON.stringify(rows)}`);
+    const open = (await allJobStates(d.node.db)).filter((j) => j.processed_at == null).slice(0, 3);
+    throw new Error(`${left} of ${checks} deferred duplicate checks still open after 2 minutes (the "with the check" figure would be wrong): ${JSON.stringify(open)}`);
   }
   return { atCreate: atCreate / PEOPLE, total: (await calls(d)) / PEOPLE, checks };
 }
