@@ -1,14 +1,14 @@
 // `npm run dev`: the whole system locally. Embedded Postgres (data in .data/postgres, reused between
-// runs), migrations, demo seed, the DB proxy, the Zoho sandbox, and the Worker under `wrangler dev`
-// (app + queue consumer + /__scheduled), plus a local clock that fires the hourly cron.
+// runs), migrations, demo seed, the DB proxy, the Zoho sandbox (state in .data/zoho-sandbox, kept as long as
+// the database), and the Worker under `wrangler dev` (app + queue consumer + /__scheduled), plus a local
+// clock that fires the hourly cron. `npm run dev:fresh` (`npm run dev -- --fresh`) starts all of it empty.
 import fs from "node:fs";
 import path from "node:path";
-import { openNodeDb } from "@tools/local-stack/node-db";
-import { connectToSandbox } from "@tools/local-stack/sandbox-connect";
-import { DEMO_ADMIN, DEMO_CUSTOMER, seedDemoData } from "@tools/local-stack/seed";
+import { DEV_STATE, startDevServices } from "@tools/local-stack/dev-services";
+import { DEMO_ADMIN, DEMO_CUSTOMER } from "@tools/local-stack/seed";
 import { mailCatcherVars } from "@tools/local-stack/mail-catcher";
 import { ROOT } from "@tools/local-stack/processes";
-import { buildApp, readDevVars, startBackingServices, startWorker, type Stack, type WorkerProcess } from "@tools/local-stack/stack";
+import { buildApp, readDevVars, startWorker, type Stack, type WorkerProcess } from "@tools/local-stack/stack";
 
 const devVarsFile = path.join(ROOT, ".dev.vars");
 if (!fs.existsSync(devVarsFile)) {
@@ -25,6 +25,7 @@ const ports = {
   mailSmtp: Number(vars.SMTP_PORT ?? 1025),
   mailWeb: 1080,
 };
+const fresh = process.argv.slice(2).includes("--fresh");
 const database = new URL(vars.DATABASE_URL ?? "postgres://x@h/cangoods").pathname.slice(1) || "cangoods";
 
 let stack: Stack | undefined;
@@ -39,7 +40,7 @@ async function stop(code = 0) {
   if (cronTimer) clearTimeout(cronTimer);
   await worker?.stop();
   await stack?.stop();
-  console.log(`Stopped. Your data is kept in ${stack?.postgres.dataDir ?? ".data/postgres"}.`);
+  console.log(`Stopped. Your data is kept in ${stack?.postgres.dataDir ?? DEV_STATE.postgres} and ${DEV_STATE.sandbox} (npm run dev:fresh starts afresh).`);
   process.exit(code);
 }
 process.on("SIGINT", () => void stop());
@@ -80,19 +81,19 @@ async function sweepNow(url: string) {
 }
 
 async function main() {
-  console.log("Starting Postgres, the DB proxy, the Zoho sandbox and the mail catcher…");
-  stack = await startBackingServices({
+  console.log(fresh ? "Starting afresh: the database, the Zoho sandbox's state and the local queue are emptied…" : "Starting Postgres, the DB proxy, the Zoho sandbox and the mail catcher…");
+  const started = await startDevServices({
+    root: ROOT,
     ports,
-    dataDir: path.join(ROOT, ".data/postgres"),
-    persistent: true,
     database,
+    encryptionKey: vars.TOKEN_ENCRYPTION_KEY,
+    organizationId: vars.ZOHO_ORGANIZATION_ID,
+    fresh,
     log: (l) => console.log(l),
   });
-  const { db, close } = openNodeDb(stack.databaseUrl, 1);
-  const seeded = await seedDemoData(db);
-  await connectToSandbox(db, stack.sandboxUrl, vars.TOKEN_ENCRYPTION_KEY, vars.ZOHO_ORGANIZATION_ID);
-  await close();
-  console.log(seeded ? "Seeded demo data." : "Reusing existing data.");
+  stack = started.stack;
+  console.log(started.seeded ? "Seeded demo data." : "Reusing existing data.");
+  console.log(started.plan.note);
   console.log("Building the app…");
   await buildApp();
   console.log("Starting the Worker (wrangler dev)…");
@@ -100,7 +101,7 @@ async function main() {
     port: ports.worker,
     // A .dev.vars made before email existed has no SMTP settings: point the Worker at the catcher.
     vars: vars.SMTP_HOST ? {} : mailCatcherVars(ports.mailSmtp),
-    persistTo: path.join(ROOT, ".wrangler/state"),
+    persistTo: path.join(ROOT, DEV_STATE.worker),
     log: (line) => {
       // wrangler's offline noise (it cannot reach workers.cloudflare.com for Request.cf) is not ours.
       if (!/Unable to fetch the `?Request\.cf|isbot|ENOTFOUND workers\.cloudflare\.com|GetAddrInfoReqWrap/.test(line)) console.log(`[worker] ${line}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addCounts, countPlaywright, countVitest, flakyPlaywrightTests, stepCounts, summaryLine } from "./test-report";
+import { addCounts, countBenchSmoke, countPlaywright, countVitest, flakyPlaywrightTests, stepCounts, summaryLine } from "./test-report";
 
 describe("the test run's totals", () => {
   it("counts vitest's passed, failed and skipped tests, and a file that failed to load as a failure", () => {
@@ -20,6 +20,10 @@ describe("the test run's totals", () => {
   it("counts Playwright's flaky tests as passed and a global setup error as a failure", () => {
     expect(countPlaywright({ stats: { expected: 10, unexpected: 1, flaky: 2, skipped: 3 } })).toEqual({ passed: 12, failed: 1, skipped: 3 });
     expect(countPlaywright({ stats: { expected: 0, unexpected: 0 }, errors: [{ message: "E2E setup failed" }] })).toEqual({ passed: 0, failed: 1, skipped: 0 });
+  });
+
+  it("counts each bench suite of the smoke run as a test; a suite without a verdict failed", () => {
+    expect(countBenchSmoke({ suites: [{ ok: true }, { ok: false }, { ok: true }, {}] })).toEqual({ passed: 2, failed: 2, skipped: 0 });
   });
 
   it("names the tests that passed only on their retry", () => {

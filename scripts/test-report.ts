@@ -60,6 +60,12 @@ export function flakyPlaywrightTests(report: PlaywrightReport): string[] {
   return out;
 }
 
+/** The bench smoke's report (`npm run bench -- --smoke --report FILE`): one test per suite. */
+export function countBenchSmoke(report: { suites?: Array<{ ok?: boolean }> }): Counts {
+  const suites = report.suites ?? [];
+  return { passed: suites.filter((s) => s.ok === true).length, failed: suites.filter((s) => s.ok !== true).length, skipped: 0 };
+}
+
 /**
  * A step's counts from its exit code and report. A runner that exited non-zero without a counted failure
  * (crash, setup error, missing report) still counts one failure; a report with failures counts them even

@@ -1,6 +1,6 @@
 // `npm test`: every check CI runs. Installs Debian's chromium first when it is missing (or stops with the
 // one command to run). Typecheck and lint first (seconds), then the Worker build, the Node and workerd
-// suites, Playwright in Chromium, and a reduced chaos run. A failure does not stop the independent checks
+// suites, Playwright in Chromium, every bench suite at a tiny size, and a reduced chaos run. A failure does not stop the independent checks
 // after it (so the totals are complete); what needs the build is skipped when the build failed. Ends with
 // the per-step timings and one line, `N passed, N failed`, and exits non-zero when anything failed.
 import { spawnSync } from "node:child_process";
@@ -10,11 +10,12 @@ import path from "node:path";
 import { E2E_WORKER_LOG_FILE } from "../tests/e2e/ports";
 import { ensureChromium } from "@tools/local-stack/chromium";
 import { ROOT } from "@tools/local-stack/processes";
-import { addCounts, countPlaywright, countVitest, flakyPlaywrightTests, NONE, stepCounts, summaryLine, type Counts } from "./test-report";
+import { addCounts, countBenchSmoke, countPlaywright, countVitest, flakyPlaywrightTests, NONE, stepCounts, summaryLine, type Counts } from "./test-report";
 
 const reports = fs.mkdtempSync(path.join(os.tmpdir(), "cangoods-test-reports-"));
 const vitestJson = (name: string) => path.join(reports, `vitest-${name}.json`);
 const playwrightJson = path.join(reports, "playwright.json");
+const benchJson = path.join(reports, "bench-smoke.json");
 
 type Step = {
   name: string;
@@ -49,6 +50,13 @@ const steps: Step[] = [
     report: () => readJson(playwrightJson, countPlaywright),
     flaky: () => readJson(playwrightJson, flakyPlaywrightTests) ?? [],
     onFailure: () => printTail(E2E_WORKER_LOG_FILE, 80),
+    needsBuild: true,
+  },
+  // Every `npm run bench` suite once at a tiny size: a bench that no longer runs is a red test (figures are not judged).
+  {
+    name: "bench smoke (every suite, tiny)",
+    command: ["npx", "tsx", "scripts/bench/index.ts", "--smoke", "--skip-build", "--report", benchJson],
+    report: () => readJson(benchJson, countBenchSmoke),
     needsBuild: true,
   },
   // The reduced chaos run: 150 registrations under injected faults, crashes and duplicate deliveries.

@@ -15,15 +15,18 @@ type Report = (name: string, value: string) => void;
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 const p50p95 = (v: number[]) => `p50 ${ms(quantile(v, 0.5))}, p95 ${ms(quantile(v, 0.95))}`;
 
-export async function benchJobClaim(d: { node: Node; stack: { databaseUrl: string; wsProxy: string }; report: Report }) {
+/** `jobs` queued (default 100,000), `claims` timed (default 200). */
+export async function benchJobClaim(d: { node: Node; stack: { databaseUrl: string; wsProxy: string }; report: Report; jobs?: number; claims?: number }) {
   const { node, stack, report } = d;
-  console.log("\n4. Job claim at 100,000 queued jobs");
+  const jobs = d.jobs ?? 100_000;
+  const label = jobs.toLocaleString("en-US");
+  console.log(`\n4. Job claim at ${label} queued jobs`);
   const { seedCustomers } = await import("./list");
-  await seedCustomers({ pool: node.pool, log: (l) => console.log(`  ${l}`) }, 100_000);
-  await seedDueJobs(node.db, "%@scale.example", 100_000);
+  await seedCustomers({ pool: node.pool, log: (l) => console.log(`  ${l}`) }, jobs);
+  await seedDueJobs(node.db, "%@scale.example", jobs);
   neonConfig.webSocketConstructor = ws;
   const neon = openDb(stack.databaseUrl, stack.wsProxy);
-  const ids = await randomJobIds(node.db, 200);
+  const ids = await randomJobIds(node.db, d.claims ?? 200);
   const claims: number[] = [];
   for (const id of ids) {
     const t0 = performance.now();
@@ -38,6 +41,6 @@ export async function benchJobClaim(d: { node: Node; stack: { databaseUrl: strin
     sweeps.push(performance.now() - t0);
   }
   await neon.close();
-  report("Job claim (Neon driver through the proxy)", p50p95(claims));
-  report("Sweep's due-jobs query (10 of 100,000)", p50p95(sweeps));
+  report(`Job claim at ${label} queued jobs (Neon driver through the proxy)`, p50p95(claims));
+  report(`Sweep's due-jobs query (10 of ${label})`, p50p95(sweeps));
 }

@@ -8,10 +8,13 @@
 //                      [--rates 1,2,3 --step-seconds 60]: a step at each rate first; prints the most the machine holds
 //   npm run bench -- list --customers 100000,1000000
 //   npm run bench -- calls | matching | claim | bundle
+//   … --repeat 3                       each chosen suite 3 times, each on a fresh stack: figures as median (range)
+//   npm run bench -- --smoke           every suite once at a tiny size (npm test runs it: it must complete)
 //
 // Each suite is its own module beside this one (calls, new-customer-calls, matching, list, claim, bundle,
 // registration, burst); this file parses the options, starts the shared stack and prints the table.
 import { neonConfig } from "@neondatabase/serverless";
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import ws from "ws";
@@ -33,12 +36,13 @@ import { ZohoClient } from "~/zoho/client.server";
 import { openNodeDb } from "@tools/local-stack/node-db";
 import { connectToSandbox } from "@tools/local-stack/sandbox-connect";
 import { DEMO_ADMIN, seedDemoData } from "@tools/local-stack/seed";
+import { freePorts } from "@tools/local-stack/processes";
 import { buildApp, localWorkerVars, startWorker, type WorkerProcess } from "@tools/local-stack/stack";
+import { benchCommand, brokenFigures, combineRuns, SUITES, type FigureRow, type Suite } from "./runs";
 import { startBenchServices } from "./services";
 
-const SUITES = ["all", "registration", "calls", "matching", "list", "claim", "bundle", "burst"] as const;
 const OptionsSchema = z.object({
-  suite: z.enum(SUITES).default("all"),
+  suite: z.enum(["all", ...SUITES]).default("all"),
   runs: z.coerce.number().int().min(10).max(5000).default(Number(process.env.BENCH_RUNS ?? 200)),
   count: z.coerce.number().int().min(1).max(100_000).default(10_000),
   minutes: z.coerce.number().min(0.1).max(120).default(10),
@@ -57,12 +61,24 @@ const OptionsSchema = z.object({
     .default("100000")
     .transform((v) => v.split(",").map(Number))
     .pipe(z.array(z.number().int().min(1000).max(5_000_000)).min(1)),
+  /** Runs of each chosen suite, each on its own fresh stack; figures print as median (range). */
+  repeat: z.coerce.number().int().min(1).max(20).default(1),
+  /** `--smoke`: every suite once at a tiny size (npm test); a suite that throws or prints no figures fails the run. */
+  smoke: z.literal("").optional(),
+  /** `--skip-build`: the app was just built (npm test). */
+  "skip-build": z.literal("").optional(),
+  /** With --smoke: where to write each suite's result as JSON (scripts/test.ts counts them). */
+  report: z.string().optional(),
 });
+type Options = z.infer<typeof OptionsSchema>;
+
+/** Flags that take no value. */
+const FLAGS = new Set(["smoke", "skip-build"]);
 
 function parseArgs(argv: string[]) {
   const raw: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i].startsWith("--")) raw[argv[i].slice(2)] = argv[++i] ?? "";
+    if (argv[i].startsWith("--")) raw[argv[i].slice(2)] = FLAGS.has(argv[i].slice(2)) ? "" : (argv[++i] ?? "");
     else raw.suite = argv[i];
   }
   const parsed = OptionsSchema.strict().safeParse(raw);
@@ -70,47 +86,94 @@ function parseArgs(argv: string[]) {
     console.error(`bench: ${parsed.error.issues.map((i) => `${i.path.join(".") || "option"}: ${i.message}`).join("; ")}`);
     process.exit(2);
   }
-  return parsed.data;
+  return { opts: parsed.data, given: raw };
 }
 
-const opts = parseArgs(process.argv.slice(2));
-const wants = (suite: (typeof SUITES)[number]) => opts.suite === "all" || opts.suite === suite;
-const rows: Array<[string, string]> = [];
+const { opts: cli, given } = parseArgs(process.argv.slice(2));
+const smoke = cli.smoke !== undefined;
+
+/** Tiny sizes for `--smoke`: every code path of every suite, in about two minutes on two busy cores. */
+const SMOKE = {
+  registration: { runs: 3, warmup: 1 },
+  calls: { mix: { new: 3, byEmail: 2, byName: 1 }, people: 2 },
+  list: { customers: [1000], runs: 2 },
+  claim: { jobs: 1000, claims: 10 },
+  burst: { count: 4, minutes: 0.1, idle: 5, concurrency: 4 },
+};
+
+const wants = (suite: Suite) => cli.suite === "all" || cli.suite === suite;
+let rows: FigureRow[] = [];
+let currentSuite: Suite = "registration";
 const report = (name: string, value: string) => {
-  rows.push([name, value]);
+  rows.push({ suite: currentSuite, name, value });
   console.log(`  ${name}: ${value}`);
 };
+/** Each suite's outcome in this process (smoke: a failing suite does not stop the others). */
+const outcomes: Array<{ suite: Suite; ok: boolean; seconds: number; error?: string }> = [];
+
+/** Runs one suite, recording its outcome; outside a smoke run an error stops everything. */
+async function suite(name: Suite, body: () => Promise<void>) {
+  currentSuite = name;
+  const before = rows.length;
+  const t0 = performance.now();
+  try {
+    await body();
+    const broken = smoke ? brokenFigures(rows.slice(before)) : null;
+    if (broken) throw new Error(`${name}: ${broken}`);
+    outcomes.push({ suite: name, ok: true, seconds: (performance.now() - t0) / 1000 });
+  } catch (error) {
+    outcomes.push({ suite: name, ok: false, seconds: (performance.now() - t0) / 1000, error: error instanceof Error ? error.stack ?? error.message : String(error) });
+    if (!smoke) throw error;
+    console.error(`bench smoke: ${name} failed: ${error instanceof Error ? error.stack : String(error)}`);
+  }
+}
 
 async function main() {
   // The burst and registration figures start their own stacks (their own Workers and databases).
-  await buildApp();
-  if (wants("registration")) {
-    console.log(`\n1. Registration: submit and Confirm on the mailed link (the Confirm POST sends to the queue), with and without the queue binding; ${opts.runs} samples each, interleaved; no consumer running`);
-    const registration = await benchRegistration({ runs: opts.runs, skipBuild: true, log: (l) => console.log(`  ${l}`) });
-    reportLines(registration.lines);
+  if (cli["skip-build"] === undefined) await buildApp();
+  const runs: FigureRow[][] = [];
+  for (let run = 1; run <= cli.repeat; run++) {
+    if (cli.repeat > 1) console.log(`\n=== Run ${run} of ${cli.repeat} ===`);
+    await runOnce(cli);
+    runs.push(rows);
+    rows = [];
   }
-  if (wants("calls") || wants("matching") || wants("list") || wants("claim") || wants("bundle")) await onSharedStack();
-  if (wants("burst")) {
-    console.log(`\n6. Registration burst: ${opts.count} registrations in ${opts.minutes} min through the Worker with its queue consumer`);
-    const burst = await benchBurst({
-      count: opts.count,
-      minutes: opts.minutes,
-      idle: opts.idle,
-      concurrency: opts.concurrency,
-      perMinute: opts["per-minute"],
-      dailyLimit: opts["daily-limit"],
-      rates: opts.rates,
-      stepSeconds: opts["step-seconds"],
-      skipBuild: true,
-      log: (l) => console.log(`  ${l}`),
-    });
-    reportLines(burst.lines);
-  }
-
-  console.log(`\n| figure | value |\n|---|---|`);
-  for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
+  const combined = combineRuns(runs);
+  const head = cli.repeat > 1 ? `median of ${cli.repeat} runs (range)` : "value (one run)";
+  console.log(`\n| figure | ${head} | command |\n|---|---|---|`);
+  for (const r of combined) console.log(`| ${r.name} | ${r.value} | ${smoke ? "smoke size: not a figure" : `\`${benchCommand(r.suite, given, Math.max(3, cli.repeat))}\``} |`);
   const load = os.loadavg().map((l) => l.toFixed(1)).join(", ");
   console.log(`\nMeasured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}; load average at the end ${load}.`);
+  if (smoke) {
+    for (const o of outcomes) console.log(`${o.ok ? "✔" : "✖"} bench ${o.suite} (${o.seconds.toFixed(1)}s)${o.ok ? "" : `: ${o.error?.split("\n")[0]}`}`);
+    if (cli.report) fs.writeFileSync(cli.report, JSON.stringify({ suites: outcomes }, null, 2));
+  }
+  return outcomes.every((o) => o.ok) ? 0 : 1;
+}
+
+async function runOnce(opts: Options) {
+  if (wants("registration"))
+    await suite("registration", async () => {
+      console.log(`\n1. Registration: submit and Confirm on the mailed link (the Confirm POST sends to the queue), with and without the queue binding; ${opts.runs} samples each, interleaved; no consumer running`);
+      const registration = await benchRegistration({ ...(smoke ? SMOKE.registration : { runs: opts.runs }), skipBuild: true, log: (l) => console.log(`  ${l}`) });
+      reportLines(registration.lines);
+    });
+  if (wants("calls") || wants("matching") || wants("list") || wants("claim") || wants("bundle")) await onSharedStack(opts);
+  if (wants("burst"))
+    await suite("burst", async () => {
+      const size = smoke ? SMOKE.burst : { count: opts.count, minutes: opts.minutes, idle: opts.idle, concurrency: opts.concurrency };
+      console.log(`\n6. Registration burst: ${size.count} registrations in ${size.minutes} min through the Worker with its queue consumer`);
+      const burst = await benchBurst({
+        ...size,
+        perMinute: opts["per-minute"],
+        dailyLimit: opts["daily-limit"],
+        rates: smoke ? undefined : opts.rates,
+        stepSeconds: opts["step-seconds"],
+        skipBuild: true,
+        log: (l) => console.log(`  ${l}`),
+      });
+      reportLines(burst.lines);
+    });
 }
 
 function reportLines(lines: string[]) {
@@ -121,7 +184,7 @@ function reportLines(lines: string[]) {
   }
 }
 
-async function onSharedStack() {
+async function onSharedStack(opts: Options) {
   console.log("\nStarting Postgres, proxy, sandbox and a Worker…");
   const { stack, tmp, ports: [workerPort], stop: stopServices } = await startBenchServices("shared", 1);
   const workers: WorkerProcess[] = [];
@@ -135,41 +198,49 @@ async function onSharedStack() {
     // Sandbox limits high enough for a benchmark (the ledger still counts every call).
     const sandbox = new SandboxControl(stack.sandboxUrl);
     await sandbox.settings({ dailyLimit: 1_000_000, perMinuteLimit: 1_000_000 });
-    workers.push(await startWorker({ port: workerPort, vars, persistTo: path.join(tmp, "w1") }));
+    // A free inspector port too (the default, the Worker's port + 1000, may be anyone's on a shared machine).
+    workers.push(await startWorker({ port: workerPort, vars, persistTo: path.join(tmp, "w1"), inspectorPort: (await freePorts(1))[0] }));
 
-    if (wants("calls")) {
-      await benchCallsPerCustomer({ node, sandbox, url, inboxUrl: stack.mail!.inboxUrl, report });
-      console.log("\n2c. Zoho calls per new customer, budget with room and under pressure");
-      await benchNewCustomerCalls({ url, inboxUrl: stack.mail!.inboxUrl, node, syncCap: dailyCap("sync", parseEnv(vars as never)), report });
-    }
-    if (wants("matching")) {
-      console.log("\n2b. Finding returning customers under Zoho's real filters (reference set on the sandbox seed)");
-      neonConfig.webSocketConstructor = ws;
-      const matchDb = openDb(stack.databaseUrl, stack.wsProxy);
-      const matchEnv = parseEnv({ ...vars, ZOHO_CALLS_PER_MINUTE: "100000" });
-      const matching = await benchMatching({
-        sandbox,
-        connect: () => connectToSandbox(node.db, stack.sandboxUrl, vars.TOKEN_ENCRYPTION_KEY),
-        client: () => new ZohoClient({ db: matchDb.db, env: matchEnv, purpose: "sync" }),
+    if (wants("calls"))
+      await suite("calls", async () => {
+        await benchCallsPerCustomer({ node, sandbox, url, inboxUrl: stack.mail!.inboxUrl, report, mix: smoke ? SMOKE.calls.mix : undefined });
+        console.log("\n2c. Zoho calls per new customer, budget with room and under pressure");
+        await benchNewCustomerCalls({ url, inboxUrl: stack.mail!.inboxUrl, node, syncCap: dailyCap("sync", parseEnv(vars as never)), report, people: smoke ? SMOKE.calls.people : undefined });
       });
-      await matchDb.close();
-      for (const [name, value] of matching.rows) report(name, value);
-    }
-    if (wants("list")) {
-      const admin = new HttpSession(url);
-      await admin.post("/login", { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password, redirectTo: "" });
-      for (const customers of [...opts.customers].sort((a, b) => a - b)) {
-        console.log(`\n3. Admin list at ${customers.toLocaleString("en-US")} customers (rows + status counts)`);
-        const lines = await benchList({ pool: node.pool, databaseUrl: stack.databaseUrl, wsProxy: stack.wsProxy, admin, log: (l) => console.log(`  ${l}`) }, customers);
-        reportLines(lines);
-      }
-    }
-    if (wants("claim")) await benchJobClaim({ node, stack, report });
+    if (wants("matching"))
+      await suite("matching", async () => {
+        console.log("\n2b. Finding returning customers under Zoho's real filters (reference set on the sandbox seed)");
+        neonConfig.webSocketConstructor = ws;
+        const matchDb = openDb(stack.databaseUrl, stack.wsProxy);
+        const matchEnv = parseEnv({ ...vars, ZOHO_CALLS_PER_MINUTE: "100000" });
+        try {
+          const matching = await benchMatching({
+            sandbox,
+            connect: () => connectToSandbox(node.db, stack.sandboxUrl, vars.TOKEN_ENCRYPTION_KEY),
+            client: () => new ZohoClient({ db: matchDb.db, env: matchEnv, purpose: "sync" }),
+          });
+          for (const [name, value] of matching.rows) report(name, value);
+        } finally {
+          await matchDb.close();
+        }
+      });
+    if (wants("list"))
+      await suite("list", async () => {
+        const admin = new HttpSession(url);
+        await admin.post("/login", { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password, redirectTo: "" });
+        for (const customers of [...(smoke ? SMOKE.list.customers : opts.customers)].sort((a, b) => a - b)) {
+          console.log(`\n3. Admin list at ${customers.toLocaleString("en-US")} customers (rows + status counts)`);
+          const lines = await benchList({ pool: node.pool, databaseUrl: stack.databaseUrl, wsProxy: stack.wsProxy, admin, log: (l) => console.log(`  ${l}`) }, customers, smoke ? SMOKE.list.runs : undefined);
+          reportLines(lines);
+        }
+      });
+    if (wants("claim")) await suite("claim", () => benchJobClaim({ node, stack, report, ...(smoke ? SMOKE.claim : {}) }));
     await node.close();
-    if (wants("bundle")) {
-      console.log("\n5. Worker bundle");
-      await benchBundle({ outDir: path.join(tmp, "dry"), report });
-    }
+    if (wants("bundle"))
+      await suite("bundle", async () => {
+        console.log("\n5. Worker bundle");
+        await benchBundle({ outDir: path.join(tmp, "dry"), report });
+      });
   } finally {
     for (const w of workers) await w.stop();
     await stopServices();
@@ -177,7 +248,7 @@ async function onSharedStack() {
 }
 
 main().then(
-  () => process.exit(0),
+  (code) => process.exit(code),
   (error) => {
     console.error(`bench failed: ${error instanceof Error ? error.stack : String(error)}`);
     process.exit(1);

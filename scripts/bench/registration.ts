@@ -88,7 +88,9 @@ export function writeBenchWranglerConfig(queueSend: boolean): string {
   if (has("queues.consumers") || has("triggers") || has("queues.producers") !== queueSend) {
     throw new Error("writeBenchWranglerConfig: wrangler.toml changed shape; update the section filter");
   }
-  const file = path.join(ROOT, ".wrangler", `bench-registration-${queueSend ? "send" : "no-send"}.toml`);
+  // One file per process: wrangler dev reloads when its config file is written, so two benches at once (a smoke
+  // run beside a measured run) must not share one.
+  const file = path.join(ROOT, ".wrangler", `bench-registration-${queueSend ? "send" : "no-send"}-${process.pid}.toml`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, toml);
   return file;
@@ -105,6 +107,7 @@ export async function benchRegistration(opts: BenchRegistrationOptions = {}): Pr
   log("registration bench: starting Postgres, proxy, sandbox and mail catcher");
   const { stack, tmp, ports: [sendPort, noSendPort], stop: stopServices } = await startBenchServices("registration", 2);
   const workers: WorkerProcess[] = [];
+  const configs: string[] = [];
   try {
     if (!opts.skipBuild) {
       log("registration bench: building the Worker");
@@ -112,12 +115,14 @@ export async function benchRegistration(opts: BenchRegistrationOptions = {}): Pr
     }
     for (const [port, queueSend] of [[sendPort, true], [noSendPort, false]] as const) {
       const url = `http://127.0.0.1:${port}`;
+      const config = writeBenchWranglerConfig(queueSend);
+      configs.push(config);
       workers.push(
         await startWorker({
           port,
           vars: localWorkerVars(stack, url, { APP_ENV: "test" }),
           persistTo: path.join(tmp, `wrangler-${port}`),
-          config: writeBenchWranglerConfig(queueSend),
+          config,
           inspectorPort: (await freePorts(1))[0],
         }),
       );
@@ -125,6 +130,7 @@ export async function benchRegistration(opts: BenchRegistrationOptions = {}): Pr
     return await measure({ withSendUrl: workers[0].url, withoutSendUrl: workers[1].url, inboxUrl: stack.mail!.inboxUrl }, runs, warmup, log, stack.databaseUrl);
   } finally {
     for (const w of workers) await w.stop().catch(() => {});
+    for (const config of configs) fs.rmSync(config, { force: true });
     await stopServices();
   }
 }

@@ -181,9 +181,26 @@ function removeStalePid(dataDir: string) {
   }
 }
 
-export async function ensureDatabase(adminUrl: string, name: string, template?: string) {
+/** A client for one short administrative job; a connection the server ends meanwhile is an error of the job, not a crash. */
+async function adminClient(adminUrl: string) {
   const client = new pg.Client({ connectionString: adminUrl });
+  client.on("error", () => {}); // the pending query (if any) rejects with the same error
   await client.connect();
+  return client;
+}
+
+/** Drops a database and ends every connection to it (npm run dev:fresh). */
+export async function dropDatabase(adminUrl: string, name: string) {
+  const client = await adminClient(adminUrl);
+  try {
+    await client.query(`drop database if exists "${name}" with (force)`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function ensureDatabase(adminUrl: string, name: string, template?: string) {
+  const client = await adminClient(adminUrl);
   try {
     const exists = await client.query("select 1 from pg_database where datname = $1", [name]);
     if (exists.rowCount === 0) {

@@ -1,6 +1,7 @@
 // Connects a local database to the (in-memory) Zoho sandbox without the consent screen, the way the
 // admin's "Connect Zoho Books" would, so `npm run dev`, benchmarks and chaos runs start synced.
-// The sandbox forgets its tokens when it stops, so this runs on every start.
+// Benches and chaos runs' sandboxes live in memory, so they connect on every start; `npm run dev` keeps the
+// sandbox's tokens with its state and connects only when it has to (dev-services.ts).
 import { sql } from "drizzle-orm";
 import { encryptSecret } from "~/zoho/crypto.server";
 import { SandboxControl } from "@tools/zoho-sandbox/control-client";

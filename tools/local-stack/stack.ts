@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { mailCatcherVars, startMailCatcher, type MailCatcher } from "./mail-catcher";
 import { applyMigrations } from "./migrate";
-import { ensureDatabase, startLocalPostgres, type LocalPostgres } from "./postgres";
+import { dropDatabase, ensureDatabase, startLocalPostgres, type LocalPostgres } from "./postgres";
 import { killTree, ROOT, run, waitForHttp } from "./processes";
 import { startWsProxy, type WsProxy } from "./ws-proxy";
 
@@ -16,6 +16,8 @@ export type Stack = {
   postgres: LocalPostgres;
   proxy: WsProxy;
   sandboxUrl: string;
+  /** The sandbox's state came from `sandboxStateFile` (false: freshly seeded). */
+  sandboxRestored: boolean;
   databaseUrl: string;
   wsProxy: string;
   /** The mail catcher (maildev), when its ports were given. */
@@ -29,19 +31,24 @@ export async function startBackingServices(opts: {
   persistent: boolean;
   database: string;
   sandboxSeed?: "default" | "empty";
+  /** Keep the sandbox's state in this file (npm run dev); without it the sandbox lives in memory (tests, benches). */
+  sandboxStateFile?: string;
+  /** Drop the database first (npm run dev:fresh), so it starts empty and migrated. */
+  recreateDatabase?: boolean;
   log?: (line: string) => void;
 }): Promise<Stack> {
   const log = opts.log ?? (() => {});
   const postgres = await startLocalPostgres({ dataDir: opts.dataDir, port: opts.ports.postgres, persistent: opts.persistent, log });
   const stops: Array<() => Promise<void>> = [() => postgres.stop()];
   try {
+    if (opts.recreateDatabase) await dropDatabase(postgres.url("postgres"), opts.database);
     await ensureDatabase(postgres.url("postgres"), opts.database);
     const databaseUrl = postgres.url(opts.database);
     await applyMigrations(databaseUrl);
     const proxy = await startWsProxy({ port: opts.ports.proxy });
     stops.unshift(() => proxy.close());
     const { startZohoSandbox } = await import("@tools/zoho-sandbox/server");
-    const sandbox = await startZohoSandbox({ port: opts.ports.sandbox, seed: opts.sandboxSeed ?? "default" });
+    const sandbox = await startZohoSandbox({ port: opts.ports.sandbox, seed: opts.sandboxSeed ?? "default", stateFile: opts.sandboxStateFile, log });
     stops.unshift(() => sandbox.close());
     let mail: MailCatcher | undefined;
     if (opts.ports.mailSmtp && opts.ports.mailWeb) {
@@ -53,6 +60,7 @@ export async function startBackingServices(opts: {
       postgres,
       proxy,
       sandboxUrl: sandbox.url,
+      sandboxRestored: sandbox.restored,
       databaseUrl,
       wsProxy: `127.0.0.1:${proxy.port}/v1`,
       stop: async () => {

@@ -31,6 +31,10 @@ export class SandboxControl {
   reset(seed: "default" | "empty" = "default") {
     return this.call<{ ok: true }>("POST", "/reset", { seed });
   }
+  /** Every id handed out from now on is above `id` (kept with the state when the sandbox has a state file). */
+  keepIdsAbove(id: string | number) {
+    return this.call<{ nextId: string }>("POST", "/ids", { above: Number(id) });
+  }
   async listContacts() {
     return (await this.call<{ contacts: SandboxContact[] }>("GET", "/contacts")).contacts;
   }

@@ -18,6 +18,13 @@ export async function handleControl(ctx: SandboxContext, req: Req): Promise<Res>
     case "POST /reset":
       ctx.reset(body.seed === "empty" ? "empty" : "default");
       return json(200, { ok: true });
+    case "POST /ids": {
+      // Ids from here on are above `above` (npm run dev: a database that links contacts a lost state file had).
+      const above = Number(body.above);
+      if (!Number.isSafeInteger(above)) return json(400, { error: "above must be an integer id" });
+      state.nextId = Math.max(state.nextId, above + 1);
+      return json(200, { nextId: String(state.nextId) });
+    }
     case "GET /contacts":
       return json(200, { contacts: [...ctx.state.contacts.values()].map(controlView) });
     case "POST /contacts": {

@@ -8,6 +8,7 @@ import { upsertContact, createContact } from "./contacts-write";
 import { checkBody, checkParameters, findOperation, responseMismatches } from "./contract/validate";
 import { handleControl, type SandboxContext } from "./control";
 import { zohoError, type Req, type Res } from "./http";
+import { StateFile } from "./persistence";
 import { seedDefault } from "./seed";
 import { SandboxState, type Fault } from "./state";
 
@@ -20,10 +21,16 @@ export type SandboxOptions = {
   redirectUris?: string[];
   organizationId?: string;
   seed?: "default" | "empty";
+  /**
+   * Keep the state in this file (`npm run dev`): loaded at start when it exists, saved after changes and on
+   * close (persistence.ts). Without it (tests, benches) the state lives in memory only.
+   */
+  stateFile?: string;
   log?: (line: string) => void;
 };
 
-export type Sandbox = { url: string; port: number; close(): Promise<void> };
+/** `restored`: the state came from `stateFile` (false: a new seeded state, also when no file was given). */
+export type Sandbox = { url: string; port: number; restored: boolean; close(): Promise<void> };
 
 export async function startZohoSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const host = opts.host ?? "127.0.0.1";
@@ -36,13 +43,21 @@ export async function startZohoSandbox(opts: SandboxOptions = {}): Promise<Sandb
       url: "",
     },
     reset(seed = opts.seed ?? "default") {
+      const before = ctx.state;
       ctx.state = new SandboxState();
+      // Kept state outlives a reset's links (the local database still holds them): ids go on increasing.
+      if (saved) ctx.state.nextId = Math.max(ctx.state.nextId, before.nextId);
       if (opts.redirectUris) ctx.state.settings.redirectUris = [...opts.redirectUris];
       if (seed === "default") seedDefault(ctx.state);
     },
   };
-  ctx.reset();
+  const saved = opts.stateFile ? new StateFile(opts.stateFile, () => ctx.state, 200, opts.log) : undefined;
+  const restored = saved?.loadInto(ctx.state) ?? false;
+  if (!restored) ctx.reset();
+  saved?.changed(); // the file exists from the start
   const server = http.createServer((request, response) => {
+    // Anything but a look through the control API may change the state (a Books read counts a call).
+    if (saved && !(request.method === "GET" && request.url?.startsWith("/__control"))) response.once("finish", () => saved.changed());
     void serve(ctx, request, response).catch((error) => {
       opts.log?.(`sandbox error: ${String(error)}`);
       if (!response.headersSent) send(response, zohoError(500, 1, "Internal error in the sandbox"));
@@ -57,11 +72,12 @@ export async function startZohoSandbox(opts: SandboxOptions = {}): Promise<Sandb
   return {
     url: ctx.cfg.url,
     port,
+    restored,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      }).then(() => saved?.close()),
   };
 }
 

@@ -131,7 +131,8 @@ export class SandboxState {
   /** Posts received on /__hooks/* (a stand-in Slack webhook for failure alerts). */
   webhooks: Array<{ at: string; path: string; body: unknown }> = [];
   clockOffsetMs = 0;
-  private nextId = 460000000026000;
+  /** The next contact, person and invoice id; kept with the state when it is saved (persistence.ts), never lowered. */
+  nextId = 460000000026000;
   private nextFaultId = 1;
   private seedRandom = 42;
 
