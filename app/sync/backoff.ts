@@ -26,6 +26,3 @@ export function nextBudgetDay(now: Date, random: number) {
   const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
   return new Date(midnight + Math.round(10 * 60_000 * random));
 }
-
-/** Reconnect needed: check again in an hour (reconnecting also re-queues waiting jobs at once). */
-export const RECONNECT_WAIT_MS = 60 * 60_000;

@@ -33,8 +33,12 @@ export const REVIEW_REASONS = [
   "sync_error",
   "unlinked",
   "email_changed",
+  "possible_duplicate",
 ] as const;
-/** Why a customer waits for an admin (machine-readable: the list filters by it). */
+/**
+ * Why a customer waits for an admin (machine-readable: the list filters by it). It stands while the customer is
+ * skipped or failed; possible_duplicate also on a synced customer (linked, but a second Zoho contact has the email).
+ */
 export type ReviewReason = (typeof REVIEW_REASONS)[number];
 
 export const REVIEW_REASON_LABEL: Record<ReviewReason, string> = {
@@ -46,6 +50,7 @@ export const REVIEW_REASON_LABEL: Record<ReviewReason, string> = {
   sync_error: "Sync error",
   unlinked: "Unlinked by an admin",
   email_changed: "Email changed since the link was proven",
+  possible_duplicate: "Possible duplicate contact in Zoho",
 };
 
 /** A Zoho contact offered to an admin (kept on the customer when several match or a link waits for review). */
