@@ -261,4 +261,37 @@ describe("bulk recovery", () => {
     expect(after.backlogEta).toMatchObject({ jobs: 5 });
     expect(new Date(after.backlogEta.finishesAt!).getTime()).toBeGreaterThanOrEqual(tomorrow);
   });
+
+  it("Retry all failed shows its plan and asks first (no JavaScript needed); customers an admin unlinked are left out and keep their reason", async () => {
+    const { env, queue } = testEnv(databaseUrl);
+    await connectZoho(env);
+    const people = await Promise.all(Array.from({ length: 3 }, () => createCustomerWithJob(databaseUrl, { returning: true })));
+    for (const p of people) await deliver(env, [p.job.id]);
+    const linked = await createCustomerWithJob(databaseUrl, { verified: true });
+    await deliver(env, [linked.job.id]);
+    const app = createAppServices(env);
+    await unlinkContact(app, linked.customer.id, adminId);
+    await app.close();
+    const a = await signedIn(env, databaseUrl, "admin");
+
+    const dashboardPage = await (await a.get("/admin")).text();
+    expect(dashboardPage).toContain("Retry all failed (3)");
+    expect(dashboardPage).toContain("1 customer an admin unlinked is left out and keeps the reason.");
+    // The button is a link to the confirmation step: one click does nothing yet.
+    expect(queue.sent).toHaveLength(0);
+    const confirmStep = await (await a.get("/admin?confirm=retry_all")).text();
+    expect(confirmStep).toContain("Retry 3 customers? Each failed customer gets a fresh start");
+    expect(confirmStep).toContain("all 3 now, within today&#x27;s sync budget");
+    expect(confirmStep).toContain("Yes, retry 3 customers");
+
+    const stale = await a.post("/admin?index", { intent: "retry_all_failed", expected: "4" });
+    expect(stale.status).toBe(409);
+    expect(await stale.text()).toContain("changed to 3");
+    expect(queue.sent).toHaveLength(0);
+    expect((await a.post("/admin?index", { intent: "retry_all_failed", expected: "3" })).status).toBe(302);
+    expect(new Set(queue.sent.map((m) => m.jobId))).toHaveLength(3);
+    for (const p of people) expect((await loadCustomer(databaseUrl, p.customer.id)).customer).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 0 });
+    expect((await loadCustomer(databaseUrl, linked.customer.id)).customer).toMatchObject({ zohoSyncStatus: "failed", zohoReviewReason: "unlinked" });
+    expect(await openJobId(linked.customer.id)).toBeUndefined();
+  });
 });
