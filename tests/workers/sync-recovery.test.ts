@@ -11,6 +11,7 @@ import { unlinkContact } from "~/sync/linking.server";
 import { retryAllFailed, retrySync, resetSync } from "~/sync/admin-actions.server";
 import { OUTAGE_WAIT_MESSAGE, PAUSE_AFTER_JOBS } from "~/sync/outage";
 import { SimulatedCrash } from "~/sync/run/work.server";
+import { sendJobs } from "~/sync/send.server";
 import { dashboard } from "~/admin/dashboard.server";
 import { freshDatabase, resetDatabase, sql } from "./support/database";
 import { createCustomerWithJob, createUser, loadCustomer } from "./support/factories";
@@ -203,7 +204,11 @@ describe("outages are not admin work", () => {
     expect(probes).toHaveLength(1);
     const [health] = (await sql(databaseUrl, "select paused, next_probe_at from zoho_sync_health")) as Array<{ paused: boolean; next_probe_at: string }>;
     expect(health.paused).toBe(true);
-    // Two more registrations during the outage: their queue messages arrive while sync is paused and are left alone.
+    // Two more registrations during the outage: sent to the queue as registration sends them, their messages
+    // arrive while sync is paused and are left alone (the jobs stay marked as sent).
+    const app = createAppServices(env);
+    expect(await sendJobs(app, later.map((p) => p.job.id), "registration")).toBe(true);
+    await app.close();
     await deliver(env, later.map((p) => p.job.id));
     for (const p of [first, ...later]) expect((await loadCustomer(databaseUrl, p.customer.id)).customer).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 0 });
     expect((await sandbox().webhooks()).filter((h) => String(h.body.text).includes("Zoho Books unavailable since"))).toHaveLength(1);
