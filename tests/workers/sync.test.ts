@@ -230,7 +230,10 @@ describe("returning customers", () => {
     await connectZoho(env);
     const { customer, job } = await createCustomerWithJob(databaseUrl, { returning: true, firstName: "Pedro", lastName: "Garcia", email: "pedro.g@new.example" });
     await deliver(env, [job.id]);
-    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "skipped" });
+    // Review because of TWO name matches (one alone would be "name_only" with one candidate).
+    const after = (await loadCustomer(databaseUrl, customer.id)).customer;
+    expect(after).toMatchObject({ zohoSyncStatus: "skipped", zohoReviewReason: "several_matches", zohoContactId: null });
+    expect(after.zohoSyncCandidates).toHaveLength(2);
   });
 
   it("an unverified new customer whose same-named contact holds their email is not adopted", async () => {
@@ -610,10 +613,12 @@ describe("failure alerts", () => {
     await reopenJob(databaseUrl, job.id);
     await deliver(env, [job.id]);
     expect(await sandbox().webhooks()).toHaveLength(1);
-    // After an admin retry, a new failure is a new alert.
-    await sql(databaseUrl, "update customers set zoho_failure_notified_at = null, zoho_sync_status = 'pending' where id = $1", [customer.id]);
-    await makeJobDue(databaseUrl, job.id, { reopen: true });
-    await deliver(env, [job.id]);
+    // After an admin's Retry, a new failure is a new alert.
+    const adminId = (await createUser(databaseUrl, { role: "admin" })).id;
+    const app = createAppServices(env);
+    const retried = await retrySync(app, customer.id, adminId);
+    await app.close();
+    await deliver(env, [retried.jobId!]);
     hooks = await sandbox().webhooks();
     expect(hooks).toHaveLength(2);
   });
