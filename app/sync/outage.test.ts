@@ -90,7 +90,7 @@ describe("Zoho outage detection (pause, probe, resume)", () => {
   });
 
   it("a quiet shop: one failure whose health probe failed too pauses at once, and the streak's other jobs get their attempts back", () => {
-    const { state, steps } = run([down("j1"), { ...down("j2"), confirmed: true }]);
+    const { state, steps } = run([down("j1"), { kind: "job_unavailable", jobId: "j2", error: "Zoho is unavailable: HTTP 503", confirmed: true }]);
     expect(state.paused).toBe(true);
     expect(steps[1]).toMatchObject({ paused: true, refundJobs: ["j1"] });
     // Unconfirmed, one failure is not an outage.
