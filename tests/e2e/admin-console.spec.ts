@@ -98,25 +98,21 @@ test("an admin unlinks a contact, then links another one found by search", async
   await expect(page.getByTestId("sync-status")).toHaveText("Manual");
 });
 
-test("a customer waiting to sync shows as pending, with why it waits and when it is tried next", async ({ page }) => {
+test("a customer waiting to sync shows as pending, with why it waits", async ({ page }) => {
   const db = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
   await db.connect();
-  // A customer waiting out Zoho's per-minute limit (the state a 429 leaves): pending, a note, a job due in an hour.
+  // A customer waiting out Zoho's per-minute limit (the state a 429 leaves): pending, with the wait's note.
   const note = "Waiting: Zoho's per-minute limit was reached; the next try is in about an hour.";
-  const {
-    rows: [{ id }],
-  } = await db.query<{ id: string }>(
+  await db.query(
     `insert into customers (first_name, last_name, email, phone, delivery_method, zoho_sync_status, zoho_sync_error)
-     values ('Penny', 'Pending', 'penny.pending@example.com', '+639170000000', 'pickup', 'pending', $1) returning id`,
+     values ('Penny', 'Pending', 'penny.pending@example.com', '+639170000000', 'pickup', 'pending', $1)`,
     [note],
   );
-  await db.query(`insert into zoho_sync_queue (customer_id, action, scheduled_for) values ($1, 'create', now() + interval '1 hour')`, [id]);
   await db.end();
   await signInAsAdmin(page);
   await openCustomer(page, "penny.pending");
   await expect(page.getByTestId("sync-status")).toHaveText("Pending");
   await expect(page.getByTestId("sync-error")).toHaveText(note);
-  await expect(page.getByText("Next attempt")).toBeVisible();
   await screenshot(page, "admin-detail-pending");
 });
 

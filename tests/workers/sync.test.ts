@@ -9,7 +9,7 @@ import { createCustomerWithJob, createUser, loadCustomer } from "./support/facto
 import { deliver, runCron } from "./support/queue-delivery";
 import { bindings, testEnv } from "./support/worker-env";
 import { connectZoho, contactsWithEmail, sandbox } from "./support/zoho-sandbox";
-import { expireLease, makeJobDue, reopenJob, setJobPriority } from "./support/jobs";
+import { expireLease, makeJobDue, reopenJob, scheduleJobIn, setJobPriority } from "./support/jobs";
 import { dashboard } from "~/admin/dashboard.server";
 import { resetSync, retrySync } from "~/sync/admin-actions.server";
 import { SWEEP_BATCH } from "~/sync/sweep.server";
@@ -558,6 +558,22 @@ describe("hourly sweep", () => {
     const second = testEnv(databaseUrl);
     await runCron(second.env);
     expect(second.queue.sent).toHaveLength(2);
+  });
+
+  it("gives a job due before the next sweep (held for the budget, or a later day of a spread-out retry) a message timed for its turn", async () => {
+    const { env, queue } = testEnv(databaseUrl);
+    await connectZoho(env);
+    const soon = (await createCustomerWithJob(databaseUrl)).job;
+    const later = (await createCustomerWithJob(databaseUrl)).job;
+    await scheduleJobIn(databaseUrl, soon.id, 30 * 60_000);
+    await scheduleJobIn(databaseUrl, later.id, 3 * 60 * 60_000);
+    await runCron(env);
+    expect(queue.sent).toEqual([{ jobId: soon.id }]);
+    expect(queue.delays[0]).toBeGreaterThan(29 * 60);
+    expect(queue.delays[0]).toBeLessThanOrEqual(30 * 60 + 1);
+    // Sent once: the next sweep does not send it again.
+    await runCron(env);
+    expect(queue.sent).toHaveLength(1);
   });
 
   it("skips jobs the remaining budget cannot cover and says so", async () => {
