@@ -125,9 +125,9 @@ export async function judge(d: {
  * everyday fault's error (world.ts) outside the outage, or three runs whose worker stopped (lease expired).
  */
 async function gaveUpAsExpected(node: Node, customerId: string, outage: Outage): Promise<boolean> {
-  const { rows } = await node.pool.query("select error, outcome, extract(epoch from at) * 1000 as at from zoho_sync_events where customer_id = $1 and (error is not null or outcome = 'lease_expired')", [customerId]);
+  const { rows } = await node.pool.query("select error, action, extract(epoch from at) * 1000 as at from zoho_sync_events where customer_id = $1 and (error is not null or action = 'recover')", [customerId]);
   // The run's simulated crashes (CHAOS_CRASH_RATE) and leases that ran out: three of them stop a customer too.
-  if (rows.filter((r: { outcome: string }) => r.outcome === "lease_expired").length >= 3) return true;
+  if (rows.filter((r: { action: string }) => r.action === "recover").length >= 3) return true;
   const during = (at: number) => outage.start > 0 && at >= outage.start && at <= (outage.end || Date.now());
   const everyday = rows.filter((r: { error: string | null; at: string }) => isEveryday(r.error) && !during(Number(r.at)));
   return everyday.length >= 3;
