@@ -54,10 +54,16 @@ const COMMON_SHARE = 0.05;
 /** A common word's chips are counted among this many newest customers first (enough to reach the cap). */
 const COMMON_COUNT_WINDOW = 40_000;
 
+/**
+ * A review reason stands while the customer is skipped or failed, and a possible duplicate while it is flagged
+ * (the customer stays synced). Spelled as the partial index customers_review_reason_idx is (app/db/schema.ts).
+ */
+const REASON_STANDS = sql`(zoho_sync_status in ('skipped', 'failed') or zoho_review_reason = 'possible_duplicate')`;
+
 function filters(query: ListQuery, withStatus: boolean, read: SearchRead = "words"): SQL {
   const parts: SQL[] = [sql`true`];
   if (withStatus && query.status) parts.push(sql`zoho_sync_status = ${query.status}`);
-  if (query.reason) parts.push(sql`zoho_review_reason = ${query.reason} and zoho_sync_status in ('skipped', 'failed')`);
+  if (query.reason) parts.push(sql`zoho_review_reason = ${query.reason} and ${REASON_STANDS}`);
   if (query.type) parts.push(sql`is_returning_customer = ${query.type === "returning"}`);
   if (query.q) {
     // A search without a word matches nobody. Spelled through coalesce, the word index cannot serve the test.
@@ -114,7 +120,7 @@ export async function listCustomers(db: DbOrTx, query: ListQuery, opts: { read?:
   const result = await db.execute(sql`
     select id, first_name as "firstName", last_name as "lastName", email, is_returning_customer as "isReturningCustomer",
       zoho_sync_status as "zohoSyncStatus",
-      case when zoho_sync_status in ('skipped', 'failed') then zoho_review_reason end as "zohoReviewReason", to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "createdAt",
+      case when ${REASON_STANDS} then zoho_review_reason end as "zohoReviewReason", to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "createdAt",
       ${NAME_KEY} as "nameKey"
     from customers where ${filters(query, true, opts.read)} ${keyset}
     order by ${byIndex ? key : sql`${key} ${byName ? sql.raw("|| ''") : sql.raw("+ interval '0 s'")}`} ${dir}, id ${dir} limit ${PAGE_SIZE + 1}`);

@@ -4,15 +4,15 @@ import type { AppServices } from "~/context.server";
 import { backfillRuns, cronRuns, SYNC_STATUSES, type SyncStatus } from "~/db/schema";
 import { connectionView } from "~/zoho/connection.server";
 import { dailyCap, ledgerHistory, shareUse } from "~/zoho/ledger.server";
-import { backlogEta } from "~/sync/backlog-eta";
-import { estimateBacklog } from "~/sync/admin-actions.server";
-import { jobCounts, jobsFinishedToday } from "~/sync/jobs/counts.server";
+import { retryAllPlan } from "~/sync/admin-actions.server";
+import { syncEta } from "~/sync/eta.server";
+import { jobCounts } from "~/sync/jobs/counts.server";
 import { readOutage } from "~/sync/outage-store.server";
 import { backfillProgress, countBackfillEligible } from "~/sync/backfill.server";
 
 export async function dashboard(app: AppServices) {
   const db = app.db;
-  const [statusRows, jobs, history, [lastRun], connection, [lastBackfill], finishedToday] = await Promise.all([
+  const [statusRows, jobs, history, [lastRun], connection, [lastBackfill], eta] = await Promise.all([
     // From the counter table the triggers keep: no full count of customers on every dashboard view.
     db.execute(sql`select zoho_sync_status as status, sum(n)::int as n from customer_status_counts group by 1`),
     jobCounts(db),
@@ -20,27 +20,14 @@ export async function dashboard(app: AppServices) {
     db.select().from(cronRuns).orderBy(sql`${cronRuns.startedAt} desc nulls last`).limit(1),
     connectionView(app),
     db.select().from(backfillRuns).orderBy(desc(backfillRuns.startedAt)).limit(1),
-    // Jobs finished this budget day: with the ledger's sync calls today (less those of runs that ended waiting),
-    // the backlog ETA's unit of work.
-    jobsFinishedToday(db, app.env.ZOHO_DAY_TIMEZONE),
+    // The one ETA model (app/sync/eta.server.ts), the same "Retry all failed" shows.
+    syncEta(app),
   ]);
   const counts = Object.fromEntries(SYNC_STATUSES.map((s) => [s, 0])) as Record<SyncStatus, number>;
   for (const row of statusRows.rows as Array<{ status: SyncStatus; n: number }>) counts[row.status] = Number(row.n);
   const today = history.at(-1)!;
   const syncShare = dailyCap("sync", app.env);
-  const openJobs = jobs.due + jobs.inFlight + jobs.scheduled;
-  // Calls per finished job: calls of runs that ended waiting (a 429 after a first call) did no work and are left out.
-  const workCalls = today.sync - today.syncWasted;
-  const callsPerJob = finishedToday > 0 && workCalls > 0 ? workCalls / finishedToday : 1;
-  const eta = backlogEta({
-    openJobs,
-    callsPerJob,
-    perMinute: app.env.ZOHO_CALLS_PER_MINUTE,
-    remainingToday: Math.max(0, Math.min(syncShare - today.sync, app.env.ZOHO_DAILY_CALL_LIMIT - today.total)),
-    dailyShare: syncShare,
-    lastDueAt: jobs.lastDue,
-    now: new Date(),
-  });
+  const openJobs = eta.jobs;
   return {
     counts,
     total: Object.values(counts).reduce((a, b) => a + b, 0),
@@ -50,26 +37,30 @@ export async function dashboard(app: AppServices) {
       limit: app.env.ZOHO_DAILY_CALL_LIMIT,
       syncCap: syncShare,
       shares: shareUse(today, app.env),
-      backlog: { openJobs, callsPerJob, calls: eta.calls, finishesAt: eta.finishesAt?.toISOString() ?? null, perMinute: app.env.ZOHO_CALLS_PER_MINUTE },
+      backlog: { openJobs, callsPerJob: eta.callsPerJob, calls: eta.calls, finishesAt: eta.finishesAt?.toISOString() ?? null, perMinute: app.env.ZOHO_CALLS_PER_MINUTE },
     },
     history,
     lastRun: lastRun ?? null,
     connection,
     backfill: lastBackfill ? await backfillProgress(db, lastBackfill) : null,
     backfillEligible: await countBackfillEligible(db),
-    ...(await recovery(app, { jobs: openJobs, finishesAt: eta.finishesAt?.toISOString() ?? null, days: eta.days }, counts.failed)),
+    ...(await recovery(app, { jobs: openJobs, finishesAt: eta.finishesAt?.toISOString() ?? null, days: eta.days })),
   };
 }
 
-/**
- * Outage state, the backlog's ETA (the one the budget box shows: measured calls per job) and what "Retry all
- * failed" would take (at the calls per job it reserves when it spreads the jobs over days).
- */
-async function recovery(app: AppServices, backlogEta: { jobs: number; finishesAt: string | null; days: number }, failed: number) {
-  const [outage, retryAll] = await Promise.all([readOutage(app.db), estimateBacklog(app, failed)]);
+/** Outage state, the backlog's ETA (the one the budget box shows) and what "Retry all failed" would do, by the same model. */
+async function recovery(app: AppServices, backlogEta: { jobs: number; finishesAt: string | null; days: number }) {
+  const [outage, retryAll] = await Promise.all([readOutage(app.db), retryAllPlan(app)]);
   return {
     outage: { paused: outage.paused, since: outage.since?.toISOString() ?? null, lastError: outage.lastError, nextProbeAt: outage.nextProbeAt?.toISOString() ?? null },
     backlogEta,
-    retryAllEta: { jobs: failed, finishesAt: retryAll.finishesAt?.toISOString() ?? null, days: retryAll.days },
+    retryAllEta: {
+      jobs: retryAll.total,
+      today: Math.min(retryAll.total, retryAll.today),
+      perDay: retryAll.perDay,
+      unlinkedLeftOut: retryAll.unlinkedLeftOut,
+      finishesAt: retryAll.eta.finishesAt?.toISOString() ?? null,
+      days: retryAll.eta.days,
+    },
   };
 }

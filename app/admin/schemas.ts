@@ -20,6 +20,12 @@ export const ConfirmAllSchema = z.object({
   expected: z.coerce.number({ error: "Missing count." }).int().min(1).max(100_000),
 });
 
+/** "Retry all failed" on the dashboard: the count the admin confirmed, so a changed list asks again. */
+export const RetryAllSchema = z.object({
+  intent: z.literal("retry_all_failed"),
+  expected: z.coerce.number({ error: "Missing count." }).int().min(1).max(1_000_000),
+});
+
 export const ContactSearchSchema = z.object({
   zq: z
     .string({ error: "Type a name or an email to search." })

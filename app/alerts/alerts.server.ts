@@ -71,10 +71,13 @@ export async function resolveIncident(app: AppServices, kind: IncidentKind): Pro
 
 const DIGEST_LIST = 20;
 
+type DigestRow = { id: string; first_name: string; last_name: string; email: string; zoho_sync_error: string | null; grp: "failed" | "review" | "duplicate"; total: number };
+
 /**
- * Mails the customers whose sync failed since the last digest, if the last one is at least
- * ALERT_DIGEST_MINUTES old. Called after every failure and by the hourly sweep; the row lock makes
- * concurrent callers send one digest.
+ * Mails the admin digest if the last one is at least ALERT_DIGEST_MINUTES old: the customers whose sync
+ * failed, those that went to review, and the possible duplicates, since the last digest. Called after every
+ * failure or review case and by the hourly sweep; the row lock makes concurrent callers send one digest.
+ * Returns how many customers it reported.
  */
 export async function sendFailureDigest(app: AppServices, now = new Date()): Promise<number> {
   if (alertRecipients(app).length === 0) return 0;
@@ -84,20 +87,29 @@ export async function sendFailureDigest(app: AppServices, now = new Date()): Pro
     const [state] = (await tx.execute(sql`select last_sent_at from admin_alerts where kind = 'failure_digest' for update`)).rows as Array<{ last_sent_at: string | Date | null }>;
     const since = state.last_sent_at ? new Date(state.last_sent_at) : null;
     if (since && now.getTime() - since.getTime() < intervalMs) return 0;
-    const failed = (
+    const rows = (
       await tx.execute(sql`
-        select id, first_name, last_name, email, zoho_sync_error, count(*) over () as total from customers
-        where zoho_sync_status = 'failed' ${since ? sql`and zoho_last_sync_at > ${since.toISOString()}::timestamptz` : sql``}
-        order by zoho_last_sync_at desc limit ${DIGEST_LIST}`)
-    ).rows as Array<{ id: string; first_name: string; last_name: string; email: string; zoho_sync_error: string | null; total: number }>;
-    if (failed.length === 0) return 0;
+        select * from (
+          select *, row_number() over (partition by grp order by zoho_last_sync_at desc) as k, count(*) over (partition by grp) as total from (
+            select id, first_name, last_name, email, zoho_sync_error, zoho_last_sync_at,
+              case when zoho_sync_status = 'failed' then 'failed' when zoho_sync_status = 'skipped' then 'review' else 'duplicate' end as grp
+            from customers
+            where (zoho_sync_status in ('failed', 'skipped') or (zoho_sync_status = 'synced' and zoho_review_reason = 'possible_duplicate'))
+              ${since ? sql`and zoho_last_sync_at > ${since.toISOString()}::timestamptz` : sql``}) c) ranked
+        where k <= ${DIGEST_LIST} order by grp, k`)
+    ).rows as DigestRow[];
+    if (rows.length === 0) return 0;
     await tx.execute(sql`update admin_alerts set last_sent_at = ${now.toISOString()}::timestamptz where kind = 'failure_digest'`);
-    const content = failureDigestMail({
-      appUrl: app.env.APP_URL,
-      customers: failed.map((c) => ({ id: c.id, name: `${c.first_name} ${c.last_name}`, email: c.email, error: c.zoho_sync_error })),
-      more: Number(failed[0].total) - failed.length,
-    });
+    const group = (grp: DigestRow["grp"]) => {
+      const of = rows.filter((r) => r.grp === grp);
+      return {
+        customers: of.map((c) => ({ id: c.id, name: `${c.first_name} ${c.last_name}`, email: c.email, error: c.zoho_sync_error })),
+        more: of.length ? Number(of[0].total) - of.length : 0,
+      };
+    };
+    const failed = group("failed");
+    const content = failureDigestMail({ appUrl: app.env.APP_URL, ...failed, review: group("review"), duplicates: group("duplicate") });
     await sendSoon(app, tx, alertRecipients(app).map((to) => ({ kind: "alert" as const, to, content })));
-    return Number(failed[0].total);
+    return [...new Set(rows.map((r) => r.grp))].reduce((n, grp) => n + Number(rows.find((r) => r.grp === grp)!.total), 0);
   });
 }

@@ -224,9 +224,10 @@ export const customers = pgTable(
     index("customers_status_created_idx").on(t.zohoSyncStatus, t.createdAt.desc(), t.id.desc()),
     // One Zoho contact ↔ at most one portal account (replaces the plain index on zoho_contact_id).
     uniqueIndex("customers_zoho_contact_unique").on(t.zohoContactId).where(sql`${t.zohoContactId} is not null`),
+    // The list's "needs an admin because" filter (app/admin/customer-list.server.ts spells the same condition).
     index("customers_review_reason_idx")
       .on(t.zohoReviewReason, t.createdAt.desc(), t.id.desc())
-      .where(sql`${t.zohoSyncStatus} in ('skipped', 'failed')`),
+      .where(sql`${t.zohoSyncStatus} in ('skipped', 'failed') or ${t.zohoReviewReason} = 'possible_duplicate'`),
     check("customers_zoho_link_basis_check", sql`${t.zohoLinkBasis} in ${sql.raw(sqlList(LINK_BASES))}`),
     check(
       "customers_zoho_sync_status_check",

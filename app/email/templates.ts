@@ -117,13 +117,46 @@ export function emailChangeNoticeMail(p: { appUrl: string; token: string; newAdd
   ]);
 }
 
-export function failureDigestMail(p: { appUrl: string; customers: Array<{ id: string; name: string; email: string; error: string | null }>; more: number }): MailContent {
-  const n = p.customers.length + p.more;
-  return render(`Zoho sync: ${n} customer${n === 1 ? "" : "s"} failed`, [
-    { kind: "p", text: `Zoho Books sync failed for ${n} customer${n === 1 ? "" : "s"} since the last digest:` },
-    { kind: "list", items: p.customers.map((c) => `${c.name} <${c.email}>: ${c.error ?? "unknown error"} (${appLink(p.appUrl, `/admin/customers/${c.id}`)})`) },
-    ...(p.more > 0 ? [{ kind: "p" as const, text: `…and ${p.more} more.` }] : []),
-    { kind: "link", label: "See every failed customer", url: appLink(p.appUrl, "/admin/customers", { status: "failed" }) },
+type DigestCustomer = { id: string; name: string; email: string; error: string | null };
+/** A group of the admin digest: the first customers of the group and how many more. */
+export type DigestGroup = { customers: DigestCustomer[]; more: number };
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * The admin digest: customers whose sync failed, customers waiting for review (several or name-only matches,
+ * unverified…) and possible duplicates (linked, but a second Zoho contact has the email), since the last one.
+ */
+export function failureDigestMail(p: { appUrl: string; customers: DigestCustomer[]; more: number; review?: DigestGroup; duplicates?: DigestGroup }): MailContent {
+  const failed = p.customers.length + p.more;
+  const review = p.review ? p.review.customers.length + p.review.more : 0;
+  const duplicates = p.duplicates ? p.duplicates.customers.length + p.duplicates.more : 0;
+  const subject = [
+    failed ? plural(failed, "customer failed", "customers failed") : null,
+    review ? plural(review, "customer waiting for review", "customers waiting for review") : null,
+    duplicates ? plural(duplicates, "possible duplicate contact", "possible duplicate contacts") : null,
+  ].filter(Boolean);
+  const item = (c: DigestCustomer, fallback: string) => `${c.name} <${c.email}>: ${c.error ?? fallback} (${appLink(p.appUrl, `/admin/customers/${c.id}`)})`;
+  const group = (n: number, g: DigestGroup | undefined, intro: string, fallback: string, label: string, query: Record<string, string>) =>
+    n && g
+      ? [
+          { kind: "p" as const, text: intro },
+          { kind: "list" as const, items: g.customers.map((c) => item(c, fallback)) },
+          ...(g.more > 0 ? [{ kind: "p" as const, text: `…and ${g.more} more.` }] : []),
+          { kind: "link" as const, label, url: appLink(p.appUrl, "/admin/customers", query) },
+        ]
+      : [];
+  return render(`Zoho sync: ${subject.join(", ")}`, [
+    ...group(failed, { customers: p.customers, more: p.more }, `Zoho Books sync failed for ${plural(failed, "customer", "customers")} since the last digest:`, "unknown error", "See every failed customer", { status: "failed" }),
+    ...group(review, p.review, `${plural(review, "customer waits", "customers wait")} for an admin's review since the last digest:`, "needs a review", "See every customer waiting for review", { status: "skipped" }),
+    ...group(
+      duplicates,
+      p.duplicates,
+      `${plural(duplicates, "customer was", "customers were")} linked, but Zoho has another contact with the same email (possible duplicate):`,
+      "possible duplicate",
+      "See every possible duplicate",
+      { reason: "possible_duplicate" },
+    ),
   ]);
 }
 

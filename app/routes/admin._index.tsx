@@ -1,5 +1,6 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { Link, useLoaderData } from "@remix-run/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { dashboard } from "~/admin/dashboard.server";
 import { requireAdmin } from "~/auth/guards.server";
 import { redirectWithToast } from "~/auth/toast.server";
@@ -7,7 +8,8 @@ import { IntentButton, PostForm } from "~/components/forms";
 import { STATUS_LABEL } from "~/components/status-badge";
 import { SYNC_STATUSES } from "~/db/schema";
 import { startBackfill } from "~/sync/backfill.server";
-import { retryAllFailed } from "~/sync/admin-actions.server";
+import { retryAllFailed, retryAllPlan } from "~/sync/admin-actions.server";
+import { RetryAllSchema } from "~/admin/schemas";
 import { OutageBanner, RecoveryCard } from "~/components/sync-recovery";
 import { formatDateTime } from "~/components/format";
 import { BudgetShares } from "~/components/budget-shares";
@@ -21,13 +23,21 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const admin = await requireAdmin(request, context.app);
   const db = context.app.db;
   const [closures, deletedContacts] = await Promise.all([closureCounts(db), deletedAccountContacts(db, 10)]);
-  return { email: admin.email, ...(await dashboard(context.app)), mail: await undeliveredMail(db), closures, deletedContacts };
+  const confirmingRetryAll = new URL(request.url).searchParams.get("confirm") === "retry_all";
+  return { email: admin.email, ...(await dashboard(context.app)), mail: await undeliveredMail(db), closures, deletedContacts, confirmingRetryAll };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const admin = await requireAdmin(request, context.app);
-  const intent = (await request.formData()).get("intent");
+  const formData = await request.formData();
+  const intent = formData.get("intent");
   if (intent === "retry_all_failed") {
+    const submission = parseWithZod(formData, { schema: RetryAllSchema });
+    if (submission.status !== "success") return data(submission.reply(), { status: 400 });
+    const now = (await retryAllPlan(context.app)).total;
+    // The list changed since the admin read the plan: show the new one and ask again.
+    if (now !== submission.value.expected)
+      return data(submission.reply({ formErrors: [`The number of failed customers changed to ${now} since you looked. Check the plan and confirm again.`] }), { status: 409 });
     const r = await retryAllFailed(context.app, admin.id);
     return redirectWithToast(request, context.app, "/admin", {
       kind: r.total ? "success" : "info",
@@ -49,6 +59,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function AdminDashboard() {
   const d = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  // Only "Retry all failed" answers with a form reply (the count changed since the admin confirmed).
+  const retryAllErrors = (lastResult as { error?: Record<string, string[] | null> | null } | undefined)?.error?.[""] ?? null;
   const attention = d.counts.failed + d.counts.skipped;
   const max = Math.max(1, ...d.history.map((h) => h.total), d.budget.limit / 4);
   return (
@@ -128,7 +141,7 @@ export default function AdminDashboard() {
         </section>
       </div>
 
-      <RecoveryCard retryAll={d.retryAllEta} />
+      <RecoveryCard retryAll={d.retryAllEta} confirming={d.confirmingRetryAll} errors={retryAllErrors} />
 
       <section className="card" aria-labelledby="history-title">
         <h2 id="history-title">Zoho calls, last 14 days</h2>

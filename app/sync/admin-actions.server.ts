@@ -1,13 +1,12 @@
 // What an admin can do to a customer's sync (R8): retry now, or reset. Both keep exactly one open
 // job per customer and write the timeline with the admin who acted.
-import { eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
 import { customers, zohoSyncEvents } from "~/db/schema";
-import { dailyCap, remainingToday } from "~/zoho/ledger.server";
-import { backlogEta, type BacklogEta } from "./backlog-eta";
+import { spreadOverDays, type BacklogEta, type QueueSlice } from "./backlog-eta";
+import { syncEta, type SyncEta } from "./eta.server";
 import { openJobFor } from "./jobs/counts.server";
 import { reopenOrInsertJob } from "./jobs/enqueue.server";
-import { CALLS_PER_JOB_RESERVED } from "./budget";
 import { admitBatch } from "./run/admit.server";
 import { sendJobs } from "./send.server";
 import { OUTCOMES, type SyncStatus } from "./vocabulary";
@@ -93,24 +92,44 @@ export async function syncState(app: AppServices, customerId: string): Promise<S
 
 export type BulkRetry = { total: number; sentNow: number; eta: BacklogEta };
 
+/** Failed customers "Retry all failed" takes: not those an admin unlinked on purpose (they keep their reason). */
+const RETRY_ALL_ELIGIBLE = and(eq(customers.zohoSyncStatus, "failed" satisfies SyncStatus), sql`${customers.zohoReviewReason} is distinct from 'unlinked'`);
+
+/** What "Retry all failed" would do now: how many, how they are spread over days, when all will be done. */
+export type RetryAllPlan = { total: number; unlinkedLeftOut: number; today: number; perDay: number; slices: QueueSlice[]; eta: SyncEta };
+
+export async function retryAllPlan(app: AppServices, now = new Date()): Promise<RetryAllPlan> {
+  const [counts, { today, perDay }] = await Promise.all([
+    app.db.execute(sql`select count(*) filter (where ${RETRY_ALL_ELIGIBLE})::int as total,
+        count(*) filter (where zoho_review_reason = 'unlinked')::int as unlinked
+      from customers where zoho_sync_status = 'failed'`),
+    admitBatch(app, now), // the same budget gate as the sweep (app/sync/run/admit.server.ts)
+  ]);
+  const row = counts.rows[0] as { total: number; unlinked: number };
+  const total = Number(row.total);
+  const slices = spreadOverDays(total, today, perDay, now, app.env.ZOHO_DAY_TIMEZONE);
+  return { total, unlinkedLeftOut: Number(row.unlinked), today, perDay, slices, eta: await syncEta(app, { adding: slices, now }) };
+}
+
 /**
- * "Retry all failed": every failed customer gets a fresh job (attempts reset, looking before any create as
- * every job does). Today's affordable share is due now and sent; the rest is spread over the next days at
- * the budget's rate, like a backfill, so one click can never blow the budget.
+ * "Retry all failed": every failed customer (but those an admin unlinked) gets a fresh job (attempts reset,
+ * looking before any create as every job does). Today's affordable share is due now and sent; the rest is
+ * spread over the next days at the budget's rate (spreadOverDays, the plan the admin confirmed), like a
+ * backfill, so one click can never blow the budget.
  */
 export async function retryAllFailed(app: AppServices, adminId: string, now = new Date()): Promise<BulkRetry> {
-  const { perDay, today } = await admitBatch(app, now); // the same budget gate as the sweep (app/sync/run/admit.server.ts)
+  const { perDay, today } = await admitBatch(app, now);
   const jobIds = await app.db.transaction(async (tx) => {
     const failed = await tx
       .select({ id: customers.id, returning: customers.isReturningCustomer })
       .from(customers)
-      .where(eq(customers.zohoSyncStatus, "failed" satisfies SyncStatus))
+      .where(RETRY_ALL_ELIGIBLE)
       .orderBy(customers.updatedAt)
       .for("update", { skipLocked: true });
+    const starts = spreadOverDays(failed.length, today, perDay, now, app.env.ZOHO_DAY_TIMEZONE).flatMap((s) => Array.from({ length: s.jobs }, () => s.at));
     const ids: string[] = [];
     for (const [i, c] of failed.entries()) {
-      const scheduledFor = i < today ? now : new Date(nextUtcDay(now) + Math.floor((i - today) / Math.max(1, perDay)) * 86_400_000);
-      const jobId = await reopenOrInsertJob(tx, { customerId: c.id, action: c.returning ? "match" : "retry", priority: RETRY_PRIORITY, scheduledFor });
+      const jobId = await reopenOrInsertJob(tx, { customerId: c.id, action: c.returning ? "match" : "retry", priority: RETRY_PRIORITY, scheduledFor: starts[i] });
       ids.push(jobId);
       await tx.insert(zohoSyncEvents).values({ customerId: c.id, jobId, action: "admin_retry_all", outcome: OUTCOMES.queued, actorUserId: adminId });
     }
@@ -123,19 +142,6 @@ export async function retryAllFailed(app: AppServices, adminId: string, now = ne
   });
   const dueNow = jobIds.slice(0, today);
   const sent = await sendJobs(app, dueNow, "admin retry all");
-  return { total: jobIds.length, sentNow: sent ? dueNow.length : 0, eta: await estimateBacklog(app, jobIds.length, now) };
-}
-
-const nextUtcDay = (now: Date) => Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
-
-/** When `jobs` waiting jobs will be done at the budget's maximum rate (the dashboard's backlog ETA). */
-export async function estimateBacklog(app: AppServices, jobs: number, now = new Date()) {
-  return backlogEta({
-    openJobs: jobs,
-    callsPerJob: CALLS_PER_JOB_RESERVED,
-    remainingToday: await remainingToday(app.db, app.env, "sync", now),
-    dailyShare: dailyCap("sync", app.env),
-    perMinute: app.env.ZOHO_CALLS_PER_MINUTE,
-    now,
-  });
+  // The placed jobs are in the queue now: the ETA reads them there.
+  return { total: jobIds.length, sentNow: sent ? dueNow.length : 0, eta: await syncEta(app, { now }) };
 }

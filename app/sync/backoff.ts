@@ -34,6 +34,3 @@ export function nextBudgetDay(now: Date, random: number, zone = DEFAULT_DAY_TIME
 export function zohoDailyRecheckDelayMs(random: number) {
   return 60 * 60_000 + Math.round(5 * 60_000 * random);
 }
-
-/** Reconnect needed: check again in an hour (reconnecting also re-queues waiting jobs at once). */
-export const RECONNECT_WAIT_MS = 60 * 60_000;

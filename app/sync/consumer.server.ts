@@ -38,6 +38,7 @@ export async function handleSyncBatch(batch: MessageBatch<unknown>, app: AppServ
         await runEffects(app, admission.effects);
       } else if (admission.status === "not_claimed") {
         log("info", "sync message skipped", { jobId, reason: "not_claimed" });
+        await runEffects(app, admission.effects);
       } else {
         const result =
           admission.turnedAway ??
@@ -45,6 +46,7 @@ export async function handleSyncBatch(batch: MessageBatch<unknown>, app: AppServ
             zoho: admission.client,
             beforeCreate: () => markCreateAttempted(app.db, admission.job, worker),
             afterZohoWrite: hooks.afterZohoWrite,
+            probeHealth: admission.probeHealth,
           }));
         const settled = await settleRun(deps, admission, result);
         if (settled.stored) {

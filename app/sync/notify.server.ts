@@ -1,6 +1,7 @@
 // Failure alerts: the webhook at most once per customer per failure (the flag is claimed atomically,
 // so concurrent runs cannot both send; it is cleared when the customer leaves "failed", arming the
-// next alert), and the email digest (app/alerts), which collects failures into one mail per interval.
+// next alert), and the admin digest (app/alerts), which collects failures, review cases and possible
+// duplicates into one mail per interval.
 import { sql } from "drizzle-orm";
 import { postWebhook, sendFailureDigest } from "~/alerts/alerts.server";
 import type { AppServices } from "~/context.server";
@@ -23,4 +24,9 @@ export async function notifyFailure(app: AppServices, customerId: string, error:
   // Un-claim so the next failure run can try again; the failure itself is already stored.
   if (!sent) await app.db.execute(sql`update customers set zoho_failure_notified_at = null where id = ${customerId}`);
   return sent;
+}
+
+/** A customer went to review (or was flagged as a possible duplicate): the admin digest, when its interval allows. */
+export async function notifyReview(app: AppServices) {
+  await sendFailureDigest(app).catch((e) => log("warn", "admin digest could not be prepared", { error: e }));
 }

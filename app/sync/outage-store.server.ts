@@ -3,7 +3,7 @@
 import { sql } from "drizzle-orm";
 import type { Db, SqlRunner } from "~/db/client.server";
 import { refundAttempts } from "./jobs/recover.server";
-import { claimProbe, nextOutageState, probeDue, RUNNING, type OutageEvent, type OutageState, type OutageStep } from "./outage";
+import { claimHealthProbe, claimProbe, nextOutageState, probeDue, RUNNING, type OutageEvent, type OutageState, type OutageStep } from "./outage";
 
 type HealthRow = {
   paused: boolean;
@@ -66,6 +66,16 @@ export async function claimProbeSlot(db: Db, now = new Date()): Promise<boolean>
     const state = await readLocked(tx);
     if (!probeDue(state, now)) return false;
     await write(tx, claimProbe(state, now));
+    return true;
+  });
+}
+
+/** While sync runs: whoever gets `true` makes this minute's health probe after a transient failure. */
+export async function claimHealthProbeSlot(db: Db, now = new Date()): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const claimed = claimHealthProbe(await readLocked(tx), now);
+    if (!claimed) return false;
+    await write(tx, claimed);
     return true;
   });
 }

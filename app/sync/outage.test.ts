@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
+  claimHealthProbe,
   claimProbe,
+  HEALTH_PROBE_INTERVAL_MS,
   FIRST_PROBE_DELAY_MS,
   isUnavailable,
   MAX_PROBE_DELAY_MS,
@@ -85,5 +87,25 @@ describe("Zoho outage detection (pause, probe, resume)", () => {
     [undefined, false],
   ] as const)("an error of kind %s means Zoho is unavailable: %s", (kind, expected) => {
     expect(isUnavailable(kind)).toBe(expected);
+  });
+
+  it("a quiet shop: one failure whose health probe failed too pauses at once, and the streak's other jobs get their attempts back", () => {
+    const { state, steps } = run([down("j1"), { kind: "job_unavailable", jobId: "j2", error: "Zoho is unavailable: HTTP 503", confirmed: true }]);
+    expect(state.paused).toBe(true);
+    expect(steps[1]).toMatchObject({ paused: true, refundJobs: ["j1"] });
+    // Unconfirmed, one failure is not an outage.
+    expect(run([down("j1")]).state.paused).toBe(false);
+  });
+
+  it("a health probe runs at most once a minute while sync runs, never while paused, and the resuming probe counts as one", () => {
+    const first = claimHealthProbe(RUNNING, t0);
+    expect(first?.nextProbeAt).toEqual(at(HEALTH_PROBE_INTERVAL_MS));
+    expect(claimHealthProbe(first!, at(HEALTH_PROBE_INTERVAL_MS - 1))).toBeNull();
+    expect(claimHealthProbe(first!, at(HEALTH_PROBE_INTERVAL_MS))).not.toBeNull();
+    const paused = run(downs(PAUSE_AFTER_JOBS)).state;
+    expect(claimHealthProbe(paused, at(10 * 60_000))).toBeNull();
+    const resumed = nextOutageState(paused, { kind: "probe_ok" }, at(60_000));
+    expect(resumed).toMatchObject({ resumed: true });
+    expect(claimHealthProbe(resumed.state, at(60_000 + HEALTH_PROBE_INTERVAL_MS - 1))).toBeNull();
   });
 });

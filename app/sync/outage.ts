@@ -1,12 +1,16 @@
-// Zoho outages as one state machine (pure): when transient failures hit several different jobs in a row,
-// sync pauses as a whole instead of spending each customer's attempts; while paused one probe call at a
-// time, at growing intervals, decides when to resume. The store (outage-store.server.ts) applies what
-// this returns under a row lock, so parallel consumers see one incident, one alert, one probe per slot.
+// Zoho outages as one state machine (pure). A transient failure makes the run ask Zoho one cheap question (a
+// health probe, at most one a minute): when the probe fails too, sync pauses as a whole instead of spending
+// each customer's attempts, however few customers there are (docs/decisions/031-waits-that-end.md). Transient
+// failures of several different jobs in a row pause it too (for the minute a probe may not run). While paused,
+// one probe call at a time, at growing intervals, decides when to resume. The store (outage-store.server.ts)
+// applies what this returns under a row lock, so parallel consumers see one incident, one alert, one probe per slot.
 
 /** Distinct jobs failing transiently in a row before sync pauses (5: random 5xx on a busy day rarely line up). */
 export const PAUSE_AFTER_JOBS = 5;
 export const FIRST_PROBE_DELAY_MS = 60_000;
 export const MAX_PROBE_DELAY_MS = 15 * 60_000;
+/** While sync runs, a failure may ask for a health probe at most this often. */
+export const HEALTH_PROBE_INTERVAL_MS = 60_000;
 const PROBE_FACTOR = 2;
 
 export type OutageState = {
@@ -15,6 +19,7 @@ export type OutageState = {
   streakJobs: string[];
   /** When sync paused (the incident's start), null while running. */
   since: Date | null;
+  /** Paused: when the next probe is due. Running: no health probe before this time (null: one may run now). */
   nextProbeAt: Date | null;
   probeDelayMs: number;
   lastError: string | null;
@@ -24,7 +29,8 @@ export const RUNNING: OutageState = { paused: false, streakJobs: [], since: null
 
 export type OutageEvent =
   | { kind: "job_ok" }
-  | { kind: "job_unavailable"; jobId: string; error: string }
+  /** confirmed: the run's health probe failed too (Zoho is down, not only this job's call). */
+  | { kind: "job_unavailable"; jobId: string; error: string; confirmed?: boolean }
   | { kind: "probe_ok" }
   | { kind: "probe_failed"; error: string };
 
@@ -52,14 +58,15 @@ export function nextOutageState(state: OutageState, event: OutageEvent, now: Dat
     case "job_unavailable": {
       if (state.paused) return step({ ...state, lastError: event.error });
       const streakJobs = state.streakJobs.includes(event.jobId) ? state.streakJobs : [...state.streakJobs, event.jobId];
-      if (streakJobs.length < PAUSE_AFTER_JOBS) return step({ ...state, streakJobs, lastError: event.error });
+      if (streakJobs.length < PAUSE_AFTER_JOBS && !event.confirmed) return step({ ...state, streakJobs, lastError: event.error });
       return step(
         { paused: true, streakJobs: [], since: now, nextProbeAt: new Date(now.getTime() + FIRST_PROBE_DELAY_MS), probeDelayMs: FIRST_PROBE_DELAY_MS, lastError: event.error },
         { paused: true, refundJobs: streakJobs.filter((id) => id !== event.jobId) },
       );
     }
     case "probe_ok":
-      return state.paused ? step(RUNNING, { resumed: true }) : step(state);
+      // The probe that resumed sync counts as this minute's health probe.
+      return state.paused ? step({ ...RUNNING, nextProbeAt: new Date(now.getTime() + HEALTH_PROBE_INTERVAL_MS) }, { resumed: true }) : step(state);
     case "probe_failed": {
       if (!state.paused) return step(state);
       const probeDelayMs = Math.min(state.probeDelayMs * PROBE_FACTOR, MAX_PROBE_DELAY_MS);
@@ -71,6 +78,17 @@ export function nextOutageState(state: OutageState, event: OutageEvent, now: Dat
 /** While paused, a probe is due at nextProbeAt; whoever claims the slot moves nextProbeAt forward first. */
 export function probeDue(state: OutageState, now: Date): boolean {
   return state.paused && !!state.nextProbeAt && state.nextProbeAt.getTime() <= now.getTime();
+}
+
+/**
+ * While running, a transient failure may ask for a health probe: at most one per HEALTH_PROBE_INTERVAL_MS.
+ * Returns the state with the slot taken, or null when a probe ran less than a minute ago (or sync is paused:
+ * then the pause's own probes decide).
+ */
+export function claimHealthProbe(state: OutageState, now: Date): OutageState | null {
+  if (state.paused) return null;
+  if (state.nextProbeAt && state.nextProbeAt.getTime() > now.getTime()) return null;
+  return { ...state, nextProbeAt: new Date(now.getTime() + HEALTH_PROBE_INTERVAL_MS) };
 }
 
 /** The slot a prober claims: nobody else probes until the probe has answered (or timed out). */

@@ -35,13 +35,24 @@ describe("sync outcomes (spec flow diagram)", () => {
     const t = transition({ kind: "error", error: new ZohoError("invalid_request", "Zoho rejected the request: bad phone") }, 0, now, 0.5);
     expect(t.customer).toMatchObject({ status: "failed", attempts: 1 });
   });
-  it.each(["rate_limited", "concurrency_limited", "daily_limit", "reconnect_needed", "missing_scope", "not_connected"] as const)(
-    "%s waits without burning an attempt",
+  it.each(["rate_limited", "concurrency_limited", "daily_limit"] as const)(
+    "%s waits without burning an attempt, with a queue message timed for the end of the wait",
     (kind) => {
       const t = transition({ kind: "error", error: new ZohoError(kind, "wait") }, 1, now, 0.5);
       expect(t.customer).toMatchObject({ status: "pending", attempts: 1 });
       expect(t.job).toMatchObject({ done: false, attempts: 1 });
       expect(t.job.scheduledFor!.getTime()).toBeGreaterThan(now.getTime());
+      expect(t.job.sendDelayMs).toBe(t.job.scheduledFor!.getTime() - now.getTime());
+      expect(t.job.blockedBy).toBeUndefined();
+    },
+  );
+  it.each(["reconnect_needed", "not_connected"] as const)(
+    "%s waits without burning an attempt, due at once and sent by the reconnect (no message of its own)",
+    (kind) => {
+      const t = transition({ kind: "error", error: new ZohoError(kind, "wait") }, 1, now, 0.5);
+      expect(t.customer).toMatchObject({ status: "pending", attempts: 1 });
+      expect(t.job).toMatchObject({ done: false, attempts: 1, scheduledFor: now, blockedBy: "connection" });
+      expect(t.job.sendDelayMs).toBeUndefined();
     },
   );
   it("too many calls in flight at Zoho (1070) waits only seconds", () => {
@@ -81,7 +92,8 @@ describe("sync outcomes (spec flow diagram)", () => {
   it("while sync is paused for an outage, the customer waits with the reason and keeps its attempts", () => {
     const t = transition({ kind: "paused", error: "Zoho is unavailable: HTTP 503" }, 2, now, 0.5);
     expect(t.customer).toMatchObject({ status: "pending", attempts: 2 });
-    expect(t.job).toMatchObject({ done: false, attempts: 2, scheduledFor: now });
+    expect(t.job).toMatchObject({ done: false, attempts: 2, scheduledFor: now, blockedBy: "outage" });
+    expect(t.job.sendDelayMs).toBeUndefined();
     expect(t.event.outcome).toBe("paused_outage");
   });
 });

@@ -2,7 +2,7 @@
 // the timeline. Pure: the consumer loads, calls Zoho, then stores exactly what this returns.
 import { ZohoError } from "~/zoho/errors";
 import type { ZohoContact } from "~/zoho/types";
-import { concurrencyDelayMs, MAX_ATTEMPTS, nextBudgetDay, rateLimitDelayMs, RECONNECT_WAIT_MS, retryDelayMs, zohoDailyRecheckDelayMs } from "./backoff";
+import { concurrencyDelayMs, MAX_ATTEMPTS, nextBudgetDay, rateLimitDelayMs, retryDelayMs, zohoDailyRecheckDelayMs } from "./backoff";
 
 import { OUTAGE_WAIT_MESSAGE } from "./outage";
 import { OUTCOMES, type AutoMatchType, type LinkBasis, type ReviewReason, type SyncStatus, type ZohoCandidate } from "./vocabulary";
@@ -17,8 +17,11 @@ export type JobResult =
   | { kind: "duplicate_check"; contactId: string; contactName: string; duplicates: ZohoCandidate[] }
   | { kind: "ambiguous"; candidates: ZohoCandidate[]; reason: string; reviewReason?: ReviewReason }
   | { kind: "not_found" }
-  /** retryAt: when a job turned away by our own pace has its slot in line (app/sync/pace-line.server.ts). */
-  | { kind: "error"; error: unknown; retryAt?: Date }
+  /**
+   * retryAt: when a job turned away by our own pace has its slot in line (app/sync/pace-line.server.ts).
+   * zohoDown: the run's health probe after this failure failed too (Zoho is down: sync pauses).
+   */
+  | { kind: "error"; error: unknown; retryAt?: Date; zohoDown?: boolean }
   /** Zoho is unavailable and sync is paused as a whole: this customer waits, no attempt spent. */
   | { kind: "paused"; error: string };
 
@@ -37,8 +40,13 @@ export type Transition = {
     /** Why an admin is needed (skipped/failed); undefined = unchanged. */
     reviewReason?: ReviewReason | null;
   };
-  /** inLine: scheduledFor is the job's slot in the pace line (its turn, while later jobs wait). */
-  job: { done: boolean; attempts: number; scheduledFor?: Date; lastError: string | null; sendDelayMs?: number; inLine?: boolean };
+  /**
+   * inLine: scheduledFor is the job's slot in the pace line (its turn, while later jobs wait).
+   * sendDelayMs: a wait with a known end gets a queue message timed for it.
+   * blockedBy: a wait that ends when Zoho answers again or an admin reconnects: the job stays due, and the
+   * resume or the reconnect sends it with every other waiting job (docs/decisions/031-waits-that-end.md).
+   */
+  job: { done: boolean; attempts: number; scheduledFor?: Date; lastError: string | null; sendDelayMs?: number; inLine?: boolean; blockedBy?: "outage" | "connection" };
   event: { outcome: string; error: string | null; matchType?: MatchType };
 };
 
@@ -88,7 +96,13 @@ export function transition(result: JobResult, attemptsBefore: number, now: Date,
       const flagged = result.duplicates.length > 1;
       const reason = flagged ? possibleDuplicateMessage(result.duplicates.length) : null;
       return {
-        customer: { status: "synced", error: reason, attempts: attemptsBefore + 1, candidates: flagged ? result.duplicates : null },
+        customer: {
+          status: "synced",
+          error: reason,
+          attempts: attemptsBefore + 1,
+          candidates: flagged ? result.duplicates : null,
+          ...(flagged ? { reviewReason: "possible_duplicate" as const } : {}),
+        },
         job: { done: true, attempts: attemptsBefore + 1, lastError: reason },
         event: { outcome: flagged ? OUTCOMES.possibleDuplicate : OUTCOMES.synced, error: reason },
       };
@@ -97,7 +111,7 @@ export function transition(result: JobResult, attemptsBefore: number, now: Date,
       // Due at once, but nothing sends it while sync is paused; resuming sends every waiting job.
       return {
         customer: { status: "pending", error: OUTAGE_WAIT_MESSAGE, attempts: attemptsBefore },
-        job: { done: false, attempts: attemptsBefore, scheduledFor: now, lastError: result.error },
+        job: { done: false, attempts: attemptsBefore, scheduledFor: now, lastError: result.error, blockedBy: "outage" },
         event: { outcome: OUTCOMES.pausedOutage, error: result.error },
       };
   }
@@ -110,6 +124,8 @@ function errorTransition(error: unknown, attemptsBefore: number, now: Date, rand
   const shortWait = zoho.kind === "rate_limited" || zoho.kind === "concurrency_limited";
   if (zoho.isWait || shortWait) {
     // Waiting is not failing: no attempt burned, the customer stays pending with the reason shown.
+    // Waiting for an admin to reconnect: due at once, sent with every other waiting job when they do.
+    const forConnection = zoho.kind === "reconnect_needed" || zoho.kind === "not_connected";
     const at =
       zoho.kind === "daily_limit"
         ? // Our own share: its next budget day. Zoho's code 45: its reset time is unknown, so look again hourly.
@@ -120,13 +136,21 @@ function errorTransition(error: unknown, attemptsBefore: number, now: Date, rand
           ? (retryAt ?? new Date(now.getTime() + rateLimitDelayMs(random)))
           : zoho.kind === "concurrency_limited"
             ? new Date(now.getTime() + concurrencyDelayMs(random))
-            : new Date(now.getTime() + RECONNECT_WAIT_MS);
-    const sendDelayMs = shortWait ? at.getTime() - now.getTime() : undefined;
+            : now;
+    const sendDelayMs = forConnection ? undefined : at.getTime() - now.getTime();
     const inLine = zoho.kind === "rate_limited" && retryAt !== undefined;
     const reason = inLine ? paceWaitReason(at.getTime() - now.getTime()) : waitReason(zoho);
     return {
       customer: { status: "pending", error: reason, attempts: attemptsBefore },
-      job: { done: false, attempts: attemptsBefore, scheduledFor: at, lastError: message, sendDelayMs, ...(inLine ? { inLine } : {}) },
+      job: {
+        done: false,
+        attempts: attemptsBefore,
+        scheduledFor: at,
+        lastError: message,
+        ...(sendDelayMs !== undefined ? { sendDelayMs } : {}),
+        ...(inLine ? { inLine } : {}),
+        ...(forConnection ? { blockedBy: "connection" as const } : {}),
+      },
       event: { outcome: `waiting_${zoho.kind}`, error: message },
     };
   }

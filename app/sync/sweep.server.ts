@@ -1,7 +1,9 @@
 // The hourly sweep (and GET /api/cron/zoho-sync): recover dead leases, then put up to 10 due jobs
-// on the queue, by priority and time, if Zoho is connected and today's budget allows. Every run is
-// recorded in cron_runs so the dashboard can say what the last one did. Nothing else: the hourly
-// maintenance (housekeeping, the failure digest, mail retries) is app/maintenance, which the scheduled
+// on the queue, by priority and time, if Zoho is connected and today's budget allows (the safety net for
+// lost messages), and give the jobs due before the next sweep a message timed for their turn. Right after
+// an admin reconnects or Zoho answers again, every waiting job goes instead of 10 (docs/decisions/031).
+// Every run is recorded in cron_runs so the dashboard can say what the last one did. Nothing else: the
+// hourly maintenance (housekeeping, the admin digest, mail retries) is app/maintenance, which the scheduled
 // handler runs after it.
 import { eq } from "drizzle-orm";
 import { raiseIncident, resolveIncident } from "~/alerts/alerts.server";
@@ -14,7 +16,7 @@ import { recoverExpiredLeases, WORKER_STOPPED_MESSAGE } from "./jobs/recover.ser
 import { readOutage } from "./outage-store.server";
 import { probeIfDue } from "./probe.server";
 import { notifyFailure } from "./notify.server";
-import { enqueueDue, releaseBacklog } from "./backlog.server";
+import { armUpcoming, enqueueDue, releaseWaiting, resumeAfterOutage } from "./backlog.server";
 
 export const SWEEP_BATCH = 10;
 
@@ -44,14 +46,19 @@ export async function runSweep(app: AppServices, trigger: "cron" | "http" | "rec
       summary.error = `Zoho Books unavailable since ${formatDateTime(outage.since)}: sync is paused and probes Zoho until it answers`;
     } else {
       await resolveIncident(app, "reconnect_needed");
-      // Right after a resume the whole backlog goes; otherwise the usual hourly share.
+      // Right after a resume or a reconnect every waiting job goes; otherwise the usual hourly share.
       const sent =
-        pause === "resumed" ? await releaseBacklog(app) : await enqueueDue(app, SWEEP_BATCH, `sweep (${trigger})`);
+        pause === "resumed"
+          ? await resumeAfterOutage(app)
+          : trigger === "reconnect"
+            ? await releaseWaiting(app, "reconnect")
+            : await enqueueDue(app, SWEEP_BATCH, `sweep (${trigger})`);
       summary.jobsEnqueued = sent.enqueued;
       summary.skippedForBudget = sent.skippedForBudget;
       // Sync stalls for the day when customers are due and none is affordable; it recovers with the budget.
       if (sent.due > 0 && sent.enqueued === 0 && sent.affordable === 0) await raiseIncident(app, "budget_exhausted", `${sent.due}+ customers are waiting for tomorrow's budget.`);
       else if (sent.affordable > 0) await resolveIncident(app, "budget_exhausted");
+      await armUpcoming(app);
     }
   } catch (error) {
     summary.error = `Sweep failed: ${(error as Error).message}`;

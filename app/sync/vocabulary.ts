@@ -35,8 +35,12 @@ export const REVIEW_REASONS = [
   "email_changed",
   "inactive_contact",
   "email_too_long",
+  "possible_duplicate",
 ] as const;
-/** Why a customer waits for an admin (machine-readable: the list filters by it). */
+/**
+ * Why a customer waits for an admin (machine-readable: the list filters by it). It stands while the customer is
+ * skipped or failed; possible_duplicate also on a synced customer (linked, but a second Zoho contact has the email).
+ */
 export type ReviewReason = (typeof REVIEW_REASONS)[number];
 
 export const REVIEW_REASON_LABEL: Record<ReviewReason, string> = {
@@ -50,6 +54,7 @@ export const REVIEW_REASON_LABEL: Record<ReviewReason, string> = {
   email_changed: "Email changed since the link was proven",
   inactive_contact: "Zoho contact is inactive",
   email_too_long: "Email too long for Zoho",
+  possible_duplicate: "Possible duplicate contact in Zoho",
 };
 
 /** A Zoho contact offered to an admin (kept on the customer when several match or a link waits for review). */

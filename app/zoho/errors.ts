@@ -5,8 +5,6 @@
 export type ZohoErrorKind =
   /** The connection is gone (revoked/invalid refresh token, wrong data centre): an admin must reconnect. */
   | "reconnect_needed"
-  /** The token lacks a scope this call needs: reconnect with the right scopes. */
-  | "missing_scope"
   /** No Zoho connection has been made yet. */
   | "not_connected"
   /** Zoho's per-minute limit or our own pacing: try again in a minute, no attempt burned. */
@@ -39,7 +37,6 @@ export class ZohoError extends Error {
       this.kind === "concurrency_limited" ||
       this.kind === "daily_limit" ||
       this.kind === "reconnect_needed" ||
-      this.kind === "missing_scope" ||
       this.kind === "not_connected"
     );
   }

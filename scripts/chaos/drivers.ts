@@ -10,7 +10,11 @@ import { ADMIN, everydayFaults, isBackfill, OUTAGE_MESSAGE, POISON_EMAIL, type C
 
 export const OUTAGE_SIMULATED_MS = 30 * 60_000;
 
-export type Outage = { state: "before" | "on" | "over"; simulatedMs: number; start: number; end: number; paused: boolean };
+/**
+ * waiting: the customers still waiting when Zoho came back; settledMs: how long after that the last of them
+ * left pending/syncing (the oracle bounds it: 2 minutes plus their calls at the pace).
+ */
+export type Outage = { state: "before" | "on" | "over"; simulatedMs: number; start: number; end: number; paused: boolean; waiting?: string[]; settledMs?: number };
 export type AdminActions = { retries: number; resets: number; unlinks: number };
 
 /** The admin signs in and starts the backfill of the customers from before automatic sync. */
@@ -48,8 +52,13 @@ export function startSweeper(d: { node: Node; sandbox: SandboxControl; url: stri
           await everydayFaults(sandbox);
           outage.state = "over";
           outage.end = Date.now();
+          outage.waiting = (await node.pool.query("select id from customers where zoho_sync_status in ('pending', 'syncing')")).rows.map((r: { id: string }) => r.id);
           console.log(`Zoho is back after ${Math.round(outage.simulatedMs / 60_000)} simulated minutes (${((outage.end - outage.start) / 1000).toFixed(0)} s real).`);
         }
+      }
+      if (outage.state === "over" && outage.waiting && outage.settledMs === undefined) {
+        const { rows } = await node.pool.query("select count(*)::int as n from customers where id = any($1::uuid[]) and zoho_sync_status in ('pending', 'syncing')", [outage.waiting]);
+        if (rows[0].n === 0) outage.settledMs = Date.now() - outage.end;
       }
       await Promise.all([fetch(`${url}/__scheduled?cron=0+*+*+*+*`), fetch(`${url}/__scheduled?cron=0+*+*+*+*`)]).catch(() => {});
       await new Promise((r) => setTimeout(r, 400));

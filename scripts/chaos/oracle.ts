@@ -2,9 +2,18 @@
 // contacts counted per email (duplicates), the ledger against the budget and against the calls the sandbox
 // saw, the attempts, the outage. Returns the summary table and whether the run failed.
 import type { SandboxContact, SandboxControl } from "@tools/zoho-sandbox/control-client";
+import { CALLS_PER_JOB_RESERVED } from "~/sync/budget";
 import { maxJobAttempts } from "~/sync/jobs/tooling.server";
 import type { AdminActions, Outage } from "./drivers";
 import { isBackfill, NO_MATCH, OUTAGE_MESSAGE, type Case, type Node } from "./world";
+
+/** The everyday faults' errors (world.ts everydayFaults): a customer may give up after three of them, outside the outage. */
+const EVERYDAY_ERRORS = ["Service temporarily unavailable", "Reply lost", "Internal processing error", "did not answer"];
+const isEveryday = (error: string | null) => !!error && EVERYDAY_ERRORS.some((e) => error.includes(e));
+/** After the outage every waiting customer settles within 2 minutes plus its calls at the pace (issue 22). */
+export function settleBoundMs(waitingJobs: number, perMinute: number) {
+  return 2 * 60_000 + ((waitingJobs * CALLS_PER_JOB_RESERVED) / perMinute) * 60_000;
+}
 
 export type Verdict = { summary: ReadonlyArray<readonly [string, string | number]>; problems: string[]; bad: number };
 
@@ -17,11 +26,12 @@ export async function judge(d: {
   outage: Outage;
   adminActions: AdminActions;
   dailyLimit: number;
+  perMinute: number;
   started: number;
 }): Promise<Verdict> {
   const { node, sandbox, cases, outage, adminActions } = d;
   const { rows } = await node.pool.query(
-    `select email, zoho_sync_status as status, zoho_contact_id as contact, zoho_sync_error as error, zoho_sync_attempts as attempts,
+    `select id, email, zoho_sync_status as status, zoho_contact_id as contact, zoho_sync_error as error, zoho_sync_attempts as attempts,
       zoho_last_sync_at as last_sync, zoho_review_reason as reason from customers`,
   );
   const byEmail = new Map(rows.map((r) => [r.email, r]));
@@ -30,7 +40,7 @@ export async function judge(d: {
   for (const c of contacts)
     for (const e of new Set([c.email, ...(c.contact_persons ?? []).map((p) => p.email)].filter(Boolean) as string[]))
       contactsByEmail.set(e.toLowerCase(), (contactsByEmail.get(e.toLowerCase()) ?? 0) + 1);
-  let lost = 0, duplicates = 0, wrong = 0, gaveUp = 0, failedByOutage = 0, heldUnverified = 0;
+  let lost = 0, duplicates = 0, wrong = 0, gaveUp = 0, gaveUpUnexpected = 0, failedByOutage = 0, heldUnverified = 0;
   const problems: string[] = [];
   for (const c of cases) {
     const row = byEmail.get(c.email);
@@ -53,7 +63,11 @@ export async function judge(d: {
       if (row.error?.includes(OUTAGE_MESSAGE)) {
         failedByOutage++;
         problems.push(`failed by the outage: ${c.email} "${row.error}"`);
-      } else gaveUp++; // three transient failures in a row: the spec's "failed with the last error"
+      } else if (await gaveUpAsExpected(node, row.id, outage)) gaveUp++; // the spec's "retry 3×, then failed with the last error"
+      else {
+        gaveUpUnexpected++;
+        problems.push(`gave up unexpectedly: ${c.email} "${row.error}" (not three everyday faults outside the outage)`);
+      }
       continue;
     }
     // A backfilled customer (entered before accounts existed, so no verified address) whose contact is found
@@ -76,13 +90,20 @@ export async function judge(d: {
   const maxAttempts = Math.max(0, jobAttempts, ...rows.map((r) => r.attempts));
   const events = (await node.pool.query("select count(*) filter (where outcome = 'lease_expired')::int as recovered, sum(zoho_calls)::int as calls from zoho_sync_events")).rows[0];
 
+  const waiting = outage.waiting?.length ?? 0;
+  const boundMs = settleBoundMs(waiting, d.perMinute);
+  const settledInTime = outage.settledMs !== undefined && outage.settledMs <= boundMs;
+  const settleText = `${waiting} in ${outage.settledMs === undefined ? "NEVER" : `${(outage.settledMs / 1000).toFixed(0)} s`} (bound ${(boundMs / 1000).toFixed(0)} s)`;
+  if (outage.paused && !settledInTime) problems.push(`after the outage: ${settleText}`);
   const summary = [
     ["customers registered or backfilled", `${cases.length - d.failedRegistrations.length} of ${cases.length}`],
     ["customers lost", lost],
     ["duplicate Zoho contacts", duplicates],
     ["wrong end states", wrong],
     ["failed after 3 transient errors (spec: retry 3×, then failed)", gaveUp],
+    ["failed after errors the oracle did not expect", gaveUpUnexpected],
     ["customers left for an admin because of the outage", failedByOutage],
+    ["waiting customers settled after the outage", settleText],
     ["Zoho outage", outage.paused ? `${Math.round(outage.simulatedMs / 60_000)} simulated minutes, sync paused and resumed by itself` : "SYNC NEVER PAUSED"],
     ["backfilled customers (half already in Zoho)", d.backfilled],
     ["admin retries / resets / unlinks during the run", `${adminActions.retries} / ${adminActions.resets} / ${adminActions.unlinks}`],
@@ -95,6 +116,19 @@ export async function judge(d: {
     ["run time", `${((Date.now() - d.started) / 1000).toFixed(0)} s`],
   ] as const;
   const bad =
-    lost + duplicates + wrong + overBudget + failedByOutage + d.failedRegistrations.length + (zohoCalls > counted ? 1 : 0) + (maxAttempts > 3 ? 1 : 0) + (outage.paused ? 0 : 1);
+    lost + duplicates + wrong + overBudget + failedByOutage + gaveUpUnexpected + (outage.paused && !settledInTime ? 1 : 0) + d.failedRegistrations.length + (zohoCalls > counted ? 1 : 0) + (maxAttempts > 3 ? 1 : 0) + (outage.paused ? 0 : 1);
   return { summary, problems, bad };
+}
+
+/**
+ * A customer that gave up is one the oracle expected when its timeline shows three attempts that ended in an
+ * everyday fault's error (world.ts) outside the outage, or three runs whose worker stopped (lease expired).
+ */
+async function gaveUpAsExpected(node: Node, customerId: string, outage: Outage): Promise<boolean> {
+  const { rows } = await node.pool.query("select error, action, extract(epoch from at) * 1000 as at from zoho_sync_events where customer_id = $1 and (error is not null or action = 'recover')", [customerId]);
+  // The run's simulated crashes (CHAOS_CRASH_RATE) and leases that ran out: three of them stop a customer too.
+  if (rows.filter((r: { action: string }) => r.action === "recover").length >= 3) return true;
+  const during = (at: number) => outage.start > 0 && at >= outage.start && at <= (outage.end || Date.now());
+  const everyday = rows.filter((r: { error: string | null; at: string }) => isEveryday(r.error) && !during(Number(r.at)));
+  return everyday.length >= 3;
 }

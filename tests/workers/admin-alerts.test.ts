@@ -71,6 +71,27 @@ describe("failure digest", () => {
   });
 });
 
+describe("admin digest: review cases and possible duplicates", () => {
+  it("one mail lists failures, customers waiting for review and possible duplicates, each with its own link", async () => {
+    const { env, ops } = alertEnv();
+    await fail("Aquino");
+    const { customer: review } = await createCustomerWithJob(databaseUrl, { lastName: "Bautista" });
+    await sql(databaseUrl, "update customers set zoho_sync_status = 'skipped', zoho_review_reason = 'several_matches', zoho_sync_error = 'Several Zoho contacts match', zoho_last_sync_at = now() where id = $1", [review.id]);
+    const { customer: dup } = await createCustomerWithJob(databaseUrl, { lastName: "Castillo" });
+    await sql(databaseUrl, "update customers set zoho_sync_status = 'synced', zoho_review_reason = 'possible_duplicate', zoho_sync_error = 'Possible duplicate: 2 Zoho contacts use this email', zoho_last_sync_at = now() where id = $1", [dup.id]);
+    const { customer: fine } = await createCustomerWithJob(databaseUrl, { lastName: "Dizon" });
+    await sql(databaseUrl, "update customers set zoho_sync_status = 'synced', zoho_last_sync_at = now() where id = $1", [fine.id]);
+    expect(await digest(env)).toBe(3);
+    const [mail] = await mailsTo(inbox(), ops, /Zoho sync: 1 customer failed, 1 customer waiting for review, 1 possible duplicate contact/);
+    expect(mail.text).toContain("Test Aquino");
+    expect(mail.text).toContain(`Test Bautista <${review.email}>: Several Zoho contacts match (http://portal.test/admin/customers/${review.id})`);
+    expect(mail.text).toContain("http://portal.test/admin/customers?status=skipped");
+    expect(mail.text).toContain(`Test Castillo <${dup.email}>: Possible duplicate`);
+    expect(mail.text).toContain("http://portal.test/admin/customers?reason=possible_duplicate");
+    expect(mail.text).not.toContain("Dizon");
+  });
+});
+
 describe("stalled sync", () => {
   it("'reconnect needed' is announced once by mail and webhook, and its recovery once", async () => {
     const { env, ops } = alertEnv();

@@ -65,5 +65,10 @@ describe("failure drills", () => {
     const res = await browser(env).get("/");
     expect(res.status).toBe(500);
     expect(await res.text()).toContain("misconfigured");
+    // The queue batch: every message handed back to Cloudflare for a later delivery, none acknowledged.
+    const result = await deliver(env, ["00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"]);
+    expect(result.retryBatch.retry).toBe(true);
+    expect(result.ackAll).toBe(false);
+    expect(result.explicitAcks).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 // No duplicates and no stalls on every path: admin retries/resets/unlinks, backfill, "new" people already
 // in Zoho, Zoho outages and a job that kills the worker — through the real consumer, cron and sandbox.
 import { createMessageBatch } from "cloudflare:test";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { mailsTo } from "@tools/local-stack/mail-inbox";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createAppServices } from "~/context.server";
 import { startBackfill } from "~/sync/backfill.server";
 import { handleSyncBatch } from "~/sync/consumer.server";
@@ -10,6 +11,7 @@ import { unlinkContact } from "~/sync/linking.server";
 import { retryAllFailed, retrySync, resetSync } from "~/sync/admin-actions.server";
 import { OUTAGE_WAIT_MESSAGE, PAUSE_AFTER_JOBS } from "~/sync/outage";
 import { SimulatedCrash } from "~/sync/run/work.server";
+import { sendJobs } from "~/sync/send.server";
 import { dashboard } from "~/admin/dashboard.server";
 import { freshDatabase, resetDatabase, sql } from "./support/database";
 import { createCustomerWithJob, createUser, loadCustomer } from "./support/factories";
@@ -48,10 +50,11 @@ describe("creating is safe on every path (a create attempted once is known to ev
     await connectZoho(env);
     await budgetPressure();
     await sandbox().addFault({ method: "POST", path: "/books/v3/contacts", status: 500, code: 1, afterEffect: true, count: 1 });
-    await sandbox().addFault({ method: "GET", path: "/books/v3/contacts", status: 500, code: 1, count: 2 });
     // Adopting a contact found by email needs a verified address (issue 11).
     const { customer, job } = await createCustomerWithJob(databaseUrl, { verified: true });
     for (let i = 0; i < 3; i++) {
+      // The lookups of the two retries fail (after the first failure's health probe found Zoho answering).
+      if (i === 1) await sandbox().addFault({ method: "GET", path: "/books/v3/contacts", status: 500, code: 1, count: 2 });
       await makeJobDue(databaseUrl, job.id);
       await deliver(env, [job.id]);
     }
@@ -121,8 +124,9 @@ describe('"new" people already in Zoho', () => {
     expect(await contactsWithEmail("ana.reyes@example.com")).toHaveLength(1);
   });
 
-  it("under budget pressure the create costs one call, and a later low-priority check flags the duplicate for an admin", async () => {
-    const { env } = testEnv(databaseUrl);
+  it("under budget pressure the create costs one call, and a later low-priority check flags the duplicate for an admin: a reason, a filter and a line in the digest", async () => {
+    const ops = `ops-${crypto.randomUUID().slice(0, 8)}@shop.test`;
+    const { env } = testEnv(databaseUrl, { ADMIN_ALERT_EMAILS: ops });
     await connectZoho(env);
     await budgetPressure();
     const { customer, job } = await createCustomerWithJob(databaseUrl, { firstName: "Ana", lastName: "Reyes", email: "ana.reyes@example.com" });
@@ -141,6 +145,18 @@ describe('"new" people already in Zoho', () => {
     expect(loaded.customer.zohoSyncError).toMatch(/Possible duplicate: 2 Zoho contacts use this email/);
     expect(loaded.customer.zohoSyncCandidates).toHaveLength(2);
     expect(loaded.events.at(-1)).toMatchObject({ outcome: "possible_duplicate" });
+    expect(loaded.customer.zohoReviewReason).toBe("possible_duplicate");
+    // The list shows the reason on the (synced) customer's row and filters by it.
+    const a = await signedIn(env, databaseUrl, "admin");
+    const other = await createCustomerWithJob(databaseUrl, { email: "someone.else@example.com" });
+    const filtered = await (await a.get("/admin/customers?reason=possible_duplicate")).text();
+    expect(filtered).toContain("ana.reyes@example.com");
+    expect(filtered).toContain("Possible duplicate contact in Zoho: show all customers waiting for this reason");
+    expect(filtered).not.toContain(other.customer.email);
+    // The admin digest the check sent has a line for it.
+    const [mail] = await mailsTo(bindings.TEST_MAIL_INBOX_URL, ops, /Zoho sync: 1 possible duplicate contact/);
+    expect(mail.text).toContain("Ana Reyes <ana.reyes@example.com>: Possible duplicate: 2 Zoho contacts use this email");
+    expect(mail.text).toContain("/admin/customers?reason=possible_duplicate");
   });
 });
 
@@ -175,7 +191,45 @@ describe("a job that kills the worker stops", () => {
 });
 
 describe("outages are not admin work", () => {
-  it("several jobs failing on a Zoho outage pause sync without spending attempts, alert once, and everyone syncs after it", async () => {
+  it("a quiet shop: one customer's failure during an outage asks Zoho once more, the failed probe pauses sync, nobody fails; when Zoho answers every waiting job is sent at once, also those queued during the outage", async () => {
+    const { env, queue } = testEnv(databaseUrl, { FAILURE_WEBHOOK_URL: `${bindings.TEST_SANDBOX_URL}/__hooks/slack` });
+    await connectZoho(env);
+    await sandbox().addFault({ path: "/books/v3/contacts", status: 503, code: 1 });
+    const [first, ...later] = await Promise.all(Array.from({ length: 3 }, () => createCustomerWithJob(databaseUrl)));
+    await sandbox().clearCalls();
+    await deliver(env, [first.job.id]);
+    // One failure is enough: the health probe (one more cheap call) failed too, so sync paused.
+    expect((await loadCustomer(databaseUrl, first.customer.id)).customer).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 0, zohoSyncError: OUTAGE_WAIT_MESSAGE });
+    const probes = (await sandbox().calls()).filter((c) => c.method === "GET" && c.query.per_page === "1");
+    expect(probes).toHaveLength(1);
+    const [health] = (await sql(databaseUrl, "select paused, next_probe_at from zoho_sync_health")) as Array<{ paused: boolean; next_probe_at: string }>;
+    expect(health.paused).toBe(true);
+    // Two more registrations during the outage: sent to the queue as registration sends them, their messages
+    // arrive while sync is paused and are left alone (the jobs stay marked as sent).
+    const app = createAppServices(env);
+    expect(await sendJobs(app, later.map((p) => p.job.id), "registration")).toBe(true);
+    await app.close();
+    await deliver(env, later.map((p) => p.job.id));
+    for (const p of [first, ...later]) expect((await loadCustomer(databaseUrl, p.customer.id)).customer).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 0 });
+    expect((await sandbox().webhooks()).filter((h) => String(h.body.text).includes("Zoho Books unavailable since"))).toHaveLength(1);
+
+    // Zoho is back. The first probe's message arrives when it is due (a real minute after the pause: no clock is moved).
+    await sandbox().clearFaults();
+    const probeIndex = queue.delays.findIndex((d) => d !== undefined && d >= 60);
+    expect(probeIndex).toBeGreaterThanOrEqual(0);
+    await new Promise((r) => setTimeout(r, Math.max(0, new Date(health.next_probe_at).getTime() - Date.now()) + 200));
+    const before = queue.sent.length;
+    const probedAt = Date.now();
+    await deliver(env, [queue.sent[probeIndex].jobId]);
+    // The probe's answer resumes sync; the job that carried it runs, and every other waiting job is on the queue within 5 s.
+    await vi.waitFor(() => expect(new Set(queue.sent.slice(before).map((m) => m.jobId))).toEqual(new Set(later.map((p) => p.job.id))), { timeout: 5_000, interval: 50 });
+    expect(Date.now() - probedAt).toBeLessThan(5_000);
+    expect((await loadCustomer(databaseUrl, first.customer.id)).customer.zohoSyncStatus).toBe("synced");
+    await deliver(env, later.map((p) => p.job.id));
+    for (const p of later) expect((await loadCustomer(databaseUrl, p.customer.id)).customer).toMatchObject({ zohoSyncStatus: "synced", zohoSyncAttempts: 1 });
+  }, 120_000);
+
+  it("a Zoho outage pauses sync at the first failure without spending attempts, alerts once, probes at growing intervals, and everyone syncs after it", async () => {
     const { env } = testEnv(databaseUrl, { FAILURE_WEBHOOK_URL: `${bindings.TEST_SANDBOX_URL}/__hooks/slack` });
     await connectZoho(env);
     await sandbox().addFault({ path: "/books/v3/contacts", status: 503, code: 1 });
@@ -186,8 +240,8 @@ describe("outages are not admin work", () => {
       const { customer, jobs } = await loadCustomer(databaseUrl, p.customer.id);
       expect(customer).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 0 });
       expect(jobs[0].attempts).toBe(0);
-      // Those who ran into the outage say why they wait; the later ones were not even tried.
-      if (i < PAUSE_AFTER_JOBS) expect(customer.zohoSyncError).toBe(OUTAGE_WAIT_MESSAGE);
+      // The first ran into the outage and says why it waits; its health probe failed too, so the later ones were not even tried.
+      if (i === 0) expect(customer.zohoSyncError).toBe(OUTAGE_WAIT_MESSAGE);
     }
     let hooks = await sandbox().webhooks();
     expect(hooks.filter((h) => String(h.body.text).includes("Zoho Books unavailable since"))).toHaveLength(1);
@@ -260,5 +314,38 @@ describe("bulk recovery", () => {
     expect(after.counts.failed).toBe(0);
     expect(after.backlogEta).toMatchObject({ jobs: 5 });
     expect(new Date(after.backlogEta.finishesAt!).getTime()).toBeGreaterThanOrEqual(tomorrow);
+  });
+
+  it("Retry all failed shows its plan and asks first (no JavaScript needed); customers an admin unlinked are left out and keep their reason", async () => {
+    const { env, queue } = testEnv(databaseUrl);
+    await connectZoho(env);
+    const people = await Promise.all(Array.from({ length: 3 }, () => createCustomerWithJob(databaseUrl, { returning: true })));
+    for (const p of people) await deliver(env, [p.job.id]);
+    const linked = await createCustomerWithJob(databaseUrl, { verified: true });
+    await deliver(env, [linked.job.id]);
+    const app = createAppServices(env);
+    await unlinkContact(app, linked.customer.id, adminId);
+    await app.close();
+    const a = await signedIn(env, databaseUrl, "admin");
+
+    const dashboardPage = await (await a.get("/admin")).text();
+    expect(dashboardPage).toContain("Retry all failed (3)");
+    expect(dashboardPage).toContain("1 customer an admin unlinked is left out and keeps the reason.");
+    // The button is a link to the confirmation step: one click does nothing yet.
+    expect(queue.sent).toHaveLength(0);
+    const confirmStep = await (await a.get("/admin?confirm=retry_all")).text();
+    expect(confirmStep).toContain("Retry 3 customers? Each failed customer gets a fresh start");
+    expect(confirmStep).toContain("all 3 now, within today&#x27;s sync budget");
+    expect(confirmStep).toContain("Yes, retry 3 customers");
+
+    const stale = await a.post("/admin?index", { intent: "retry_all_failed", expected: "4" });
+    expect(stale.status).toBe(409);
+    expect(await stale.text()).toContain("changed to 3");
+    expect(queue.sent).toHaveLength(0);
+    expect((await a.post("/admin?index", { intent: "retry_all_failed", expected: "3" })).status).toBe(302);
+    expect(new Set(queue.sent.map((m) => m.jobId))).toHaveLength(3);
+    for (const p of people) expect((await loadCustomer(databaseUrl, p.customer.id)).customer).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 0 });
+    expect((await loadCustomer(databaseUrl, linked.customer.id)).customer).toMatchObject({ zohoSyncStatus: "failed", zohoReviewReason: "unlinked" });
+    expect(await openJobId(linked.customer.id)).toBeUndefined();
   });
 });

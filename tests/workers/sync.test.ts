@@ -1,5 +1,5 @@
 // The sync engine through the real Worker's queue() and scheduled() handlers, against the sandbox.
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createAppServices } from "~/context.server";
 import { handleSyncBatch } from "~/sync/consumer.server";
 import { SimulatedCrash } from "~/sync/run/work.server";
@@ -9,9 +9,11 @@ import { createCustomerWithJob, createUser, loadCustomer } from "./support/facto
 import { deliver, runCron } from "./support/queue-delivery";
 import { bindings, testEnv } from "./support/worker-env";
 import { connectZoho, contactsWithEmail, sandbox } from "./support/zoho-sandbox";
-import { expireLease, makeJobDue, reopenJob, setJobPriority } from "./support/jobs";
+import { expireLease, makeJobDue, reopenJob, scheduleJobIn, setJobPriority } from "./support/jobs";
 import { dashboard } from "~/admin/dashboard.server";
 import { resetSync, retrySync } from "~/sync/admin-actions.server";
+import { SWEEP_BATCH } from "~/sync/sweep.server";
+import { signedIn } from "./support/sign-in";
 
 let databaseUrl: string;
 /** Waits for the next minute when fewer than `marginMs` are left in this one. */
@@ -228,7 +230,10 @@ describe("returning customers", () => {
     await connectZoho(env);
     const { customer, job } = await createCustomerWithJob(databaseUrl, { returning: true, firstName: "Pedro", lastName: "Garcia", email: "pedro.g@new.example" });
     await deliver(env, [job.id]);
-    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "skipped" });
+    // Review because of TWO name matches (one alone would be "name_only" with one candidate).
+    const after = (await loadCustomer(databaseUrl, customer.id)).customer;
+    expect(after).toMatchObject({ zohoSyncStatus: "skipped", zohoReviewReason: "several_matches", zohoContactId: null });
+    expect(after.zohoSyncCandidates).toHaveLength(2);
   });
 
   it("an unverified new customer whose same-named contact holds their email is not adopted", async () => {
@@ -258,7 +263,9 @@ describe("retries and waiting", () => {
   it("transient errors retry with backoff and fail after the third attempt with the last error", async () => {
     const { env, queue } = testEnv(databaseUrl);
     await connectZoho(env);
-    await sandbox().addFault({ path: "/books/v3/contacts", status: 503, code: 1, message: "Service temporarily unavailable" });
+    // Only the create fails: the health probe after the first failure finds Zoho answering, so this is the
+    // customer's own problem (a fault on every contacts call is an outage: tests/workers/sync-recovery.test.ts).
+    await sandbox().addFault({ method: "POST", path: "/books/v3/contacts", status: 503, code: 1, message: "Service temporarily unavailable" });
     const { customer, job } = await createCustomerWithJob(databaseUrl);
     for (let attempt = 1; attempt <= 3; attempt++) {
       await deliver(env, [job.id]);
@@ -455,30 +462,38 @@ describe("retries and waiting", () => {
     expect(ledger).toEqual({ total: 90, refused: 1 });
   });
 
-  it("a revoked connection pauses sync without burning attempts and resumes after reconnecting", async () => {
-    const { env } = testEnv(databaseUrl);
+  it("a revoked connection pauses sync without burning attempts, and reconnecting sends every waiting job at once (queued within 5 s)", async () => {
+    const { env, queue } = testEnv(databaseUrl);
     await connectZoho(env);
     await sql(databaseUrl, "update zoho_tokens set access_token_expires_at = now() - interval '1 minute'");
     await sandbox().revokeAllTokens();
-    const { customer, job } = await createCustomerWithJob(databaseUrl);
-    await deliver(env, [job.id]);
-    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 0 });
+    // More waiting customers than the hourly sweep's share of 10: a reconnect sends them all, not 10.
+    const people = await Promise.all(Array.from({ length: SWEEP_BATCH + 2 }, () => createCustomerWithJob(databaseUrl)));
+    for (const p of people) await deliver(env, [p.job.id]);
+    for (const p of people) expect((await loadCustomer(databaseUrl, p.customer.id)).customer).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 0 });
     const [conn] = (await sql(databaseUrl, "select status from zoho_tokens")) as Array<{ status: string }>;
     expect(conn.status).toBe("reconnect_needed");
+    expect(queue.sent).toHaveLength(0);
 
     // The hourly sweep does not spin on a dead connection…
-    const { env: cronEnv, queue } = testEnv(databaseUrl);
-    await makeJobDue(databaseUrl);
-    await runCron(cronEnv);
+    await runCron(env);
     expect(queue.sent).toHaveLength(0);
     const [run] = (await sql(databaseUrl, "select error from cron_runs order by id desc limit 1")) as Array<{ error: string }>;
     expect(run.error).toMatch(/reconnect/i);
-    // …and once an admin reconnects, the job runs.
-    await connectZoho(env);
-    await runCron(cronEnv);
-    expect(queue.sent).toEqual([{ jobId: job.id }]);
-    await deliver(env, [job.id]);
-    expect((await loadCustomer(databaseUrl, customer.id)).customer.zohoSyncStatus).toBe("synced");
+
+    // …and when an admin reconnects through Zoho's consent screen, every waiting job is on the queue at once.
+    const admin = await signedIn(env, databaseUrl, "admin");
+    const authorize = new URL((await admin.post("/admin/zoho", { intent: "connect" })).headers.get("Location")!);
+    const form = new URLSearchParams(authorize.search);
+    form.set("decision", "accept");
+    const back = new URL((await fetch(new URL("/oauth/v2/auth", authorize), { method: "POST", body: form, redirect: "manual" })).headers.get("Location")!);
+    const reconnectedAt = Date.now();
+    expect((await admin.get(back.pathname + back.search)).status).toBe(302);
+    await vi.waitFor(() => expect(new Set(queue.sent.map((m) => m.jobId))).toEqual(new Set(people.map((p) => p.job.id))), { timeout: 5_000, interval: 50 });
+    expect(Date.now() - reconnectedAt).toBeLessThan(5_000);
+    expect(queue.delays.every((d) => d === undefined)).toBe(true);
+    await deliver(env, people.map((p) => p.job.id));
+    for (const p of people) expect((await loadCustomer(databaseUrl, p.customer.id)).customer.zohoSyncStatus).toBe("synced");
   });
 
   it("a connection without the create scope waits for a reconnect instead of failing the customer", async () => {
@@ -545,6 +560,22 @@ describe("hourly sweep", () => {
     expect(second.queue.sent).toHaveLength(2);
   });
 
+  it("gives a job due before the next sweep (held for the budget, or a later day of a spread-out retry) a message timed for its turn", async () => {
+    const { env, queue } = testEnv(databaseUrl);
+    await connectZoho(env);
+    const soon = (await createCustomerWithJob(databaseUrl)).job;
+    const later = (await createCustomerWithJob(databaseUrl)).job;
+    await scheduleJobIn(databaseUrl, soon.id, 30 * 60_000);
+    await scheduleJobIn(databaseUrl, later.id, 3 * 60 * 60_000);
+    await runCron(env);
+    expect(queue.sent).toEqual([{ jobId: soon.id }]);
+    expect(queue.delays[0]).toBeGreaterThan(29 * 60);
+    expect(queue.delays[0]).toBeLessThanOrEqual(30 * 60 + 1);
+    // Sent once: the next sweep does not send it again.
+    await runCron(env);
+    expect(queue.sent).toHaveLength(1);
+  });
+
   it("skips jobs the remaining budget cannot cover and says so", async () => {
     const { env, queue } = testEnv(databaseUrl, { ZOHO_DAILY_CALL_LIMIT: "100", ZOHO_ORDERS_DAILY_SHARE: "5", ZOHO_ADMIN_DAILY_SHARE: "5" });
     await connectZoho(env);
@@ -598,10 +629,12 @@ describe("failure alerts", () => {
     await reopenJob(databaseUrl, job.id);
     await deliver(env, [job.id]);
     expect(await sandbox().webhooks()).toHaveLength(1);
-    // After an admin retry, a new failure is a new alert.
-    await sql(databaseUrl, "update customers set zoho_failure_notified_at = null, zoho_sync_status = 'pending' where id = $1", [customer.id]);
-    await makeJobDue(databaseUrl, job.id, { reopen: true });
-    await deliver(env, [job.id]);
+    // After an admin's Retry, a new failure is a new alert.
+    const adminId = (await createUser(databaseUrl, { role: "admin" })).id;
+    const app = createAppServices(env);
+    const retried = await retrySync(app, customer.id, adminId);
+    await app.close();
+    await deliver(env, [retried.jobId!]);
     hooks = await sandbox().webhooks();
     expect(hooks).toHaveLength(2);
   });

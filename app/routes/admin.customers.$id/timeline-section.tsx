@@ -15,7 +15,6 @@ const OUTCOME_TEXT: Record<string, string> = {
   waiting_rate_limited: "Waiting (per-minute limit)",
   waiting_daily_limit: "Waiting (daily budget used up)",
   waiting_reconnect_needed: "Waiting (reconnect Zoho)",
-  waiting_missing_scope: "Waiting (reconnect Zoho: permission missing)",
   waiting_not_connected: "Waiting (Zoho not connected)",
   customer: "By the customer",
   link_holds: "Link still holds",

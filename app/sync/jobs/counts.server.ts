@@ -1,5 +1,6 @@
 // Job store verbs that read without changing anything: a customer's open job (the detail page, the admin
-// actions' answers), the dashboard's counts, and the jobs finished today (the backlog ETA's unit of work).
+// actions' answers), the dashboard's counts, the queue's profile (how many jobs may start when) and the jobs
+// finished today: what the backlog ETA (app/sync/backlog-eta.ts) reads.
 import { sql } from "drizzle-orm";
 import { count, date, first, OWNER_VERIFIED, ts, type SqlRunner } from "./sql";
 
@@ -39,4 +40,18 @@ export async function jobCounts(db: SqlRunner, now = new Date()): Promise<JobCou
 /** Jobs finished this budget day (the dashboard's backlog ETA divides today's sync calls by it); zone: ZOHO_DAY_TIMEZONE. */
 export async function jobsFinishedToday(db: SqlRunner, zone = "UTC"): Promise<number> {
   return count(await db.execute(sql`select count(*)::int as n from zoho_sync_queue where processed_at >= date_trunc('day', now() at time zone ${zone}) at time zone ${zone}`));
+}
+
+/**
+ * The open jobs that can run, by when they may start: due ones now, later ones at their time rounded up to 10 s
+ * (a pace line's slots are 1.5 s apart; the rounding keeps the profile short). The backlog ETA's queue.
+ */
+export async function queueProfile(db: SqlRunner, now = new Date()): Promise<Array<{ at: Date; jobs: number }>> {
+  const result = await db.execute(sql`
+    select at, count(*)::int as n from (
+      select case when scheduled_for <= ${ts(now)} then ${ts(now)}
+        else to_timestamp(ceil(extract(epoch from scheduled_for) / 10) * 10) end as at
+      from zoho_sync_queue where processed_at is null and ${OWNER_VERIFIED}) open
+    group by at order by at limit 50000`);
+  return (result.rows as Array<{ at: string | Date; n: number }>).map((r) => ({ at: new Date(r.at), jobs: Number(r.n) }));
 }

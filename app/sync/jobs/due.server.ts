@@ -1,5 +1,6 @@
-// Job store verbs that find and make due the jobs to send: the sweep's due list, the count behind it, and the
-// owner's email confirmation making their job due at once.
+// Job store verbs that find and make due the jobs to send: the sweep's due list (and the release's, which sends
+// them all), the jobs due before the next sweep (timed messages), the count behind it, and the owner's email
+// confirmation making their job due at once.
 import { sql } from "drizzle-orm";
 import { count, first, OWNER_VERIFIED, ts, type SqlRunner } from "./sql";
 
@@ -17,6 +18,20 @@ export async function dueJobs(db: SqlRunner, limit: number, now = new Date(), op
     order by priority desc, scheduled_for, created_at
     limit ${limit}`);
   return (result.rows as Array<{ id: string }>).map((r) => r.id);
+}
+
+/**
+ * Open jobs due after `now` and by `until` with no queue message since their last run (a message sent for their
+ * wait is timed for its end), earliest first: the sweep gives each a message timed for its turn.
+ */
+export async function upcomingJobs(db: SqlRunner, until: Date, limit: number, now = new Date()): Promise<Array<{ id: string; at: Date }>> {
+  const result = await db.execute(sql`
+    select id, scheduled_for from zoho_sync_queue
+    where processed_at is null and scheduled_for > ${ts(now)} and scheduled_for <= ${ts(until)} and ${OWNER_VERIFIED}
+      and locked_until is null and enqueued_at is null
+    order by scheduled_for, priority desc
+    limit ${limit}`);
+  return (result.rows as Array<{ id: string; scheduled_for: string | Date }>).map((r) => ({ id: r.id, at: new Date(r.scheduled_for) }));
 }
 
 export async function countDueJobs(db: SqlRunner, now = new Date()): Promise<number> {

@@ -46,6 +46,11 @@ export async function setJobPriority(db: SqlRunner, jobId: string, priority: num
   await db.execute(sql`update zoho_sync_queue set priority = ${priority} where id = ${jobId}::uuid`);
 }
 
+/** A job waiting (no queue message since it last ran) until `ms` from now, as a wait held for tomorrow's budget leaves it. */
+export async function scheduleJobIn(db: SqlRunner, jobId: string, ms: number) {
+  await db.execute(sql`update zoho_sync_queue set scheduled_for = now() + ${ms} * interval '1 millisecond', enqueued_at = null where id = ${jobId}::uuid`);
+}
+
 /** Customers as they were before automatic sync existed: no job at all. */
 export async function deleteAllJobs(db: SqlRunner) {
   await db.execute(sql`delete from zoho_sync_queue`);

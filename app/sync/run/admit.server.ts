@@ -15,6 +15,7 @@ import { log } from "~/log.server";
 import { ZohoClient } from "~/zoho/client.server";
 import { ZohoError } from "~/zoho/errors";
 import { dailyCap, remainingToday, reserveMinute } from "~/zoho/ledger.server";
+import { getConnection } from "~/zoho/tokens.server";
 import { jobsAffordable, plannedCalls } from "../budget";
 import { planCreate, type CreatePlan } from "../create-policy";
 import { claimJob, type ClaimedJob } from "../jobs/claim.server";
@@ -22,7 +23,7 @@ import type { OutageState } from "../outage";
 import { readOutage } from "../outage-store.server";
 import type { JobResult } from "../outcome";
 import { joinLineError, mustJoinLine } from "../pace-line.server";
-import { probeIfDue } from "../probe.server";
+import { probeAfterFailure, probeIfDue, type HealthVerdict } from "../probe.server";
 import type { Effect } from "./effect";
 import { isReturning, type WorkTask } from "./work.server";
 
@@ -52,6 +53,8 @@ export type Claimed = {
   resumed: boolean;
   /** The minute whose pace the job took (settle gives back what it did not use). */
   paceTaken: Date | null;
+  /** After a transient failure, the work asks whether Zoho is down for everyone (at most one probe a minute). */
+  probeHealth: () => Promise<HealthVerdict>;
 } & (
   /** Go: the work phase runs this. */
   | { task: WorkTask; turnedAway?: undefined }
@@ -60,8 +63,11 @@ export type Claimed = {
 );
 
 export type Admission =
-  /** Gone, running elsewhere, not due, out of attempts, or its owner has not confirmed the email. */
-  | { status: "not_claimed" }
+  /**
+   * Gone, running elsewhere, not due, out of attempts, or its owner has not confirmed the email. Effects: the
+   * backlog's release, when this run's probe found Zoho back (the waiting jobs go whatever became of this one).
+   */
+  | { status: "not_claimed"; effects: Effect[] }
   /** Sync is paused (Zoho unavailable): the job was left alone. Effects: the next probe message, when this run probed. */
   | { status: "paused"; effects: Effect[] }
   | Claimed;
@@ -78,12 +84,17 @@ export async function admitJob(deps: RunDeps, jobId: string): Promise<Admission>
     resumed = true;
   }
   const job = await claimJob(deps.db, jobId, deps.worker, new Date(), deps.env.SYNC_LEASE_SECONDS * 1000);
-  if (!job) return { status: "not_claimed" };
+  if (!job) return { status: "not_claimed", effects: resumed ? [{ kind: "release_backlog", why: "resume after outage" }] : [] };
   await deps.afterClaim?.(job);
   const startedAt = Date.now();
   const client = new ZohoClient({ db: deps.db, env: deps.env, purpose: "sync", fetchImpl: deps.fetchImpl });
   const [customer] = await deps.db.select().from(customers).where(eq(customers.id, job.customerId));
-  const claimed = { status: "admitted" as const, job, customer, client, startedAt, outageBefore, resumed };
+  const probeHealth = () =>
+    probeAfterFailure(deps).catch((error: unknown): HealthVerdict => {
+      log("warn", "health probe could not run", { jobId, error });
+      return "not_checked";
+    });
+  const claimed = { status: "admitted" as const, job, customer, client, startedAt, outageBefore, resumed, probeHealth };
   let paceTaken: Date | null = null;
   try {
     // Others are waiting for the pace: this job takes its turn at the end of the line.
@@ -122,4 +133,9 @@ export async function admitBatch(app: Pick<AppServices, "db" | "env">, now = new
     today: jobsAffordable(await remainingToday(app.db, app.env, "sync", now)),
     perDay: jobsAffordable(dailyCap("sync", app.env)),
   };
+}
+
+/** Whether Zoho Books is connected (jobs waiting for a reconnect are sent when it is). */
+export async function zohoConnected(db: Db): Promise<boolean> {
+  return (await getConnection(db))?.status === "connected";
 }

@@ -74,14 +74,16 @@ async function waitInLine(deps: Pick<RunDeps, "db" | "env">, result: JobResult):
 }
 
 /**
- * Zoho being down is everyone's problem, not this customer's: several jobs in a row pause sync (the state
- * machine is app/sync/outage.ts, its store outage-store.server.ts); a job that got an answer ends a streak.
+ * Zoho being down is everyone's problem, not this customer's: a failure whose health probe failed too, or
+ * several jobs failing in a row, pause sync (the state machine is app/sync/outage.ts, its store
+ * outage-store.server.ts); a job that got an answer ends a streak.
  */
 async function countOutage(deps: Pick<RunDeps, "db">, run: Claimed, result: JobResult): Promise<{ result: JobResult; paused: boolean; resumed: boolean }> {
   // Our own limits (the calls-in-flight slots, app/zoho/in-flight.server.ts) refuse before Zoho is asked: not an outage.
   if (result.kind === "error" && result.error instanceof ZohoError && isUnavailable(result.error.kind) && !result.error.details.local) {
     const message = result.error.message;
-    const step = await recordOutageEvent(deps.db, { kind: "job_unavailable", jobId: run.job.id, error: message });
+    // confirmed: the health probe the work made after this failure failed too: Zoho is down, pause now.
+    const step = await recordOutageEvent(deps.db, { kind: "job_unavailable", jobId: run.job.id, error: message, confirmed: result.zohoDown });
     return { result: step.state.paused ? { kind: "paused", error: message } : result, paused: step.paused, resumed: run.resumed };
   }
   if ((run.outageBefore.streakJobs.length > 0 || run.outageBefore.paused) && zohoAnswered(result))
@@ -168,10 +170,12 @@ export async function scheduleDuplicateCheck(db: SqlRunner, customerId: string, 
 
 function effectsOf(run: Claimed, t: Transition, outage: { paused: boolean; resumed: boolean }): Effect[] {
   const effects: Effect[] = [];
-  if (t.job.sendDelayMs !== undefined) effects.push({ kind: "send", jobIds: [run.job.id], why: "delayed retry", delayMs: t.job.sendDelayMs });
+  if (t.job.sendDelayMs !== undefined) effects.push({ kind: "send", jobIds: [run.job.id], why: "timed wait", delayMs: t.job.sendDelayMs });
   if (t.customer.status === "failed") effects.push({ kind: "notify_failure", customerId: run.job.customerId, error: t.customer.error });
+  else if (t.customer.status === "skipped" || t.customer.reviewReason === "possible_duplicate") effects.push({ kind: "notify_review" });
   if (outage.paused) effects.push({ kind: "outage_started", jobId: run.job.id });
-  if (outage.resumed) effects.push({ kind: "release_backlog" });
+  if (outage.resumed) effects.push({ kind: "release_backlog", why: "resume after outage" });
+  else if (t.job.blockedBy) effects.push({ kind: "send_if_unblocked", jobId: run.job.id, blocker: t.job.blockedBy });
   return effects;
 }
 

@@ -10,6 +10,7 @@ import { log } from "~/log.server";
 import { ZohoError } from "~/zoho/errors";
 import type { NewContact, ZohoContact, ZohoContacts } from "~/zoho/types";
 import type { CreatePlan } from "../create-policy";
+import { isUnavailable } from "../outage";
 import { findByEmail, findByEmailAnywhere, findMatchingContact, zohoCanHoldEmail } from "../find-contact.server";
 import { exactNameMatches, toCandidate } from "../matching";
 import type { JobResult, MatchType } from "../outcome";
@@ -48,19 +49,28 @@ export type WorkPorts = {
   beforeCreate: () => Promise<void>;
   /** Test/chaos hook: called after Zoho accepted a write and before the database records it (may throw SimulatedCrash). */
   afterZohoWrite?: () => void | Promise<void>;
+  /**
+   * After a transient failure: this minute's health probe (one cheap call), if nobody made one in the last
+   * minute (app/sync/probe.server.ts). "down" means Zoho is unavailable, not only this job's call.
+   */
+  probeHealth?: () => Promise<"down" | "up" | "not_checked">;
 };
 
 /** A returning customer's job only looks; a new customer's creates (after looking, as the plan says). */
 export const isReturning = (job: Pick<WorkTask["job"], "action">, customer: Pick<WorkCustomer, "isReturningCustomer">) =>
   job.action === "match" || (job.action === "retry" && customer.isReturningCustomer);
 
-/** The work, whatever Zoho answers: an error becomes the result (a SimulatedCrash goes through: the run "died"). */
+/**
+ * The work, whatever Zoho answers: an error becomes the result (a SimulatedCrash goes through: the run "died").
+ * A transient failure asks Zoho once more, with a health probe, whether it is down for everyone.
+ */
 export async function doWork(task: WorkTask, ports: WorkPorts): Promise<JobResult> {
   try {
     return await zohoWork(task, ports);
   } catch (error) {
     if (error instanceof SimulatedCrash) throw error;
     if (!(error instanceof ZohoError)) log("error", "sync job failed unexpectedly", { jobId: task.job.id, error });
+    if (error instanceof ZohoError && isUnavailable(error.kind) && ports.probeHealth) return { kind: "error", error, zohoDown: (await ports.probeHealth()) === "down" };
     return { kind: "error", error };
   }
 }

@@ -20,6 +20,7 @@ export const makeJobDue = (databaseUrl: string, jobId?: string, opts: { reopen?:
 export const expireLease = (databaseUrl: string, jobId: string) => withDb(databaseUrl, (db) => store.expireLease(db, jobId));
 export const reopenJob = (databaseUrl: string, jobId: string) => withDb(databaseUrl, (db) => store.reopenJob(db, jobId));
 export const setJobPriority = (databaseUrl: string, jobId: string, priority: number) => withDb(databaseUrl, (db) => store.setJobPriority(db, jobId, priority));
+export const scheduleJobIn = (databaseUrl: string, jobId: string, ms: number) => withDb(databaseUrl, (db) => store.scheduleJobIn(db, jobId, ms));
 export const deleteAllJobs = (databaseUrl: string) => withDb(databaseUrl, (db) => store.deleteAllJobs(db));
 export const failJobInserts = (databaseUrl: string, action: SyncAction, constraint: string) => withDb(databaseUrl, (db) => store.failJobInserts(db, action, constraint));
 export const allowJobInserts = (databaseUrl: string, constraint: string) => withDb(databaseUrl, (db) => store.allowJobInserts(db, constraint));

@@ -1,0 +1,2 @@
+DROP INDEX "customers_review_reason_idx";--> statement-breakpoint
+CREATE INDEX "customers_review_reason_idx" ON "customers" USING btree ("zoho_review_reason","created_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE "customers"."zoho_sync_status" in ('skipped', 'failed') or "customers"."zoho_review_reason" = 'possible_duplicate';
