@@ -157,8 +157,11 @@ describe("the sandbox process with a state file (npm run sandbox -- --state FILE
     // A big state (each save writes all of it) written again and again while another process reads it.
     let writing = true;
     const writes = (async () => {
-      for (let batch = 0; batch < 20; batch++)
+      for (let batch = 0; batch < 20; batch++) {
         await Promise.all(Array.from({ length: 50 }, (_, i) => control.addContact({ contact_name: `Bulk ${batch}-${i}`, email: `bulk${batch}.${i}@example.com`, notes: "x".repeat(400) })));
+        // Spread over a few seconds however fast the machine is, so several debounced saves land while it reads.
+        await new Promise((r) => setTimeout(r, 150));
+      }
       writing = false;
     })();
     let reads = 0;
