@@ -26,13 +26,13 @@ export async function benchJobClaim(d: { node: Node; stack: { databaseUrl: strin
   await seedDueJobs(node.db, "%@scale.example", jobs);
   neonConfig.webSocketConstructor = ws;
   const neon = openDb(stack.databaseUrl, stack.wsProxy);
-  const ids = await randomJobIds(node.db, d.claims ?? 200);
+  const ids = await randomJobIds(node.db, "%@scale.example", d.claims ?? 200);
   const claims: number[] = [];
   for (const id of ids) {
     const t0 = performance.now();
     const job = await claimJob(neon.db, id, "bench");
     claims.push(performance.now() - t0);
-    if (!job) throw new Error("claim failed");
+    if (!job) throw new Error(`claim of open job ${id} returned nothing`);
   }
   const sweeps: number[] = [];
   for (let i = 0; i < 20; i++) {

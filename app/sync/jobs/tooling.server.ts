@@ -128,9 +128,12 @@ export async function seedDueJobs(db: SqlRunner, emailLike: string, limit: numbe
   await db.execute(sql`analyze zoho_sync_queue`);
 }
 
-/** `n` job ids, in random order. */
-export async function randomJobIds(db: SqlRunner, n: number): Promise<string[]> {
-  return ((await db.execute(sql`select id from zoho_sync_queue order by random() limit ${n}`)).rows as Array<{ id: string }>).map((r) => r.id);
+/** `n` ids of open jobs for customers whose email is like `emailLike`, in random order (other suites on the same
+ * database leave finished jobs behind, which no claim can take). */
+export async function randomJobIds(db: SqlRunner, emailLike: string, n: number): Promise<string[]> {
+  const result = await db.execute(sql`select q.id from zoho_sync_queue q join customers c on c.id = q.customer_id
+    where c.email like ${emailLike} and q.processed_at is null and q.locked_until is null order by random() limit ${n}`);
+  return (result.rows as Array<{ id: string }>).map((r) => r.id);
 }
 
 /** Inserting a job of this action fails (a check constraint named `constraint`) until allowJobInserts. */
