@@ -1,24 +1,19 @@
 // Admin alerts by email (and the webhook beside it): the failure digest at most once per interval,
 // and a stalled sync announced once when it stalls and once when it recovers. Mail goes over SMTP to
 // the mail catcher; webhook posts land in the sandbox's /__hooks recorder.
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { mailsTo } from "@tools/local-stack/mail-inbox";
 import { sendFailureDigest } from "~/alerts/alerts.server";
 import { createAppServices } from "~/context.server";
-import { freshDatabase, resetDatabase, sql } from "./support/database";
+import { sql } from "./support/database";
 import { createCustomerWithJob } from "./support/factories";
 import { bindings, testEnv } from "./support/worker-env";
 import { runCron } from "./support/queue-delivery";
 import { connectZoho, sandbox } from "./support/zoho-sandbox";
+import { freshWorldPerTest } from "./support/fresh-world";
 
 let databaseUrl: string;
-beforeAll(async () => {
-  databaseUrl = await freshDatabase();
-});
-beforeEach(async () => {
-  await sandbox().reset();
-  await resetDatabase(databaseUrl);
-});
+freshWorldPerTest((url) => (databaseUrl = url));
 
 const inbox = () => bindings.TEST_MAIL_INBOX_URL;
 
@@ -31,7 +26,6 @@ function alertEnv() {
   });
   return { env, queue, ops };
 }
-
 
 async function digest(env: ReturnType<typeof testEnv>["env"]) {
   const app = createAppServices(env);

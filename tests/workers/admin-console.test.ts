@@ -1,23 +1,18 @@
 // The admin console through the real Worker: list, detail actions, dashboard and backfill.
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { customers } from "~/db/schema";
 import { browser } from "./support/browser";
 import { signedIn } from "./support/sign-in";
-import { freshDatabase, resetDatabase, sql, testDb } from "./support/database";
+import { sql, testDb } from "./support/database";
 import { createCustomerWithJob, loadCustomer } from "./support/factories";
 import { jobsPerDayAhead } from "./support/jobs";
 import { deliver } from "./support/queue-delivery";
 import { testEnv } from "./support/worker-env";
-import { connectZoho, sandbox } from "./support/zoho-sandbox";
+import { connectZoho } from "./support/zoho-sandbox";
+import { freshWorldPerTest } from "./support/fresh-world";
 
 let databaseUrl: string;
-beforeAll(async () => {
-  databaseUrl = await freshDatabase();
-});
-beforeEach(async () => {
-  await sandbox().reset();
-  await resetDatabase(databaseUrl);
-});
+freshWorldPerTest((url) => (databaseUrl = url));
 
 const admin = (env: ReturnType<typeof testEnv>["env"]) => signedIn(env, databaseUrl, "admin");
 

@@ -1,27 +1,22 @@
 // Daily Zoho budget shares (sync, order history, admin searches) that cannot take from each other, and the
 // order history's own limits: per-customer cap, page cache, never a page past has_more_page.
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseEnv } from "~/env.server";
 import { ZohoClient } from "~/zoho/client.server";
 import { ZohoError } from "~/zoho/errors";
 import { remainingToday, reserveCalls } from "~/zoho/ledger.server";
-import { freshDatabase, resetDatabase, sql, testDb } from "./support/database";
+import { sql, testDb } from "./support/database";
 import { signedInAsLinkedAna } from "./support/linked-customer";
 import { createCustomerWithJob, loadCustomer } from "./support/factories";
 import { deliver } from "./support/queue-delivery";
 import { signedIn } from "./support/sign-in";
 import { testEnv } from "./support/worker-env";
 import { connectZoho, sandbox } from "./support/zoho-sandbox";
+import { freshWorldPerTest } from "./support/fresh-world";
 
 type Env = ReturnType<typeof testEnv>["env"];
 let databaseUrl: string;
-beforeAll(async () => {
-  databaseUrl = await freshDatabase();
-});
-beforeEach(async () => {
-  await sandbox().reset();
-  await resetDatabase(databaseUrl);
-});
+freshWorldPerTest((url) => (databaseUrl = url));
 
 const anaSignedIn = (env: Env) => signedInAsLinkedAna(env, databaseUrl);
 

@@ -1,24 +1,19 @@
 // Email verification, password reset and abuse limits through the real Worker, with mail sent over
 // SMTP to the mail catcher (maildev) and read back from its REST API, and Zoho played by the sandbox.
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { linkIn, mailsTo, waitForMail } from "@tools/local-stack/mail-inbox";
 import { browser, type Browser } from "./support/browser";
-import { freshDatabase, resetDatabase, sql } from "./support/database";
+import { sql } from "./support/database";
 import { createUser } from "./support/factories";
 import { linkFromMail, pathOf, press, registerThroughSteps, REGISTRANT_PASSWORD, signInAs } from "./support/mail-links";
 import { jobIdsForEmail } from "./support/jobs";
 import { deliver, runCron } from "./support/queue-delivery";
 import { bindings, testEnv } from "./support/worker-env";
 import { connectZoho, sandbox } from "./support/zoho-sandbox";
+import { freshWorldPerTest } from "./support/fresh-world";
 
 let databaseUrl: string;
-beforeAll(async () => {
-  databaseUrl = await freshDatabase();
-});
-beforeEach(async () => {
-  await sandbox().reset();
-  await resetDatabase(databaseUrl);
-});
+freshWorldPerTest((url) => (databaseUrl = url));
 
 const inbox = () => bindings.TEST_MAIL_INBOX_URL;
 let n = 0;

@@ -1,20 +1,15 @@
 // A customer's order history: Zoho invoices, cached with a TTL, shown "as of" when Zoho is down.
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { customers } from "~/db/schema";
 import { browser } from "./support/browser";
-import { freshDatabase, resetDatabase, sql, testDb } from "./support/database";
+import { sql, testDb } from "./support/database";
 import { createUser } from "./support/factories";
 import { testEnv } from "./support/worker-env";
 import { connectZoho, sandbox } from "./support/zoho-sandbox";
+import { freshWorldPerTest } from "./support/fresh-world";
 
 let databaseUrl: string;
-beforeAll(async () => {
-  databaseUrl = await freshDatabase();
-});
-beforeEach(async () => {
-  await sandbox().reset();
-  await resetDatabase(databaseUrl);
-});
+freshWorldPerTest((url) => (databaseUrl = url));
 
 async function linkedCustomer(env: ReturnType<typeof testEnv>["env"]) {
   await connectZoho(env);

@@ -1,22 +1,17 @@
 // The seed's sync endpoints: the on-demand sweep and an admin's retry/reset, plus connecting Zoho
 // through the real consent screen.
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { browser } from "./support/browser";
 import { signedIn as signIn } from "./support/sign-in";
-import { freshDatabase, resetDatabase, sql } from "./support/database";
+import { sql } from "./support/database";
 import { createCustomerWithJob, loadCustomer } from "./support/factories";
 import { deliver } from "./support/queue-delivery";
 import { testEnv } from "./support/worker-env";
 import { connectZoho, sandbox } from "./support/zoho-sandbox";
+import { freshWorldPerTest } from "./support/fresh-world";
 
 let databaseUrl: string;
-beforeAll(async () => {
-  databaseUrl = await freshDatabase();
-});
-beforeEach(async () => {
-  await sandbox().reset();
-  await resetDatabase(databaseUrl);
-});
+freshWorldPerTest((url) => (databaseUrl = url));
 
 const signedIn = (env: ReturnType<typeof testEnv>["env"], role: "admin" | "customer") => signIn(env, databaseUrl, role);
 

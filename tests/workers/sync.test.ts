@@ -1,12 +1,9 @@
 // The sync engine through the real Worker's queue() and scheduled() handlers, against the sandbox.
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createAppServices } from "~/context.server";
-import { handleSyncBatch } from "~/sync/consumer.server";
-import { SimulatedCrash } from "~/sync/run/work.server";
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { freshDatabase, resetDatabase, sql } from "./support/database";
 import { createCustomerWithJob, createUser, loadCustomer } from "./support/factories";
-import { deliver, runCron } from "./support/queue-delivery";
+import { crashAfterZohoWrite, deliver, runCron } from "./support/queue-delivery";
 import { bindings, testEnv } from "./support/worker-env";
 import { connectZoho, contactsWithEmail, sandbox } from "./support/zoho-sandbox";
 import { expireLease, makeJobDue, reopenJob, scheduleJobIn, setJobPriority } from "./support/jobs";
@@ -65,16 +62,7 @@ describe("new customers", () => {
     await connectZoho(env);
     // Adopting the contact found by email needs the customer's verified email (link policy).
     const { customer, job } = await createCustomerWithJob(databaseUrl, { verified: true });
-    const app = createAppServices(env);
-    const batch = createMessageBatch("cangoods-zoho-sync", [{ id: "m1", timestamp: new Date(), attempts: 1, body: { jobId: job.id } }]);
-    const ctx = createExecutionContext();
-    await handleSyncBatch(batch, app, {
-      afterZohoWrite: () => {
-        throw new SimulatedCrash("killed between the Zoho write and the database write");
-      },
-    });
-    expect((await getQueueResult(batch, ctx)).retryMessages).toHaveLength(1);
-    await app.close();
+    expect((await crashAfterZohoWrite(env, job.id, "killed between the Zoho write and the database write")).retryMessages).toHaveLength(1);
     expect((await loadCustomer(databaseUrl, customer.id)).customer.zohoSyncStatus).toBe("syncing");
 
     // The redelivered message cannot take the job while the dead worker's lease holds…

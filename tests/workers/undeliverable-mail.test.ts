@@ -1,24 +1,18 @@
 // A relay's permanent refusal of an address (SMTP 5xx to RCPT TO) through the real Worker: the mail is never
 // retried, the customer is told on the account page, the admin dashboard counts it as given up; a temporary
 // refusal (4xx) is retried as before. The relay is tests/workers/refusing-relay.ts (550 for undeliverable.test).
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openDb } from "~/db/client.server";
 import { undeliveredMail } from "~/email/outbox.server";
 import { browser } from "./support/browser";
-import { freshDatabase, resetDatabase, sql } from "./support/database";
+import { sql } from "./support/database";
 import { registerThroughSteps, REGISTRANT_PASSWORD, signInAs } from "./support/mail-links";
 import { runCron } from "./support/queue-delivery";
 import { bindings, testEnv } from "./support/worker-env";
-import { sandbox } from "./support/zoho-sandbox";
+import { freshWorldPerTest } from "./support/fresh-world";
 
 let databaseUrl: string;
-beforeAll(async () => {
-  databaseUrl = await freshDatabase();
-});
-beforeEach(async () => {
-  await sandbox().reset();
-  await resetDatabase(databaseUrl);
-});
+freshWorldPerTest((url) => (databaseUrl = url));
 
 const relayEnv = () => testEnv(databaseUrl, { SMTP_PORT: bindings.TEST_REFUSING_SMTP_PORT }).env;
 type MailRow = { attempts: number; sent_at: string | null; refused_at: string | null; last_error: string | null };

@@ -1,23 +1,18 @@
 // Issue 11 through the real Worker: the admin's side of verified linking (Confirm link, the existing
 // link of an already linked contact, Confirm all suggested links, the reason filter) and the order
 // history gate. Users are marked verified directly in the database: the mail flow is another module's.
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { browser } from "./support/browser";
-import { freshDatabase, resetDatabase, sql } from "./support/database";
+import { sql } from "./support/database";
 import { createCustomerWithJob, createUser, loadCustomer } from "./support/factories";
 import { deliver } from "./support/queue-delivery";
 import { signedIn } from "./support/sign-in";
 import { testEnv } from "./support/worker-env";
 import { connectZoho, sandbox } from "./support/zoho-sandbox";
+import { freshWorldPerTest } from "./support/fresh-world";
 
 let databaseUrl: string;
-beforeAll(async () => {
-  databaseUrl = await freshDatabase();
-});
-beforeEach(async () => {
-  await sandbox().reset();
-  await resetDatabase(databaseUrl);
-});
+freshWorldPerTest((url) => (databaseUrl = url));
 
 type Env = ReturnType<typeof testEnv>["env"];
 const admin = (env: Env) => signedIn(env, databaseUrl, "admin");

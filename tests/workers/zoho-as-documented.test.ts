@@ -2,31 +2,22 @@
 // the concurrent-call limit held for every caller together, "Invalid URL" as a misconfiguration, inactive
 // contacts and over-long emails sent to review, the upsert meeting a forbidden duplicate name, and a replayed
 // upsert that creates no second contact even when Zoho does not write the unique value back.
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
-import { createAppServices } from "~/context.server";
+import { describe, expect, it } from "vitest";
 import { openDb } from "~/db/client.server";
 import { parseEnv } from "~/env.server";
-import { handleSyncBatch } from "~/sync/consumer.server";
-import { SimulatedCrash } from "~/sync/run/work.server";
 import { ZohoClient } from "~/zoho/client.server";
 import { ZohoError } from "~/zoho/errors";
 import { reserveCalls } from "~/zoho/ledger.server";
-import { freshDatabase, resetDatabase, sql } from "./support/database";
+import { resetDatabase, sql } from "./support/database";
 import { createCustomerWithJob, loadCustomer } from "./support/factories";
 import { expireLease } from "./support/jobs";
-import { deliver } from "./support/queue-delivery";
+import { crashAfterZohoWrite, deliver } from "./support/queue-delivery";
 import { bindings, testEnv } from "./support/worker-env";
 import { connectZoho, contactsWithEmail, sandbox } from "./support/zoho-sandbox";
+import { freshWorldPerTest } from "./support/fresh-world";
 
 let databaseUrl: string;
-beforeAll(async () => {
-  databaseUrl = await freshDatabase();
-});
-beforeEach(async () => {
-  await sandbox().reset();
-  await resetDatabase(databaseUrl);
-});
+freshWorldPerTest((url) => (databaseUrl = url));
 
 const ledgerTotal = async () => Number(((await sql(databaseUrl, "select coalesce(sum(total), 0)::int as n from zoho_api_ledger")) as Array<{ n: number }>)[0].n);
 
@@ -166,16 +157,7 @@ describe("the upsert path (ZOHO_UNIQUE_FIELD)", () => {
       // Whether Zoho's upsert stores X-Unique-Identifier-Value on the contact it creates is unverified (docs/zoho-facts.md).
       await sandbox().settings({ upsertWritesUniqueValue: writesBack });
       const { customer, job } = await createCustomerWithJob(databaseUrl, { verified: true });
-      const app = createAppServices(env);
-      const batch = createMessageBatch("cangoods-zoho-sync", [{ id: "m1", timestamp: new Date(), attempts: 1, body: { jobId: job.id } }]);
-      const ctx = createExecutionContext();
-      await handleSyncBatch(batch, app, {
-        afterZohoWrite: () => {
-          throw new SimulatedCrash("killed between the Zoho upsert and the database write");
-        },
-      });
-      expect((await getQueueResult(batch, ctx)).retryMessages).toHaveLength(1);
-      await app.close();
+      expect((await crashAfterZohoWrite(env, job.id, "killed between the Zoho upsert and the database write")).retryMessages).toHaveLength(1);
       expect(await contactsWithEmail(customer.email)).toHaveLength(1);
 
       await expireLease(databaseUrl, job.id);

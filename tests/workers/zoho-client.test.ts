@@ -1,6 +1,6 @@
 // The Zoho client against the running sandbox: every method, every error class, the ledger under
 // concurrency and one token refresh across concurrent callers.
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openDb } from "~/db/client.server";
 import { parseEnv } from "~/env.server";
 import { ZohoClient } from "~/zoho/client.server";
@@ -8,18 +8,13 @@ import { ZohoError } from "~/zoho/errors";
 import { reserveCalls, reserveMinute } from "~/zoho/ledger.server";
 import { getAccessToken } from "~/zoho/tokens.server";
 import { findMatchingContact } from "~/sync/find-contact.server";
-import { freshDatabase, resetDatabase, sql } from "./support/database";
+import { sql } from "./support/database";
 import { bindings, testEnv } from "./support/worker-env";
 import { connectZoho, sandbox } from "./support/zoho-sandbox";
+import { freshWorldPerTest } from "./support/fresh-world";
 
 let databaseUrl: string;
-beforeAll(async () => {
-  databaseUrl = await freshDatabase();
-});
-beforeEach(async () => {
-  await sandbox().reset();
-  await resetDatabase(databaseUrl);
-});
+freshWorldPerTest((url) => (databaseUrl = url));
 
 async function client(overrides: Record<string, string> = {}, purpose: "sync" | "invoice" | "admin" = "sync") {
   const { env } = testEnv(databaseUrl, overrides);
