@@ -6,6 +6,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { mailsTo } from "@tools/local-stack/mail-inbox";
 import { createAppServices } from "~/context.server";
 import { deliverMail, queueMail } from "~/email/outbox.server";
+import { housekeeping } from "~/maintenance/housekeeping.server";
 import { browser, type Browser } from "./support/browser";
 import { freshDatabase, resetDatabase, sql } from "./support/database";
 import { createCustomerWithJob, createUser } from "./support/factories";
@@ -242,6 +243,28 @@ describe("an invitation by mail", () => {
     for (let i = 0; i < 6; i++) expect((await invite(o, newEmail("many"))).status).toBe(302);
     const eleventh = await invite(o, newEmail("many"));
     expect(eleventh.status).toBe(429);
+  });
+});
+
+describe("housekeeping", () => {
+  it("forgets invitations 30 days after they were accepted, revoked or expired, and keeps the ones still open", async () => {
+    const ownerId = (await createUser(databaseUrl, { role: "admin" })).id;
+    const rows: Array<[string, string]> = [
+      ["open@staff.example", "null, null, now() + interval '1 day'"],
+      ["accepted-recently@staff.example", "now() - interval '29 days', null, now() - interval '28 days'"],
+      ["accepted-long-ago@staff.example", "now() - interval '31 days', null, now() - interval '30 days'"],
+      ["revoked-long-ago@staff.example", "null, now() - interval '31 days', now() - interval '29 days'"],
+      ["expired-long-ago@staff.example", "null, null, now() - interval '31 days'"],
+    ];
+    for (const [email, times] of rows)
+      await sql(databaseUrl, `insert into admin_invitations (email, admin_role, invited_by, accepted_at, revoked_at, expires_at) values ($1, 'staff', $2, ${times})`, [email, ownerId]);
+    const app = createAppServices(env());
+    try {
+      expect((await housekeeping(app.db)).admin_invitations).toBe(3);
+    } finally {
+      await app.close();
+    }
+    expect(await sql(databaseUrl, "select email from admin_invitations order by email")).toEqual([{ email: "accepted-recently@staff.example" }, { email: "open@staff.example" }]);
   });
 });
 
