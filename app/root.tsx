@@ -101,7 +101,10 @@ export function ErrorBoundary() {
     ? status === 404
       ? "We could not find that page."
       : status === 403
-        ? "You do not have access to this page."
+        ? // The guard's words when it has some (an owner's page refused to staff says why), else the usual line.
+          typeof error.data === "string" && error.data
+          ? error.data
+          : "You do not have access to this page."
         : typeof error.data === "string" && error.data
           ? error.data
           : error.statusText || "Something went wrong."

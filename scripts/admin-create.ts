@@ -1,5 +1,7 @@
-// Creates (or resets the password of) an admin account: npm run admin:create -- --email you@shop.com
-// The password is read from ADMIN_PASSWORD or asked for on the terminal; DATABASE_URL from the env or .dev.vars.
+// Creates the shop's first owner, or resets the password of an owner: npm run admin:create -- --email you@shop.com
+// Every other admin is invited by an owner from /admin/admins; so once an owner exists, any other address is
+// refused, and so is a customer's (docs/decisions/033). The password is read from ADMIN_PASSWORD or asked for on
+// the terminal; DATABASE_URL from the env or .dev.vars.
 import { sql } from "drizzle-orm";
 import readline from "node:readline/promises";
 import { z } from "zod";
@@ -35,13 +37,31 @@ async function main() {
   const { db, close } = openNodeDb(parsed.data.databaseUrl, 1);
   try {
     const passwordHash = await hashPassword(parsed.data.password);
-    const result = await db.execute<{ id: string }>(sql`
-      insert into ${users} (email, password_hash, role, email_verified_at) values (${parsed.data.email}, ${passwordHash}, 'admin', now())
-      on conflict (lower(email)) do update set password_hash = excluded.password_hash, role = 'admin',
-        email_verified_at = coalesce(${users.emailVerifiedAt}, now()), remove_unverified_after = null
-      returning id`);
-    const row = result.rows[0];
-    console.log(`Admin ${parsed.data.email} is ready (id ${row.id}).`);
+    const outcome = await db.transaction(async (tx) => {
+      // Serialised with the admins page's changes (they lock the owner rows too).
+      const owners = await tx.execute<{ id: string; email: string }>(sql`select id, email from ${users} where admin_role = 'owner' order by id for update`);
+      const [account] = (await tx.execute<{ id: string; role: string; admin_role: string | null }>(sql`select id, role, admin_role from ${users} where lower(email) = lower(${parsed.data.email}) for update`)).rows;
+      if (account && account.admin_role === "owner") {
+        await tx.execute(sql`update ${users} set password_hash = ${passwordHash}, email_verified_at = coalesce(email_verified_at, now()) where id = ${account.id}`);
+        // A reset: whoever knew the old password is signed out.
+        await tx.execute(sql`delete from sessions where user_id = ${account.id}`);
+        return { kind: "reset", id: account.id } as const;
+      }
+      if (owners.rows.length > 0) return { kind: "refused", why: "an owner exists already: invite other admins from /admin/admins, or give an owner's address to reset that owner's password" } as const;
+      if (account && account.role !== "admin") return { kind: "refused", why: "this address belongs to a customer account; an admin needs an address of their own" } as const;
+      if (account) {
+        // No owner at all (only staff): this admin becomes the first owner.
+        await tx.execute(sql`update ${users} set password_hash = ${passwordHash}, admin_role = 'owner', email_verified_at = coalesce(email_verified_at, now()) where id = ${account.id}`);
+        return { kind: "created", id: account.id } as const;
+      }
+      const created = await tx.execute<{ id: string }>(sql`
+        insert into ${users} (email, password_hash, role, admin_role, email_verified_at) values (${parsed.data.email}, ${passwordHash}, 'admin', 'owner', now()) returning id`);
+      return { kind: "created", id: created.rows[0].id } as const;
+    });
+    if (outcome.kind === "refused") {
+      console.error(`admin:create: refused: ${outcome.why}.`);
+      process.exitCode = 3;
+    } else console.log(outcome.kind === "reset" ? `Owner ${parsed.data.email}: password reset, signed out everywhere (id ${outcome.id}).` : `Owner ${parsed.data.email} is ready (id ${outcome.id}).`);
   } finally {
     await close();
   }

@@ -33,3 +33,18 @@ export const ContactSearchSchema = z.object({
     .min(2, { error: "Type at least 2 characters." })
     .max(100, { error: "Use at most 100 characters." }),
 });
+
+/** The admins page (/admin/admins): an owner invites, revokes an invitation, changes a role, removes an admin. */
+export const ADMIN_ROLE_CHOICES = ["staff", "owner"] as const;
+const AdminRoleSchema = z.enum(ADMIN_ROLE_CHOICES, { error: "Choose owner or staff." });
+export const InviteAdminSchema = z.object({
+  intent: z.literal("invite"),
+  email: z.email({ error: "Enter the email address to invite, like name@example.com." }).max(254, { error: "Use at most 254 characters." }).trim(),
+  role: AdminRoleSchema,
+});
+export const AdminsActionSchema = z.discriminatedUnion("intent", [
+  InviteAdminSchema,
+  z.object({ intent: z.literal("revoke"), invitationId: z.uuid({ error: "Unknown invitation." }) }),
+  z.object({ intent: z.literal("change_role"), userId: z.uuid({ error: "Unknown admin." }), role: AdminRoleSchema }),
+  z.object({ intent: z.literal("remove"), userId: z.uuid({ error: "Unknown admin." }) }),
+]);

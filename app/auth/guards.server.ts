@@ -2,7 +2,8 @@ import { redirect } from "@remix-run/cloudflare";
 import type { AppServices } from "~/context.server";
 import { getCurrentUser, type CurrentUser } from "./session.server";
 
-// The only place that decides authorisation. Pages redirect to sign-in; /api/* answers 401 JSON.
+// The only place that decides authorisation: who is signed in (requireUser), an admin of either role
+// (requireAdmin), an owner (requireOwner), a customer (requireCustomer). Pages redirect to sign-in; /api/* answers 401 JSON.
 function isApi(request: Request) {
   return new URL(request.url).pathname.startsWith("/api/");
 }
@@ -14,9 +15,12 @@ function refuseAnonymous(request: Request): never {
   throw redirect(`/login?redirectTo=${encodeURIComponent(redirectTo)}`);
 }
 
-function refuseForbidden(request: Request): never {
-  if (isApi(request)) throw Response.json({ error: "Admins only." }, { status: 403 });
-  throw new Response("You do not have access to this page.", { status: 403, statusText: "Forbidden" });
+function refuseForbidden(request: Request, who = "Admins"): never {
+  if (isApi(request)) throw Response.json({ error: `${who} only.` }, { status: 403 });
+  throw new Response(
+    who === "Owners" ? "Only an owner of this shop can do this. Ask an owner if you need it done." : "You do not have access to this page.",
+    { status: 403, statusText: "Forbidden" },
+  );
 }
 
 export async function requireUser(request: Request, app: AppServices): Promise<CurrentUser> {
@@ -28,6 +32,16 @@ export async function requireUser(request: Request, app: AppServices): Promise<C
 export async function requireAdmin(request: Request, app: AppServices): Promise<CurrentUser> {
   const user = await requireUser(request, app);
   if (user.role !== "admin") refuseForbidden(request);
+  return user;
+}
+
+/**
+ * An owner: admins and invitations, the Zoho connection, backfill (README "Admins: roles and invitations").
+ * Staff (the other admin role) get 403; customers too; anonymous visitors go to sign-in.
+ */
+export async function requireOwner(request: Request, app: AppServices): Promise<CurrentUser> {
+  const user = await requireAdmin(request, app);
+  if (user.adminRole !== "owner") refuseForbidden(request, "Owners");
   return user;
 }
 

@@ -21,6 +21,8 @@ export const LIMITS = {
   emailChange: { account: { max: 5, windowMs: 60 * MINUTE }, email: { max: 3, windowMs: 60 * MINUTE }, ip: { max: 20, windowMs: 60 * MINUTE } },
   // Typing the password again (email change, deletion): a guessing ground otherwise.
   passwordCheck: { account: { max: 5, windowMs: 15 * MINUTE }, ip: { max: 30, windowMs: 60 * MINUTE } },
+  // An owner's invitations (mail to an address someone typed): per inviting owner, and per invited address a day.
+  adminInvitation: { account: { max: 10, windowMs: 60 * MINUTE }, email: { max: 3, windowMs: 24 * 60 * MINUTE } },
 } satisfies Record<string, Record<string, Limit>>;
 
 /**

@@ -26,6 +26,11 @@ export const ResetPasswordSchema = z
   .object({ token: z.string({ error: "This reset link is incomplete." }).min(10).max(200), ...NEW_PASSWORD_FIELDS })
   .refine(samePasswords, PASSWORDS_DIFFER);
 
+/** The page of an admin invitation's link: the invitee chooses their password. */
+export const AcceptInvitationSchema = z
+  .object({ token: z.string({ error: "This invitation link is incomplete." }).min(10).max(200), ...NEW_PASSWORD_FIELDS })
+  .refine(samePasswords, PASSWORDS_DIFFER);
+
 export const ResendVerificationSchema = z.object({ intent: z.literal("resend-verification") });
 
 export { CODE_LENGTH } from "~/common/mail-code";

@@ -1,7 +1,7 @@
 import { createCookie, createSessionStorage, type Session } from "@remix-run/cloudflare";
 import { eq } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
-import { sessions, users } from "~/db/schema";
+import { sessions, users, type AdminRole } from "~/db/schema";
 import { setCookieValue } from "~/common/cookies";
 
 /**
@@ -123,7 +123,8 @@ export async function destroySession(session: AppSession, app: AppServices) {
   return sessionStorage(app).destroySession(session);
 }
 
-export type CurrentUser = { id: string; email: string; role: "admin" | "customer" };
+/** `adminRole`: owner or staff for an admin (null for a customer); app/auth/guards.server.ts reads it. */
+export type CurrentUser = { id: string; email: string; role: "admin" | "customer"; adminRole: AdminRole | null };
 
 /** The account this browser registered (not signed in to it), if any. */
 export async function registeredHere(request: Request, app: AppServices): Promise<string | null> {
@@ -135,7 +136,7 @@ export async function getCurrentUser(request: Request, app: AppServices): Promis
   const userId = session.get("userId");
   if (!userId) return null;
   const [user] = await app.db
-    .select({ id: users.id, email: users.email, role: users.role })
+    .select({ id: users.id, email: users.email, role: users.role, adminRole: users.adminRole })
     .from(users)
     .where(eq(users.id, userId));
   return user ? { ...user, role: user.role as CurrentUser["role"] } : null;

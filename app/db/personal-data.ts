@@ -13,12 +13,18 @@ export const COLUMN_CLASSIFICATION: Record<string, Record<string, Classification
     email: personal("the sign-in address"),
     password_hash: secret("PBKDF2 hash"),
     role: operational("admin or customer"),
+    admin_role: operational("owner or staff (admins only)"),
     pending_email: personal("an address asked for, not yet confirmed"),
     previous_email: personal("the address before a change, during its undo window"),
   },
   sessions: {
     id: secret("session id"),
     data: personal("registration drafts (name, address) and the account a browser registered"),
+  },
+  admin_invitations: {
+    email: personal("the invited address"),
+    admin_role: operational("owner or staff"),
+    token_hash: secret("SHA-256 of a mailed link"),
   },
   auth_throttle: { key: personal("limit keys carry email addresses") },
   email_tokens: {

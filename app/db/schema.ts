@@ -34,6 +34,9 @@ import {
 } from "../sync/vocabulary";
 export { SYNC_ACTIONS, SYNC_STATUSES, type SyncAction, type SyncStatus };
 
+export const ADMIN_ROLES = ["owner", "staff"] as const;
+export type AdminRole = (typeof ADMIN_ROLES)[number];
+
 export const users = pgTable(
   "users",
   {
@@ -58,10 +61,46 @@ export const users = pgTable(
     // A never-confirmed account whose password the address's owner reset: nothing syncs until they
     // checked the name and delivery address (app/customers/profile.server.ts).
     takenBackAt: timestamptz("taken_back_at"),
+    // What an admin may do (README "Admins: roles and invitations"): owner = everything, including admins and the
+    // Zoho connection; staff = customers, review, linking, retries. Null for customers. At least one owner stays
+    // (the trigger users_keep_an_owner in drizzle/0019).
+    adminRole: varchar("admin_role", { length: 10 }).$type<AdminRole>(),
   },
   (t) => [
     uniqueIndex("users_email_lower_idx").on(sql`lower(${t.email})`),
     check("users_role_check", sql`${t.role} in ('admin', 'customer')`),
+    check(
+      "users_admin_role_check",
+      // "is not null" first: a check that evaluates to null passes, and `null in (…)` is null.
+      sql`(${t.role} = 'admin' and ${t.adminRole} is not null and ${t.adminRole} in ${sql.raw(sqlList(ADMIN_ROLES))}) or (${t.role} <> 'admin' and ${t.adminRole} is null)`,
+    ),
+  ],
+);
+
+// An owner's invitation to become an admin (app/admin/invitations.server.ts). The mailed link's token is minted
+// when the mail is sent (the outbox never holds one) and only its SHA-256 is kept; a newer mail replaces it.
+// Open = neither accepted nor revoked; at most one open invitation per address.
+export const adminInvitations = pgTable(
+  "admin_invitations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull(),
+    adminRole: varchar("admin_role", { length: 10 }).$type<AdminRole>().notNull(),
+    tokenHash: text("token_hash"),
+    invitedBy: uuid("invited_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
+    expiresAt: timestamptz("expires_at").notNull(),
+    acceptedAt: timestamptz("accepted_at"),
+    acceptedUserId: uuid("accepted_user_id").references(() => users.id, { onDelete: "set null" }),
+    revokedAt: timestamptz("revoked_at"),
+  },
+  (t) => [
+    uniqueIndex("admin_invitations_token_idx").on(t.tokenHash),
+    uniqueIndex("admin_invitations_open_email_idx")
+      .on(sql`lower(${t.email})`)
+      .where(sql`${t.acceptedAt} is null and ${t.revokedAt} is null`),
+    index("admin_invitations_created_idx").on(t.createdAt.desc()),
+    check("admin_invitations_role_check", sql`${t.adminRole} in ${sql.raw(sqlList(ADMIN_ROLES))}`),
   ],
 );
 
@@ -119,7 +158,8 @@ export const emailTokens = pgTable(
 // account_exists: someone registered (or asked to move an account) with an address that already has one;
 // its owner is told how to sign in, reset, or take an unconfirmed account over. change_email goes to the new
 // address, email_change_notice (with the 7-day undo) to the old one.
-export const MAIL_KINDS = ["verify_email", "reset_password", "alert", "account_exists", "change_email", "email_change_notice"] as const;
+// admin_invitation: an owner's invitation (invitation_id says which; rendered with a fresh link at send time).
+export const MAIL_KINDS = ["verify_email", "reset_password", "alert", "account_exists", "change_email", "email_change_notice", "admin_invitation"] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 export const emailOutbox = pgTable(
   "email_outbox",
@@ -127,6 +167,7 @@ export const emailOutbox = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     kind: varchar("kind", { length: 20 }).$type<MailKind>().notNull(),
     userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    invitationId: uuid("invitation_id").references(() => adminInvitations.id, { onDelete: "cascade" }),
     toAddress: text("to_address").notNull(),
     content: jsonb("content").$type<{ subject: string; text: string; html: string }>(),
     createdAt: timestamptz("created_at").notNull().defaultNow(),

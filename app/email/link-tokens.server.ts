@@ -6,7 +6,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { randomBase64Url } from "~/common/base64";
 import type { DbOrTx } from "~/db/client.server";
-import { emailTokens, type EmailTokenPurpose } from "~/db/schema";
+import { adminInvitations, emailTokens, type AdminRole, type EmailTokenPurpose } from "~/db/schema";
 import { CODE_LENGTH } from "~/common/mail-code";
 
 export { CODE_LENGTH };
@@ -165,4 +165,27 @@ export async function revokeTokens(db: DbOrTx, userId: string, purposes: readonl
     .update(emailTokens)
     .set({ usedAt: now })
     .where(and(eq(emailTokens.userId, userId), inArray(emailTokens.purpose, [...purposes]), sql`${emailTokens.usedAt} is null`));
+}
+
+/**
+ * A fresh link for an open invitation (neither accepted, revoked nor expired), minted when its mail is sent: the
+ * invitation keeps only the new link's hash, so an earlier mail's link stops working. Null when it is not open.
+ */
+export async function mintInvitationToken(
+  db: DbOrTx,
+  invitationId: string,
+  now = new Date(),
+): Promise<{ token: string; email: string; role: AdminRole; expiresAt: Date } | null> {
+  const token = randomToken();
+  const [row] = await db
+    .update(adminInvitations)
+    .set({ tokenHash: await hashToken(token) })
+    .where(
+      and(
+        eq(adminInvitations.id, invitationId),
+        sql`${adminInvitations.acceptedAt} is null and ${adminInvitations.revokedAt} is null and ${adminInvitations.expiresAt} > ${now.toISOString()}::timestamptz`,
+      ),
+    )
+    .returning({ email: adminInvitations.email, role: adminInvitations.adminRole, expiresAt: adminInvitations.expiresAt });
+  return row ? { token, ...row } : null;
 }

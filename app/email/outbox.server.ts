@@ -5,11 +5,11 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
 import type { DbOrTx } from "~/db/client.server";
 import { emailOutbox, users, type EmailTokenPurpose, type MailKind } from "~/db/schema";
-import { mintToken } from "./link-tokens.server";
+import { mintInvitationToken, mintToken } from "./link-tokens.server";
 import { log } from "~/log.server";
 import { connectMailer, describeSendError, MailNotConfigured, type Mailer } from "./mailer.server";
 import { classifySendFailure } from "./refusal";
-import { accountExistsMail, changeEmailMail, emailChangeNoticeMail, resetPasswordMail, verifyEmailMail, type MailContent } from "./templates";
+import { accountExistsMail, adminInvitationMail, changeEmailMail, emailChangeNoticeMail, resetPasswordMail, verifyEmailMail, type MailContent } from "./templates";
 
 export const MAX_MAIL_ATTEMPTS = 8;
 const BATCH = 20;
@@ -18,13 +18,23 @@ type NewMail =
   | { kind: "verify_email" | "reset_password" | "change_email" | "email_change_notice"; userId: string; to: string }
   /** The owner of an address that already has an account (or only a customer record: no user). */
   | { kind: "account_exists"; userId: string | null; to: string }
-  | { kind: "alert"; to: string; content: MailContent };
+  | { kind: "alert"; to: string; content: MailContent }
+  /** An owner's invitation to become an admin: its link is minted at send time (app/admin/invitations.server.ts). */
+  | { kind: "admin_invitation"; invitationId: string; to: string };
 
 export async function queueMail(db: DbOrTx, mails: NewMail[]): Promise<string[]> {
   if (mails.length === 0) return [];
   const rows = await db
     .insert(emailOutbox)
-    .values(mails.map((m) => ({ kind: m.kind as MailKind, toAddress: m.to, userId: m.kind === "alert" ? null : m.userId, content: m.kind === "alert" ? m.content : null })))
+    .values(
+      mails.map((m) => ({
+        kind: m.kind as MailKind,
+        toAddress: m.to,
+        userId: m.kind === "alert" || m.kind === "admin_invitation" ? null : m.userId,
+        invitationId: m.kind === "admin_invitation" ? m.invitationId : null,
+        content: m.kind === "alert" ? m.content : null,
+      })),
+    )
     .returning({ id: emailOutbox.id });
   return rows.map((r) => r.id);
 }
@@ -53,8 +63,8 @@ export async function deliverMail(app: AppServices, ids?: string[], now = new Da
       select id from email_outbox where sent_at is null and refused_at is null and next_attempt_at <= ${now.toISOString()}::timestamptz and attempts < ${MAX_MAIL_ATTEMPTS}
       ${ids ? sql`and id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``}
       order by created_at limit ${BATCH} for update skip locked)
-    returning o.id, o.kind, o.user_id, o.to_address, o.content, o.attempts`);
-  const rows = claimed.rows as Array<{ id: string; kind: MailKind; user_id: string | null; to_address: string; content: MailContent | null; attempts: number }>;
+    returning o.id, o.kind, o.user_id, o.invitation_id, o.to_address, o.content, o.attempts`);
+  const rows = claimed.rows as Array<{ id: string; kind: MailKind; user_id: string | null; invitation_id: string | null; to_address: string; content: MailContent | null; attempts: number }>;
   if (rows.length === 0) return { sent: 0, failed: 0 };
   let mailer: Mailer | undefined;
   let sent = 0;
@@ -97,8 +107,16 @@ export async function deliverMail(app: AppServices, ids?: string[], now = new Da
  * Renders a mail at send time; links (and codes) get a fresh token here, so the outbox never holds one.
  * A mail whose reason has passed (the address got confirmed, the change was confirmed or cancelled) is not sent.
  */
-async function contentFor(app: AppServices, row: { kind: MailKind; user_id: string | null; to_address: string; content: MailContent | null }): Promise<MailContent | null> {
+async function contentFor(
+  app: AppServices,
+  row: { kind: MailKind; user_id: string | null; invitation_id: string | null; to_address: string; content: MailContent | null },
+): Promise<MailContent | null> {
   if (row.kind === "alert") return row.content;
+  if (row.kind === "admin_invitation") {
+    // Not sent once the invitation was accepted, revoked or has expired.
+    const minted = row.invitation_id ? await mintInvitationToken(app.db, row.invitation_id) : null;
+    return minted && adminInvitationMail({ appUrl: app.env.APP_URL, token: minted.token, role: minted.role, expiresAt: minted.expiresAt });
+  }
   if (row.kind === "account_exists" && !row.user_id) return accountExistsMail({ appUrl: app.env.APP_URL, account: "none" });
   if (!row.user_id) return null;
   const [user] = await app.db

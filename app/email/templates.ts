@@ -65,6 +65,16 @@ export function resetPasswordMail(p: { appUrl: string; token: string }): MailCon
   ]);
 }
 
+/** An owner invited this address to become an admin (owner or staff) of the shop's console. */
+export function adminInvitationMail(p: { appUrl: string; token: string; role: "owner" | "staff"; expiresAt: Date }): MailContent {
+  const what = p.role === "owner" ? "an owner (everything, including admins and the Zoho Books connection)" : "staff (customers, review, linking and retries)";
+  return render(`You are invited to the ${SHOP} admin console`, [
+    { kind: "p", text: `An owner of ${SHOP} invited this address to the admin console as ${what}.` },
+    { kind: "link", label: "Accept the invitation and choose a password", url: appLink(p.appUrl, "/accept-invitation", { token: p.token }) },
+    { kind: "p", text: `The link works once, until ${formatDateTime(p.expiresAt)}. Opening it changes nothing: you choose a password on the page it opens. If you did not expect this, ignore this mail.` },
+  ]);
+}
+
 /**
  * Someone registered, or asked to move an account, with an address that already has an account (or a customer
  * record). What they saw said nothing about it; the address's owner learns here what they can do.

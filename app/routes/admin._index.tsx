@@ -2,7 +2,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { dashboard } from "~/admin/dashboard.server";
-import { requireAdmin } from "~/auth/guards.server";
+import { requireAdmin, requireOwner } from "~/auth/guards.server";
 import { redirectWithToast } from "~/auth/toast.server";
 import { IntentButton, PostForm } from "~/components/forms";
 import { STATUS_LABEL } from "~/components/status-badge";
@@ -24,7 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const db = context.app.db;
   const [closures, deletedContacts] = await Promise.all([closureCounts(db), deletedAccountContacts(db, 10)]);
   const confirmingRetryAll = new URL(request.url).searchParams.get("confirm") === "retry_all";
-  return { email: admin.email, ...(await dashboard(context.app)), mail: await undeliveredMail(db), closures, deletedContacts, confirmingRetryAll };
+  return { email: admin.email, isOwner: admin.adminRole === "owner", ...(await dashboard(context.app)), mail: await undeliveredMail(db), closures, deletedContacts, confirmingRetryAll };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -47,6 +47,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     });
   }
   if (intent !== "backfill") return Response.json({ error: "Unknown action." }, { status: 400 });
+  // Backfill spends days of the sync budget for every old customer at once: an owner's decision.
+  await requireOwner(request, context.app);
   const result = await startBackfill(context.app, admin.id);
   return redirectWithToast(request, context.app, "/admin", {
     kind: result.total ? "success" : "info",
@@ -72,12 +74,18 @@ export default function AdminDashboard() {
         <div className="alert-banner" role="alert">
           <strong>{d.connection.state === "reconnect_needed" ? "Zoho Books needs reconnecting." : "Zoho Books is not connected."}</strong> Customer sync is
           paused; no attempts are being used up.{d.connection.lastError ? ` Zoho said: ${d.connection.lastError}` : ""}
-          <PostForm action="/admin/zoho" className="actions">
-            <IntentButton intent="connect">
-              {d.connection.state === "reconnect_needed" ? "Reconnect Zoho Books" : "Connect Zoho Books"}
-            </IntentButton>
-            <Link to="/admin/zoho">Connection details</Link>
-          </PostForm>
+          {d.isOwner ? (
+            <PostForm action="/admin/zoho" className="actions">
+              <IntentButton intent="connect">
+                {d.connection.state === "reconnect_needed" ? "Reconnect Zoho Books" : "Connect Zoho Books"}
+              </IntentButton>
+              <Link to="/admin/zoho">Connection details</Link>
+            </PostForm>
+          ) : (
+            <p>
+              Ask an owner of the shop to {d.connection.state === "reconnect_needed" ? "reconnect" : "connect"} it. <Link to="/admin/zoho">Connection details</Link>
+            </p>
+          )}
         </div>
       ) : null}
       {d.mail.retrying + d.mail.givenUp > 0 ? (
@@ -181,11 +189,15 @@ export default function AdminDashboard() {
           </>
         ) : null}
         <p>{`${d.backfillEligible} customers have never been queued for Zoho sync.`}</p>
-        <PostForm>
-          <IntentButton intent="backfill" disabled={d.backfillEligible === 0}>
-            Queue them for sync
-          </IntentButton>
-        </PostForm>
+        {d.isOwner ? (
+          <PostForm>
+            <IntentButton intent="backfill" disabled={d.backfillEligible === 0}>
+              Queue them for sync
+            </IntentButton>
+          </PostForm>
+        ) : (
+          <p className="muted">Only an owner of the shop can start a backfill.</p>
+        )}
       </section>
 
       <section className="card" aria-labelledby="closures-title">

@@ -1,14 +1,15 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
-import { NavLink, Outlet } from "@remix-run/react";
+import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { requireAdmin } from "~/auth/guards.server";
 
 // Layout for every /admin page: the guard runs here and again in each child loader/action.
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireAdmin(request, context.app);
-  return null;
+  const admin = await requireAdmin(request, context.app);
+  return { adminRole: admin.adminRole };
 }
 
 export default function AdminLayout() {
+  const { adminRole } = useLoaderData<typeof loader>();
   return (
     <div className="admin">
       <nav aria-label="Admin" className="chips">
@@ -17,6 +18,7 @@ export default function AdminLayout() {
         </NavLink>
         <NavLink to="/admin/customers">Customers</NavLink>
         <NavLink to="/admin/zoho">Zoho Books</NavLink>
+        {adminRole === "owner" ? <NavLink to="/admin/admins">Admins</NavLink> : null}
       </nav>
       <Outlet />
     </div>

@@ -1,14 +1,15 @@
-// Zoho Accounts redirects here after the consent screen (GET with code, state, accounts-server).
+// Zoho Accounts redirects here after the consent screen (GET with code, state, accounts-server). Owners only,
+// like connecting: the connection is the shop's (README "Admins: roles and invitations").
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { redirect } from "@remix-run/cloudflare";
-import { requireAdmin } from "~/auth/guards.server";
+import { requireOwner } from "~/auth/guards.server";
 import { commitSession, getSession } from "~/auth/session.server";
 import { toastSetCookie } from "~/auth/toast.server";
 import { runSweep } from "~/sync/sweep.server";
 import { finishConnect } from "~/zoho/connection.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const admin = await requireAdmin(request, context.app);
+  const admin = await requireOwner(request, context.app);
   const session = await getSession(request, context.app);
   const expected = session.get("zohoOAuthState");
   session.unset("zohoOAuthState");

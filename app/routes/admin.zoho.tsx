@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { redirect } from "@remix-run/cloudflare";
 import { useLoaderData } from "@remix-run/react";
-import { requireAdmin } from "~/auth/guards.server";
+import { requireAdmin, requireOwner } from "~/auth/guards.server";
 import { commitSession, getSession } from "~/auth/session.server";
 import { redirectWithToast } from "~/auth/toast.server";
 import { IntentButton, PostForm } from "~/components/forms";
@@ -11,19 +11,21 @@ import { formatDateTime } from "~/components/format";
 
 export const meta: MetaFunction = () => [{ title: "Zoho Books connection · Admin · Cangoods" }];
 
+// Every admin may read the connection's state; only an owner connects, reconnects or disconnects.
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireAdmin(request, context.app);
+  const admin = await requireAdmin(request, context.app);
   const [today] = await ledgerHistory(context.app.db, 1, new Date(), context.app.env.ZOHO_DAY_TIMEZONE);
   return {
     connection: await connectionView(context.app),
     today,
     limit: context.app.env.ZOHO_DAILY_CALL_LIMIT,
     syncCap: dailyCap("sync", context.app.env),
+    isOwner: admin.adminRole === "owner",
   };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  await requireAdmin(request, context.app);
+  await requireOwner(request, context.app);
   const intent = (await request.formData()).get("intent");
   if (intent === "connect") {
     const { url, state } = startConnect(context.app);
@@ -45,7 +47,7 @@ const STATE_TEXT = {
 } as const;
 
 export default function ZohoConnection() {
-  const { connection, today, limit, syncCap } = useLoaderData<typeof loader>();
+  const { connection, today, limit, syncCap, isOwner } = useLoaderData<typeof loader>();
   return (
     <section className="card" aria-labelledby="zoho-title">
       <h1 id="zoho-title">Zoho Books connection</h1>
@@ -79,20 +81,24 @@ export default function ZohoConnection() {
       <p>
         Zoho calls today: {today.total} of {limit} (sync may use {syncCap}; order history and admin searches have their own shares, see the dashboard).
       </p>
-      <div className="actions">
-        <PostForm>
-          <IntentButton intent="connect">
-            {connection.state === "not_connected" ? "Connect Zoho Books" : "Reconnect Zoho Books"}
-          </IntentButton>
-        </PostForm>
-        {connection.state !== "not_connected" ? (
+      {isOwner ? (
+        <div className="actions">
           <PostForm>
-            <IntentButton intent="disconnect" secondary>
-              Disconnect
+            <IntentButton intent="connect">
+              {connection.state === "not_connected" ? "Connect Zoho Books" : "Reconnect Zoho Books"}
             </IntentButton>
           </PostForm>
-        ) : null}
-      </div>
+          {connection.state !== "not_connected" ? (
+            <PostForm>
+              <IntentButton intent="disconnect" secondary>
+                Disconnect
+              </IntentButton>
+            </PostForm>
+          ) : null}
+        </div>
+      ) : (
+        <p className="muted">Only an owner of the shop can connect, reconnect or disconnect Zoho Books.</p>
+      )}
     </section>
   );
 }

@@ -106,7 +106,7 @@ export async function buildWorld(d: { customers: number; random: () => number; s
   // One customer whose job kills the worker every time it is claimed.
   const poison: Case = { firstName: "Poison", lastName: "Pill", email: POISON_EMAIL, phone: "09171234567", customerType: "new", kind: "poison", expect: { status: "failed", error: WORKER_STOPPED_MESSAGE } };
   cases.splice(Math.floor(cases.length / 4), 0, poison);
-  await node.pool.query(`insert into users (email, password_hash, role) values ($1, $2, 'admin')`, [ADMIN.email, await hashPassword(ADMIN.password)]);
+  await node.pool.query(`insert into users (email, password_hash, role, admin_role) values ($1, $2, 'admin', 'owner')`, [ADMIN.email, await hashPassword(ADMIN.password)]);
   return { cases, backfill };
 }
 

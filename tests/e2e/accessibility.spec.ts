@@ -63,6 +63,26 @@ async function justRegistered(page: Page) {
   await expect(page).toHaveURL(/\/register\/sent$/);
 }
 
+/** An invitation to the admin console made in the database, and its link's page (without waiting for mail). */
+async function invitationPage() {
+  const token = crypto.randomUUID();
+  const hash = createHash("sha256").update(token).digest("hex");
+  await query(`insert into admin_invitations (email, admin_role, token_hash, expires_at) values ($1, 'staff', $2, now() + interval '1 hour')`, [
+    `a11y.invitee.${crypto.randomUUID().slice(0, 8)}@example.com`,
+    hash,
+  ]);
+  return `/accept-invitation?token=${token}`;
+}
+
+/** A staff admin to remove: the admins page asking "Remove …?". */
+async function removeAdminPage() {
+  const [user] = await query<{ id: string }>(
+    `insert into users (email, password_hash, role, admin_role, email_verified_at) select $1, password_hash, 'admin', 'staff', now() from users where email = $2 returning id`,
+    [`a11y.staff.${crypto.randomUUID().slice(0, 8)}@example.com`, DEMO_ADMIN.email],
+  );
+  return `/admin/admins?remove=${user.id}`;
+}
+
 async function customerPath(where: string, suffix = "") {
   const db = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
   await db.connect();
@@ -91,6 +111,11 @@ const PAGES: PageToCheck[] = [
   { name: "customer with a Zoho search", who: "admin", path: () => customerPath("zoho_sync_status = 'failed'", "?zq=Santos") },
   { name: "linked customer", who: "admin", path: () => customerPath("zoho_contact_id is not null") },
   { name: "Zoho connection", who: "admin", path: "/admin/zoho" },
+  // Issue 23: admins and invitations (the seeded admin is an owner).
+  { name: "admins and invitations", who: "admin", path: "/admin/admins" },
+  { name: "remove an admin (confirmation)", who: "admin", path: removeAdminPage },
+  { name: "accept an admin invitation (a mailed link)", who: "anonymous", path: invitationPage },
+  { name: "an admin invitation that no longer works", who: "anonymous", path: "/accept-invitation?token=no-such-invitation" },
   // Issue 19: mailed links' pages, the answer to a registration, and the customer's own account.
   { name: "check your email (after registering)", who: "anonymous", path: "/register/sent", before: justRegistered },
   { name: "confirm your email (a mailed link)", who: "anonymous", path: mailLinkPage("verify_email") },

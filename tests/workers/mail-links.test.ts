@@ -39,6 +39,7 @@ async function snapshot() {
     throttles: await q("select key, failures from auth_throttle order by key"),
     closures: await q("select count(*)::int as n from account_closures"),
     outbox: await q("select count(*)::int as n from email_outbox"),
+    invitations: await q("select id, token_hash, accepted_at, revoked_at, expires_at from admin_invitations order by id"),
   };
 }
 
@@ -101,6 +102,15 @@ describe("no GET or HEAD of any mailed link changes state", () => {
         await signInAs(b, user.email, user.password);
         await b.post("/account/email", { newEmail: newEmail("moved"), password: user.password });
         return { to: user.email, subject: /is being changed/, browsers: [b] };
+      },
+    ],
+    [
+      "an owner's invitation to the admin console",
+      async (env) => {
+        const owner = await signedIn(env, databaseUrl, "admin", "owner");
+        const to = newEmail("invited");
+        expect((await owner.post("/admin/admins", { intent: "invite", email: to, role: "staff" })).status).toBe(302);
+        return { to, subject: /invited to the Cangoods admin console/, browsers: [owner] };
       },
     ],
   ];

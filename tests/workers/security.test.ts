@@ -21,44 +21,54 @@ beforeAll(async () => {
   customerId = (await createCustomerWithJob(databaseUrl)).customer.id;
 });
 
-type Who = "anonymous" | "customer" | "admin";
-async function as(who: Who): Promise<Browser> {
+// Admins come in two roles (README "Admins: roles and invitations"): staff, and owners who may do everything.
+type Who = "anonymous" | "customer" | "staff" | "owner";
+const EVERYONE = ["anonymous", "customer", "staff", "owner"] as const;
+/** "admin": an admin for whom the role does not matter (an owner). */
+async function as(who: Who | "admin"): Promise<Browser> {
   const { env } = testEnv(databaseUrl);
-  return who === "anonymous" ? browser(env) : signedIn(env, databaseUrl, who);
+  if (who === "anonymous") return browser(env);
+  if (who === "customer") return signedIn(env, databaseUrl, "customer");
+  return signedIn(env, databaseUrl, "admin", who === "staff" ? "staff" : "owner");
 }
 
 const LOGIN = "login";
 const PAGES: Array<[string, Record<Who, number | typeof LOGIN>]> = [
-  ["/", { anonymous: 200, customer: 200, admin: 200 }],
-  ["/login", { anonymous: 200, customer: 302, admin: 302 }],
-  ["/register", { anonymous: 200, customer: 302, admin: 302 }],
-  ["/forgot-password", { anonymous: 200, customer: 200, admin: 200 }],
+  ["/", { anonymous: 200, customer: 200, staff: 200, owner: 200 }],
+  ["/login", { anonymous: 200, customer: 302, staff: 302, owner: 302 }],
+  ["/register", { anonymous: 200, customer: 302, staff: 302, owner: 302 }],
+  ["/forgot-password", { anonymous: 200, customer: 200, staff: 200, owner: 200 }],
   // Without a (valid) token both pages explain the problem; with one they work signed in or not.
-  ["/verify-email", { anonymous: 200, customer: 200, admin: 200 }],
-  ["/verify-email?token=forged-token-value", { anonymous: 200, customer: 200, admin: 200 }],
-  ["/reset-password?token=forged-token-value", { anonymous: 200, customer: 200, admin: 200 }],
-  ["/confirm-email-change?token=forged-token-value", { anonymous: 200, customer: 200, admin: 200 }],
-  ["/undo-email-change?token=forged-token-value", { anonymous: 200, customer: 200, admin: 200 }],
+  ["/verify-email", { anonymous: 200, customer: 200, staff: 200, owner: 200 }],
+  ["/verify-email?token=forged-token-value", { anonymous: 200, customer: 200, staff: 200, owner: 200 }],
+  ["/reset-password?token=forged-token-value", { anonymous: 200, customer: 200, staff: 200, owner: 200 }],
+  ["/confirm-email-change?token=forged-token-value", { anonymous: 200, customer: 200, staff: 200, owner: 200 }],
+  ["/undo-email-change?token=forged-token-value", { anonymous: 200, customer: 200, staff: 200, owner: 200 }],
   // Only after a registration in this browser; otherwise back to the form (or the account).
-  ["/register/sent", { anonymous: 302, customer: 302, admin: 302 }],
-  ["/account", { anonymous: LOGIN, customer: 200, admin: 302 }],
+  ["/register/sent", { anonymous: 302, customer: 302, staff: 302, owner: 302 }],
+  ["/account", { anonymous: LOGIN, customer: 200, staff: 302, owner: 302 }],
   // The matrix's customer is an account without a customer record: nothing to edit, back to /account.
-  ["/account/profile", { anonymous: LOGIN, customer: 302, admin: 302 }],
-  ["/account/email", { anonymous: LOGIN, customer: 200, admin: 302 }],
-  ["/account/delete", { anonymous: LOGIN, customer: 200, admin: 302 }],
-  ["/account/data", { anonymous: LOGIN, customer: 200, admin: 302 }],
-  ["/account/orders", { anonymous: LOGIN, customer: 200, admin: 302 }],
-  ["/admin", { anonymous: LOGIN, customer: 403, admin: 200 }],
-  ["/admin/customers", { anonymous: LOGIN, customer: 403, admin: 200 }],
-  ["/admin/customers?reason=name_only", { anonymous: LOGIN, customer: 403, admin: 200 }],
-  ["/admin/customers?confirm=all", { anonymous: LOGIN, customer: 403, admin: 200 }],
-  ["/admin/customers/:id", { anonymous: LOGIN, customer: 403, admin: 200 }],
-  ["/admin/zoho", { anonymous: LOGIN, customer: 403, admin: 200 }],
-  ["/admin/zoho/callback", { anonymous: LOGIN, customer: 403, admin: 302 }],
+  ["/account/profile", { anonymous: LOGIN, customer: 302, staff: 302, owner: 302 }],
+  ["/account/email", { anonymous: LOGIN, customer: 200, staff: 302, owner: 302 }],
+  ["/account/delete", { anonymous: LOGIN, customer: 200, staff: 302, owner: 302 }],
+  ["/account/data", { anonymous: LOGIN, customer: 200, staff: 302, owner: 302 }],
+  ["/account/orders", { anonymous: LOGIN, customer: 200, staff: 302, owner: 302 }],
+  ["/admin", { anonymous: LOGIN, customer: 403, staff: 200, owner: 200 }],
+  ["/admin/customers", { anonymous: LOGIN, customer: 403, staff: 200, owner: 200 }],
+  ["/admin/customers?reason=name_only", { anonymous: LOGIN, customer: 403, staff: 200, owner: 200 }],
+  ["/admin/customers?confirm=all", { anonymous: LOGIN, customer: 403, staff: 200, owner: 200 }],
+  ["/admin/customers/:id", { anonymous: LOGIN, customer: 403, staff: 200, owner: 200 }],
+  ["/admin/zoho", { anonymous: LOGIN, customer: 403, staff: 200, owner: 200 }],
+  // Staff read the connection's state; connecting (and Zoho's callback) is an owner's.
+  ["/admin/zoho/callback", { anonymous: LOGIN, customer: 403, staff: 403, owner: 302 }],
+  ["/admin/admins", { anonymous: LOGIN, customer: 403, staff: 403, owner: 200 }],
+  ["/admin/admins?remove=00000000-0000-4000-8000-000000000000", { anonymous: LOGIN, customer: 403, staff: 403, owner: 200 }],
+  ["/accept-invitation", { anonymous: 200, customer: 200, staff: 200, owner: 200 }],
+  ["/accept-invitation?token=forged-token-value", { anonymous: 200, customer: 200, staff: 200, owner: 200 }],
 ];
 
 describe("pages × who is asking", () => {
-  for (const who of ["anonymous", "customer", "admin"] as const) {
+  for (const who of EVERYONE) {
     it(`${who}`, async () => {
       const b = await as(who);
       for (const [path, expected] of PAGES) {
@@ -74,54 +84,74 @@ describe("pages × who is asking", () => {
   }
 });
 
-const ACTIONS: Array<[string, string, Record<string, string> | undefined]> = [
-  ["POST", "/admin?index", { intent: "backfill" }],
-  ["POST", "/admin/zoho", { intent: "disconnect" }],
-  ["POST", "/admin/customers/:id", { intent: "retry" }],
-  ["POST", "/admin/customers/:id", { intent: "confirm", contactId: "460000000026049" }],
-  ["POST", "/admin/customers?index", { intent: "confirm_all", expected: "1" }],
-  ["POST", "/api/admin/customers/:id/zoho-sync", undefined],
-  ["DELETE", "/api/admin/customers/:id/zoho-sync", undefined],
+// Each admin action and the least role that may do it: staff (customers, review, linking, retries) or owner.
+const NO_SUCH_ID = "00000000-0000-4000-8000-000000000000";
+const ACTIONS: Array<[string, string, Record<string, string> | undefined, "staff" | "owner"]> = [
+  ["POST", "/admin?index", { intent: "backfill" }, "owner"],
+  ["POST", "/admin?index", { intent: "retry_all_failed", expected: "1" }, "staff"],
+  ["POST", "/admin/zoho", { intent: "connect" }, "owner"],
+  ["POST", "/admin/zoho", { intent: "disconnect" }, "owner"],
+  ["POST", "/admin/customers/:id", { intent: "retry" }, "staff"],
+  ["POST", "/admin/customers/:id", { intent: "confirm", contactId: "460000000026049" }, "staff"],
+  ["POST", "/admin/customers?index", { intent: "confirm_all", expected: "1" }, "staff"],
+  ["POST", "/admin/admins", { intent: "invite", email: "matrix.invitee@staff.example", role: "staff" }, "owner"],
+  ["POST", "/admin/admins", { intent: "revoke", invitationId: NO_SUCH_ID }, "owner"],
+  ["POST", "/admin/admins", { intent: "change_role", userId: NO_SUCH_ID, role: "owner" }, "owner"],
+  ["POST", "/admin/admins", { intent: "remove", userId: NO_SUCH_ID }, "owner"],
+  ["POST", "/api/admin/customers/:id/zoho-sync", undefined, "staff"],
+  ["DELETE", "/api/admin/customers/:id/zoho-sync", undefined, "staff"],
 ];
 
 // Forms anyone may send (they act on a mailbox, not on a session), and the customer's own resend.
 const PUBLIC_ACTIONS: Array<[string, Record<string, string>, Record<Who, number>]> = [
-  ["/forgot-password", { email: "nobody@example.com" }, { anonymous: 200, customer: 200, admin: 200 }],
-  ["/reset-password", { token: "forged-token-value", password: "a long password", confirmPassword: "a long password" }, { anonymous: 410, customer: 410, admin: 410 }],
-  ["/register", { step: "1", intent: "next", firstName: "A", lastName: "B", email: "matrix@example.com", phone: "0917 123 4567" }, { anonymous: 302, customer: 302, admin: 302 }],
-  ["/account", { intent: "resend-verification" }, { anonymous: 302, customer: 302, admin: 302 }],
+  ["/forgot-password", { email: "nobody@example.com" }, { anonymous: 200, customer: 200, staff: 200, owner: 200 }],
+  ["/reset-password", { token: "forged-token-value", password: "a long password", confirmPassword: "a long password" }, { anonymous: 410, customer: 410, staff: 410, owner: 410 }],
+  ["/register", { step: "1", intent: "next", firstName: "A", lastName: "B", email: "matrix@example.com", phone: "0917 123 4567" }, { anonymous: 302, customer: 302, staff: 302, owner: 302 }],
+  ["/account", { intent: "resend-verification" }, { anonymous: 302, customer: 302, staff: 302, owner: 302 }],
   // The buttons of mailed links: a forged token is refused whoever presses them.
-  ["/verify-email", { token: "forged-token-value", intent: "confirm" }, { anonymous: 410, customer: 410, admin: 410 }],
-  ["/verify-email", { token: "forged-token-value", intent: "not-me" }, { anonymous: 410, customer: 410, admin: 410 }],
-  ["/confirm-email-change", { token: "forged-token-value", intent: "confirm" }, { anonymous: 410, customer: 410, admin: 410 }],
-  ["/undo-email-change", { token: "forged-token-value", intent: "undo" }, { anonymous: 410, customer: 410, admin: 410 }],
+  ["/verify-email", { token: "forged-token-value", intent: "confirm" }, { anonymous: 410, customer: 410, staff: 410, owner: 410 }],
+  ["/verify-email", { token: "forged-token-value", intent: "not-me" }, { anonymous: 410, customer: 410, staff: 410, owner: 410 }],
+  ["/confirm-email-change", { token: "forged-token-value", intent: "confirm" }, { anonymous: 410, customer: 410, staff: 410, owner: 410 }],
+  ["/undo-email-change", { token: "forged-token-value", intent: "undo" }, { anonymous: 410, customer: 410, staff: 410, owner: 410 }],
+  ["/accept-invitation", { token: "forged-token-value", password: "a long password", confirmPassword: "a long password" }, { anonymous: 410, customer: 410, staff: 410, owner: 410 }],
 ];
 
 describe("public and customer forms × who is asking", () => {
-  it.each(PUBLIC_ACTIONS)("POST %s", async (path, fields, expected) => {
-    for (const who of ["anonymous", "customer", "admin"] as const) {
+  it.each(PUBLIC_ACTIONS)("POST %s", async (path, formFields, expected) => {
+    for (const who of EVERYONE) {
       const b = await as(who);
+      // A reset request is limited to 3 an hour per address typed: each of the four asks about its own.
+      const fields = path === "/forgot-password" ? { ...formFields, email: `nobody.${who}@example.com` } : formFields;
       expect((await b.post(path, fields, { csrf: null })).status, `${who} without CSRF`).toBe(403);
       expect((await b.post(path, fields, { csrf: "forged-token-value" })).status, `${who} with a wrong CSRF`).toBe(403);
       const res = await b.post(path, fields);
       expect(res.status, `${who} POST ${path}`).toBe(expected[who]);
-      if (path === "/account") expect(res.headers.get("Location"), who).toMatch(who === "anonymous" ? /^\/login/ : who === "admin" ? /^\/admin/ : /^\/account$/);
+      if (path === "/account") expect(res.headers.get("Location"), who).toMatch(who === "anonymous" ? /^\/login/ : who === "customer" ? /^\/account$/ : /^\/admin/);
     }
   });
 });
 
 describe("state-changing requests × who is asking", () => {
-  it.each(ACTIONS)("%s %s", async (method, rawPath, fields) => {
+  it.each(ACTIONS)("%s %s %j (%s and up)", async (method, rawPath, fields, least) => {
     const path = rawPath.replace(":id", customerId);
     const send = (b: Browser, csrf?: string | null) =>
       fields ? b.post(path, fields, { csrf }) : b.api(method, path, undefined, { csrf });
     const anon = await send(await as("anonymous"));
     expect(anon.status).toBe(path.startsWith("/api/") ? 401 : 302);
     expect((await send(await as("customer"))).status).toBe(403);
-    const admin = await as("admin");
-    expect((await send(admin, null)).status, "missing CSRF").toBe(403);
-    expect((await send(admin, "forged-token-value")).status, "wrong CSRF").toBe(403);
-    expect((await send(admin)).status).toBeLessThan(500);
+    const staff = await as("staff");
+    expect((await send(staff, null)).status, "staff, missing CSRF").toBe(403);
+    const staffAnswer = await send(staff);
+    if (least === "owner") {
+      expect(staffAnswer.status, "staff").toBe(403);
+      expect(await staffAnswer.text(), "staff").toMatch(/Only an owner of this shop can do this|Owners only/);
+    } else expect(staffAnswer.status, "staff").toBeLessThan(500);
+    const owner = await as("owner");
+    expect((await send(owner, null)).status, "missing CSRF").toBe(403);
+    expect((await send(owner, "forged-token-value")).status, "wrong CSRF").toBe(403);
+    const ownerAnswer = await send(owner);
+    expect(ownerAnswer.status).toBeLessThan(500);
+    expect(ownerAnswer.status, "owner").not.toBe(403);
   });
 
   it("a form posted from another site is refused even with the right token", async () => {

@@ -11,7 +11,7 @@ export const DEMO_CUSTOMER = { email: "maria.demo@example.com", password: "cango
 export async function seedDemoData(db: NodeDb): Promise<boolean> {
   const [{ count }] = await db.select({ count: sql<number>`count(*)::int` }).from(users);
   if (count > 0) return false;
-  await db.insert(users).values({ email: DEMO_ADMIN.email, passwordHash: await hashPassword(DEMO_ADMIN.password), role: "admin", emailVerifiedAt: new Date() });
+  await db.insert(users).values({ email: DEMO_ADMIN.email, passwordHash: await hashPassword(DEMO_ADMIN.password), role: "admin", adminRole: "owner", emailVerifiedAt: new Date() });
   // Demo logins count as verified (the owner proved the address), so the link policy treats them as
   // real customers; Juan Dela Cruz has no login and shows what an unproven email does (review).
   const customerPassword = await hashPassword(DEMO_CUSTOMER.password);

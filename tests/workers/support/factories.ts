@@ -9,7 +9,8 @@ import { testDb } from "./database";
 let counter = 0;
 export async function createUser(
   databaseUrl: string,
-  opts: { role?: "admin" | "customer"; email?: string; password?: string; verified?: boolean } = {},
+  // adminRole: for an admin, owner (the default: what every admin could do before roles) or staff.
+  opts: { role?: "admin" | "customer"; adminRole?: "owner" | "staff"; email?: string; password?: string; verified?: boolean } = {},
 ) {
   const { db, close } = testDb(databaseUrl);
   try {
@@ -17,7 +18,13 @@ export async function createUser(
     const email = opts.email ?? `user${++counter}-${crypto.randomUUID().slice(0, 8)}@example.com`;
     const [user] = await db
       .insert(users)
-      .values({ email, passwordHash: await hashPassword(password), role: opts.role ?? "customer", emailVerifiedAt: opts.verified === false ? null : new Date() })
+      .values({
+        email,
+        passwordHash: await hashPassword(password),
+        role: opts.role ?? "customer",
+        adminRole: opts.role === "admin" ? (opts.adminRole ?? "owner") : null,
+        emailVerifiedAt: opts.verified === false ? null : new Date(),
+      })
       .returning();
     return { ...user, password };
   } finally {
