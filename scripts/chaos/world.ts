@@ -4,7 +4,7 @@
 import type { Registrant } from "@tools/local-stack/http-session";
 import type { openNodeDb } from "@tools/local-stack/node-db";
 import type { SandboxControl } from "@tools/zoho-sandbox/control-client";
-import { hashPassword } from "~/auth/password.server";
+import { enrolAdmin } from "@tools/admin-sign-in";
 import { WORKER_STOPPED_MESSAGE } from "~/sync/jobs/recover.server";
 
 export type Node = ReturnType<typeof openNodeDb>;
@@ -106,7 +106,7 @@ export async function buildWorld(d: { customers: number; random: () => number; s
   // One customer whose job kills the worker every time it is claimed.
   const poison: Case = { firstName: "Poison", lastName: "Pill", email: POISON_EMAIL, phone: "09171234567", customerType: "new", kind: "poison", expect: { status: "failed", error: WORKER_STOPPED_MESSAGE } };
   cases.splice(Math.floor(cases.length / 4), 0, poison);
-  await node.pool.query(`insert into users (email, password_hash, role) values ($1, $2, 'admin')`, [ADMIN.email, await hashPassword(ADMIN.password)]);
+  await enrolAdmin(node.db, ADMIN);
   return { cases, backfill };
 }
 

@@ -1,8 +1,8 @@
 import { expect, test, type Page } from "@playwright/test";
 import fs from "node:fs";
 import pg from "pg";
-import { DEMO_ADMIN } from "@tools/local-stack/seed";
 import { SandboxControl } from "@tools/zoho-sandbox/control-client";
+import { signInAsAdmin } from "./admin-sign-in";
 
 test.describe.configure({ mode: "serial" });
 
@@ -13,13 +13,6 @@ async function screenshot(page: Page, name: string) {
   await test.info().attach(name, { body, contentType: "image/png" });
 }
 
-async function signInAsAdmin(page: Page) {
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(DEMO_ADMIN.email);
-  await page.getByLabel("Password").fill(DEMO_ADMIN.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/admin$/);
-}
 
 async function openCustomer(page: Page, search: string) {
   await page.goto(`/admin/customers?q=${encodeURIComponent(search)}`);

@@ -1,12 +1,36 @@
-// A browser signed in as a fresh user of the given role (through the real /login form).
+// A browser signed in as a fresh user of the given role (through the real /login form; an admin through the
+// one admin sign-in helper, tools/admin-sign-in.ts, which also enrols them).
 import type { WorkerEnv } from "~/context.server";
+import { enrolAdmin, newAdminLogin, signInAdmin, type AdminLogin } from "@tools/admin-sign-in";
 import { browser, type Browser } from "./browser";
+import { testDb } from "./database";
 import { createUser } from "./factories";
 
 export async function signedIn(env: WorkerEnv, databaseUrl: string, role: "admin" | "customer"): Promise<Browser & { email: string }> {
+  if (role === "admin") {
+    const admin = await enrolledAdmin(databaseUrl);
+    return Object.assign(await signedInAdmin(env, admin), { email: admin.email });
+  }
   const user = await createUser(databaseUrl, { role });
   const b = browser(env);
   const res = await b.post("/login", { email: user.email, password: user.password, redirectTo: "" });
   if (res.status !== 302) throw new Error(`sign-in as ${role} failed with ${res.status}`);
   return Object.assign(b, { email: user.email });
+}
+
+/** A new admin in the test's database, with what signing in needs. */
+export async function enrolledAdmin(databaseUrl: string, admin: AdminLogin = newAdminLogin()): Promise<AdminLogin & { id: string }> {
+  const { db, close } = testDb(databaseUrl);
+  try {
+    return { ...admin, id: await enrolAdmin(db, admin) };
+  } finally {
+    await close();
+  }
+}
+
+/** A browser in which `admin` signed in (opts.address: its client address). */
+export async function signedInAdmin(env: WorkerEnv, admin: AdminLogin, opts: { address?: string } = {}): Promise<Browser> {
+  const b = browser(env, opts);
+  await signInAdmin(b, admin);
+  return b;
 }
