@@ -1,8 +1,11 @@
 // Creates (or resets the password of) an admin account: npm run admin:create -- --email you@shop.com
 // The password is read from ADMIN_PASSWORD or asked for on the terminal; DATABASE_URL from the env or .dev.vars.
+// --reset-factors also removes the admin's second factors and recovery codes and ends their sessions: the
+// only way back for a sole owner who lost every factor (they set a new one up at the next sign-in).
 import { sql } from "drizzle-orm";
 import readline from "node:readline/promises";
 import { z } from "zod";
+import { resetSecondFactors } from "~/auth/factors/store.server";
 import { hashPassword } from "~/auth/password.server";
 import { users } from "~/db/schema";
 import { openNodeDb } from "@tools/local-stack/node-db";
@@ -41,6 +44,10 @@ async function main() {
         email_verified_at = coalesce(${users.emailVerifiedAt}, now()), remove_unverified_after = null
       returning id`);
     const row = result.rows[0];
+    if (argv.includes("--reset-factors")) {
+      await resetSecondFactors(db, row.id);
+      console.log(`Second factors and recovery codes of ${parsed.data.email} removed and sessions ended: a new factor is set up at the next sign-in.`);
+    }
     console.log(`Admin ${parsed.data.email} is ready (id ${row.id}).`);
   } finally {
     await close();

@@ -63,7 +63,7 @@ export async function benchBurst(opts: BurstOptions = {}): Promise<BenchResult> 
     });
     const env = parseEnv(vars);
     const syncShare = dailyCap("sync", env);
-    await seedDemoData(node.db);
+    await seedDemoData(node.db, vars.TOKEN_ENCRYPTION_KEY);
     await connectToSandbox(node.db, stack.sandboxUrl, vars.TOKEN_ENCRYPTION_KEY);
     await node.pool.query("truncate customers, zoho_sync_events cascade"); // and their jobs
     // The Worker's log outlives the run (a Worker that stops answering under load is the thing to look at).

@@ -193,7 +193,7 @@ async function onSharedStack(opts: Options) {
     const url = `http://127.0.0.1:${workerPort}`;
     const vars = localWorkerVars(stack, url, { APP_ENV: "test", ZOHO_DAILY_CALL_LIMIT: "100000", ZOHO_CALLS_PER_MINUTE: "100" });
     const node = openNodeDb(stack.databaseUrl, 4);
-    await seedDemoData(node.db);
+    await seedDemoData(node.db, vars.TOKEN_ENCRYPTION_KEY);
     await connectToSandbox(node.db, stack.sandboxUrl, vars.TOKEN_ENCRYPTION_KEY);
     await node.pool.query("truncate customers, zoho_sync_events cascade"); // and their jobs
     // Sandbox limits high enough for a benchmark (the ledger still counts every call).

@@ -5,7 +5,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { createHash } from "node:crypto";
 import pg from "pg";
 import { DEMO_CUSTOMER } from "@tools/local-stack/seed";
-import { signInAsAdmin } from "./admin-sign-in";
+import { newAdmin, passwordStep, signInAsAdmin } from "./admin-sign-in";
 import { query } from "./simulate-verification";
 
 type Who = "anonymous" | "customer" | "admin";
@@ -45,6 +45,13 @@ async function signInAsNew(page: Page, opts: { takenBack?: boolean }) {
   await page.getByLabel("Password").fill(DEMO_CUSTOMER.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/account/);
+}
+
+async function adminSettingUpApp(page: Page) {
+  await passwordStep(page, await newAdmin({ factor: false }));
+  await expect(page).toHaveURL(/\/admin\/security$/);
+  await page.getByRole("button", { name: "Set up an authenticator app" }).click();
+  await expect(page.getByRole("img", { name: /QR code/ })).toBeVisible();
 }
 
 async function justRegistered(page: Page) {
@@ -92,6 +99,10 @@ const PAGES: PageToCheck[] = [
   { name: "customer with a Zoho search", who: "admin", path: () => customerPath("zoho_sync_status = 'failed'", "?zq=Santos") },
   { name: "linked customer", who: "admin", path: () => customerPath("zoho_contact_id is not null") },
   { name: "Zoho connection", who: "admin", path: "/admin/zoho" },
+  // Issue 23: the second factor.
+  { name: "sign-in security", who: "admin", path: "/admin/security" },
+  { name: "sign-in security, setting up an app (QR code)", who: "anonymous", path: "/admin/security", before: adminSettingUpApp },
+  { name: "second step of signing in (admin)", who: "anonymous", path: "/login/factor", before: async (page) => passwordStep(page, await newAdmin()) },
   // Issue 19: mailed links' pages, the answer to a registration, and the customer's own account.
   { name: "check your email (after registering)", who: "anonymous", path: "/register/sent", before: justRegistered },
   { name: "confirm your email (a mailed link)", who: "anonymous", path: mailLinkPage("verify_email") },

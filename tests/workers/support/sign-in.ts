@@ -8,7 +8,7 @@ import { createUser } from "./factories";
 
 export async function signedIn(env: WorkerEnv, databaseUrl: string, role: "admin" | "customer"): Promise<Browser & { email: string }> {
   if (role === "admin") {
-    const admin = await enrolledAdmin(databaseUrl);
+    const admin = await enrolledAdmin(env, databaseUrl);
     return Object.assign(await signedInAdmin(env, admin), { email: admin.email });
   }
   const user = await createUser(databaseUrl, { role });
@@ -19,10 +19,10 @@ export async function signedIn(env: WorkerEnv, databaseUrl: string, role: "admin
 }
 
 /** A new admin in the test's database, with what signing in needs. */
-export async function enrolledAdmin(databaseUrl: string, admin: AdminLogin = newAdminLogin()): Promise<AdminLogin & { id: string }> {
+export async function enrolledAdmin(env: WorkerEnv, databaseUrl: string, admin: AdminLogin = newAdminLogin()): Promise<AdminLogin & { id: string }> {
   const { db, close } = testDb(databaseUrl);
   try {
-    return { ...admin, id: await enrolAdmin(db, admin) };
+    return { ...admin, id: await enrolAdmin(db, admin, String(env.TOKEN_ENCRYPTION_KEY)) };
   } finally {
     await close();
   }
