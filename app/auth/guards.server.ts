@@ -1,7 +1,7 @@
 import { redirect } from "@remix-run/cloudflare";
 import type { AppServices } from "~/context.server";
 import { hasSecondFactor } from "./factors/store.server";
-import { getCurrentUser, getSession, type CurrentUser } from "./session.server";
+import { getCurrentUser, getSession, userOfSession, type CurrentUser } from "./session.server";
 
 // The only place that decides authorisation. Pages redirect to sign-in; /api/* answers 401 JSON.
 function isApi(request: Request) {
@@ -34,9 +34,10 @@ export const FACTOR_SETUP_PATH = "/admin/security";
  * (`setup: true` only for that page); a session from before the admin had one must sign in again.
  */
 export async function requireAdmin(request: Request, app: AppServices, opts: { setup?: boolean } = {}): Promise<CurrentUser> {
-  const user = await requireUser(request, app);
-  if (user.role !== "admin") refuseForbidden(request);
   const session = await getSession(request, app);
+  const user = await userOfSession(session, app);
+  if (!user) refuseAnonymous(request);
+  if (user.role !== "admin") refuseForbidden(request);
   if (session.get("factorCheckedAt")) return user;
   if (await hasSecondFactor(app.db, user.id)) refuseAnonymous(request);
   if (opts.setup) return user;

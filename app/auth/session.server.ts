@@ -137,7 +137,11 @@ export async function registeredHere(request: Request, app: AppServices): Promis
 }
 
 export async function getCurrentUser(request: Request, app: AppServices): Promise<CurrentUser | null> {
-  const session = await getSession(request, app);
+  return userOfSession(await getSession(request, app), app);
+}
+
+/** The account a session is signed in to, if any. */
+export async function userOfSession(session: AppSession, app: AppServices): Promise<CurrentUser | null> {
   const userId = session.get("userId");
   if (!userId) return null;
   const [user] = await app.db

@@ -55,6 +55,9 @@ const PAGES: Array<[string, Record<Who, number | typeof LOGIN>]> = [
   ["/admin/customers/:id", { anonymous: LOGIN, customer: 403, admin: 200 }],
   ["/admin/zoho", { anonymous: LOGIN, customer: 403, admin: 200 }],
   ["/admin/zoho/callback", { anonymous: LOGIN, customer: 403, admin: 302 }],
+  // Issue 23: the second factor's setup page, and the sign-in's second step (only after this browser's password step).
+  ["/admin/security", { anonymous: LOGIN, customer: 403, admin: 200 }],
+  ["/login/factor", { anonymous: 302, customer: 302, admin: 302 }],
 ];
 
 describe("pages × who is asking", () => {
@@ -82,6 +85,7 @@ const ACTIONS: Array<[string, string, Record<string, string> | undefined]> = [
   ["POST", "/admin/customers?index", { intent: "confirm_all", expected: "1" }],
   ["POST", "/api/admin/customers/:id/zoho-sync", undefined],
   ["DELETE", "/api/admin/customers/:id/zoho-sync", undefined],
+  ["POST", "/admin/security", { intent: "new-recovery-codes" }],
 ];
 
 // Forms anyone may send (they act on a mailbox, not on a session), and the customer's own resend.
@@ -95,6 +99,8 @@ const PUBLIC_ACTIONS: Array<[string, Record<string, string>, Record<Who, number>
   ["/verify-email", { token: "forged-token-value", intent: "not-me" }, { anonymous: 410, customer: 410, admin: 410 }],
   ["/confirm-email-change", { token: "forged-token-value", intent: "confirm" }, { anonymous: 410, customer: 410, admin: 410 }],
   ["/undo-email-change", { token: "forged-token-value", intent: "undo" }, { anonymous: 410, customer: 410, admin: 410 }],
+  // A code without this browser's password step first goes back to the password.
+  ["/login/factor", { code: "123456" }, { anonymous: 302, customer: 302, admin: 302 }],
 ];
 
 describe("public and customer forms × who is asking", () => {
