@@ -2,9 +2,12 @@
 // Every other admin is invited by an owner from /admin/admins; so once an owner exists, any other address is
 // refused, and so is a customer's (docs/decisions/033). The password is read from ADMIN_PASSWORD or asked for on
 // the terminal; DATABASE_URL from the env or .dev.vars.
+// --reset-factors also removes the owner's second factors and recovery codes and ends their sessions: the
+// only way back for a sole owner who lost every factor (they set a new one up at the next sign-in; decision 034).
 import { sql } from "drizzle-orm";
 import readline from "node:readline/promises";
 import { z } from "zod";
+import { resetSecondFactors } from "~/auth/factors/store.server";
 import { hashPassword } from "~/auth/password.server";
 import { users } from "~/db/schema";
 import { openNodeDb } from "@tools/local-stack/node-db";
@@ -61,7 +64,13 @@ async function main() {
     if (outcome.kind === "refused") {
       console.error(`admin:create: refused: ${outcome.why}.`);
       process.exitCode = 3;
-    } else console.log(outcome.kind === "reset" ? `Owner ${parsed.data.email}: password reset, signed out everywhere (id ${outcome.id}).` : `Owner ${parsed.data.email} is ready (id ${outcome.id}).`);
+      return;
+    }
+    if (argv.includes("--reset-factors")) {
+      await resetSecondFactors(db, outcome.id);
+      console.log(`Second factors and recovery codes of ${parsed.data.email} removed and sessions ended: a new factor is set up at the next sign-in.`);
+    }
+    console.log(outcome.kind === "reset" ? `Owner ${parsed.data.email}: password reset, signed out everywhere (id ${outcome.id}).` : `Owner ${parsed.data.email} is ready (id ${outcome.id}).`);
   } finally {
     await close();
   }

@@ -62,7 +62,7 @@ async function main() {
     await sandbox.settings({ dailyLimit: DAILY_LIMIT * 2, perMinuteLimit: 1_000_000 });
 
     // The world before the run: contacts returning customers should find, customers from before sync.
-    const { cases, backfill } = await buildWorld({ customers: CUSTOMERS, random: seededRandom(SEED), sandbox, node });
+    const { cases, backfill } = await buildWorld({ customers: CUSTOMERS, random: seededRandom(SEED), sandbox, node, encryptionKey: vars.TOKEN_ENCRYPTION_KEY });
     await sandbox.clearCalls();
     await everydayFaults(sandbox);
 

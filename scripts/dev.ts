@@ -116,7 +116,8 @@ async function main() {
   scheduleCron(worker.url);
   console.log(`
 Cangoods Portal is running:   ${worker.url}
-  Admin sign-in:              ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}
+  Admin sign-in:              ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}, then the code of an authenticator app
+                              given the secret ${DEMO_ADMIN.totpSecret} (or: npm run admin:code)
   Demo customer:              ${DEMO_CUSTOMER.email} / ${DEMO_CUSTOMER.password}
   Mail inbox (every mail):    ${stack.mail?.inboxUrl ?? "not started"}  (REST: /api/email)
   Zoho Books sandbox:         ${stack.sandboxUrl}  (already connected; /admin/zoho → Reconnect shows the consent flow)

@@ -1,6 +1,7 @@
 import { redirect } from "@remix-run/cloudflare";
 import type { AppServices } from "~/context.server";
-import { getCurrentUser, type CurrentUser } from "./session.server";
+import { hasSecondFactor } from "./factors/store.server";
+import { getCurrentUser, getSession, userOfSession, type CurrentUser } from "./session.server";
 
 // The only place that decides authorisation: who is signed in (requireUser), an admin of either role
 // (requireAdmin), an owner (requireOwner), a customer (requireCustomer). Pages redirect to sign-in; /api/* answers 401 JSON.
@@ -29,10 +30,23 @@ export async function requireUser(request: Request, app: AppServices): Promise<C
   return user;
 }
 
-export async function requireAdmin(request: Request, app: AppServices): Promise<CurrentUser> {
-  const user = await requireUser(request, app);
+/** Where an admin without a second factor is sent (and the only admin page they may open). */
+export const FACTOR_SETUP_PATH = "/admin/security";
+
+/**
+ * An admin whose session checked the second factor. An admin without any factor is sent to set one up
+ * (`setup: true` only for that page); a session from before the admin had one must sign in again.
+ */
+export async function requireAdmin(request: Request, app: AppServices, opts: { setup?: boolean } = {}): Promise<CurrentUser> {
+  const session = await getSession(request, app);
+  const user = await userOfSession(session, app);
+  if (!user) refuseAnonymous(request);
   if (user.role !== "admin") refuseForbidden(request);
-  return user;
+  if (session.get("factorCheckedAt")) return user;
+  if (await hasSecondFactor(app.db, user.id)) refuseAnonymous(request);
+  if (opts.setup) return user;
+  if (isApi(request)) throw Response.json({ error: "Set up a second factor first (/admin/security)." }, { status: 403 });
+  throw redirect(FACTOR_SETUP_PATH);
 }
 
 /**

@@ -11,7 +11,9 @@ import { sessions, users } from "~/db/schema";
 import { sendSoon } from "~/email/outbox.server";
 import { ACCOUNT_EVENTS, recordAccountEvent } from "~/sync/account-timeline.server";
 import type { DbOrTx } from "~/db/client.server";
-import { consumeToken, revokeTokens } from "~/email/link-tokens.server";
+import { checkToken, consumeToken, revokeTokens } from "~/email/link-tokens.server";
+import { verifyFactorCode, type FactorCheck } from "./factors/check.server";
+import { hasSecondFactor } from "./factors/store.server";
 import { hashPassword } from "./password.server";
 import { hitLimits, LIMITS, limitKeys, perAddress, type LimitVerdict } from "./rate-limit.server";
 import { clearAccountFailures } from "./throttle.server";
@@ -27,9 +29,27 @@ export async function requestPasswordReset(app: AppServices, email: string, clie
   return { ok: true };
 }
 
-export type ResetResult = { ok: true; userId: string } | { ok: false; reason: "unknown" | "used" | "expired" };
+export type ResetResult =
+  | { ok: true; userId: string }
+  | { ok: false; reason: "unknown" | "used" | "expired" }
+  | { ok: false; reason: "factor"; check: Exclude<FactorCheck, { ok: true }> };
 
-export async function resetPassword(app: AppServices, token: string, password: string): Promise<ResetResult> {
+/** Whether the reset link's account is an admin with a second factor (then the reset asks for it too). */
+export async function resetNeedsFactor(app: AppServices, userId: string): Promise<boolean> {
+  const [user] = await app.db.select({ role: users.role }).from(users).where(eq(users.id, userId));
+  return user?.role === "admin" && (await hasSecondFactor(app.db, userId));
+}
+
+/**
+ * A mailbox alone does not make an admin (issue 23): an admin's reset also needs their factor's code or a
+ * recovery code, checked (and throttled) before the link is used up.
+ */
+export async function resetPassword(app: AppServices, token: string, password: string, proof: { code?: string; clientAddress: string | null }): Promise<ResetResult> {
+  const link = await checkToken(app.db, token, "reset_password");
+  if (link.ok && (await resetNeedsFactor(app, link.userId))) {
+    const check = await verifyFactorCode(app, { userId: link.userId, code: proof.code ?? "", clientAddress: proof.clientAddress });
+    if (!check.ok) return { ok: false, reason: "factor", check };
+  }
   const passwordHash = await hashPassword(password);
   return app.db.transaction(async (tx): Promise<ResetResult> => {
     const used = await consumeToken(tx, token, "reset_password");

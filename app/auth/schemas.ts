@@ -22,8 +22,25 @@ export const NEW_PASSWORD_FIELDS = {
 export const samePasswords = (v: { password: string; confirmPassword: string }) => v.password === v.confirmPassword;
 export const PASSWORDS_DIFFER = { path: ["confirmPassword"], error: "The passwords do not match." };
 
+/** A code from the admin's authenticator app (6 digits) or one of their recovery codes. */
+export const FACTOR_CODE = z
+  .string({ error: "Type the code from your authenticator app, or a recovery code." })
+  .trim()
+  .min(6, { error: "Type the 6-digit code from your authenticator app, or a recovery code." })
+  .max(20, { error: "That is longer than any code we give: type the 6-digit code, or a recovery code." });
+
+export const FactorSchema = z.object({ code: FACTOR_CODE });
+
+/** The first code from an authenticator app being set up (a recovery code does not prove the app works). */
+export const TotpSetupSchema = z.object({
+  code: z
+    .string({ error: "Type the 6-digit code your authenticator app shows." })
+    .trim()
+    .regex(/^\d{6}$/, { error: "Type the 6-digit code your authenticator app shows (digits only)." }),
+});
+
 export const ResetPasswordSchema = z
-  .object({ token: z.string({ error: "This reset link is incomplete." }).min(10).max(200), ...NEW_PASSWORD_FIELDS })
+  .object({ token: z.string({ error: "This reset link is incomplete." }).min(10).max(200), ...NEW_PASSWORD_FIELDS, code: FACTOR_CODE.optional() })
   .refine(samePasswords, PASSWORDS_DIFFER);
 
 /** The page of an admin invitation's link: the invitee chooses their password. */

@@ -17,6 +17,12 @@ export interface SessionData {
   redirectTo?: string;
   zohoOAuthState?: string;
   registered?: { userId: string | null; email: string };
+  /** An admin who gave the right password and has yet to give the second factor (/login/factor). */
+  pendingAdmin?: { userId: string; redirectTo: string };
+  /** When this admin session last checked the second factor (sign-in, setting one up). */
+  factorCheckedAt?: string;
+  /** The authenticator app being set up on /admin/security: its secret, encrypted, until a code confirms it. */
+  totpSetup?: string;
 }
 // Toasts are not flashed in the session any more: they have their own cookie (toast.server.ts).
 export type SessionFlash = { toast: { kind: "success" | "error" | "info"; message: string } };
@@ -132,7 +138,11 @@ export async function registeredHere(request: Request, app: AppServices): Promis
 }
 
 export async function getCurrentUser(request: Request, app: AppServices): Promise<CurrentUser | null> {
-  const session = await getSession(request, app);
+  return userOfSession(await getSession(request, app), app);
+}
+
+/** The account a session is signed in to, if any. */
+export async function userOfSession(session: AppSession, app: AppServices): Promise<CurrentUser | null> {
   const userId = session.get("userId");
   if (!userId) return null;
   const [user] = await app.db
@@ -142,8 +152,25 @@ export async function getCurrentUser(request: Request, app: AppServices): Promis
   return user ? { ...user, role: user.role as CurrentUser["role"] } : null;
 }
 
+/** How long the second step of an admin's sign-in may wait for the factor. */
+const PENDING_FACTOR_SECONDS = 10 * 60;
+
+/**
+ * The password was right and the admin has a second factor: a fresh session (new id) that signs nobody in yet,
+ * only remembers who is to give the factor, for 10 minutes.
+ */
+export async function startFactorStep(request: Request, app: AppServices, userId: string, redirectTo: string) {
+  const storage = sessionStorage(app);
+  const old = await storage.getSession(request.headers.get("Cookie"));
+  if (old.id) await storage.destroySession(old);
+  const session = await storage.getSession();
+  session.set("pendingAdmin", { userId, redirectTo });
+  session.set("expiresAt", new Date(Date.now() + PENDING_FACTOR_SECONDS * 1000).toISOString());
+  return storage.commitSession(session, { maxAge: PENDING_FACTOR_SECONDS });
+}
+
 /** Starts a fresh session for the user (new id: no session fixation), as long as their role allows. */
-export async function signIn(request: Request, app: AppServices, userId: string) {
+export async function signIn(request: Request, app: AppServices, userId: string, opts: { factorCheckedAt?: Date } = {}) {
   const storage = sessionStorage(app);
   const old = await storage.getSession(request.headers.get("Cookie"));
   if (old.id) await storage.destroySession(old);
@@ -152,5 +179,6 @@ export async function signIn(request: Request, app: AppServices, userId: string)
   const session = await storage.getSession();
   session.set("userId", userId);
   session.set("expiresAt", new Date(Date.now() + seconds * 1000).toISOString());
+  if (opts.factorCheckedAt) session.set("factorCheckedAt", opts.factorCheckedAt.toISOString());
   return storage.commitSession(session, { maxAge: seconds });
 }

@@ -34,6 +34,35 @@ export function signInGate(counts: Counts, limits: Record<keyof Counts, Window>,
   return over("account") ? { kind: "prove" } : { kind: "open" };
 }
 
+/**
+ * Second-factor codes (issue 23): only someone who knew the password gets to type one, so every key waits
+ * when over, the account's too (10 wrong codes in 15 minutes from anywhere).
+ */
+export const FACTOR_LIMITS = {
+  pair: { max: 5, windowMs: 15 * MINUTE },
+  address: { max: 30, windowMs: 15 * MINUTE },
+  account: { max: 10, windowMs: 15 * MINUTE },
+} satisfies Record<string, Window>;
+
+/** Pure: how long the next factor code must wait (0: it may be tried now). */
+export function factorWaitSeconds(counts: Counts, limits: Record<keyof Counts, Window>, now: Date): number {
+  let until = 0;
+  for (const name of ["pair", "address", "account"] as const) {
+    const c = counts[name];
+    const endsAt = c ? c.windowStartedAt.getTime() + limits[name].windowMs : 0;
+    if (c && endsAt > now.getTime() && c.failures >= limits[name].max) until = Math.max(until, endsAt);
+  }
+  return until ? Math.max(1, Math.ceil((until - now.getTime()) / 1000)) : 0;
+}
+
+export function factorKeys(userId: string, clientAddress: string | null): Record<keyof Counts, string | null> {
+  return {
+    pair: clientAddress ? `factor:pair:${userId}|${clientAddress}` : null,
+    address: clientAddress ? `factor:address:${clientAddress}` : null,
+    account: `factor:account:${userId}`,
+  };
+}
+
 /** The auth_throttle keys of one sign-in attempt (the client address is unknown only outside Cloudflare). */
 export function signInKeys(email: string, clientAddress: string | null): Record<keyof Counts, string | null> {
   const account = email.trim().toLowerCase();

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   customType,
   boolean,
@@ -114,6 +115,49 @@ export const sessions = pgTable(
     createdAt: timestamptz("created_at").notNull().defaultNow(),
   },
   (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
+);
+
+// An admin's second factors (issue 23): an authenticator app (TOTP; its secret encrypted with
+// TOKEN_ENCRYPTION_KEY) or a passkey (WebAuthn; its public key). `last_used_step`: the last TOTP time step
+// accepted, so a code (or an earlier one) is never accepted twice.
+export const adminFactors = pgTable(
+  "admin_factors",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: varchar("kind", { length: 20 }).notNull().$type<"totp" | "passkey">(),
+    totpSecretEncrypted: text("totp_secret_encrypted"),
+    lastUsedStep: bigint("last_used_step", { mode: "number" }),
+    credentialId: text("credential_id"),
+    publicKey: text("public_key"),
+    signCount: bigint("sign_count", { mode: "number" }),
+    label: text("label"),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
+    lastUsedAt: timestamptz("last_used_at"),
+  },
+  (t) => [
+    index("admin_factors_user_idx").on(t.userId),
+    uniqueIndex("admin_factors_credential_idx").on(t.credentialId),
+    check("admin_factors_kind", sql`${t.kind} in ('totp', 'passkey')`),
+    check("admin_factors_totp_secret", sql`${t.kind} <> 'totp' or ${t.totpSecretEncrypted} is not null`),
+  ],
+);
+
+// Ten single-use recovery codes per admin, stored as SHA-256 hashes (each code is 50 random bits).
+export const adminRecoveryCodes = pgTable(
+  "admin_recovery_codes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    usedAt: timestamptz("used_at"),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("admin_recovery_codes_hash_idx").on(t.userId, t.codeHash)],
 );
 
 // Failed sign-ins per key (an email or a client address), for throttling.

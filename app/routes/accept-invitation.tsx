@@ -34,8 +34,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!result.ok) return data(submission.reply({ ...hide, formErrors: [INVITATION_REFUSED[result.reason]] }), { status: 410 });
   const headers = new Headers();
   headers.append("Set-Cookie", await signIn(request, context.app, result.userId));
-  headers.append("Set-Cookie", await toastSetCookie(context.app, { kind: "success", message: `Welcome: you are now ${result.role === "owner" ? "an owner" : "staff"} of the Cangoods admin console.` }));
-  return redirect("/admin", { headers });
+  headers.append("Set-Cookie", await toastSetCookie(context.app, { kind: "success", message: `Welcome: you are now ${result.role === "owner" ? "an owner" : "staff"} of the Cangoods admin console. Set up your second factor to continue.` }));
+  // A new admin has no second factor yet: every admin page would send them to set one up (decision 034).
+  return redirect("/admin/security", { headers });
 }
 
 export default function AcceptInvitation() {

@@ -5,7 +5,8 @@ import { Link, useActionData, useNavigation, useSearchParams } from "@remix-run/
 import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
 import { safeRedirect } from "~/auth/safe-redirect";
 import { LoginSchema } from "~/auth/schemas";
-import { getCurrentUser, signIn } from "~/auth/session.server";
+import { hasSecondFactor } from "~/auth/factors/store.server";
+import { getCurrentUser, signIn, startFactorStep } from "~/auth/session.server";
 import { authenticate } from "~/auth/sign-in.server";
 import { Field, FormError, PostForm } from "~/components/forms";
 
@@ -43,6 +44,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const fallback = result.user.role === "admin" ? "/admin" : "/account";
   const to = safeRedirect(submission.value.redirectTo, fallback);
+  // An admin with a second factor gives it next; one without is signed in and sent to set one up (the guard).
+  if (result.user.role === "admin" && (await hasSecondFactor(context.app.db, result.user.id)))
+    return redirect("/login/factor", { headers: { "Set-Cookie": await startFactorStep(request, context.app, result.user.id, to) } });
   return redirect(to, { headers: { "Set-Cookie": await signIn(request, context.app, result.user.id) } });
 }
 

@@ -5,13 +5,17 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { checkToken } from "~/email/link-tokens.server";
-import { resetPassword } from "~/auth/password-reset.server";
+import { refusedCodeMessage } from "~/auth/factors/check.server";
+import { resetNeedsFactor, resetPassword } from "~/auth/password-reset.server";
+import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
 import { ResetPasswordSchema } from "~/auth/schemas";
 import { getSession, destroySession } from "~/auth/session.server";
 import { redirectWithToast } from "~/auth/toast.server";
 import { Field, FormError, PostForm } from "~/components/forms";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · Cangoods" }];
+
+export const headers = keepRetryAfter;
 
 const REFUSED: Record<"unknown" | "used" | "expired", string> = {
   unknown: "This reset link is not valid. Please ask for a new one.",
@@ -22,13 +26,18 @@ const REFUSED: Record<"unknown" | "used" | "expired", string> = {
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get("token") ?? "";
   const check = token ? await checkToken(context.app.db, token, "reset_password") : ({ ok: false, reason: "unknown" } as const);
-  return { token: check.ok ? token : null, problem: check.ok ? null : REFUSED[check.reason] };
+  return { token: check.ok ? token : null, problem: check.ok ? null : REFUSED[check.reason], needsFactor: check.ok && (await resetNeedsFactor(context.app, check.userId)) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: ResetPasswordSchema });
   if (submission.status !== "success") return data(submission.reply({ hideFields: ["password", "confirmPassword"] }), { status: 400 });
-  const result = await resetPassword(context.app, submission.value.token, submission.value.password);
+  const result = await resetPassword(context.app, submission.value.token, submission.value.password, { code: submission.value.code, clientAddress: clientAddress(request) });
+  if (!result.ok && result.reason === "factor") {
+    const reply = submission.reply({ fieldErrors: { code: [refusedCodeMessage(result.check, waitInWords)] }, hideFields: ["password", "confirmPassword", "code"] });
+    const wait = result.check.reason === "wait" ? result.check.retryAfterSeconds : null;
+    return data(reply, { status: wait ? 429 : 400, headers: wait ? { "Retry-After": String(wait) } : undefined });
+  }
   if (!result.ok) return data(submission.reply({ formErrors: [REFUSED[result.reason]], hideFields: ["password", "confirmPassword"] }), { status: 410 });
   // This browser's session (if any) was ended with all the others; start clean with a toast.
   const session = await getSession(request, context.app);
@@ -37,7 +46,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function ResetPassword() {
-  const { token, problem } = useLoaderData<typeof loader>();
+  const { token, problem, needsFactor } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const [form, fields] = useForm({
@@ -78,6 +87,11 @@ export default function ResetPassword() {
         <Field label="Confirm new password" field={fields.confirmPassword}>
           <input {...getInputProps(fields.confirmPassword, { type: "password" })} autoComplete="new-password" />
         </Field>
+        {needsFactor ? (
+          <Field label="Code" hint="This is an admin account: the 6-digit code from your authenticator app, or one of your recovery codes." field={fields.code}>
+            <input {...getInputProps(fields.code, { type: "text" })} required autoComplete="one-time-code" aria-describedby={`${fields.code.descriptionId} ${fields.code.errorId}`} />
+          </Field>
+        ) : null}
         <div className="actions">
           <button type="submit" disabled={busy}>
             {busy ? "Saving…" : "Save the new password"}

@@ -7,6 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { dailyCap } from "~/zoho/ledger.server";
+import { signInAdmin } from "@tools/admin-sign-in";
 import { HttpSession, registerAndConfirm, type Registrant } from "@tools/local-stack/http-session";
 import { openNodeDb } from "@tools/local-stack/node-db";
 import { connectToSandbox } from "@tools/local-stack/sandbox-connect";
@@ -62,7 +63,7 @@ export async function benchBurst(opts: BurstOptions = {}): Promise<BenchResult> 
     });
     const env = parseEnv(vars);
     const syncShare = dailyCap("sync", env);
-    await seedDemoData(node.db);
+    await seedDemoData(node.db, vars.TOKEN_ENCRYPTION_KEY);
     await connectToSandbox(node.db, stack.sandboxUrl, vars.TOKEN_ENCRYPTION_KEY);
     await node.pool.query("truncate customers, zoho_sync_events cascade"); // and their jobs
     // The Worker's log outlives the run (a Worker that stops answering under load is the thing to look at).
@@ -161,7 +162,7 @@ export async function benchBurst(opts: BurstOptions = {}): Promise<BenchResult> 
     const admin = new HttpSession(url);
     let etaIso: string | undefined;
     if (!workerExit) {
-      await admin.post("/login", { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password, redirectTo: "" });
+      await signInAdmin(admin, DEMO_ADMIN);
       const dashboard = await (await admin.request("/admin")).text();
       etaIso = dashboard.match(/data-testid="backlog-eta"[^>]*>[\s\S]*?<time dateTime="([^"]+)"/)?.[1];
     }

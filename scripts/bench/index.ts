@@ -21,6 +21,7 @@ import ws from "ws";
 import { z } from "zod";
 import { openDb } from "~/db/client.server";
 import { SandboxControl } from "@tools/zoho-sandbox/control-client";
+import { signInAdmin } from "@tools/admin-sign-in";
 import { HttpSession } from "@tools/local-stack/http-session";
 import { benchBundle } from "./bundle";
 import { benchBurst } from "./burst";
@@ -192,7 +193,7 @@ async function onSharedStack(opts: Options) {
     const url = `http://127.0.0.1:${workerPort}`;
     const vars = localWorkerVars(stack, url, { APP_ENV: "test", ZOHO_DAILY_CALL_LIMIT: "100000", ZOHO_CALLS_PER_MINUTE: "100" });
     const node = openNodeDb(stack.databaseUrl, 4);
-    await seedDemoData(node.db);
+    await seedDemoData(node.db, vars.TOKEN_ENCRYPTION_KEY);
     await connectToSandbox(node.db, stack.sandboxUrl, vars.TOKEN_ENCRYPTION_KEY);
     await node.pool.query("truncate customers, zoho_sync_events cascade"); // and their jobs
     // Sandbox limits high enough for a benchmark (the ledger still counts every call).
@@ -227,7 +228,7 @@ async function onSharedStack(opts: Options) {
     if (wants("list"))
       await suite("list", async () => {
         const admin = new HttpSession(url);
-        await admin.post("/login", { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password, redirectTo: "" });
+        await signInAdmin(admin, DEMO_ADMIN);
         for (const customers of [...(smoke ? SMOKE.list.customers : opts.customers)].sort((a, b) => a - b)) {
           console.log(`\n3. Admin list at ${customers.toLocaleString("en-US")} customers (rows + status counts)`);
           const lines = await benchList({ pool: node.pool, databaseUrl: stack.databaseUrl, wsProxy: stack.wsProxy, admin, log: (l) => console.log(`  ${l}`) }, customers, smoke ? SMOKE.list.runs : undefined);

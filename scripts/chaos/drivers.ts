@@ -2,6 +2,7 @@
 // catcher's link in the browser they registered with), an admin at work through the real routes (backfill, unlink + retry, retry, reset),
 // the outage (halfway through, every contacts call answers 503 for 30 simulated minutes), and a sweeper that
 // makes time pass faster and runs two sweeps every 400 ms on top of the consumer.
+import { signInAdmin } from "@tools/admin-sign-in";
 import { HttpSession, register } from "@tools/local-stack/http-session";
 import { confirmRegistrations } from "@tools/local-stack/mail-catcher";
 import type { SandboxControl } from "@tools/zoho-sandbox/control-client";
@@ -20,8 +21,7 @@ export type AdminActions = { retries: number; resets: number; unlinks: number };
 /** The admin signs in and starts the backfill of the customers from before automatic sync. */
 export async function adminStartsBackfill(url: string): Promise<HttpSession> {
   const admin = new HttpSession(url);
-  const signIn = await admin.post("/login", { email: ADMIN.email, password: ADMIN.password });
-  if (signIn.status !== 302) throw new Error(`admin sign-in answered ${signIn.status}`);
+  await signInAdmin(admin, ADMIN);
   const backfillStart = await admin.post("/admin?index", { intent: "backfill" });
   if (backfillStart.status !== 302) throw new Error(`backfill answered ${backfillStart.status}`);
   return admin;

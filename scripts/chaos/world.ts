@@ -4,7 +4,7 @@
 import type { Registrant } from "@tools/local-stack/http-session";
 import type { openNodeDb } from "@tools/local-stack/node-db";
 import type { SandboxControl } from "@tools/zoho-sandbox/control-client";
-import { hashPassword } from "~/auth/password.server";
+import { enrolAdmin, KNOWN_TOTP_SECRET } from "@tools/admin-sign-in";
 import { WORKER_STOPPED_MESSAGE } from "~/sync/jobs/recover.server";
 
 export type Node = ReturnType<typeof openNodeDb>;
@@ -27,7 +27,7 @@ export const isBackfill = (c: Case) => c.kind.startsWith("backfill_");
 export const POISON_EMAIL = "chaos.poison@example.com";
 export const OUTAGE_MESSAGE = "Service unavailable (outage)";
 export const NO_MATCH = "No matching contact found in Zoho Books";
-export const ADMIN = { email: "chaos.admin@example.com", password: "chaos admin password 123" };
+export const ADMIN = { email: "chaos.admin@example.com", password: "chaos admin password 123", totpSecret: KNOWN_TOTP_SECRET };
 
 /** Deterministic PRNG so a run can be repeated with --seed. */
 export function seededRandom(seed: number) {
@@ -43,7 +43,7 @@ export type World = { cases: Case[]; backfill: Case[] };
  * backfilled customers (a tenth; half already in Zoho, a third of those only as a secondary contact person),
  * the poison customer, and the admin who meddles during the run.
  */
-export async function buildWorld(d: { customers: number; random: () => number; sandbox: SandboxControl; node: Node }): Promise<World> {
+export async function buildWorld(d: { customers: number; random: () => number; sandbox: SandboxControl; node: Node; encryptionKey: string }): Promise<World> {
   const { random, sandbox, node } = d;
   const cases: Case[] = [];
   const tag = () => Math.floor(random() * 1e9).toString(36);
@@ -106,7 +106,7 @@ export async function buildWorld(d: { customers: number; random: () => number; s
   // One customer whose job kills the worker every time it is claimed.
   const poison: Case = { firstName: "Poison", lastName: "Pill", email: POISON_EMAIL, phone: "09171234567", customerType: "new", kind: "poison", expect: { status: "failed", error: WORKER_STOPPED_MESSAGE } };
   cases.splice(Math.floor(cases.length / 4), 0, poison);
-  await node.pool.query(`insert into users (email, password_hash, role, admin_role) values ($1, $2, 'admin', 'owner')`, [ADMIN.email, await hashPassword(ADMIN.password)]);
+  await enrolAdmin(node.db, ADMIN, d.encryptionKey);
   return { cases, backfill };
 }
 

@@ -4,7 +4,8 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { createHash } from "node:crypto";
 import pg from "pg";
-import { DEMO_ADMIN, DEMO_CUSTOMER } from "@tools/local-stack/seed";
+import { DEMO_CUSTOMER } from "@tools/local-stack/seed";
+import { newAdmin, passwordStep, signInAsAdmin } from "./admin-sign-in";
 import { query } from "./simulate-verification";
 
 type Who = "anonymous" | "customer" | "admin";
@@ -46,6 +47,13 @@ async function signInAsNew(page: Page, opts: { takenBack?: boolean }) {
   await expect(page).toHaveURL(/\/account/);
 }
 
+async function adminSettingUpApp(page: Page) {
+  await passwordStep(page, await newAdmin({ factor: false }));
+  await expect(page).toHaveURL(/\/admin\/security$/);
+  await page.getByRole("button", { name: "Set up an authenticator app" }).click();
+  await expect(page.getByRole("img", { name: /QR code/ })).toBeVisible();
+}
+
 async function justRegistered(page: Page) {
   await page.goto("/register");
   await page.getByLabel("First name").fill("Alma");
@@ -77,8 +85,8 @@ async function invitationPage() {
 /** A staff admin to remove: the admins page asking "Remove …?". */
 async function removeAdminPage() {
   const [user] = await query<{ id: string }>(
-    `insert into users (email, password_hash, role, admin_role, email_verified_at) select $1, password_hash, 'admin', 'staff', now() from users where email = $2 returning id`,
-    [`a11y.staff.${crypto.randomUUID().slice(0, 8)}@example.com`, DEMO_ADMIN.email],
+    `insert into users (email, password_hash, role, admin_role, email_verified_at) select $1, password_hash, 'admin', 'staff', now() from users where role = 'admin' limit 1 returning id`,
+    [`a11y.staff.${crypto.randomUUID().slice(0, 8)}@example.com`],
   );
   return `/admin/admins?remove=${user.id}`;
 }
@@ -116,6 +124,10 @@ const PAGES: PageToCheck[] = [
   { name: "remove an admin (confirmation)", who: "admin", path: removeAdminPage },
   { name: "accept an admin invitation (a mailed link)", who: "anonymous", path: invitationPage },
   { name: "an admin invitation that no longer works", who: "anonymous", path: "/accept-invitation?token=no-such-invitation" },
+  // Issue 23: the second factor.
+  { name: "sign-in security", who: "admin", path: "/admin/security" },
+  { name: "sign-in security, setting up an app (QR code)", who: "anonymous", path: "/admin/security", before: adminSettingUpApp },
+  { name: "second step of signing in (admin)", who: "anonymous", path: "/login/factor", before: async (page) => passwordStep(page, await newAdmin()) },
   // Issue 19: mailed links' pages, the answer to a registration, and the customer's own account.
   { name: "check your email (after registering)", who: "anonymous", path: "/register/sent", before: justRegistered },
   { name: "confirm your email (a mailed link)", who: "anonymous", path: mailLinkPage("verify_email") },
@@ -130,12 +142,16 @@ const PAGES: PageToCheck[] = [
 
 async function signIn(page: Page, who: Who) {
   if (who === "anonymous") return;
-  const { email, password } = who === "admin" ? DEMO_ADMIN : DEMO_CUSTOMER;
+  if (who === "admin") {
+    await signInAsAdmin(page);
+    return;
+  }
+  const { email, password } = DEMO_CUSTOMER;
   await page.goto("/login");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(who === "admin" ? /\/admin$/ : /\/account/);
+  await expect(page).toHaveURL(/\/account/);
 }
 
 test.beforeAll(async ({ request }) => {

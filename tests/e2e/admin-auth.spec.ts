@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { DEMO_ADMIN } from "@tools/local-stack/seed";
+import { signInAsAdmin } from "./admin-sign-in";
 
 test("anonymous access to /admin is refused and leads to sign-in", async ({ page }) => {
   await page.goto("/admin");
@@ -9,10 +10,7 @@ test("anonymous access to /admin is refused and leads to sign-in", async ({ page
 
 test("an admin signs in with the seeded credentials and signs out", async ({ page }) => {
   await page.goto("/admin");
-  await page.getByLabel("Email").fill(DEMO_ADMIN.email);
-  await page.getByLabel("Password").fill(DEMO_ADMIN.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/admin$/);
+  await signInAsAdmin(page, { admin: DEMO_ADMIN, from: null });
   await expect(page.getByText(`Signed in as ${DEMO_ADMIN.email}`)).toBeVisible();
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/$/);
@@ -32,10 +30,7 @@ test("a wrong password keeps the email and explains the problem", async ({ page 
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
   test("an admin can still sign in", async ({ page }) => {
-    await page.goto("/login");
-    await page.getByLabel("Email").fill(DEMO_ADMIN.email);
-    await page.getByLabel("Password").fill(DEMO_ADMIN.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByText(`Signed in as ${DEMO_ADMIN.email}`)).toBeVisible();
+    const admin = await signInAsAdmin(page);
+    await expect(page.getByText(`Signed in as ${admin.email}`)).toBeVisible();
   });
 });

@@ -1,26 +1,20 @@
 // Admins in the browser (issue 23, item 3): the seeded owner invites a staff member from /admin/admins; the
 // invitation arrives in the mail catcher; the invitee opens its link in their own browser, chooses a password,
 // lands in the admin console as staff and cannot reach the owners' pages or actions.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { linkIn, waitForMail } from "@tools/local-stack/mail-inbox";
-import { DEMO_ADMIN } from "@tools/local-stack/seed";
+import { totpCode } from "~/auth/factors/totp";
+import { signInAsAdmin } from "./admin-sign-in";
 import { query } from "./simulate-verification";
 
 const inbox = () => process.env.E2E_MAIL_INBOX!;
 const unique = () => crypto.randomUUID().slice(0, 8);
 
-async function signInAsOwner(page: Page) {
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(DEMO_ADMIN.email);
-  await page.getByLabel("Password").fill(DEMO_ADMIN.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/admin$/);
-}
 
 test("an invited staff admin signs up from the mail and cannot reach the owners' pages", async ({ page, browser }) => {
   test.slow(); // two browsers, a mail and a dozen pages under wrangler dev
   const email = `staff.${unique()}@cangoods.example`;
-  await signInAsOwner(page);
+  await signInAsAdmin(page); // a new owner
   await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Admins" }).click();
   await expect(page.getByRole("heading", { name: "Admins", level: 1 })).toBeVisible();
   await page.getByLabel("Email address").fill(email);
@@ -46,9 +40,15 @@ test("an invited staff admin signs up from the mail and cannot reach the owners'
   await invitee.getByLabel("Choose a password").fill("a long staff password");
   await invitee.getByLabel("Confirm the password").fill("a long staff password");
   await invitee.getByRole("button", { name: "Become an admin" }).click();
-  await expect(invitee).toHaveURL(/\/admin$/);
+  // A new admin sets up a second factor before any other admin page (decision 034).
+  await expect(invitee).toHaveURL(/\/admin\/security$/);
   await expect(invitee.getByText(`Signed in as ${email}`)).toBeVisible();
   await expect(invitee.getByText("you are now staff")).toBeVisible();
+  await invitee.getByRole("button", { name: "Set up an authenticator app" }).click();
+  const secret = (await invitee.getByTestId("totp-secret").innerText()).replaceAll(" ", "");
+  await invitee.getByLabel("Code from the app").fill(totpCode(secret));
+  await invitee.getByRole("button", { name: "Confirm the app" }).click();
+  await expect(invitee.getByTestId("recovery-codes")).toBeVisible();
 
   // Staff: customers yes; no Admins in the menu, the page refused, and Zoho's connection read-only.
   const nav = invitee.getByRole("navigation", { name: "Admin" });

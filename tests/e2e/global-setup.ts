@@ -27,10 +27,11 @@ async function startEverything() {
   const workerUrl = `http://127.0.0.1:${E2E_PORTS.worker}`;
   const vars = localWorkerVars(stack, workerUrl, { APP_ENV: "test" });
   const { db, close } = openNodeDb(stack.databaseUrl, 1);
-  await seedDemoData(db);
+  await seedDemoData(db, vars.TOKEN_ENCRYPTION_KEY);
   await connectToSandbox(db, stack.sandboxUrl, vars.TOKEN_ENCRYPTION_KEY);
   await close();
   process.env.E2E_DATABASE_URL = stack.databaseUrl;
+  process.env.E2E_TOKEN_ENCRYPTION_KEY = vars.TOKEN_ENCRYPTION_KEY;
   process.env.E2E_SANDBOX_URL = stack.sandboxUrl;
   process.env.E2E_MAIL_INBOX = stack.mail!.inboxUrl;
   // The Worker's log is kept for every run (npm test prints its tail when a browser test fails).

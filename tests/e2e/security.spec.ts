@@ -3,7 +3,8 @@
 // under the Content-Security-Policy without a single violation; static assets carry their headers from
 // public/_headers although the Worker never runs for them.
 import { expect, test, type Page } from "@playwright/test";
-import { DEMO_ADMIN, DEMO_CUSTOMER } from "@tools/local-stack/seed";
+import { DEMO_CUSTOMER } from "@tools/local-stack/seed";
+import { signInAsAdmin } from "./admin-sign-in";
 
 const CRAFTED: Array<[string, string]> = [
   ["slash, tab, slash", "%2F%09%2Fevil.example%2Fphish"],
@@ -57,10 +58,7 @@ test.describe("the Content-Security-Policy", () => {
     await expect(page.getByText("Your first name looks like a web or email address")).toBeVisible();
     await page.getByRole("link", { name: "Sign in" }).first().click();
     await expect(page).toHaveURL(/\/login$/);
-    await page.getByLabel("Email").fill(DEMO_ADMIN.email);
-    await page.getByLabel("Password").fill(DEMO_ADMIN.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page).toHaveURL(/\/admin$/);
+    await signInAsAdmin(page, { from: null });
     await hydrated(page);
     await page.getByRole("link", { name: "Customers" }).first().click();
     await expect(page).toHaveURL(/\/admin\/customers/);

@@ -1,6 +1,6 @@
 // Issue 11 in Chromium: only what a person proved gets linked, and an admin judges the rest.
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { DEMO_ADMIN } from "@tools/local-stack/seed";
+import { signInAsAdmin } from "./admin-sign-in";
 import { mailsTo, waitForMail } from "@tools/local-stack/mail-inbox";
 import { customerState, registerForPickup, signIn, verifyEmailAndResync } from "./simulate-verification";
 
@@ -11,11 +11,7 @@ const unique = () => crypto.randomUUID().slice(0, 8);
 
 async function adminPage(browser: Browser): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(DEMO_ADMIN.email);
-  await page.getByLabel("Password").fill(DEMO_ADMIN.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/admin$/);
+  await signInAsAdmin(page);
   return page;
 }
 

@@ -1,11 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { DEMO_ADMIN } from "@tools/local-stack/seed";
+import { signInAsAdmin } from "./admin-sign-in";
 
 test("an admin reconnects Zoho Books through the consent screen", async ({ page }) => {
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(DEMO_ADMIN.email);
-  await page.getByLabel("Password").fill(DEMO_ADMIN.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signInAsAdmin(page);
   await page.getByRole("link", { name: "Zoho Books" }).click();
   await expect(page.getByTestId("zoho-connection-state")).toHaveText("Connected");
   await page.getByRole("button", { name: "Reconnect Zoho Books" }).click();
@@ -22,11 +19,7 @@ test("an admin reconnects Zoho Books through the consent screen", async ({ page 
 });
 
 test("declining on the consent screen leaves things as they were and says so", async ({ page }) => {
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(DEMO_ADMIN.email);
-  await page.getByLabel("Password").fill(DEMO_ADMIN.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/admin$/);
+  await signInAsAdmin(page);
   await page.goto("/admin/zoho");
   await page.getByRole("button", { name: "Reconnect Zoho Books" }).click();
   await page.getByRole("button", { name: "Deny" }).click();

@@ -65,6 +65,9 @@ const PAGES: Array<[string, Record<Who, number | typeof LOGIN>]> = [
   ["/admin/admins?remove=00000000-0000-4000-8000-000000000000", { anonymous: LOGIN, customer: 403, staff: 403, owner: 200 }],
   ["/accept-invitation", { anonymous: 200, customer: 200, staff: 200, owner: 200 }],
   ["/accept-invitation?token=forged-token-value", { anonymous: 200, customer: 200, staff: 200, owner: 200 }],
+  // Issue 23: the second factor's setup page, and the sign-in's second step (only after this browser's password step).
+  ["/admin/security", { anonymous: LOGIN, customer: 403, staff: 200, owner: 200 }],
+  ["/login/factor", { anonymous: 302, customer: 302, staff: 302, owner: 302 }],
 ];
 
 describe("pages × who is asking", () => {
@@ -100,6 +103,7 @@ const ACTIONS: Array<[string, string, Record<string, string> | undefined, "staff
   ["POST", "/admin/admins", { intent: "remove", userId: NO_SUCH_ID }, "owner"],
   ["POST", "/api/admin/customers/:id/zoho-sync", undefined, "staff"],
   ["DELETE", "/api/admin/customers/:id/zoho-sync", undefined, "staff"],
+  ["POST", "/admin/security", { intent: "new-recovery-codes" }, "staff"],
 ];
 
 // Forms anyone may send (they act on a mailbox, not on a session), and the customer's own resend.
@@ -114,6 +118,8 @@ const PUBLIC_ACTIONS: Array<[string, Record<string, string>, Record<Who, number>
   ["/confirm-email-change", { token: "forged-token-value", intent: "confirm" }, { anonymous: 410, customer: 410, staff: 410, owner: 410 }],
   ["/undo-email-change", { token: "forged-token-value", intent: "undo" }, { anonymous: 410, customer: 410, staff: 410, owner: 410 }],
   ["/accept-invitation", { token: "forged-token-value", password: "a long password", confirmPassword: "a long password" }, { anonymous: 410, customer: 410, staff: 410, owner: 410 }],
+  // A code without this browser's password step first goes back to the password.
+  ["/login/factor", { code: "123456" }, { anonymous: 302, customer: 302, staff: 302, owner: 302 }],
 ];
 
 describe("public and customer forms × who is asking", () => {

@@ -82,7 +82,7 @@ export async function startDevServices(opts: {
   });
   const { db, close } = openNodeDb(stack.databaseUrl, 1);
   try {
-    const seeded = await seedDemoData(db);
+    const seeded = await seedDemoData(db, opts.encryptionKey);
     const { rows } = await db.execute<{ kept: boolean }>(sql`select exists (select 1 from zoho_tokens where accounts_server = ${stack.sandboxUrl}) as kept`);
     const plan = planSandbox({ seeded, restored: stack.sandboxRestored, connectionKept: Boolean(rows[0]?.kept) });
     const control = new SandboxControl(stack.sandboxUrl);

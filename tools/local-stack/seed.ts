@@ -4,14 +4,16 @@ import { hashPassword } from "~/auth/password.server";
 import { customers, users, zohoSyncEvents } from "~/db/schema";
 import { insertJob } from "~/sync/jobs/enqueue.server";
 import type { NodeDb } from "./node-db";
+import { enrolAdmin } from "../admin-sign-in";
 
-export const DEMO_ADMIN = { email: "admin@cangoods.local", password: "cangoods-admin-demo" };
+// The demo admin's authenticator app secret: `npm run dev` prints it (add it to an app, or `npm run admin:code`).
+export const DEMO_ADMIN = { email: "admin@cangoods.local", password: "cangoods-admin-demo", totpSecret: "MNQW4Z3PN5SHGLLBMRWWS3RNMRSW23ZN" };
 export const DEMO_CUSTOMER = { email: "maria.demo@example.com", password: "cangoods-customer-demo" };
 
-export async function seedDemoData(db: NodeDb): Promise<boolean> {
+export async function seedDemoData(db: NodeDb, encryptionKey: string): Promise<boolean> {
   const [{ count }] = await db.select({ count: sql<number>`count(*)::int` }).from(users);
   if (count > 0) return false;
-  await db.insert(users).values({ email: DEMO_ADMIN.email, passwordHash: await hashPassword(DEMO_ADMIN.password), role: "admin", adminRole: "owner", emailVerifiedAt: new Date() });
+  await enrolAdmin(db, DEMO_ADMIN, encryptionKey);
   // Demo logins count as verified (the owner proved the address), so the link policy treats them as
   // real customers; Juan Dela Cruz has no login and shows what an unproven email does (review).
   const customerPassword = await hashPassword(DEMO_CUSTOMER.password);
