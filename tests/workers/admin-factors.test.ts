@@ -8,7 +8,7 @@ import { browser, type Browser } from "./support/browser";
 import { freshDatabase, sql } from "./support/database";
 import { createCustomerWithJob, createUser } from "./support/factories";
 import { linkFromMail } from "./support/mail-links";
-import { enrolledAdmin, signedIn } from "./support/sign-in";
+import { enrolledAdmin, setUpAuthenticatorApp, signedIn } from "./support/sign-in";
 import { testEnv } from "./support/worker-env";
 
 let databaseUrl: string;
@@ -33,18 +33,6 @@ async function adminWithoutFactor() {
   const b = browser(env());
   expect(await passwordStep(b, user)).toBe("/admin");
   return { b, user };
-}
-
-/** Sets up an authenticator app on /admin/security as a person would; returns its secret and the recovery codes shown. */
-async function setUpApp(b: Browser) {
-  expect((await b.post("/admin/security", { intent: "start-totp" })).status).toBe(200);
-  const page = await (await b.get("/admin/security")).text();
-  const secret = page.match(/data-testid="totp-secret">([A-Z2-7 ]+)</)![1].replaceAll(" ", "");
-  const confirmed = await b.post("/admin/security", { intent: "confirm-totp", code: totpCode(secret) });
-  expect(confirmed.status).toBe(200);
-  const html = await confirmed.text();
-  const codes = [...html.matchAll(/<li><code>([a-z0-9-]+)<\/code><\/li>/g)].map((m) => m[1]);
-  return { secret, codes };
 }
 
 describe("an admin without a second factor", () => {
@@ -147,7 +135,7 @@ describe("signing in with the second factor", () => {
 
   it("a recovery code signs in once", async () => {
     const { b, user } = await adminWithoutFactor();
-    const { codes } = await setUpApp(b);
+    const { codes } = await setUpAuthenticatorApp(b);
     const once = browser(env());
     await passwordStep(once, user);
     expect((await once.post("/login/factor", { code: codes[3].toUpperCase() })).status).toBe(302);

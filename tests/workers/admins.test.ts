@@ -11,7 +11,8 @@ import { browser, type Browser } from "./support/browser";
 import { freshDatabase, resetDatabase, sql } from "./support/database";
 import { createCustomerWithJob, createUser } from "./support/factories";
 import { hiddenField, linkFromMail } from "./support/mail-links";
-import { signedIn } from "./support/sign-in";
+import { setUpAuthenticatorApp, signedIn } from "./support/sign-in";
+import { totpCode } from "~/auth/factors/totp";
 import { bindings, testEnv } from "./support/worker-env";
 
 let databaseUrl: string;
@@ -82,7 +83,10 @@ describe("an invitation by mail", () => {
     const invitee = browser(env());
     const res = await accept(invitee, link);
     expect(res.status).toBe(302);
-    expect(res.headers.get("Location")).toBe("/admin");
+    // A new admin sets up a second factor before anything else (decision 034).
+    expect(res.headers.get("Location")).toBe("/admin/security");
+    expect((await invitee.get("/admin/customers")).headers.get("Location")).toBe("/admin/security");
+    const { secret } = await setUpAuthenticatorApp(invitee);
     const [user] = (await sql(databaseUrl, "select role, admin_role, email_verified_at, password_hash from users where email = $1", [email])) as Array<Record<string, unknown>>;
     expect(user).toMatchObject({ role: "admin", admin_role: "staff" });
     expect(user.email_verified_at).not.toBeNull();
@@ -93,7 +97,8 @@ describe("an invitation by mail", () => {
     expect((await invitee.get("/admin/admins")).status).toBe(403);
     // And the chosen password works at the sign-in form.
     const again = browser(env());
-    expect((await again.post("/login", { email, password: PASSWORD, redirectTo: "" })).headers.get("Location")).toBe("/admin");
+    expect((await again.post("/login", { email, password: PASSWORD, redirectTo: "" })).headers.get("Location")).toMatch(/^\/login\/factor/);
+    expect((await again.post("/login/factor", { code: totpCode(secret, Date.now() + 30_000), intent: "verify" })).headers.get("Location")).toBe("/admin");
   });
 
   it("an invited owner becomes an owner and manages admins", async () => {
@@ -101,6 +106,7 @@ describe("an invitation by mail", () => {
     const email = newEmail("owner");
     const invitee = browser(env());
     expect((await accept(invitee, await invited(o, email, "owner"))).status).toBe(302);
+    await setUpAuthenticatorApp(invitee);
     expect((await invitee.get("/admin/admins")).status).toBe(200);
     expect((await sql(databaseUrl, "select admin_role from users where email = $1", [email]))[0]).toEqual({ admin_role: "owner" });
   });

@@ -1,6 +1,8 @@
 // A browser signed in as a fresh user of the given role (through the real /login form; an admin through the
 // one admin sign-in helper, tools/admin-sign-in.ts, which also enrols them). An admin is an owner unless
 // `adminRole` says "staff".
+import { expect } from "vitest";
+import { totpCode } from "~/auth/factors/totp";
 import type { WorkerEnv } from "~/context.server";
 import { enrolAdmin, newAdminLogin, signInAdmin, type AdminLogin } from "@tools/admin-sign-in";
 import { browser, type Browser } from "./browser";
@@ -44,4 +46,16 @@ export async function signedInAdmin(env: WorkerEnv, admin: AdminLogin, opts: { a
   const b = browser(env, opts);
   await signInAdmin(b, admin);
   return b;
+}
+
+/** Sets up an authenticator app on /admin/security as a person would; returns its secret and the recovery codes shown. */
+export async function setUpAuthenticatorApp(b: Browser) {
+  expect((await b.post("/admin/security", { intent: "start-totp" })).status).toBe(200);
+  const page = await (await b.get("/admin/security")).text();
+  const secret = page.match(/data-testid="totp-secret">([A-Z2-7 ]+)</)![1].replaceAll(" ", "");
+  const confirmed = await b.post("/admin/security", { intent: "confirm-totp", code: totpCode(secret) });
+  expect(confirmed.status).toBe(200);
+  const html = await confirmed.text();
+  const codes = [...html.matchAll(/<li><code>([a-z0-9-]+)<\/code><\/li>/g)].map((m) => m[1]);
+  return { secret, codes };
 }
