@@ -16,7 +16,11 @@ export default function AdminLayout() {
           Dashboard
         </NavLink>
         <NavLink to="/admin/customers">Customers</NavLink>
-        <NavLink to="/admin/zoho">Zoho Books</NavLink>
+        <NavLink to="/admin/zoho" end>
+          Zoho Books
+        </NavLink>
+        <NavLink to="/admin/zoho-calls">Zoho calls</NavLink>
+        <NavLink to="/admin/audit">Audit log</NavLink>
       </nav>
       <Outlet />
     </div>

@@ -6,6 +6,7 @@ import { commitSession, sessionStorage } from "~/auth/session.server";
 import { createAppServices } from "~/context.server";
 import { browser, type Browser } from "./support/browser";
 import { expectProtectiveHeaders } from "./support/protective-headers";
+import { ADMIN_REQUESTS } from "./support/admin-requests";
 import { signedIn } from "./support/sign-in";
 import { freshDatabase, sql } from "./support/database";
 import { createCustomerWithJob, createUser } from "./support/factories";
@@ -55,6 +56,12 @@ const PAGES: Array<[string, Record<Who, number | typeof LOGIN>]> = [
   ["/admin/customers/:id", { anonymous: LOGIN, customer: 403, admin: 200 }],
   ["/admin/zoho", { anonymous: LOGIN, customer: 403, admin: 200 }],
   ["/admin/zoho/callback", { anonymous: LOGIN, customer: 403, admin: 302 }],
+  ["/admin/audit", { anonymous: LOGIN, customer: 403, admin: 200 }],
+  ["/admin/audit?action=sign_in&from=2026-01-01", { anonymous: LOGIN, customer: 403, admin: 200 }],
+  ["/admin/audit.csv", { anonymous: LOGIN, customer: 403, admin: 200 }],
+  ["/admin/zoho-calls", { anonymous: LOGIN, customer: 403, admin: 200 }],
+  ["/admin/zoho-calls?outcome=error", { anonymous: LOGIN, customer: 403, admin: 200 }],
+  ["/admin/zoho-calls.csv", { anonymous: LOGIN, customer: 403, admin: 200 }],
 ];
 
 describe("pages × who is asking", () => {
@@ -74,15 +81,13 @@ describe("pages × who is asking", () => {
   }
 });
 
-const ACTIONS: Array<[string, string, Record<string, string> | undefined]> = [
-  ["POST", "/admin?index", { intent: "backfill" }],
-  ["POST", "/admin/zoho", { intent: "disconnect" }],
-  ["POST", "/admin/customers/:id", { intent: "retry" }],
-  ["POST", "/admin/customers/:id", { intent: "confirm", contactId: "460000000026049" }],
-  ["POST", "/admin/customers?index", { intent: "confirm_all", expected: "1" }],
-  ["POST", "/api/admin/customers/:id/zoho-sync", undefined],
-  ["DELETE", "/api/admin/customers/:id/zoho-sync", undefined],
-];
+// Every admin action (support/admin-requests.ts, shared with the audit log's table) but signing out, which
+// anyone may do.
+const ACTIONS: Array<[string, string, Record<string, string> | undefined]> = ADMIN_REQUESTS.filter((r) => r.path !== "/logout").map((r) => [
+  r.method,
+  r.path,
+  r.fields ? Object.fromEntries(Object.entries(r.fields).map(([k, v]) => [k, v.replace(":contactId", "460000000026049").replace(":expected", "1")])) : undefined,
+]);
 
 // Forms anyone may send (they act on a mailbox, not on a session), and the customer's own resend.
 const PUBLIC_ACTIONS: Array<[string, Record<string, string>, Record<Who, number>]> = [
