@@ -91,6 +91,11 @@ const PAGES: PageToCheck[] = [
   { name: "customer with a Zoho search", who: "admin", path: () => customerPath("zoho_sync_status = 'failed'", "?zq=Santos") },
   { name: "linked customer", who: "admin", path: () => customerPath("zoho_contact_id is not null") },
   { name: "Zoho connection", who: "admin", path: "/admin/zoho" },
+  { name: "audit log", who: "admin", path: "/admin/audit" },
+  { name: "audit log, filtered (and an invalid filter)", who: "admin", path: "/admin/audit?action=sign_in&customer=not-a-uuid" },
+  { name: "audit log, nothing matches", who: "admin", path: "/admin/audit?from=2000-01-01&to=2000-01-02" },
+  { name: "Zoho calls", who: "admin", path: "/admin/zoho-calls" },
+  { name: "Zoho calls, errors only", who: "admin", path: "/admin/zoho-calls?outcome=error" },
   // Issue 19: mailed links' pages, the answer to a registration, and the customer's own account.
   { name: "check your email (after registering)", who: "anonymous", path: "/register/sent", before: justRegistered },
   { name: "confirm your email (a mailed link)", who: "anonymous", path: mailLinkPage("verify_email") },

@@ -10,7 +10,8 @@ import { CustomerActionSchema } from "~/admin/schemas";
 import { createAppServices } from "~/context.server";
 import { runMaintenance } from "~/maintenance/hourly.server";
 import { browser, type Browser } from "./support/browser";
-import { freshDatabase, resetDatabase, sql } from "./support/database";
+import { deleteAllJobs } from "~/sync/jobs/tooling.server";
+import { freshDatabase, resetDatabase, sql, testDb } from "./support/database";
 import { createCustomerWithJob, createUser, loadCustomer } from "./support/factories";
 import { ADMIN_REQUESTS, AUDITED_ELSEWHERE, fill, type AdminRequest } from "./support/admin-requests";
 import { deliver } from "./support/queue-delivery";
@@ -55,7 +56,11 @@ async function prepare(env: Env, r: AdminRequest) {
   if (r.needs === "linked")
     await sql(databaseUrl, "update customers set zoho_contact_id = $1, zoho_sync_status = 'manual', zoho_link_basis = 'admin' where id = $2", [contact.contact_id, customer.id]);
   if (r.needs === "failed") await sql(databaseUrl, "update customers set zoho_sync_status = 'failed', zoho_sync_error = 'boom' where id = $1", [customer.id]);
-  if (r.needs === "pending") await sql(databaseUrl, "delete from zoho_sync_queue where customer_id = $1", [customer.id]);
+  if (r.needs === "pending") {
+    // A customer who registered before sync existed: no job at all (the backfill's kind).
+    const { db, close } = testDb(databaseUrl);
+    await deleteAllJobs(db).finally(close);
+  }
   return { id: customer.id, contactId: contact.contact_id, expected: "1" };
 }
 
