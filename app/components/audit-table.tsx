@@ -32,6 +32,7 @@ export function AuditTable({ rows, caption, here }: { rows: AuditRow[]; caption:
     <DataTable
       caption={caption}
       captionStyle="sr-only"
+      scrollRegion={caption}
       testId="audit-log"
       columns={[{ header: "When" }, { header: "Admin" }, { header: "Action" }, { header: "Customers" }, { header: "What changed" }, { header: "Why", hideSmall: true }, { header: "From address", hideSmall: true }]}
     >

@@ -20,6 +20,7 @@ export function ZohoCallTable({ rows, caption, showCustomer = true }: { rows: Zo
     <DataTable
       caption={caption}
       captionStyle="sr-only"
+      scrollRegion={caption}
       testId="zoho-calls"
       columns={[
         { header: "When" },
