@@ -8,6 +8,8 @@
 const LAYERS = [
   ["words", "^app/sync/vocabulary\\.ts$|^app/common/"],
   ["platform", "^app/db/|^app/(env|log|context)\\.server\\.ts$"],
+  // The admin audit log: one writer every layer above may call (app/audit).
+  ["audit", "^app/audit/"],
   ["zoho", "^app/zoho/"],
   ["email", "^app/email/"],
   ["alerts", "^app/alerts/"],

@@ -75,6 +75,10 @@ const EnvSchema = z.object({
   // Multiplies the per-client-address abuse limits (registration, resend, password reset): raise it when
   // many customers share one address (carrier NAT); load tests on one machine set it high.
   RATE_LIMIT_ADDRESS_FACTOR: z.coerce.number().int().min(1).max(100_000).default(1),
+  // Days the admin audit log keeps a row (the database refuses earlier deletes; never below 30).
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(30).max(3650).default(400),
+  // Days the Zoho call log keeps a row (it can hold Zoho's messages about a customer: keep it short).
+  ZOHO_CALL_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
 });
 
 export type AppEnv = z.infer<typeof EnvSchema>;

@@ -6,9 +6,12 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
 import type { DbOrTx } from "~/db/client.server";
 import { users, type AdminRole } from "~/db/schema";
-import { log } from "~/log.server";
+import { recordAdminAction } from "~/audit/audit.server";
 
 export type AdminRow = { id: string; email: string; role: AdminRole; createdAt: Date; lastSignInAt: Date | null };
+
+/** Who acted, and from where (the audit log keeps both). */
+export type Actor = { id: string; clientAddress: string | null };
 
 export type AdminsChange =
   | { action: "invited"; invitationId: string; role: AdminRole }
@@ -18,12 +21,15 @@ export type AdminsChange =
   | { action: "removed"; userId: string; role: AdminRole };
 
 /**
- * AUDIT: the one call site of every change to who administers the shop (invite, revoke, accept, change a role,
- * remove), inside the transaction that makes it. The audit log (issue 23, item 4) records it here at merge.
- * `actorId`: the owner who acted (the invitee when accepting). Ids only, no addresses.
+ * The one call site of every change to who administers the shop (invite, revoke, accept, change a role, remove):
+ * its audit row, written inside the transaction that makes the change, so neither exists without the other.
+ * `actor`: the owner who acted (the invitee when accepting). Ids only, no addresses of people.
  */
-export async function adminsChanged(_tx: DbOrTx, actorId: string | null, change: AdminsChange): Promise<void> {
-  log("info", "admins changed", { actorId, ...change });
+export async function adminsChanged(tx: DbOrTx, actor: Actor, change: AdminsChange): Promise<void> {
+  const { action, ...ids } = change;
+  const before = change.action === "role_changed" ? { role: change.before } : null;
+  const after = change.action === "role_changed" ? { userId: change.userId, role: change.after } : ids;
+  await recordAdminAction(tx, { adminId: actor.id, action: `admins.${action}`, clientAddress: actor.clientAddress, before, after });
 }
 
 /** Every admin, owners first (a shop has a handful: the list is not paged, capped at 500). */
@@ -50,13 +56,13 @@ export const LAST_OWNER_MESSAGE = "The shop needs at least one owner: make anoth
  */
 async function withOwnersLocked<T>(
   app: AppServices,
-  actorId: string,
+  actor: Actor,
   userId: string,
   fn: (tx: DbOrTx, target: { email: string; role: AdminRole }, owners: number) => Promise<T>,
 ) {
   return app.db.transaction(async (tx) => {
     const owners = (await tx.execute(sql`select id from users where admin_role = 'owner' order by id for update`)).rows as Array<{ id: string }>;
-    if (!owners.some((o) => o.id === actorId)) return { ok: false, reason: "not_owner" } as const;
+    if (!owners.some((o) => o.id === actor.id)) return { ok: false, reason: "not_owner" } as const;
     const [target] = await tx
       .select({ email: users.email, role: users.adminRole })
       .from(users)
@@ -67,14 +73,14 @@ async function withOwnersLocked<T>(
   });
 }
 
-export async function changeAdminRole(app: AppServices, actorId: string, userId: string, role: AdminRole): Promise<AdminChangeResult> {
+export async function changeAdminRole(app: AppServices, actor: Actor, userId: string, role: AdminRole): Promise<AdminChangeResult> {
   try {
-    return await withOwnersLocked(app, actorId, userId, async (tx, target, owners): Promise<AdminChangeResult> => {
-      if (target.role === role) return { ok: true, email: target.email, self: userId === actorId };
+    return await withOwnersLocked(app, actor, userId, async (tx, target, owners): Promise<AdminChangeResult> => {
+      if (target.role === role) return { ok: true, email: target.email, self: userId === actor.id };
       if (target.role === "owner" && owners <= 1) return { ok: false, reason: "last_owner" };
       await tx.update(users).set({ adminRole: role }).where(eq(users.id, userId));
-      await adminsChanged(tx, actorId, { action: "role_changed", userId, before: target.role, after: role });
-      return { ok: true, email: target.email, self: userId === actorId };
+      await adminsChanged(tx, actor, { action: "role_changed", userId, before: target.role, after: role });
+      return { ok: true, email: target.email, self: userId === actor.id };
     });
   } catch (error) {
     if (isLastOwnerRefusal(error)) return { ok: false, reason: "last_owner" };
@@ -83,13 +89,13 @@ export async function changeAdminRole(app: AppServices, actorId: string, userId:
 }
 
 /** Removes the admin's account; their sessions, links and mail go with it (foreign keys), so they are signed out at once. */
-export async function removeAdmin(app: AppServices, actorId: string, userId: string): Promise<AdminChangeResult> {
+export async function removeAdmin(app: AppServices, actor: Actor, userId: string): Promise<AdminChangeResult> {
   try {
-    return await withOwnersLocked(app, actorId, userId, async (tx, target, owners): Promise<AdminChangeResult> => {
+    return await withOwnersLocked(app, actor, userId, async (tx, target, owners): Promise<AdminChangeResult> => {
       if (target.role === "owner" && owners <= 1) return { ok: false, reason: "last_owner" };
       await tx.delete(users).where(eq(users.id, userId));
-      await adminsChanged(tx, actorId, { action: "removed", userId, role: target.role });
-      return { ok: true, email: target.email, self: userId === actorId };
+      await adminsChanged(tx, actor, { action: "removed", userId, role: target.role });
+      return { ok: true, email: target.email, self: userId === actor.id };
     });
   } catch (error) {
     if (isLastOwnerRefusal(error)) return { ok: false, reason: "last_owner" };

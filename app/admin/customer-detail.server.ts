@@ -9,6 +9,17 @@ import { contactWebUrl } from "~/zoho/regions";
 import { compareIdentity } from "./identity-compare";
 import { getConnection } from "~/zoho/tokens.server";
 import { deletionsOfContacts } from "~/customers/account-closure.server";
+import { auditForCustomer } from "~/audit/audit.server";
+import { zohoCallsForCustomer } from "~/zoho/call-log.server";
+
+/** A customer's sync state as the audit log records it (ids and states, no personal data), or null. */
+export async function syncSnapshot(db: DbOrTx, id: string): Promise<Record<string, unknown> | null> {
+  const [row] = await db
+    .select({ status: customers.zohoSyncStatus, contactId: customers.zohoContactId, linkBasis: customers.zohoLinkBasis, reviewReason: customers.zohoReviewReason })
+    .from(customers)
+    .where(eq(customers.id, id));
+  return row ?? null;
+}
 
 export const TIMELINE_LIMIT = 50;
 
@@ -47,7 +58,10 @@ export async function customerDetail(db: DbOrTx, id: string) {
   const links = await existingLinks(db, candidates.map((c) => c.contactId), customer.id);
   const deletions = await deletionsOfContacts(db, candidates.map((c) => c.contactId));
   const identity = { name: `${customer.firstName} ${customer.lastName}`, email: customer.email };
+  const [audit, zohoCalls] = await Promise.all([auditForCustomer(db, id), zohoCallsForCustomer(db, id)]);
   return {
+    audit,
+    zohoCalls,
     customer,
     job: job ?? null,
     events,

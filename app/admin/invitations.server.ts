@@ -11,7 +11,7 @@ import { hashToken } from "~/email/link-tokens.server";
 import { sendSoon } from "~/email/outbox.server";
 import { hashPassword } from "~/auth/password.server";
 import { hitLimits, LIMITS, limitKeys } from "~/auth/rate-limit.server";
-import { adminsChanged } from "./admins.server";
+import { adminsChanged, type Actor } from "./admins.server";
 
 export const INVITATION_TTL_MS = 72 * 60 * 60_000;
 
@@ -32,11 +32,11 @@ function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
-export async function inviteAdmin(app: AppServices, ownerId: string, input: { email: string; role: AdminRole }, now = new Date()): Promise<InviteResult> {
+export async function inviteAdmin(app: AppServices, owner: Actor, input: { email: string; role: AdminRole }, now = new Date()): Promise<InviteResult> {
   const email = input.email.trim();
   const verdict = await hitLimits(
     app.db,
-    limitKeys("invite", { account: { id: ownerId, limit: LIMITS.adminInvitation.account }, email: { id: email, limit: LIMITS.adminInvitation.email } }),
+    limitKeys("invite", { account: { id: owner.id, limit: LIMITS.adminInvitation.account }, email: { id: email, limit: LIMITS.adminInvitation.email } }),
     now,
   );
   if (!verdict.ok) return { ok: false, reason: "wait", retryAfterSeconds: verdict.retryAfterSeconds };
@@ -56,10 +56,10 @@ export async function inviteAdmin(app: AppServices, ownerId: string, input: { em
       if (open) await tx.update(adminInvitations).set({ revokedAt: now }).where(eq(adminInvitations.id, open.id));
       const [created] = await tx
         .insert(adminInvitations)
-        .values({ email, adminRole: input.role, invitedBy: ownerId, createdAt: now, expiresAt: new Date(now.getTime() + INVITATION_TTL_MS) })
+        .values({ email, adminRole: input.role, invitedBy: owner.id, createdAt: now, expiresAt: new Date(now.getTime() + INVITATION_TTL_MS) })
         .returning({ id: adminInvitations.id });
       await sendSoon(app, tx, [{ kind: "admin_invitation", invitationId: created.id, to: email }]);
-      await adminsChanged(tx, ownerId, { action: "invited", invitationId: created.id, role: input.role });
+      await adminsChanged(tx, owner, { action: "invited", invitationId: created.id, role: input.role });
       return { ok: true, invitationId: created.id };
     });
   } catch (error) {
@@ -92,7 +92,7 @@ export async function pendingInvitations(db: DbOrTx, now = new Date()): Promise<
   return rows.map((r) => ({ ...r, expired: r.expiresAt <= now }));
 }
 
-export async function revokeInvitation(app: AppServices, ownerId: string, invitationId: string, now = new Date()): Promise<{ ok: true; email: string } | { ok: false }> {
+export async function revokeInvitation(app: AppServices, owner: Actor, invitationId: string, now = new Date()): Promise<{ ok: true; email: string } | { ok: false }> {
   return app.db.transaction(async (tx) => {
     const [revoked] = await tx
       .update(adminInvitations)
@@ -100,7 +100,7 @@ export async function revokeInvitation(app: AppServices, ownerId: string, invita
       .where(and(eq(adminInvitations.id, invitationId), openInvitation()))
       .returning({ email: adminInvitations.email });
     if (!revoked) return { ok: false } as const;
-    await adminsChanged(tx, ownerId, { action: "invitation_revoked", invitationId });
+    await adminsChanged(tx, owner, { action: "invitation_revoked", invitationId });
     return { ok: true, email: revoked.email } as const;
   });
 }
@@ -136,7 +136,7 @@ export async function checkInvitation(db: DbOrTx, token: string, now = new Date(
  * The invitee's POST: creates the admin account with the chosen password (its address proven by the mail) and uses
  * the invitation up, in one transaction; of two submits of the same link exactly one succeeds.
  */
-export async function acceptInvitation(app: AppServices, token: string, password: string, now = new Date()): Promise<{ ok: true; userId: string; role: AdminRole } | { ok: false; reason: InvitationRefusal }> {
+export async function acceptInvitation(app: AppServices, token: string, password: string, clientAddress: string | null, now = new Date()): Promise<{ ok: true; userId: string; role: AdminRole } | { ok: false; reason: InvitationRefusal }> {
   const passwordHash = await hashPassword(password);
   const tokenHash = await hashToken(token);
   try {
@@ -151,7 +151,7 @@ export async function acceptInvitation(app: AppServices, token: string, password
         .values({ email: check.email, passwordHash, role: "admin", adminRole: check.role, emailVerifiedAt: now })
         .returning({ id: users.id });
       await tx.update(adminInvitations).set({ acceptedAt: now, acceptedUserId: user.id }).where(eq(adminInvitations.id, row!.id));
-      await adminsChanged(tx, user.id, { action: "invitation_accepted", invitationId: row!.id, userId: user.id, role: check.role });
+      await adminsChanged(tx, { id: user.id, clientAddress }, { action: "invitation_accepted", invitationId: row!.id, userId: user.id, role: check.role });
       return { ok: true, userId: user.id, role: check.role } as const;
     });
   } catch (error) {

@@ -1,4 +1,5 @@
 import { eq, sql } from "drizzle-orm";
+import { recordAdminAction } from "~/audit/audit.server";
 import type { AppServices } from "~/context.server";
 import { users } from "~/db/schema";
 import { requestPasswordReset } from "./password-reset.server";
@@ -27,11 +28,18 @@ export async function authenticate(
     .where(eq(sql`lower(${users.email})`, email));
   // Verify even when the user does not exist, so timing does not reveal which emails have accounts.
   const valid = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
+  // Admins' sign-ins, refused ones included, go to the audit log (customers' do not: they are not admin actions).
+  const audit = (action: "sign_in" | "sign_in_failed", reason?: string) =>
+    user?.role === "admin"
+      ? recordAdminAction(app.db, { adminId: user.id, action, clientAddress: input.clientAddress, reason, after: action === "sign_in" ? { method: "password" } : null })
+      : Promise.resolve();
   if (!user || !valid) {
     await recordFailure(app.db, keys, limits);
+    await audit("sign_in_failed", gate.kind === "prove" ? "wrong password (account needs a reset link)" : "wrong password");
     return { ok: false, reason: gate.kind === "prove" ? "prove" : "invalid" };
   }
   if (gate.kind === "prove") {
+    await audit("sign_in_failed", "right password, but the account needs a reset link first");
     // The same answer as a wrong password; the reset mail (limited like any reset request) goes out after
     // the response, so not even its timing tells a guesser that this password was the right one.
     app.afterResponse(() => requestPasswordReset(app, email, input.clientAddress));
@@ -39,5 +47,6 @@ export async function authenticate(
   }
   await clearPair(app.db, keys);
   await app.db.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, user.id));
+  await audit("sign_in");
   return { ok: true, user: { id: user.id, role: user.role as "admin" | "customer" } };
 }

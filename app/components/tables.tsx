@@ -12,14 +12,18 @@ type Props = {
   captionStyle?: "muted" | "start" | "sr-only";
   busy?: boolean;
   testId?: string;
+  /** A table whose cells may hold no link (so nothing to tab to when it scrolls sideways): the scrolling area
+   * becomes a focusable region with this name, so a keyboard can scroll it. */
+  scrollRegion?: string;
 };
 
 const CAPTION_CLASS = { muted: "muted", start: "muted caption-start", "sr-only": "sr-only" } as const;
 
 /** A table that scrolls sideways on a phone, with column headers and rows given as `<tr>` children. */
-export function DataTable({ columns, children, caption, captionStyle = "muted", busy, testId }: Props) {
+export function DataTable({ columns, children, caption, captionStyle = "muted", busy, testId, scrollRegion }: Props) {
+  const region = scrollRegion ? ({ role: "region", "aria-label": scrollRegion, tabIndex: 0 } as const) : {};
   return (
-    <div className="table-wrap" aria-busy={busy}>
+    <div className="table-wrap" aria-busy={busy} {...region}>
       <table data-testid={testId}>
         {caption ? <caption className={CAPTION_CLASS[captionStyle]}>{caption}</caption> : null}
         <thead>

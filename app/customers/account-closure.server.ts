@@ -2,7 +2,8 @@
 // registration removed by the address's owner) and deletion by the customer (password typed again). Both
 // remove the person's data from Postgres: the account, its customer row (its sync job and timeline with it),
 // sessions (signed in, or still holding the registration), links and codes, mail, throttle keys that carry
-// the address, copies of the address in other rows' texts, and cached invoices. Neither calls Zoho: the Zoho
+// the address, copies of the address in other rows' texts, cached invoices and the Zoho call log's rows about
+// them. The admin audit log holds only ids and is left as it is (it refuses changes anyway). Neither calls Zoho: the Zoho
 // contact stays (it is the shop's accounting record); releasing the link lets the same person register again.
 // What is kept is one row in account_closures: the reason, when, and the Zoho contact id (no personal data).
 import { eq, sql } from "drizzle-orm";
@@ -30,6 +31,12 @@ export async function closeAccount(tx: DbOrTx, userId: string, reason: AccountCl
     // The invoices are this person's; the per-contact call counters are not personal but name a contact nobody holds now.
     await tx.execute(sql`delete from zoho_invoice_cache where contact_id = ${contactId}`);
     await tx.execute(sql`delete from zoho_order_calls where contact_id = ${contactId}`);
+  }
+  // The Zoho call log's rows for this customer (Zoho's messages, searched names) go; so do other rows that quote the name.
+  if (customer) {
+    const name = `${customer.firstName} ${customer.lastName}`.toLowerCase();
+    await tx.execute(sql`delete from zoho_call_log where customer_id = ${customer.id}
+      or position(${name} in lower(coalesce(message, ''))) > 0 or position(${customer.lastName.toLowerCase()} in lower(path)) > 0`);
   }
   // The customer row goes with its job and timeline (foreign keys cascade); the unique link index frees the contact.
   if (customer) await tx.delete(customers).where(eq(customers.id, customer.id));

@@ -35,12 +35,12 @@ export type OrdersView =
 type CachedPage = typeof zohoInvoiceCache.$inferSelect;
 
 /** The gate (issue 11): invoices only behind a verified email and a proven link; otherwise no Zoho call. */
-export async function ordersForCustomer(app: AppServices, customer: HistoryCustomer & { userId: string | null; email: string }, page: number): Promise<OrdersView> {
+export async function ordersForCustomer(app: AppServices, customer: HistoryCustomer & { id?: string; userId: string | null; email: string }, page: number): Promise<OrdersView> {
   const access = historyAccess(customer, await isEmailVerified(app.db, customer));
-  return access.state === "open" ? ordersFor(app, access.contactId, page) : { state: access.state };
+  return access.state === "open" ? ordersFor(app, access.contactId, page, new Date(), customer.id) : { state: access.state };
 }
 
-export async function ordersFor(app: AppServices, contactId: string | null, page: number, now = new Date()): Promise<OrdersView> {
+export async function ordersFor(app: AppServices, contactId: string | null, page: number, now = new Date(), customerId?: string): Promise<OrdersView> {
   if (!contactId) return { state: "not_linked" };
   const cached = await cachedPage(app, contactId, page);
   if (cached && now.getTime() - cached.fetchedAt.getTime() < INVOICE_TTL_MS) return fromCache(cached, null);
@@ -51,7 +51,7 @@ export async function ordersFor(app: AppServices, contactId: string | null, page
   }
   if (!(await countCustomerCall(app, contactId, now))) return fallback(cached, "customer_cap");
 
-  const client = new ZohoClient({ db: app.db, env: app.env, purpose: "invoice" });
+  const client = new ZohoClient({ db: app.db, env: app.env, purpose: "invoice", subject: { customerId } });
   try {
     const result = await client.listInvoices(contactId, page, INVOICES_PER_PAGE);
     const invoices: Invoice[] = result.items.map((i) => ({

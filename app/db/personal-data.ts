@@ -96,6 +96,21 @@ export const COLUMN_CLASSIFICATION: Record<string, Record<string, Classification
   zoho_order_calls: { contact_id: operational("Zoho's id") },
   customer_status_counts: { zoho_sync_status: operational("counter key") },
   zoho_sync_health: { streak_jobs: operational("job ids"), last_error: operational("Zoho's error") },
+  // The audit log holds ids and states only (app/audit): nothing of a customer, so an erasure leaves it as it is.
+  admin_audit_log: {
+    action: operational("what the admin did"),
+    client_address: operational("the acting admin's client address (never a customer's)"),
+    contact_id: operational("Zoho's id"),
+    before: operational("ids and sync states before the action"),
+    after: operational("ids and sync states after the action"),
+    reason: operational("why, in the app's own words (callers never put a customer's data in it)"),
+  },
+  zoho_call_log: {
+    purpose: operational("what the call was for"),
+    method: operational("HTTP method"),
+    path: personal("a query string can carry a searched name (emails and tokens are removed before the write)"),
+    message: personal("Zoho's message can quote a contact's name (emails are removed)"),
+  },
 };
 
 /** What replaces an address or a name that other rows quoted, once its account is gone. */

@@ -507,3 +507,62 @@ export const zohoSyncHealth = pgTable("zoho_sync_health", {
   lastError: text("last_error"),
   updatedAt: timestamptz("updated_at").notNull().defaultNow(),
 });
+
+// The admin audit log (app/audit/ is its only writer): append-only. The database refuses UPDATE and TRUNCATE,
+// and DELETE of rows younger than the retention in admin_audit_policy (trigger in drizzle/0021). Ids only, no
+// personal data, and no foreign keys: a customer's erasure or an admin's removal leaves the trail as it is.
+export const adminAuditLog = pgTable(
+  "admin_audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: timestamptz("at").notNull().defaultNow(),
+    adminId: uuid("admin_id"),
+    action: varchar("action", { length: 60 }).notNull(),
+    clientAddress: varchar("client_address", { length: 64 }),
+    customerIds: uuid("customer_ids").array().notNull().default(sql`'{}'::uuid[]`),
+    contactId: varchar("contact_id", { length: 40 }),
+    count: integer("count"),
+    before: jsonb("before").$type<Record<string, unknown>>(),
+    after: jsonb("after").$type<Record<string, unknown>>(),
+    reason: text("reason"),
+  },
+  (t) => [
+    index("admin_audit_log_at_idx").on(t.at),
+    index("admin_audit_log_admin_idx").on(t.adminId, t.id.desc()),
+    index("admin_audit_log_customers_idx").using("gin", t.customerIds),
+  ],
+);
+
+// One row (id = 1): how many days the audit log keeps rows; the trigger reads it, the hourly prune sets it
+// from AUDIT_RETENTION_DAYS. Never below 30 days, so nobody can empty the log by lowering it.
+export const adminAuditPolicy = pgTable(
+  "admin_audit_policy",
+  {
+    id: integer("id").primaryKey().default(1),
+    retentionDays: integer("retention_days").notNull().default(400),
+  },
+  (t) => [check("admin_audit_policy_one_row", sql`${t.id} = 1`), check("admin_audit_policy_min_days", sql`${t.retentionDays} >= 30`)],
+);
+
+// Every call to Zoho (Books and Accounts) with what it was for and what Zoho answered (app/zoho/call-log.server.ts
+// is its only writer). Query strings are stored with tokens, secrets and email addresses removed.
+export const zohoCallLog = pgTable(
+  "zoho_call_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: timestamptz("at").notNull().defaultNow(),
+    purpose: varchar("purpose", { length: 20 }).notNull(),
+    method: varchar("method", { length: 10 }).notNull(),
+    path: varchar("path", { length: 500 }).notNull(),
+    httpStatus: integer("http_status"),
+    zohoCode: integer("zoho_code"),
+    message: varchar("message", { length: 300 }),
+    durationMs: integer("duration_ms").notNull(),
+    customerId: uuid("customer_id"),
+    adminId: uuid("admin_id"),
+  },
+  (t) => [
+    index("zoho_call_log_at_idx").on(t.at),
+    index("zoho_call_log_customer_idx").on(t.customerId, t.id.desc()),
+  ],
+);

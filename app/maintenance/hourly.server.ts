@@ -1,8 +1,12 @@
 // The hourly maintenance the scheduled handler runs after the sync sweep (workers/app.ts): apart from the
 // sweep, which only recovers leases and enqueues sync work. Each task handles its own failure, so one that
 // fails never stops the others: tables that only grow are trimmed, email changes past their 7 days end, failures since the last digest are
-// mailed to admins, and mail that failed earlier is retried (with backoff, app/email/outbox.server.ts).
+// mailed to admins, and mail that failed earlier is retried (with backoff, app/email/outbox.server.ts). The two
+// trails are pruned past their retention: the admin audit log (AUDIT_RETENTION_DAYS; its trigger refuses
+// anything younger) and the Zoho call log (ZOHO_CALL_LOG_RETENTION_DAYS).
 import { sendFailureDigest } from "~/alerts/alerts.server";
+import { pruneAuditLog } from "~/audit/audit.server";
+import { pruneZohoCallLog } from "~/zoho/call-log.server";
 import type { AppServices } from "~/context.server";
 import { deliverMail } from "~/email/outbox.server";
 import { expireEmailChanges } from "~/customers/email-change.server";
@@ -12,6 +16,9 @@ import { housekeeping } from "./housekeeping.server";
 export async function runMaintenance(app: AppServices) {
   const trimmed = await housekeeping(app.db).catch((error) => log("warn", "housekeeping failed", { error }));
   if (trimmed) log("info", "housekeeping", trimmed);
+  const audit = await pruneAuditLog(app.db, app.env.AUDIT_RETENTION_DAYS).catch((error) => log("warn", "pruning the audit log failed", { error }));
+  const calls = await pruneZohoCallLog(app.db, app.env.ZOHO_CALL_LOG_RETENTION_DAYS).catch((error) => log("warn", "pruning the Zoho call log failed", { error }));
+  if (audit || calls) log("info", "trails pruned", { auditRows: audit ?? 0, zohoCalls: calls ?? 0 });
   const emails = await expireEmailChanges(app.db).catch((error) => log("warn", "expiring email changes failed", { error }));
   if (emails) log("info", "email changes expired", emails);
   await sendFailureDigest(app).catch((error) => log("warn", "failure digest failed", { error }));

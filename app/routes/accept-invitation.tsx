@@ -6,6 +6,7 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { acceptInvitation, checkInvitation, INVITATION_REFUSED } from "~/admin/invitations.server";
+import { clientAddress } from "~/auth/rate-limit.server";
 import { AcceptInvitationSchema } from "~/auth/schemas";
 import { signIn } from "~/auth/session.server";
 import { toastSetCookie } from "~/auth/toast.server";
@@ -30,7 +31,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: AcceptInvitationSchema });
   const hide = { hideFields: ["password", "confirmPassword"] };
   if (submission.status !== "success") return data(submission.reply(hide), { status: 400 });
-  const result = await acceptInvitation(context.app, submission.value.token, submission.value.password);
+  const result = await acceptInvitation(context.app, submission.value.token, submission.value.password, clientAddress(request));
   if (!result.ok) return data(submission.reply({ ...hide, formErrors: [INVITATION_REFUSED[result.reason]] }), { status: 410 });
   const headers = new Headers();
   headers.append("Set-Cookie", await signIn(request, context.app, result.userId));

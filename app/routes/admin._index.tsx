@@ -2,7 +2,9 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { dashboard } from "~/admin/dashboard.server";
+import { recordAdminAction } from "~/audit/audit.server";
 import { requireAdmin, requireOwner } from "~/auth/guards.server";
+import { clientAddress } from "~/auth/rate-limit.server";
 import { redirectWithToast } from "~/auth/toast.server";
 import { IntentButton, PostForm } from "~/components/forms";
 import { STATUS_LABEL } from "~/components/status-badge";
@@ -39,6 +41,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (now !== submission.value.expected)
       return data(submission.reply({ formErrors: [`The number of failed customers changed to ${now} since you looked. Check the plan and confirm again.`] }), { status: 409 });
     const r = await retryAllFailed(context.app, admin.id);
+    await recordAdminAction(context.app.db, {
+      adminId: admin.id,
+      action: "customers.retry_all_failed",
+      clientAddress: clientAddress(request),
+      customerIds: r.customerIds,
+      count: r.total,
+    });
     return redirectWithToast(request, context.app, "/admin", {
       kind: r.total ? "success" : "info",
       message: r.total
@@ -50,6 +59,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // Backfill spends days of the sync budget for every old customer at once: an owner's decision.
   await requireOwner(request, context.app);
   const result = await startBackfill(context.app, admin.id);
+  await recordAdminAction(context.app.db, {
+    adminId: admin.id,
+    action: "customers.backfill",
+    clientAddress: clientAddress(request),
+    customerIds: result.customerIds,
+    count: result.total,
+    after: { runId: result.runId, perDay: result.perDay },
+  });
   return redirectWithToast(request, context.app, "/admin", {
     kind: result.total ? "success" : "info",
     message: result.total

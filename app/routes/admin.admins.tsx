@@ -8,7 +8,7 @@ import { changeAdminRole, LAST_OWNER_MESSAGE, listAdmins, removeAdmin } from "~/
 import { INVITE_REFUSED, inviteAdmin, pendingInvitations, revokeInvitation } from "~/admin/invitations.server";
 import { AdminsActionSchema, InviteAdminSchema } from "~/admin/schemas";
 import { requireOwner } from "~/auth/guards.server";
-import { keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
+import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
 import { redirectWithToast } from "~/auth/toast.server";
 import { formatDateTime } from "~/components/format";
 import { Field, FormError, IntentButton, PostForm } from "~/components/forms";
@@ -32,6 +32,7 @@ type Problem = { problem: string };
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const owner = await requireOwner(request, context.app);
+  const actor = { id: owner.id, clientAddress: clientAddress(request) };
   const app = context.app;
   const submission = parseWithZod(await request.formData(), { schema: AdminsActionSchema });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
@@ -39,7 +40,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const refused = (problem: string, status: number) => data<Problem>({ problem }, { status });
   switch (v.intent) {
     case "invite": {
-      const r = await inviteAdmin(app, owner.id, { email: v.email, role: v.role });
+      const r = await inviteAdmin(app, actor, { email: v.email, role: v.role });
       if (r.ok) return redirectWithToast(request, app, "/admin/admins", { kind: "success", message: `Invitation sent to ${v.email} (${ROLE_LABEL[v.role].toLowerCase()}). The link works for 72 hours.` });
       if (r.reason === "wait")
         return data(submission.reply({ formErrors: [`Too many invitations. Please try again ${waitInWords(r.retryAfterSeconds)}.`] }), {
@@ -49,17 +50,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return data(submission.reply({ fieldErrors: { email: [INVITE_REFUSED[r.reason]] } }), { status: 409 });
     }
     case "revoke": {
-      const r = await revokeInvitation(app, owner.id, v.invitationId);
+      const r = await revokeInvitation(app, actor, v.invitationId);
       if (!r.ok) return refused("This invitation is no longer waiting (it was accepted or revoked meanwhile).", 409);
       return redirectWithToast(request, app, "/admin/admins", { kind: "info", message: `The invitation to ${r.email} was revoked: its link no longer works.` });
     }
     case "change_role": {
-      const r = await changeAdminRole(app, owner.id, v.userId, v.role);
+      const r = await changeAdminRole(app, actor, v.userId, v.role);
       if (!r.ok) return refused(r.reason === "last_owner" ? LAST_OWNER_MESSAGE : r.reason === "not_owner" ? "You are no longer an owner." : "No such admin.", r.reason === "not_owner" ? 403 : r.reason === "not_found" ? 404 : 409);
       return redirectWithToast(request, app, r.self && v.role === "staff" ? "/admin" : "/admin/admins", { kind: "success", message: `${r.email} is now ${v.role === "owner" ? "an owner" : "staff"}.` });
     }
     case "remove": {
-      const r = await removeAdmin(app, owner.id, v.userId);
+      const r = await removeAdmin(app, actor, v.userId);
       if (!r.ok) return refused(r.reason === "last_owner" ? LAST_OWNER_MESSAGE : r.reason === "not_owner" ? "You are no longer an owner." : "No such admin.", r.reason === "not_owner" ? 403 : r.reason === "not_found" ? 404 : 409);
       // Removing oneself ends this session too: off to sign-in.
       return redirectWithToast(request, app, r.self ? "/login" : "/admin/admins", { kind: "success", message: `${r.email} is no longer an admin and was signed out everywhere.` });

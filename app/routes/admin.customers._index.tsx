@@ -5,7 +5,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { ListQuerySchema, listUrl, parseListQuery, type ListQuery } from "~/admin/customer-list";
 import { listPage } from "~/admin/customer-list.server";
 import { ConfirmAllSchema } from "~/admin/schemas";
+import { recordAdminAction } from "~/audit/audit.server";
 import { requireAdmin } from "~/auth/guards.server";
+import { clientAddress } from "~/auth/rate-limit.server";
 import { redirectWithToast } from "~/auth/toast.server";
 import { ConfirmAllLinks } from "~/components/confirm-all-links";
 import { confirmAllSuggestedLinks, countSuggestedLinks } from "~/sync/confirm-links.server";
@@ -34,7 +36,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // The list changed since the admin read the count: show the new count and ask again.
   if (now !== submission.value.expected)
     return data(submission.reply({ formErrors: [`The number of suggested links changed to ${now} since you looked. Check and confirm again.`] }), { status: 409 });
-  const linked = await confirmAllSuggestedLinks(context.app, admin.id);
+  const linkedIds = await confirmAllSuggestedLinks(context.app, admin.id);
+  const linked = linkedIds.length;
+  await recordAdminAction(context.app.db, {
+    adminId: admin.id,
+    action: "customers.confirm_all_links",
+    clientAddress: clientAddress(request),
+    customerIds: linkedIds,
+    count: linked,
+  });
   const left = now - linked;
   return redirectWithToast(request, context.app, "/admin/customers?reason=name_only", {
     kind: "success",

@@ -10,6 +10,7 @@ import { refusedCodeMessage, verifyFactorCode } from "~/auth/factors/check.serve
 import { startTotpSetup, totpSetupSecret } from "~/auth/factors/setup.server";
 import { enrolTotp, factorSummary, replaceRecoveryCodes } from "~/auth/factors/store.server";
 import { secretInGroups, totpUri } from "~/auth/factors/totp";
+import { recordAdminAction } from "~/audit/audit.server";
 import { requireAdmin } from "~/auth/guards.server";
 import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
 import { TotpSetupSchema } from "~/auth/schemas";
@@ -55,6 +56,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return data({ recoveryCodes: null, result }, { status: check.reason === "wait" ? 429 : 400, headers: check.reason === "wait" ? { "Retry-After": String(check.retryAfterSeconds) } : undefined });
     }
     const recoveryCodes = await enrolTotp(app.db, admin.id, secret, check.step!, app.env.TOKEN_ENCRYPTION_KEY);
+    if (recoveryCodes) await recordAdminAction(app.db, { adminId: admin.id, action: "factor.totp_enrolled", clientAddress: clientAddress(request) });
     session.unset("totpSetup");
     session.set("factorCheckedAt", new Date().toISOString());
     return data({ recoveryCodes, result: null }, { headers: { "Set-Cookie": await commitSession(session, app) } });
@@ -62,7 +64,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (intent === "new-recovery-codes" && (summary.totp || summary.passkeys)) {
     // Only a session that checked the factor (not one setting the first one up) may replace the codes.
     await requireAdmin(request, app);
-    return data({ recoveryCodes: await replaceRecoveryCodes(app.db, admin.id), result: null });
+    const recoveryCodes = await replaceRecoveryCodes(app.db, admin.id);
+    await recordAdminAction(app.db, { adminId: admin.id, action: "factor.recovery_codes_replaced", clientAddress: clientAddress(request) });
+    return data({ recoveryCodes, result: null });
   }
   throw Response.json({ error: "Unknown action." }, { status: 400 });
 }

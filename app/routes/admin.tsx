@@ -18,7 +18,11 @@ export default function AdminLayout() {
           Dashboard
         </NavLink>
         <NavLink to="/admin/customers">Customers</NavLink>
-        <NavLink to="/admin/zoho">Zoho Books</NavLink>
+        <NavLink to="/admin/zoho" end>
+          Zoho Books
+        </NavLink>
+        <NavLink to="/admin/zoho-calls">Zoho calls</NavLink>
+        <NavLink to="/admin/audit">Audit log</NavLink>
         {adminRole === "owner" ? <NavLink to="/admin/admins">Admins</NavLink> : null}
         <NavLink to="/admin/security">Sign-in security</NavLink>
       </nav>

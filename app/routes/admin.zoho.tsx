@@ -1,7 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { redirect } from "@remix-run/cloudflare";
 import { useLoaderData } from "@remix-run/react";
+import { recordAdminAction } from "~/audit/audit.server";
 import { requireAdmin, requireOwner } from "~/auth/guards.server";
+import { clientAddress } from "~/auth/rate-limit.server";
 import { commitSession, getSession } from "~/auth/session.server";
 import { redirectWithToast } from "~/auth/toast.server";
 import { IntentButton, PostForm } from "~/components/forms";
@@ -25,16 +27,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  await requireOwner(request, context.app);
+  const admin = await requireOwner(request, context.app);
   const intent = (await request.formData()).get("intent");
+  const audit = (action: "zoho.connect_started" | "zoho.disconnected", after?: Record<string, unknown>) =>
+    recordAdminAction(context.app.db, { adminId: admin.id, action, clientAddress: clientAddress(request), after });
   if (intent === "connect") {
     const { url, state } = startConnect(context.app);
+    await audit("zoho.connect_started");
     const session = await getSession(request, context.app);
     session.set("zohoOAuthState", state);
     return redirect(url, { headers: { "Set-Cookie": await commitSession(session, context.app) } });
   }
   if (intent === "disconnect") {
-    await disconnect(context.app);
+    const wasConnected = await disconnect(context.app, admin.id);
+    await audit("zoho.disconnected", { wasConnected });
     return redirectWithToast(request, context.app, "/admin/zoho", { kind: "info", message: "Zoho Books disconnected. Sync is paused until you connect again." });
   }
   return Response.json({ error: "Unknown action." }, { status: 400 });

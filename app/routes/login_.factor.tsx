@@ -4,6 +4,7 @@ import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Link, useActionData } from "@remix-run/react";
+import { recordAdminAction } from "~/audit/audit.server";
 import { verifyFactorCode, refusedCodeMessage } from "~/auth/factors/check.server";
 import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
 import { FactorSchema } from "~/auth/schemas";
@@ -32,6 +33,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (submission.status !== "success") return data(submission.reply({ hideFields: ["code"] }), { status: 400 });
   const check = await verifyFactorCode(context.app, { userId: pending.userId, code: submission.value.code, clientAddress: clientAddress(request) });
   if (!check.ok) {
+    await recordAdminAction(context.app.db, { adminId: pending.userId, action: "factor.check_failed", clientAddress: clientAddress(request), reason: check.reason });
     const reply = submission.reply({ fieldErrors: { code: [refusedCodeMessage(check, waitInWords)] }, hideFields: ["code"] });
     if (check.reason === "wait") return data(reply, { status: 429, headers: { "Retry-After": String(check.retryAfterSeconds) } });
     return data(reply, { status: 400 });

@@ -90,7 +90,7 @@ export async function syncState(app: AppServices, customerId: string): Promise<S
   return { customerId, ...row, jobId: job?.id ?? null, queued: !!job?.enqueuedAt };
 }
 
-export type BulkRetry = { total: number; sentNow: number; eta: BacklogEta };
+export type BulkRetry = { total: number; sentNow: number; eta: BacklogEta; /** The customers given a fresh job (for the audit log). */ customerIds: string[] };
 
 /** Failed customers "Retry all failed" takes: not those an admin unlinked on purpose (they keep their reason). */
 const RETRY_ALL_ELIGIBLE = and(eq(customers.zohoSyncStatus, "failed" satisfies SyncStatus), sql`${customers.zohoReviewReason} is distinct from 'unlinked'`);
@@ -119,7 +119,7 @@ export async function retryAllPlan(app: AppServices, now = new Date()): Promise<
  */
 export async function retryAllFailed(app: AppServices, adminId: string, now = new Date()): Promise<BulkRetry> {
   const { perDay, today } = await admitBatch(app, now);
-  const jobIds = await app.db.transaction(async (tx) => {
+  const placed = await app.db.transaction(async (tx) => {
     const failed = await tx
       .select({ id: customers.id, returning: customers.isReturningCustomer })
       .from(customers)
@@ -138,10 +138,11 @@ export async function retryAllFailed(app: AppServices, adminId: string, now = ne
         .update(customers)
         .set({ zohoSyncStatus: "pending", zohoSyncError: null, zohoSyncAttempts: 0, zohoFailureNotifiedAt: null, updatedAt: now })
         .where(inArray(customers.id, failed.map((c) => c.id)));
-    return ids;
+    return { ids, customerIds: failed.map((c) => c.id) };
   });
+  const { ids: jobIds, customerIds } = placed;
   const dueNow = jobIds.slice(0, today);
   const sent = await sendJobs(app, dueNow, "admin retry all");
   // The placed jobs are in the queue now: the ETA reads them there.
-  return { total: jobIds.length, sentNow: sent ? dueNow.length : 0, eta: await syncEta(app, { now }) };
+  return { total: jobIds.length, sentNow: sent ? dueNow.length : 0, eta: await syncEta(app, { now }), customerIds };
 }

@@ -16,12 +16,13 @@ export async function startBackfill(app: AppServices, adminId: string) {
   const perDay = Math.max(1, Math.floor(dailyCap("sync", app.env) / CALLS_PER_JOB_RESERVED));
   const run = await app.db.transaction(async (tx) => {
     const [created] = await tx.insert(backfillRuns).values({ startedBy: adminId, startedAt: new Date() }).returning();
-    const total = await insertBackfillJobs(tx, perDay, created.startedAt);
+    const customerIds = await insertBackfillJobs(tx, perDay, created.startedAt);
+    const total = customerIds.length;
     await tx.update(backfillRuns).set({ total, enqueued: total }).where(sql`${backfillRuns.id} = ${created.id}`);
-    return { ...created, total };
+    return { ...created, total, customerIds };
   });
   if (run.total > 0) await runSweep(app, "http");
-  return { runId: run.id, total: run.total, perDay };
+  return { runId: run.id, total: run.total, perDay, customerIds: run.customerIds };
 }
 
 export async function backfillProgress(db: SqlRunner, run: typeof backfillRuns.$inferSelect) {

@@ -25,14 +25,14 @@ export async function countSuggestedLinks(db: DbOrTx): Promise<number> {
   return Number((result.rows[0] as { n: number }).n);
 }
 
-/** Links every eligible suggestion as the admin's confirmation; returns how many were linked. */
-export async function confirmAllSuggestedLinks(app: AppServices, adminId: string): Promise<number> {
+/** Links every eligible suggestion as the admin's confirmation; returns the customers linked. */
+export async function confirmAllSuggestedLinks(app: AppServices, adminId: string): Promise<string[]> {
   return app.db.transaction(async (tx) => {
     const result = await tx.execute(sql`
       select e.* from (${ELIGIBLE}) e join customers c on c.id = e.id
       where suggested_to = 1 order by e.id limit ${CONFIRM_ALL_LIMIT} for update of c skip locked`);
     const rows = result.rows as Array<{ id: string; zohoContactId: string | null; candidate: ZohoCandidate }>;
     for (const row of rows) await writeAdminLink(tx, row, row.candidate, { adminId, zohoCalls: 0, how: "confirm_all" });
-    return rows.length;
+    return rows.map((r) => r.id);
   });
 }

@@ -18,7 +18,7 @@ export class LinkError extends Error {}
 
 /** Looks the contact up in Zoho (so a typo'd id is never saved), then links it as `manual`, closing any open job. */
 export async function linkContact(app: AppServices, customerId: string, contactId: string, adminId: string, how: "link" | "confirm" = "link") {
-  const client = new ZohoClient({ db: app.db, env: app.env, purpose: "admin" });
+  const client = new ZohoClient({ db: app.db, env: app.env, purpose: "admin", subject: { customerId, adminId } });
   const checked = await checkContactForLink(client, contactId);
   if (!checked.ok) throw new LinkError(checked.reason);
   const contact = checked.contact;
@@ -80,8 +80,8 @@ export async function unlinkContact(app: AppServices, customerId: string, adminI
  * Zoho's `email_contains` (an admin types part of an address: "ana.reyes@"); `email` would need the
  * whole address exactly. Anything else searches names and notes.
  */
-export async function searchContacts(app: AppServices, q: string) {
-  const client = new ZohoClient({ db: app.db, env: app.env, purpose: "admin" });
+export async function searchContacts(app: AppServices, q: string, subject: { customerId?: string; adminId?: string } = {}) {
+  const client = new ZohoClient({ db: app.db, env: app.env, purpose: "admin", subject });
   const term = q.trim();
   const page = term.includes("@")
     ? await client.listContacts({ emailContains: term, perPage: 10 })

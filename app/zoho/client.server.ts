@@ -5,6 +5,7 @@ import type { z } from "zod";
 import type { DbOrTx } from "~/db/client.server";
 import type { AppEnv } from "~/env.server";
 import { classifyZohoAnswer, refusedAfterRefresh, ZohoError, type ZohoBody } from "./errors";
+import { recordZohoCall, type CallSubject } from "./call-log.server";
 import { withCallSlot } from "./in-flight.server";
 import { reserveCalls, type CallPurpose } from "./ledger.server";
 import { getAccessToken, markReconnectNeeded } from "./tokens.server";
@@ -30,6 +31,9 @@ type RequestOptions = {
 
 const CONCURRENCY_PAUSE_MS = 750;
 
+/** What one send gave: Zoho's answer, or the transport's failure (timeout, unreachable), and how long it took. */
+type Sent = { url: URL; ms: number; httpStatus: number | null } & ({ status: number; body: ZohoBody | null; failure?: undefined } | { failure: ZohoError });
+
 export class ZohoClient implements ZohoContacts {
   /** Books API calls this client made (each was counted in the ledger). */
   calls = 0;
@@ -43,6 +47,8 @@ export class ZohoClient implements ZohoContacts {
       purpose: CallPurpose;
       fetchImpl?: typeof fetch;
       timeoutMs?: number;
+      /** The customer or admin the calls are for (the call log says so). */
+      subject?: CallSubject;
     },
   ) {}
 
@@ -116,12 +122,25 @@ export class ZohoClient implements ZohoContacts {
     let waitedForConcurrency = false;
     for (;;) {
       // The slot first: a call that finds no free slot is neither counted nor sent.
-      const { status, body } = await withCallSlot(db, env, async () => {
+      const sent = await withCallSlot(db, env, async () => {
         await reserveCalls(db, env, this.deps.purpose, 1, new Date(), { minuteTaken: this.minuteCredits > 0 });
         if (this.minuteCredits > 0) this.minuteCredits--;
         this.calls++;
         return this.send(method, path, access, opts);
       });
+      // The trail, after the slot is given back (best effort: a failed write never fails the call).
+      await recordZohoCall(db, {
+        ...this.deps.subject,
+        purpose: this.deps.purpose,
+        method,
+        url: sent.url,
+        httpStatus: sent.httpStatus,
+        zohoCode: sent.failure ? null : typeof sent.body?.code === "number" ? sent.body.code : null,
+        message: sent.failure ? sent.failure.message : typeof sent.body?.message === "string" ? sent.body.message : null,
+        durationMs: sent.ms,
+      });
+      if (sent.failure) throw sent.failure;
+      const { status, body } = sent;
       const error = classifyZohoAnswer(status, body);
       if (!error) {
         const parsed = schema.safeParse(body);
@@ -155,8 +174,9 @@ export class ZohoClient implements ZohoContacts {
     path: string,
     access: { token: string; apiDomain: string; organizationId: string },
     opts: RequestOptions,
-  ): Promise<{ status: number; body: ZohoBody | null }> {
+  ): Promise<Sent> {
     const url = new URL(`/books/v3${path}`, access.apiDomain);
+    const started = Date.now();
     url.searchParams.set("organization_id", access.organizationId);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined && v !== "") url.searchParams.set(k, String(v));
     let res: Response;
@@ -174,7 +194,8 @@ export class ZohoClient implements ZohoContacts {
       });
     } catch (error) {
       const timedOut = (error as Error).name === "TimeoutError";
-      throw new ZohoError("transient", timedOut ? `Zoho did not answer ${method} ${path} in time` : `Zoho is unreachable: ${(error as Error).message}`);
+      const failure = new ZohoError("transient", timedOut ? `Zoho did not answer ${method} ${path} in time` : `Zoho is unreachable: ${(error as Error).message}`);
+      return { url, ms: Date.now() - started, httpStatus: null, failure };
     }
     const text = await res.text();
     let body: ZohoBody | null = null;
@@ -183,7 +204,8 @@ export class ZohoClient implements ZohoContacts {
     } catch {
       body = null;
     }
-    if (!body && res.ok) return { status: 502, body: { code: -1, message: "Zoho answered without JSON" } };
-    return { status: res.status, body };
+    const ms = Date.now() - started;
+    if (!body && res.ok) return { url, ms, httpStatus: res.status, status: 502, body: { code: -1, message: "Zoho answered without JSON" } };
+    return { url, ms, httpStatus: res.status, status: res.status, body };
   }
 }

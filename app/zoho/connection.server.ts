@@ -59,7 +59,7 @@ export async function finishConnect(request: Request, app: AppServices, expected
   if (!isTrustedAccountsServer(accountsServer, app.env.ZOHO_ACCOUNTS_URL)) return fail("Zoho answered from an unknown server.");
 
   try {
-    const grant = await exchangeCode(app.env, accountsServer, code);
+    const grant = await exchangeCode(app.env, accountsServer, code, fetch, { db: app.db, subject: { adminId } });
     if (!grant.refreshToken)
       return fail("Zoho did not issue a refresh token (offline access needs a fresh consent). Please connect again.");
     const previous = await getConnection(app.db);
@@ -72,7 +72,7 @@ export async function finishConnect(request: Request, app: AppServices, expected
       connectedBy: adminId,
     });
     // The old refresh token is dead weight (Zoho caps a client at 20): revoke it, best effort.
-    if (previous) await revokeQuietly(app, previous.accountsServer, await decryptRefreshToken(previous, app.env).catch(() => null));
+    if (previous) await revokeQuietly(app, previous.accountsServer, await decryptRefreshToken(previous, app.env).catch(() => null), adminId);
     log("info", "zoho connected", { adminId, dataCentre: regionFor(accountsServer).dc });
     return { ok: true };
   } catch (error) {
@@ -81,17 +81,19 @@ export async function finishConnect(request: Request, app: AppServices, expected
   }
 }
 
-export async function disconnect(app: AppServices) {
+/** Forgets the connection (and revokes its refresh token); says whether there was one. */
+export async function disconnect(app: AppServices, adminId?: string): Promise<boolean> {
   const conn = await getConnection(app.db);
-  if (!conn) return;
+  if (!conn) return false;
   await deleteConnection(app.db);
-  await revokeQuietly(app, conn.accountsServer, await decryptRefreshToken(conn, app.env).catch(() => null));
+  await revokeQuietly(app, conn.accountsServer, await decryptRefreshToken(conn, app.env).catch(() => null), adminId);
+  return true;
 }
 
-async function revokeQuietly(app: AppServices, accountsServer: string, token: string | null) {
+async function revokeQuietly(app: AppServices, accountsServer: string, token: string | null, adminId?: string) {
   if (!token) return;
   try {
-    await revokeRefreshToken(accountsServer, token);
+    await revokeRefreshToken(accountsServer, token, fetch, { db: app.db, subject: { adminId } });
   } catch (error) {
     log("warn", "could not revoke an old Zoho refresh token", { error });
   }

@@ -1,6 +1,11 @@
 // Zoho Accounts OAuth (authorization code grant, server-side). Source: docs/zoho-facts.md, "OAuth".
+import type { DbOrTx } from "~/db/client.server";
 import type { AppEnv } from "~/env.server";
+import { recordZohoCall, type CallSubject } from "./call-log.server";
 import { ZohoError } from "./errors";
+
+/** Where a token call leaves its trail (the call log), when the caller has a database at hand. */
+export type TokenCallTrail = { db: DbOrTx; subject?: CallSubject };
 
 // What the product does in Books: read/create/update contacts (update is needed by the upsert) and
 // read invoices for the customer's order history.
@@ -48,19 +53,27 @@ type TokenBody = {
 };
 
 /** POSTs to the token endpoint; Zoho answers errors as HTTP 200 `{error}` (or 400 when throttled). */
-export async function tokenRequest(accountsServer: string, params: Record<string, string>, fetchImpl = fetch): Promise<TokenGrant> {
+export async function tokenRequest(accountsServer: string, params: Record<string, string>, fetchImpl = fetch, trail?: TokenCallTrail): Promise<TokenGrant> {
+  const url = new URL("/oauth/v2/token", accountsServer);
+  const started = Date.now();
+  const record = (httpStatus: number | null, message: string | null) =>
+    recordZohoCall(trail?.db, { ...trail?.subject, purpose: "token", method: "POST", url, httpStatus, zohoCode: null, message, durationMs: Date.now() - started });
   let res: Response;
   try {
-    res = await fetchImpl(new URL("/oauth/v2/token", accountsServer), {
+    res = await fetchImpl(url, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams(params),
       signal: AbortSignal.timeout(15_000),
     });
   } catch (error) {
-    throw new ZohoError("transient", `Zoho Accounts is unreachable: ${(error as Error).message}`);
+    const failure = new ZohoError("transient", `Zoho Accounts is unreachable: ${(error as Error).message}`);
+    await record(null, failure.message);
+    throw failure;
   }
   const body = (await res.json().catch(() => null)) as TokenBody | null;
+  // Only Zoho's error words are kept, never the grant (its tokens).
+  await record(res.status, body?.error ? `${body.error}${body.error_description ? `: ${body.error_description}` : ""}` : null);
   if (!body) throw new ZohoError("transient", `Zoho Accounts answered HTTP ${res.status} without JSON`, { status: res.status });
   if (body.error) {
     if (/access denied|too many/i.test(`${body.error} ${body.error_description ?? ""}`))
@@ -80,7 +93,7 @@ export async function tokenRequest(accountsServer: string, params: Record<string
   };
 }
 
-export function exchangeCode(env: AppEnv, accountsServer: string, code: string, fetchImpl = fetch) {
+export function exchangeCode(env: AppEnv, accountsServer: string, code: string, fetchImpl = fetch, trail?: TokenCallTrail) {
   return tokenRequest(
     accountsServer,
     {
@@ -91,11 +104,19 @@ export function exchangeCode(env: AppEnv, accountsServer: string, code: string, 
       code,
     },
     fetchImpl,
+    trail,
   );
 }
 
-export async function revokeRefreshToken(accountsServer: string, refreshToken: string, fetchImpl = fetch) {
+export async function revokeRefreshToken(accountsServer: string, refreshToken: string, fetchImpl = fetch, trail?: TokenCallTrail) {
   const url = new URL("/oauth/v2/token/revoke", accountsServer);
   url.searchParams.set("token", refreshToken);
-  await fetchImpl(url, { method: "POST", signal: AbortSignal.timeout(15_000) });
+  const started = Date.now();
+  let status: number | null = null;
+  try {
+    status = (await fetchImpl(url, { method: "POST", signal: AbortSignal.timeout(15_000) })).status;
+  } finally {
+    // The token in the query string is removed before the write (call-log.ts).
+    await recordZohoCall(trail?.db, { ...trail?.subject, purpose: "token", method: "POST", url, httpStatus: status, zohoCode: null, message: null, durationMs: Date.now() - started });
+  }
 }

@@ -123,6 +123,7 @@ async function refresh(db: DbOrTx, env: TokenEnv, conn: ZohoConnection, fetchImp
         refresh_token: await decryptRefreshToken(conn, env),
       },
       fetchImpl,
+      { db },
     );
     await db
       .update(zohoTokens)

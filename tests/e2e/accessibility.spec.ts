@@ -128,6 +128,12 @@ const PAGES: PageToCheck[] = [
   { name: "sign-in security", who: "admin", path: "/admin/security" },
   { name: "sign-in security, setting up an app (QR code)", who: "anonymous", path: "/admin/security", before: adminSettingUpApp },
   { name: "second step of signing in (admin)", who: "anonymous", path: "/login/factor", before: async (page) => passwordStep(page, await newAdmin()) },
+  // Issue 23: the audit log and the Zoho call log.
+  { name: "audit log", who: "admin", path: "/admin/audit" },
+  { name: "audit log, filtered (and an invalid filter)", who: "admin", path: "/admin/audit?action=sign_in&customer=not-a-uuid" },
+  { name: "audit log, nothing matches", who: "admin", path: "/admin/audit?from=2000-01-01&to=2000-01-02" },
+  { name: "Zoho calls", who: "admin", path: "/admin/zoho-calls" },
+  { name: "Zoho calls, errors only", who: "admin", path: "/admin/zoho-calls?outcome=error" },
   // Issue 19: mailed links' pages, the answer to a registration, and the customer's own account.
   { name: "check your email (after registering)", who: "anonymous", path: "/register/sent", before: justRegistered },
   { name: "confirm your email (a mailed link)", who: "anonymous", path: mailLinkPage("verify_email") },

@@ -198,11 +198,11 @@ describe("deleting my account", () => {
 
     // Every column the registry marks personal, in every table, for every piece of the person.
     const traces: string[] = [];
+    // One statement per piece (every column counted in it), so the check stays quick as the registry grows.
     for (const value of [me.email, "Quizon", "639175550123", "77 Mabini"]) {
-      for (const { table, column } of personalColumns()) {
-        const rows = (await sql(databaseUrl, `select count(*)::int as n from ${table} where position(lower($1) in lower(${column}::text)) > 0`, [value])) as Array<{ n: number }>;
-        if (rows[0].n > 0) traces.push(`${table}.${column} still holds "${value}" (${rows[0].n})`);
-      }
+      const counts = personalColumns().map(({ table, column }) => `select '${table}.${column}' as col, count(*)::int as n from ${table} where position(lower($1) in lower(${column}::text)) > 0`);
+      const rows = (await sql(databaseUrl, counts.join(" union all "), [value])) as Array<{ col: string; n: number }>;
+      for (const row of rows) if (row.n > 0) traces.push(`${row.col} still holds "${value}" (${row.n})`);
     }
     expect(traces).toEqual([]);
     // The invoices cached for the account (the contact's name and orders) went with it.

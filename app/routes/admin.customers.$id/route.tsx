@@ -4,7 +4,9 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { customerDetail } from "~/admin/customer-detail.server";
+import { customerDetail, syncSnapshot } from "~/admin/customer-detail.server";
+import { recordAdminAction } from "~/audit/audit.server";
+import { clientAddress } from "~/auth/rate-limit.server";
 import { ContactSearchSchema, CustomerActionSchema } from "~/admin/schemas";
 import { requireAdmin } from "~/auth/guards.server";
 import { redirectWithToast } from "~/auth/toast.server";
@@ -16,6 +18,7 @@ import { ManualLinkSection } from "./manual-link-section";
 import { ProfileSection } from "./profile-section";
 import { SyncSection } from "./sync-section";
 import { TimelineSection } from "./timeline-section";
+import { AuditSection, ZohoCallsSection } from "./trails-section";
 import type { ContactSearch, DetailAction, DetailLoader } from "./page-types";
 
 export const meta: MetaFunction<DetailLoader> = ({ data }) => [
@@ -24,14 +27,14 @@ export const meta: MetaFunction<DetailLoader> = ({ data }) => [
 
 const IdSchema = z.object({ id: z.uuid() });
 
-async function searchFromUrl(request: Request, app: LoaderFunctionArgs["context"]["app"]): Promise<ContactSearch | null> {
+async function searchFromUrl(request: Request, app: LoaderFunctionArgs["context"]["app"], subject: { customerId: string; adminId: string }): Promise<ContactSearch | null> {
   const url = new URL(request.url);
   if (!url.searchParams.has("zq")) return null;
   const raw = url.searchParams.get("zq") ?? "";
   const q = ContactSearchSchema.safeParse({ zq: raw });
   if (!q.success) return { q: raw, results: [], more: false, error: q.error.issues[0].message };
   try {
-    return { q: q.data.zq, ...(await searchContacts(app, q.data.zq)), error: null };
+    return { q: q.data.zq, ...(await searchContacts(app, q.data.zq, subject)), error: null };
   } catch (error) {
     if (!(error instanceof ZohoError)) throw error;
     return { q: q.data.zq, results: [], more: false, error: `Zoho search failed: ${error.message}` };
@@ -39,11 +42,11 @@ async function searchFromUrl(request: Request, app: LoaderFunctionArgs["context"
 }
 
 export const loader: DetailLoader = async ({ request, context, params }) => {
-  await requireAdmin(request, context.app);
+  const admin = await requireAdmin(request, context.app);
   const parsed = IdSchema.safeParse(params);
   const detail = parsed.success ? await customerDetail(context.app.db, parsed.data.id) : null;
   if (!detail) throw new Response("No customer with this id.", { status: 404 });
-  return { ...detail, search: await searchFromUrl(request, context.app) };
+  return { ...detail, search: await searchFromUrl(request, context.app, { customerId: detail.customer.id, adminId: admin.id }) };
 };
 
 export const action: DetailAction = async ({ request, context, params }) => {
@@ -54,10 +57,23 @@ export const action: DetailAction = async ({ request, context, params }) => {
   const submission = parseWithZod(await request.formData(), { schema: CustomerActionSchema });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   const here = `/admin/customers/${id}`;
+  const before = await syncSnapshot(context.app.db, id);
+  // One audit row per action that took effect, with the state before and after.
+  const audit = async (action: "customer.retry" | "customer.link" | "customer.confirm_link" | "customer.unlink", contactId?: string) =>
+    recordAdminAction(context.app.db, {
+      adminId: admin.id,
+      action,
+      clientAddress: clientAddress(request),
+      customerIds: [id],
+      contactId: contactId ?? (before?.contactId as string | null | undefined) ?? null,
+      before,
+      after: await syncSnapshot(context.app.db, id),
+    });
   try {
     switch (submission.value.intent) {
       case "retry": {
         const state = await retrySync(context.app, id, admin.id);
+        await audit("customer.retry");
         return redirectWithToast(request, context.app, here, {
           kind: "success",
           message: state.queued ? "Sync queued: it runs within seconds." : "Sync scheduled: the hourly sweep will run it (the queue did not answer).",
@@ -67,11 +83,13 @@ export const action: DetailAction = async ({ request, context, params }) => {
       case "confirm": {
         const { intent, contactId } = submission.value;
         const contact = await linkContact(context.app, id, contactId, admin.id, intent);
+        await audit(intent === "confirm" ? "customer.confirm_link" : "customer.link", contact.contact_id);
         const verb = intent === "confirm" ? "Link confirmed:" : "Linked to";
         return redirectWithToast(request, context.app, here, { kind: "success", message: `${verb} ${contact.contact_name} (Zoho id ${contact.contact_id}).` });
       }
       case "unlink":
         await unlinkContact(context.app, id, admin.id);
+        await audit("customer.unlink");
         return redirectWithToast(request, context.app, here, { kind: "info", message: "Unlinked. The customer is marked failed until you link a contact or retry." });
     }
   } catch (error) {
@@ -93,6 +111,8 @@ export default function CustomerDetail() {
       {customer.zohoSyncStatus === "skipped" ? <CandidatesSection /> : null}
       <ManualLinkSection />
       <TimelineSection />
+      <AuditSection />
+      <ZohoCallsSection />
     </>
   );
 }

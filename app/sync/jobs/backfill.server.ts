@@ -18,15 +18,15 @@ export async function countBackfillEligible(db: SqlRunner) {
  * Opens a look-first job for every eligible customer, `perDay` per day (all created_at = `startedAt`, which
  * identifies the run). Returning customers only match; the others match first and create only when nothing does.
  */
-export async function insertBackfillJobs(db: SqlRunner, perDay: number, startedAt: Date): Promise<number> {
+export async function insertBackfillJobs(db: SqlRunner, perDay: number, startedAt: Date): Promise<string[]> {
   const result = await db.execute(sql`
     insert into zoho_sync_queue (customer_id, action, scheduled_for, created_at)
     select id, case when is_returning_customer then ${"match" satisfies SyncAction} else ${"match_or_create" satisfies SyncAction} end,
       ${ts(startedAt)} + ((rn - 1) / ${perDay}) * interval '1 day', ${ts(startedAt)}
     from (select c.id, c.is_returning_customer, row_number() over (order by c.created_at, c.id) as rn
           from customers c where ${backfillEligible}) eligible
-    returning id`);
-  return result.rows.length;
+    returning customer_id as "customerId"`);
+  return (result.rows as Array<{ customerId: string }>).map((r) => r.customerId);
 }
 
 export async function backfillJobsDone(db: SqlRunner, startedAt: Date): Promise<number> {

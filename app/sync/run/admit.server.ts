@@ -87,7 +87,7 @@ export async function admitJob(deps: RunDeps, jobId: string): Promise<Admission>
   if (!job) return { status: "not_claimed", effects: resumed ? [{ kind: "release_backlog", why: "resume after outage" }] : [] };
   await deps.afterClaim?.(job);
   const startedAt = Date.now();
-  const client = new ZohoClient({ db: deps.db, env: deps.env, purpose: "sync", fetchImpl: deps.fetchImpl });
+  const client = new ZohoClient({ db: deps.db, env: deps.env, purpose: "sync", fetchImpl: deps.fetchImpl, subject: { customerId: job.customerId } });
   const [customer] = await deps.db.select().from(customers).where(eq(customers.id, job.customerId));
   const probeHealth = () =>
     probeAfterFailure(deps).catch((error: unknown): HealthVerdict => {
