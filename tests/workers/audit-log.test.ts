@@ -15,7 +15,8 @@ import { freshDatabase, resetDatabase, sql, testDb } from "./support/database";
 import { createCustomerWithJob, createUser, loadCustomer } from "./support/factories";
 import { ADMIN_REQUESTS, AUDITED_ELSEWHERE, fill, type AdminRequest } from "./support/admin-requests";
 import { deliver } from "./support/queue-delivery";
-import { signedIn } from "./support/sign-in";
+import { enrolledAdmin, signedIn, signedInAdmin } from "./support/sign-in";
+import { signInAdmin } from "@tools/admin-sign-in";
 import { testEnv } from "./support/worker-env";
 import { connectZoho, sandbox } from "./support/zoho-sandbox";
 
@@ -99,9 +100,7 @@ describe("every admin action writes exactly one audit row", () => {
     await connectZoho(env);
     const contact = await sandbox().addContact({ contact_name: "Audit Target", email: "audit.target@example.com" });
     const { customer } = await createCustomerWithJob(databaseUrl);
-    const user = await createUser(databaseUrl, { role: "admin" });
-    const admin = browser(env, { address: "198.51.100.23" });
-    expect((await admin.post("/login", { email: user.email, password: user.password, redirectTo: "" })).status).toBe(302);
+    const admin = await signedInAdmin(env, await enrolledAdmin(env, databaseUrl), { address: "198.51.100.23" });
     expect((await admin.post(`/admin/customers/${customer.id}`, { intent: "link", contactId: contact.contact_id })).status).toBe(302);
     const link = (await auditRows()).find((row) => row.action === "customer.link")!;
     expect(link).toMatchObject({ client_address: "198.51.100.23", customer_ids: [customer.id], contact_id: contact.contact_id });
@@ -137,10 +136,10 @@ describe("every admin action writes exactly one audit row", () => {
 
   it("an admin's sign-in, a refused one and Zoho's redirect back are recorded; a customer's sign-in is not", async () => {
     const { env } = testEnv(databaseUrl);
-    const user = await createUser(databaseUrl, { role: "admin" });
+    const user = await enrolledAdmin(env, databaseUrl);
     const b = browser(env, { address: "192.0.2.10" });
     expect((await b.post("/login", { email: user.email, password: "not the password", redirectTo: "" })).status).toBe(400);
-    expect((await b.post("/login", { email: user.email, password: user.password, redirectTo: "" })).status).toBe(302);
+    await signInAdmin(b, user); // the password (audited), then the app's code
     expect((await b.get("/admin/zoho/callback?code=x&state=forged")).status).toBe(302);
     await signedIn(env, databaseUrl, "customer");
     const rows = await auditRows();
