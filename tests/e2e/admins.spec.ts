@@ -42,13 +42,14 @@ test("an invited staff admin signs up from the mail and cannot reach the owners'
   await invitee.getByRole("button", { name: "Become an admin" }).click();
   // A new admin sets up a second factor before any other admin page (decision 034).
   await expect(invitee).toHaveURL(/\/admin\/security$/);
-  await expect(invitee.getByText(`Signed in as ${email}`)).toBeVisible();
   await expect(invitee.getByText("you are now staff")).toBeVisible();
   await invitee.getByRole("button", { name: "Set up an authenticator app" }).click();
   const secret = (await invitee.getByTestId("totp-secret").innerText()).replaceAll(" ", "");
   await invitee.getByLabel("Code from the app").fill(totpCode(secret));
   await invitee.getByRole("button", { name: "Confirm the app" }).click();
   await expect(invitee.getByTestId("recovery-codes")).toBeVisible();
+  await invitee.goto(new URL("/admin", invitee.url()).toString());
+  await expect(invitee.getByText(`Signed in as ${email}`)).toBeVisible();
 
   // Staff: customers yes; no Admins in the menu, the page refused, and Zoho's connection read-only.
   const nav = invitee.getByRole("navigation", { name: "Admin" });
