@@ -33,6 +33,9 @@ const EnvSchema = z.object({
   // A decision refreshes a mirror copy older than this first, while today's sync share has room (one read serves
   // every job waiting on it); under budget pressure the copy is used as it is.
   MIRROR_FRESH_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  // Zoho's webhook (a workflow rule on contacts) posts to /api/zoho/webhook with this secret in the URL
+  // (?secret=) or the X-Webhook-Secret header; unset: every delivery is refused (401).
+  ZOHO_WEBHOOK_SECRET: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
   // Order history reads invoices from the mirror, refreshed (one call for everyone) when older than this.
   MIRROR_INVOICES_FRESH_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   // Zoho calls one customer's order-history browsing may cause per UTC day (then the cached copy is shown).

@@ -5,11 +5,11 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createAppServices, type WorkerEnv } from "~/context.server";
 import { customers } from "~/db/schema";
-import { fullReadStep, hourlyMirror } from "~/zoho/mirror/read.server";
+import { fullReadStep, readChangesNow } from "~/zoho/mirror/read.server";
 import { browser } from "./support/browser";
 import { freshDatabase, resetDatabase, sql, testDb } from "./support/database";
 import { createCustomerWithJob, createUser, loadCustomer } from "./support/factories";
-import { deliver } from "./support/queue-delivery";
+import { deliver, runCron } from "./support/queue-delivery";
 import { testEnv } from "./support/worker-env";
 import { connectZoho, contactsWithEmail, sandbox } from "./support/zoho-sandbox";
 
@@ -39,7 +39,7 @@ async function withApp<T>(env: WorkerEnv, run: (app: ReturnType<typeof createApp
 async function completeMirror(env: WorkerEnv) {
   await withApp(env, async (app) => {
     for (let i = 0; i < 10 && !(await fullReadStep(app)).done; i++);
-    await hourlyMirror(app);
+    await readChangesNow(app);
   });
 }
 
@@ -63,6 +63,18 @@ describe("the first full read", () => {
     const [{ n }] = (await sql(databaseUrl, "select count(*)::int as n from zoho_mirror_contacts")) as Array<{ n: number }>;
     expect(n).toBe(total); // inactive contacts and vendors too
     expect(await ledger()).toMatchObject({ sync: 0, mirror: (await booksCalls()).length });
+
+    // Then the hourly cron reads what changed: 1 call for contacts and 1 for invoices when nothing did, in the
+    // mirror's share; run again within the interval, it reads nothing.
+    await sandbox().clearCalls();
+    await runCron(env);
+    expect((await booksCalls()).map((c) => `${c.path} ${c.query.sort_column}${c.query.sort_order ? ` ${c.query.sort_order}` : ""}${c.query.last_modified_time ? " since" : ""}`)).toEqual([
+      "/books/v3/contacts last_modified_time D",
+      "/books/v3/invoices created_time A since",
+    ]);
+    await runCron(env);
+    expect(await booksCalls()).toHaveLength(2);
+    expect(await ledger()).toMatchObject({ sync: 0 });
   });
 
   it("until it completes, a returning customer is looked up live as before", async () => {
@@ -82,7 +94,7 @@ describe("matching reads a complete mirror", () => {
     await connectZoho(env);
     await completeMirror(env);
     const made = await sandbox().addContact({ contact_name: "Nora Mirror", first_name: "Nora", last_name: "Mirror", email: "Nora.Mirror@shoppers.example" });
-    await withApp(env, (app) => hourlyMirror(app)); // the last refresh: it now holds Nora's contact
+    await withApp(env, (app) => readChangesNow(app)); // the last refresh: it now holds Nora's contact
     const returning = await createCustomerWithJob(databaseUrl, { returning: true, verified: true, email: "nora.mirror@shoppers.example" });
     await sandbox().clearCalls();
     await deliver(env, [returning.job.id]);
@@ -99,7 +111,7 @@ describe("matching reads a complete mirror", () => {
     await connectZoho(env);
     await completeMirror(env);
     const made = await sandbox().addContact({ contact_name: "Omar Mirror", email: "omar@shoppers.example" });
-    await withApp(env, (app) => hourlyMirror(app));
+    await withApp(env, (app) => readChangesNow(app));
     const fresh = await createCustomerWithJob(databaseUrl, { verified: true, email: "omar@shoppers.example" });
     await sandbox().clearCalls();
     await deliver(env, [fresh.job.id]);

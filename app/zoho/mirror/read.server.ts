@@ -15,7 +15,7 @@ import { ZohoClient } from "../client.server";
 import { ZohoError } from "../errors";
 import { dailyCap, remainingToday, type CallPurpose } from "../ledger.server";
 import type { ZohoContact } from "../types";
-import { contactsByEmail, readMirrorState, releaseLease, takeLease, updateMirrorState, upsertContacts, upsertInvoices, type Lease, type MirrorState } from "./store.server";
+import { contactsByEmail, markContactDeleted, readMirrorState, releaseLease, takeLease, updateMirrorState, upsertContacts, upsertInvoices, type Lease, type MirrorState } from "./store.server";
 import { toZohoTime, zohoTime } from "./time";
 import type { MirrorAnswer, MirrorLookup } from "./types";
 
@@ -25,8 +25,13 @@ type Deps = { db: DbOrTx; env: AppEnv; fetchImpl?: typeof fetch };
 export const FULL_READ_PAGES_PER_RUN = 20;
 /** How long a read's lease holds (a killed reader's lease ends by itself). */
 const LEASE_MS = 60_000;
-/** How long a job waits for another's refresh before it uses the copy as it is. */
+/** How long a job waits for another's refresh before it uses the copy as it is (a quarter of its lease at most). */
 const WAIT_FOR_REFRESH_MS = 2_000;
+/**
+ * The scheduled handler may run more often than hourly (an operator, the chaos run's sweeper): a copy read more
+ * recently than this is not read again by it (decisions and order history refresh what they need themselves).
+ */
+export const SCHEDULED_READ_INTERVAL_MS = 10 * 60_000;
 /** Look first while more than this share of today's sync budget is left (as create-policy.ts). */
 const ROOM_SHARE = 0.5;
 
@@ -122,7 +127,7 @@ const REFRESHED_AT = { contacts: "contactsRefreshedAt", invoices: "invoicesRefre
  * result (up to a few seconds) and use the copy as it then is. Returns whether the copy is now at least as new
  * as `olderThan` asked.
  */
-async function sharedRefresh(d: Deps, what: "contacts" | "invoices", zoho: ZohoClient, staleBefore: Date): Promise<boolean> {
+async function sharedRefresh(d: Deps, what: "contacts" | "invoices", zoho: ZohoClient, staleBefore: Date, waitMs = WAIT_FOR_REFRESH_MS): Promise<boolean> {
   const lease: Lease = what;
   if (await takeLease(d.db, lease, LEASE_MS)) {
     try {
@@ -135,7 +140,7 @@ async function sharedRefresh(d: Deps, what: "contacts" | "invoices", zoho: ZohoC
       await releaseLease(d.db, lease);
     }
   }
-  const until = Date.now() + WAIT_FOR_REFRESH_MS;
+  const until = Date.now() + waitMs;
   while (Date.now() < until) {
     await new Promise((r) => setTimeout(r, 150));
     const state = await readMirrorState(d.db);
@@ -156,7 +161,9 @@ export function mirrorLookup(d: Deps, zoho: ZohoClient): MirrorLookup {
       if (!mirrorComplete(state)) return { usable: false };
       const staleBefore = new Date(Date.now() - d.env.MIRROR_FRESH_SECONDS * 1000);
       let fresh = (state.contactsRefreshedAt?.getTime() ?? 0) >= staleBefore.getTime();
-      if (!fresh && (await remainingToday(d.db, d.env, "sync")) > dailyCap("sync", d.env) * ROOM_SHARE) fresh = await sharedRefresh(d, "contacts", zoho, staleBefore);
+      // A job waiting for another's read must not outwait its own lease (SYNC_LEASE_SECONDS).
+      const waitMs = Math.min(WAIT_FOR_REFRESH_MS, (d.env.SYNC_LEASE_SECONDS * 1000) / 4);
+      if (!fresh && (await remainingToday(d.db, d.env, "sync")) > dailyCap("sync", d.env) * ROOM_SHARE) fresh = await sharedRefresh(d, "contacts", zoho, staleBefore, waitMs);
       const rows = await contactsByEmail(d.db, email);
       return { usable: true, fresh, contacts: rows.map(asZohoContact) };
     },
@@ -199,23 +206,55 @@ export async function invoicesReady(d: Deps): Promise<{ refreshedAt: Date } | nu
   return { refreshedAt: state.invoicesRefreshedAt ?? state.fullReadDoneAt ?? new Date(0) };
 }
 
-/** The hourly maintenance: the first full read on, or once it is done, one incremental read of each (the mirror's share). */
+/**
+ * The hourly maintenance: the first full read on, or once it is done, one incremental read of each (the mirror's
+ * share) unless it was read in the last SCHEDULED_READ_INTERVAL_MS.
+ */
 export async function hourlyMirror(d: Deps) {
   if (!mirrorOn(d.env)) return { skipped: "mirror off" };
   const state = await readMirrorState(d.db);
   if (!mirrorComplete(state)) return { fullRead: await fullReadStep(d) };
+  const due = (["contacts", "invoices"] as const).filter((what) => (state[REFRESHED_AT[what]]?.getTime() ?? 0) < Date.now() - SCHEDULED_READ_INTERVAL_MS);
+  return due.length ? readChangesNow(d, due) : { contacts: "fresh", invoices: "fresh" };
+}
+
+/** An incremental read of each of `what` now, in the mirror's share (the hourly maintenance; tests). */
+export async function readChangesNow(d: Deps, what: ReadonlyArray<"contacts" | "invoices"> = ["contacts", "invoices"]) {
   const zoho = client(d, "mirror");
-  const staleBefore = new Date();
   const result: Record<string, string> = {};
-  for (const what of ["contacts", "invoices"] as const) {
+  for (const one of what) {
     try {
-      await sharedRefresh(d, what, zoho, staleBefore);
-      result[what] = "read";
+      await sharedRefresh(d, one, zoho, new Date());
+      result[one] = "read";
     } catch (error) {
       if (!(error instanceof ZohoError)) throw error;
       await updateMirrorState(d.db, { lastError: error.message });
-      result[what] = error.message;
+      result[one] = error.message;
     }
   }
   return result;
+}
+
+/**
+ * A webhook delivery (app/routes/api.zoho.webhook.ts): a hint only, never trusted. The copy is marked stale (the
+ * next decision refreshes it while the budget has room) and, when the delivery names a contact, that contact is
+ * read from Zoho (the mirror's share): stored as Zoho answers, or marked deleted on a 404. Replays are harmless.
+ */
+export async function webhookHint(d: Deps, contactId: string | null): Promise<"read" | "deleted" | "marked_stale" | "mirror_off"> {
+  if (!mirrorOn(d.env)) return "mirror_off";
+  await updateMirrorState(d.db, { contactsRefreshedAt: null });
+  if (!contactId) return "marked_stale";
+  try {
+    const contact = await client(d, "mirror").getContact(contactId);
+    await upsertContacts(d.db, [contact]);
+    return "read";
+  } catch (error) {
+    if (!(error instanceof ZohoError)) throw error;
+    if (error.kind === "not_found") {
+      await markContactDeleted(d.db, contactId);
+      return "deleted";
+    }
+    log("warn", "the webhook's contact could not be read; the copy is marked stale", { error: error.message });
+    return "marked_stale";
+  }
 }

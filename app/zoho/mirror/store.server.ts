@@ -45,7 +45,8 @@ const contactRow = (c: ZohoContact) => ({
   contactId: c.contact_id,
   name: c.contact_name,
   company: c.company_name ?? "",
-  email: normaliseEmail(c.email),
+  // A list answer carries the primary person's email at the top; get_contact only on its contact persons.
+  email: normaliseEmail(c.email || (c.contact_persons ?? []).find((p) => p.is_primary_contact)?.email),
   status: c.status ?? "active",
   contactType: c.contact_type ?? "customer",
   lastModifiedTime: new Date(zohoTime(c.last_modified_time ?? "") || Date.now()),
