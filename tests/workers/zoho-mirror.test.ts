@@ -158,6 +158,27 @@ describe("matching reads a complete mirror", () => {
   });
 });
 
+describe("outages while the mirror decides", () => {
+  it("a job decided from the mirror without a call does not end a streak of Zoho failures (the outage is still recognised)", async () => {
+    const env = mirrorEnv();
+    await connectZoho(env);
+    await completeMirror(env);
+    const made = await sandbox().addContact({ contact_name: "Quinn Mirror", email: "quinn@shoppers.example" });
+    await withApp(env, (app) => readChangesNow(app));
+    // Creates fail with 503: a new customer's job fails and starts a streak.
+    await sandbox().addFault({ method: "POST", path: "/books/v3/contacts", status: 503, code: 1, message: "Service unavailable" });
+    const failing = await createCustomerWithJob(databaseUrl);
+    await deliver(env, [failing.job.id]);
+    const streak = async () => ((await sql(databaseUrl, "select streak_jobs from zoho_sync_health where id = 1")) as Array<{ streak_jobs: string[] }>)[0]?.streak_jobs ?? [];
+    expect(await streak()).toEqual([failing.job.id]);
+    // A returning customer found in the mirror is linked without asking Zoho: the streak stands.
+    const returning = await createCustomerWithJob(databaseUrl, { returning: true, verified: true, email: "quinn@shoppers.example" });
+    await deliver(env, [returning.job.id]);
+    expect((await loadCustomer(databaseUrl, returning.customer.id)).customer).toMatchObject({ zohoSyncStatus: "synced", zohoContactId: made.contact_id });
+    expect(await streak()).toEqual([failing.job.id]);
+  });
+});
+
 describe("order history from the mirror", () => {
   async function linkedAna(env: WorkerEnv) {
     const ana = (await sandbox().listContacts()).find((c) => c.contact_name === "Ana Reyes")!;

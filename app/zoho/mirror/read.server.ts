@@ -215,7 +215,7 @@ export async function hourlyMirror(d: Deps) {
   const state = await readMirrorState(d.db);
   if (!mirrorComplete(state)) return { fullRead: await fullReadStep(d) };
   const due = (["contacts", "invoices"] as const).filter((what) => (state[REFRESHED_AT[what]]?.getTime() ?? 0) < Date.now() - SCHEDULED_READ_INTERVAL_MS);
-  return due.length ? readChangesNow(d, due) : { contacts: "fresh", invoices: "fresh" };
+  return due.length ? readChangesNow(d, due) : { skipped: "read in the last 10 minutes" };
 }
 
 /** An incremental read of each of `what` now, in the mirror's share (the hourly maintenance; tests). */
