@@ -91,7 +91,8 @@ export async function fullReadStep(d: Deps, maxPages = FULL_READ_PAGES_PER_RUN):
 
 /**
  * Contacts changed since the watermark, newest first, down to it: 1 call when nothing changed. Ties at the
- * watermark are read again (idempotent), so a change in the watermark's own second is never lost.
+ * watermark on the page that reaches it are stored again (idempotent), so a change in the watermark's own second
+ * is not lost unless more than a page of contacts changed after it in that same second.
  */
 async function readChangedContacts(d: Deps, zoho: ZohoClient, state: MirrorState) {
   const watermark = state.contactsWatermark?.getTime() ?? 0;
@@ -101,7 +102,9 @@ async function readChangedContacts(d: Deps, zoho: ZohoClient, state: MirrorState
     const changed = result.items.filter((c) => timeOf(c) >= watermark);
     await upsertContacts(d.db, changed);
     for (const c of changed) newest = Math.max(newest, timeOf(c));
-    if (!result.hasMore || changed.length < result.items.length) break;
+    // The next page only while every contact on this one is strictly newer: the watermark's own second (a bulk
+    // import gives hundreds of contacts the same one) is read again on this page only.
+    if (!result.hasMore || result.items.some((c) => timeOf(c) <= watermark)) break;
   }
   await updateMirrorState(d.db, { contactsWatermark: new Date(newest), contactsRefreshedAt: new Date() });
 }
