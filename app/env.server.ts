@@ -26,6 +26,18 @@ const EnvSchema = z.object({
   // searches each get their own; sync gets the rest. No purpose can spend another's share.
   ZOHO_ORDERS_DAILY_SHARE: z.coerce.number().int().nonnegative().default(30),
   ZOHO_ADMIN_DAILY_SHARE: z.coerce.number().int().nonnegative().default(20),
+  // The mirror of Zoho's directory and invoices (app/zoho/mirror/, docs/decisions/036-zoho-mirror.md): its own
+  // daily share for the first full read and the hourly incremental reads; 0 turns the mirror off (sync looks
+  // everything up live, as before).
+  MIRROR_FULL_READ_DAILY_CALLS: z.coerce.number().int().nonnegative().default(100),
+  // A decision refreshes a mirror copy older than this first, while today's sync share has room (one read serves
+  // every job waiting on it); under budget pressure the copy is used as it is.
+  MIRROR_FRESH_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  // Zoho's webhook (a workflow rule on contacts) posts to /api/zoho/webhook with this secret in the URL
+  // (?secret=) or the X-Webhook-Secret header; unset: every delivery is refused (401).
+  ZOHO_WEBHOOK_SECRET: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
+  // Order history reads invoices from the mirror, refreshed (one call for everyone) when older than this.
+  MIRROR_INVOICES_FRESH_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   // Zoho calls one customer's order-history browsing may cause per UTC day (then the cached copy is shown).
   ZOHO_ORDERS_CALLS_PER_CUSTOMER: z.coerce.number().int().min(1).max(1000).default(10),
   // Replaced by the two shares above: refused so a stale configuration is noticed instead of ignored.
@@ -114,10 +126,12 @@ export function isExampleSender(from: string) {
 }
 
 function shareRules(env: AppEnv): string[] {
-  const others = env.ZOHO_ORDERS_DAILY_SHARE + env.ZOHO_ADMIN_DAILY_SHARE;
+  const others = env.ZOHO_ORDERS_DAILY_SHARE + env.ZOHO_ADMIN_DAILY_SHARE + env.MIRROR_FULL_READ_DAILY_CALLS;
   return others < env.ZOHO_DAILY_CALL_LIMIT
     ? []
-    : [`ZOHO_ORDERS_DAILY_SHARE + ZOHO_ADMIN_DAILY_SHARE (${others}): must leave sync part of ZOHO_DAILY_CALL_LIMIT (${env.ZOHO_DAILY_CALL_LIMIT})`];
+    : [
+        `ZOHO_ORDERS_DAILY_SHARE + ZOHO_ADMIN_DAILY_SHARE + MIRROR_FULL_READ_DAILY_CALLS (${others}): must leave sync part of ZOHO_DAILY_CALL_LIMIT (${env.ZOHO_DAILY_CALL_LIMIT})`,
+      ];
 }
 
 // Values a template ships for someone to replace (wrangler.toml's ZOHO_ORGANIZATION_ID = "set-me"):

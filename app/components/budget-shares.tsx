@@ -8,6 +8,7 @@ const SHARE_LABEL: Record<CallPurpose, string> = {
   sync: "Customer sync",
   invoice: "Customers' order history",
   admin: "Admin searches in Zoho",
+  mirror: "Mirror of Zoho's directory",
 };
 
 export type BacklogView = { openJobs: number; callsPerJob: number; calls: number; finishesAt: string | null; perMinute: number };

@@ -9,6 +9,7 @@ export const CALL_PURPOSE_TEXT: Record<CallLogPurpose, string> = {
   sync: "Sync",
   invoice: "Order history",
   admin: "Admin search or link",
+  mirror: "Mirror of Zoho (reads)",
   token: "Zoho Accounts (token)",
 };
 

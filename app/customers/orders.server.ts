@@ -4,7 +4,9 @@
 //  - a fresh cached page costs nothing (INVOICE_TTL_MS);
 //  - Zoho is only asked for page N when page N-1 is cached and said has_more_page (or N = 1);
 //  - each linked contact may cause ZOHO_ORDERS_CALLS_PER_CUSTOMER Zoho calls per budget day;
-//  - all customers together spend only the order-history share of the ledger (never sync's).
+//  - all customers together spend only the order-history share of the ledger (never sync's);
+//  - once the mirror of Zoho's invoices is complete (app/zoho/mirror/), pages come from it: one incremental read
+//    when the copy is older than MIRROR_INVOICES_FRESH_SECONDS serves every customer, so browsing costs nothing.
 import { and, eq, sql } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
 import { zohoInvoiceCache } from "~/db/schema";
@@ -14,6 +16,8 @@ import { historyAccess, type HistoryCustomer } from "./history-access";
 import { ZohoClient } from "~/zoho/client.server";
 import { ZohoError } from "~/zoho/errors";
 import { ledgerDay } from "~/zoho/ledger.server";
+import { invoicesReady } from "~/zoho/mirror/read.server";
+import { invoicesOf } from "~/zoho/mirror/store.server";
 import type { ZohoInvoice } from "~/zoho/types";
 
 export const INVOICE_TTL_MS = 15 * 60_000;
@@ -42,6 +46,8 @@ export async function ordersForCustomer(app: AppServices, customer: HistoryCusto
 
 export async function ordersFor(app: AppServices, contactId: string | null, page: number, now = new Date(), customerId?: string): Promise<OrdersView> {
   if (!contactId) return { state: "not_linked" };
+  const mirrored = await invoicesReady(app);
+  if (mirrored) return fromMirror(app, contactId, page, mirrored.refreshedAt);
   const cached = await cachedPage(app, contactId, page);
   if (cached && now.getTime() - cached.fetchedAt.getTime() < INVOICE_TTL_MS) return fromCache(cached, null);
   // Never ask Zoho for a page it has not told us exists: a script walking ?page=1..1000 costs nothing.
@@ -79,6 +85,22 @@ export async function ordersFor(app: AppServices, contactId: string | null, page
     log("warn", "invoices unavailable from Zoho", { kind: error.kind, page });
     return fallback(cached, error.kind === "daily_limit" && error.details.local ? "share_used" : "zoho_unavailable");
   }
+}
+
+async function fromMirror(app: AppServices, contactId: string, page: number, refreshedAt: Date): Promise<OrdersView> {
+  const { items, hasMore } = await invoicesOf(app.db, contactId, page, INVOICES_PER_PAGE);
+  if (page > 1 && items.length === 0) return { state: "no_such_page", page };
+  const invoices: Invoice[] = items.map((i) => ({
+    invoice_id: i.invoiceId,
+    invoice_number: i.invoiceNumber,
+    date: i.date,
+    due_date: i.dueDate,
+    status: i.status,
+    total: Number(i.total),
+    balance: Number(i.balance),
+    currency_code: i.currencyCode,
+  }));
+  return { state: "ok", invoices, hasMore, page, asOf: refreshedAt.toISOString(), stale: false, reason: null };
 }
 
 async function cachedPage(app: AppServices, contactId: string, page: number): Promise<CachedPage | undefined> {

@@ -111,6 +111,31 @@ export const COLUMN_CLASSIFICATION: Record<string, Record<string, Classification
     path: personal("a query string can carry a searched name (emails and tokens are removed before the write)"),
     message: personal("Zoho's message can quote a contact's name (emails are removed)"),
   },
+  // A copy of Zoho's own directory and invoices (app/zoho/mirror/): Zoho's records, kept in Zoho whatever becomes of
+  // a portal account, re-read from it; never part of a customer's export or of an account's deletion.
+  zoho_mirror_contacts: {
+    contact_id: operational("Zoho's id"),
+    name: operational("Zoho's display name of the contact (a copy of Zoho's record)"),
+    company: operational("Zoho's company name (a copy of Zoho's record)"),
+    email: operational("Zoho's primary email, lower-cased (a copy of Zoho's record, for matching)"),
+    status: operational("active or inactive"),
+    contact_type: operational("customer or vendor"),
+  },
+  zoho_mirror_invoices: {
+    invoice_id: operational("Zoho's id"),
+    customer_id: operational("Zoho's contact id"),
+    invoice_number: operational("Zoho's invoice number"),
+    date: operational("invoice date"),
+    due_date: operational("due date"),
+    status: operational("Zoho's invoice status"),
+    total: operational("amount"),
+    balance: operational("amount"),
+    currency_code: operational("currency"),
+  },
+  zoho_mirror_state: {
+    full_read_phase: operational("contacts or invoices"),
+    last_error: operational("Zoho's answer to the mirror's last failed read"),
+  },
 };
 
 /** What replaces an address or a name that other rows quoted, once its account is gone. */

@@ -409,6 +409,8 @@ export const zohoApiLedger = pgTable("zoho_api_ledger", {
   tokenRefreshes: integer("token_refreshes").notNull().default(0),
   // Sync calls spent by runs that ended waiting (Zoho's 429, its limit met halfway): counted in `sync` too.
   syncWasted: integer("sync_wasted").notNull().default(0),
+  // The mirror's own reads (its first full read and the hourly incremental reads; app/zoho/mirror/).
+  mirror: integer("mirror").notNull().default(0),
 });
 
 // Calls per UTC minute, so the consumer paces itself under Zoho's 100 requests/minute/organisation.
@@ -566,3 +568,61 @@ export const zohoCallLog = pgTable(
     index("zoho_call_log_customer_idx").on(t.customerId, t.id.desc()),
   ],
 );
+// The mirror of Zoho's directory and invoices (app/zoho/mirror/, docs/decisions/036-zoho-mirror.md): only what
+// matching and order history need. Zoho's times are kept as Zoho's clock gave them.
+export const zohoMirrorContacts = pgTable(
+  "zoho_mirror_contacts",
+  {
+    contactId: text("contact_id").primaryKey(),
+    name: text("name").notNull(),
+    company: text("company").notNull().default(""),
+    // The primary contact person's email, trimmed and lower-cased ("" when none).
+    email: text("email").notNull().default(""),
+    status: text("status").notNull(),
+    contactType: text("contact_type").notNull(),
+    lastModifiedTime: timestamptz("last_modified_time").notNull(),
+    // Gone from Zoho (a 404 when the contact was read): kept so a link to it can be vetted.
+    deletedAt: timestamptz("deleted_at"),
+    seenAt: timestamptz("seen_at").notNull().defaultNow(),
+  },
+  (t) => [index("zoho_mirror_contacts_email_idx").on(t.email)],
+);
+
+export const zohoMirrorInvoices = pgTable(
+  "zoho_mirror_invoices",
+  {
+    invoiceId: text("invoice_id").primaryKey(),
+    customerId: text("customer_id").notNull(),
+    invoiceNumber: text("invoice_number").notNull(),
+    date: text("date").notNull(),
+    dueDate: text("due_date"),
+    status: text("status").notNull(),
+    total: text("total").notNull(),
+    balance: text("balance").notNull(),
+    currencyCode: text("currency_code").notNull(),
+    lastModifiedTime: timestamptz("last_modified_time").notNull(),
+  },
+  (t) => [index("zoho_mirror_invoices_customer_idx").on(t.customerId, t.date)],
+);
+
+// The mirror's progress (one row, id = 1): the first full read page by page (resumable), then the watermarks
+// of the incremental reads and a short lease so one refresh serves every job waiting on it.
+export const zohoMirrorState = pgTable("zoho_mirror_state", {
+  id: integer("id").primaryKey().default(1),
+  // Zoho's newest contact change when the full read began: the first incremental read goes back to it.
+  fullReadMark: timestamptz("full_read_mark"),
+  // The next page to read: contacts, then invoices (phase), 200 a page.
+  fullReadPhase: text("full_read_phase").notNull().default("contacts"),
+  fullReadPage: integer("full_read_page").notNull().default(1),
+  fullReadStartedAt: timestamptz("full_read_started_at"),
+  fullReadDoneAt: timestamptz("full_read_done_at"),
+  contactsWatermark: timestamptz("contacts_watermark"),
+  contactsRefreshedAt: timestamptz("contacts_refreshed_at"),
+  invoicesWatermark: timestamptz("invoices_watermark"),
+  invoicesRefreshedAt: timestamptz("invoices_refreshed_at"),
+  // Who reads now, until when (a killed isolate's lease ends by itself).
+  contactsLeaseUntil: timestamptz("contacts_lease_until"),
+  invoicesLeaseUntil: timestamptz("invoices_lease_until"),
+  fullReadLeaseUntil: timestamptz("full_read_lease_until"),
+  lastError: text("last_error"),
+});

@@ -9,8 +9,8 @@ import { log } from "~/log.server";
 import { readCookie, withoutCookies } from "~/common/cookies";
 import { readRequestForm } from "./request-body.server";
 
-// Requests authenticated by a bearer secret instead of a browser session.
-const BEARER_PATHS = ["/api/cron/"];
+// Requests authenticated by a shared secret instead of a browser session (the cron's bearer, Zoho's webhook).
+const BEARER_PATHS = ["/api/cron/", "/api/zoho/webhook"];
 // OPTIONS too is refused: this site answers no CORS preflight, and Remix would run it as an action.
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]);
 

@@ -3,7 +3,8 @@
 // fails never stops the others: tables that only grow are trimmed, email changes past their 7 days end, failures since the last digest are
 // mailed to admins, and mail that failed earlier is retried (with backoff, app/email/outbox.server.ts). The two
 // trails are pruned past their retention: the admin audit log (AUDIT_RETENTION_DAYS; its trigger refuses
-// anything younger) and the Zoho call log (ZOHO_CALL_LOG_RETENTION_DAYS).
+// anything younger) and the Zoho call log (ZOHO_CALL_LOG_RETENTION_DAYS). And the mirror of Zoho's directory
+// reads on (its first full read, then the incremental reads; app/zoho/mirror/).
 import { sendFailureDigest } from "~/alerts/alerts.server";
 import { pruneAuditLog } from "~/audit/audit.server";
 import { pruneZohoCallLog } from "~/zoho/call-log.server";
@@ -11,6 +12,7 @@ import type { AppServices } from "~/context.server";
 import { deliverMail } from "~/email/outbox.server";
 import { expireEmailChanges } from "~/customers/email-change.server";
 import { log } from "~/log.server";
+import { hourlyMirror } from "~/zoho/mirror/read.server";
 import { housekeeping } from "./housekeeping.server";
 
 export async function runMaintenance(app: AppServices) {
@@ -24,4 +26,6 @@ export async function runMaintenance(app: AppServices) {
   await sendFailureDigest(app).catch((error) => log("warn", "failure digest failed", { error }));
   const mail = await deliverMail(app).catch((error) => log("warn", "mail retry failed", { error }));
   if (mail && (mail.sent || mail.failed)) log("info", "mail retried", mail);
+  const mirror = await hourlyMirror(app).catch((error) => log("warn", "the mirror's hourly read failed", { error }));
+  if (mirror && !("skipped" in mirror)) log("info", "mirror read", mirror);
 }

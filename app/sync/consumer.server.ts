@@ -47,6 +47,7 @@ export async function handleSyncBatch(batch: MessageBatch<unknown>, app: AppServ
             beforeCreate: () => markCreateAttempted(app.db, admission.job, worker),
             afterZohoWrite: hooks.afterZohoWrite,
             probeHealth: admission.probeHealth,
+            mirror: admission.mirror,
           }));
         const settled = await settleRun(deps, admission, result);
         if (settled.stored) {

@@ -31,7 +31,7 @@ export function loggedMessage(message: string | null | undefined): string | null
 }
 
 /** What a call was for: the ledger's purposes, and Zoho Accounts' token calls. */
-export const CALL_LOG_PURPOSES = ["sync", "invoice", "admin", "token"] as const;
+export const CALL_LOG_PURPOSES = ["sync", "invoice", "admin", "mirror", "token"] as const;
 export type CallLogPurpose = (typeof CALL_LOG_PURPOSES)[number];
 
 export const ZohoCallQuerySchema = z.object({

@@ -11,6 +11,7 @@ import { reserveCalls, type CallPurpose } from "./ledger.server";
 import { getAccessToken, markReconnectNeeded } from "./tokens.server";
 import {
   type ContactFilters,
+  type DirectoryPage,
   type Page,
   type ZohoContacts,
   ContactEnvelopeSchema,
@@ -79,6 +80,22 @@ export class ZohoClient implements ZohoContacts {
       },
     });
     return { items: body.contacts, page: filters.page ?? 1, hasMore: body.page_context?.has_more_page ?? false };
+  }
+
+  /** Every contact (customers and vendors, any status) in Zoho's change or creation order, 200 a page. */
+  async listDirectory(p: DirectoryPage): Promise<Page<ZohoContact>> {
+    const body = await this.request("GET", "/contacts", ContactListSchema, {
+      query: { filter_by: "Status.All", sort_column: p.sortColumn, sort_order: p.sortOrder, page: p.page, per_page: 200 },
+    });
+    return { items: body.contacts, page: p.page, hasMore: body.page_context?.has_more_page ?? false };
+  }
+
+  /** Invoices, oldest first, 200 a page; with `modifiedAfter` (Zoho's `YYYY-MM-DDTHH:MM:SS±hhmm`) only those changed after it. */
+  async listInvoicePage(page: number, modifiedAfter?: string): Promise<Page<ZohoInvoice>> {
+    const body = await this.request("GET", "/invoices", InvoiceListSchema, {
+      query: { page, per_page: 200, sort_column: "created_time", sort_order: "A", last_modified_time: modifiedAfter },
+    });
+    return { items: body.invoices, page, hasMore: body.page_context?.has_more_page ?? false };
   }
 
   async getContact(contactId: string): Promise<ZohoContact> {

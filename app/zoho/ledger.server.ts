@@ -15,12 +15,17 @@ import type { AppEnv } from "~/env.server";
 import { budgetDay, budgetDayStart, DEFAULT_DAY_TIMEZONE } from "~/common/budget-day";
 import { ZohoError } from "./errors";
 
-/** sync = the background sync; invoice = customers' order history; admin = admins' live Zoho searches. */
-export type CallPurpose = "sync" | "invoice" | "admin";
-export const CALL_PURPOSES: readonly CallPurpose[] = ["sync", "invoice", "admin"];
+/**
+ * sync = the background sync; invoice = customers' order history; admin = admins' live Zoho searches; mirror = the
+ * mirror's first full read and hourly incremental reads (app/zoho/mirror/).
+ */
+export type CallPurpose = "sync" | "invoice" | "admin" | "mirror";
+export const CALL_PURPOSES: readonly CallPurpose[] = ["sync", "invoice", "admin", "mirror"];
 export const ZOHO_PER_MINUTE_LIMIT = 100;
 
 type LedgerLimits = Pick<AppEnv, "ZOHO_DAILY_CALL_LIMIT" | "ZOHO_ORDERS_DAILY_SHARE" | "ZOHO_ADMIN_DAILY_SHARE" | "ZOHO_CALLS_PER_MINUTE"> & {
+  /** The mirror's share (0 or absent: no mirror). */
+  MIRROR_FULL_READ_DAILY_CALLS?: number;
   /** The budget day's time zone (UTC when not given). */
   ZOHO_DAY_TIMEZONE?: string;
 };
@@ -33,9 +38,11 @@ export function dailyCap(purpose: CallPurpose, limits: LedgerLimits) {
   const limit = limits.ZOHO_DAILY_CALL_LIMIT;
   const orders = Math.min(limits.ZOHO_ORDERS_DAILY_SHARE, limit);
   const admin = Math.min(limits.ZOHO_ADMIN_DAILY_SHARE, limit - orders);
+  const mirror = Math.min(limits.MIRROR_FULL_READ_DAILY_CALLS ?? 0, limit - orders - admin);
   if (purpose === "invoice") return orders;
   if (purpose === "admin") return admin;
-  return limit - orders - admin;
+  if (purpose === "mirror") return mirror;
+  return limit - orders - admin - mirror;
 }
 
 function minuteCap(purpose: CallPurpose, limits: LedgerLimits) {
@@ -43,7 +50,7 @@ function minuteCap(purpose: CallPurpose, limits: LedgerLimits) {
   return purpose === "sync" ? limits.ZOHO_CALLS_PER_MINUTE : Math.max(ZOHO_PER_MINUTE_LIMIT, limits.ZOHO_CALLS_PER_MINUTE);
 }
 
-const column = { sync: sql.raw("sync"), invoice: sql.raw("invoice"), admin: sql.raw("admin") };
+const column = { sync: sql.raw("sync"), invoice: sql.raw("invoice"), admin: sql.raw("admin"), mirror: sql.raw("mirror") };
 
 /**
  * Reserves `count` calls or throws ZohoError("rate_limited" | "daily_limit", local).
@@ -117,6 +124,7 @@ const SHARE_USED_UP: Record<CallPurpose, (share: number, zone: string) => string
   sync: (share, zone) => `Today's Zoho sync share (${share} calls) is used up; sync resumes tomorrow (${zone})`,
   invoice: (share, zone) => `Today's Zoho share for order history (${share} calls) is used up; try again tomorrow (${zone})`,
   admin: (share, zone) => `Today's Zoho share for admin searches (${share} calls) is used up; try again tomorrow (${zone})`,
+  mirror: (share, zone) => `Today's Zoho share for the mirror's reads (${share} calls) is used up; it reads on tomorrow (${zone})`,
 };
 
 async function countRefused(db: DbOrTx, now: Date, zone?: string) {
@@ -140,27 +148,27 @@ export async function countTokenRefresh(db: DbOrTx, now = new Date(), zone?: str
     on conflict (day) do update set token_refreshes = zoho_api_ledger.token_refreshes + 1`);
 }
 
-export type LedgerDay = { day: string; total: number; sync: number; invoice: number; admin: number; refused: number; tokenRefreshes: number; syncWasted: number };
+export type LedgerDay = { day: string; total: number; sync: number; invoice: number; admin: number; mirror: number; refused: number; tokenRefreshes: number; syncWasted: number };
 
 /** The last `days` budget days, oldest first, with zeros for days without calls. */
 export async function ledgerHistory(db: DbOrTx, days: number, now = new Date(), zone?: string): Promise<LedgerDay[]> {
   const dayOf = (back: number) => ledgerDay(budgetDayStart(now, zone ?? DEFAULT_DAY_TIMEZONE, -back), zone);
   const from = dayOf(days - 1);
   const result = await db.execute(sql`
-    select day::text as day, total, sync, invoice, admin, refused, token_refreshes as "tokenRefreshes", sync_wasted as "syncWasted"
+    select day::text as day, total, sync, invoice, admin, mirror, refused, token_refreshes as "tokenRefreshes", sync_wasted as "syncWasted"
     from zoho_api_ledger where day >= ${from}::date order by day`);
   const byDay = new Map((result.rows as LedgerDay[]).map((r) => [r.day, r]));
   return Array.from({ length: days }, (_, i) => {
     const day = dayOf(days - 1 - i);
-    return byDay.get(day) ?? { day, total: 0, sync: 0, invoice: 0, admin: 0, refused: 0, tokenRefreshes: 0, syncWasted: 0 };
+    return byDay.get(day) ?? { day, total: 0, sync: 0, invoice: 0, admin: 0, mirror: 0, refused: 0, tokenRefreshes: 0, syncWasted: 0 };
   });
 }
 
 export type ShareUse = { purpose: CallPurpose; share: number; used: number; remaining: number };
 
-/** Today's use of each share (what the dashboard shows). */
+/** Today's use of each share (what the dashboard shows; the mirror's only when it is on). */
 export function shareUse(today: LedgerDay, limits: LedgerLimits): ShareUse[] {
-  return CALL_PURPOSES.map((purpose) => {
+  return CALL_PURPOSES.filter((p) => p !== "mirror" || dailyCap(p, limits) > 0).map((purpose) => {
     const share = dailyCap(purpose, limits);
     const used = today[purpose];
     return { purpose, share, used, remaining: Math.max(0, share - used) };

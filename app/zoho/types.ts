@@ -30,6 +30,7 @@ export const ContactSchema = z.looseObject({
   last_name: str,
   contact_persons: z.array(ContactPersonSchema).nullish(),
   custom_fields: z.array(z.looseObject({ label: str, value: z.unknown() })).nullish(),
+  last_modified_time: z.string().nullish(),
 });
 export type ZohoContact = z.infer<typeof ContactSchema>;
 
@@ -59,12 +60,16 @@ export const InvoiceSchema = z.looseObject({
   total: z.coerce.number(),
   balance: z.coerce.number(),
   currency_code: z.string(),
+  last_modified_time: z.string().nullish(),
 });
 export type ZohoInvoice = z.infer<typeof InvoiceSchema>;
 export const InvoiceListSchema = z.looseObject({
   invoices: z.array(InvoiceSchema),
   page_context: PageContextSchema.optional(),
 });
+
+/** A page of the directory in an order (the mirror's reads, app/zoho/mirror/): every status, 200 a page. */
+export type DirectoryPage = { sortColumn: "created_time" | "last_modified_time"; sortOrder: "A" | "D"; page: number };
 
 /** What we send to create a contact (contacts.yml, create-a-contact-request; custom_fields items are `{index, value}`). */
 export type NewContact = {

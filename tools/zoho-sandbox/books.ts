@@ -100,16 +100,27 @@ export function listContacts(state: SandboxState, req: Req): Res {
   const filterBy = q.get("filter_by") ?? "Status.Active";
   const column = q.get("sort_column") ?? "contact_name";
   const key = SORTS[column];
+  // sort_order (A/D) is a named addition to the contract (contract/derive.ts): Zoho's page_context reports it.
+  const order = q.get("sort_order") === "D" ? "D" : "A";
+  const sign = order === "D" ? -1 : 1;
   const list = [...state.contacts.values()]
     .filter((c) => byStatus(state, filterBy, c) && matchesFilters(c, q))
-    .sort((a, b) => key(a).localeCompare(key(b)) || a.contact_id.localeCompare(b.contact_id));
+    .sort((a, b) => sign * (key(a).localeCompare(key(b)) || a.contact_id.localeCompare(b.contact_id)));
   const start = (page - 1) * perPage;
   return json(200, {
     code: 0,
     message: "success",
     contacts: list.slice(start, start + perPage).map(contactSummary),
-    page_context: { page, per_page: perPage, has_more_page: start + perPage < list.length, applied_filter: filterBy, sort_column: column, sort_order: "A" },
+    page_context: { page, per_page: perPage, has_more_page: start + perPage < list.length, applied_filter: filterBy, sort_column: column, sort_order: order },
   });
+}
+
+/** Milliseconds of a Zoho time (`2013-11-18T02:02:51-0800`, also `+0000` or `Z`); NaN when it is none. */
+export function zohoTime(value: string): number {
+  const m = value.match(/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})$/);
+  if (!m) return NaN;
+  const zone = m[2] === "Z" ? "Z" : `${m[2].slice(0, 3)}:${m[2].slice(-2)}`;
+  return Date.parse(`${m[1]}${zone}`);
 }
 
 export function getContact(state: SandboxState, id: string): Res {
@@ -141,6 +152,7 @@ export function markContactInactive(state: SandboxState, id: string): Res {
 
 export function deleteContact(state: SandboxState, id: string): Res {
   if (!state.contacts.delete(id)) return zohoError(404, CODES.contactNotFound, "Contact does not exist.");
+  state.deletedContacts.push({ contact_id: id, at: state.iso() });
   return json(200, { code: 0, message: "The contact has been deleted." });
 }
 
@@ -151,8 +163,13 @@ export function listInvoices(state: SandboxState, req: Req): Res {
   const status = q.get("status");
   const column = (q.get("sort_column") ?? "created_time") as "date";
   const desc = (q.get("sort_order") ?? "D") === "D";
+  // "Invoices modified after a specific time" (invoices.yml): strictly after, in Zoho's `YYYY-MM-DDTHH:MM:SS±hhmm`.
+  const modifiedAfter = q.get("last_modified_time");
+  const after = modifiedAfter === null ? null : zohoTime(modifiedAfter);
+  if (Number.isNaN(after)) return zohoError(400, CODES.invalidValue, "Invalid value passed for last_modified_time");
   const list = state.invoices
     .filter((i) => (!customer || i.customer_id === customer) && (!status || i.status === status))
+    .filter((i) => after === null || zohoTime(i.last_modified_time) > after)
     .sort((a, b) => {
       const av = a[column] ?? a.date, bv = b[column] ?? b.date;
       return (av < bv ? -1 : av > bv ? 1 : a.invoice_id.localeCompare(b.invoice_id)) * (desc ? -1 : 1);

@@ -1,5 +1,5 @@
-// Zoho Books v3 contact writes: create (create_contact) and update-or-create by a unique custom field
-// (update_contact_using_custom_field). The contract has already refused unknown fields and wrong
+// Zoho Books v3 contact writes: create (create_contact), update (update_contact) and update-or-create by a
+// unique custom field (update_contact_using_custom_field). The contract has already refused unknown fields and wrong
 // types (contract/validate.ts); this module adds what Zoho checks against the organisation's data.
 import { CODES, hasScope, NOT_AUTHORISED } from "./books";
 import { json, zohoError, type Req, type Res } from "./http";
@@ -107,6 +107,21 @@ export function upsertContact(state: SandboxState, req: Req, grantedScope: strin
     if (invalid) return invalid;
     return json(201, { code: 0, message: "The contact has been added.", contact: contactDetail(create(state, body, fields)) });
   }
+  return update(state, existing, body, sent);
+}
+
+/** PUT /contacts/{contact_id} (update_contact): contact_name is required, as Zoho's request schema says. */
+export function updateContact(state: SandboxState, id: string, req: Req): Res {
+  const existing = state.contacts.get(id);
+  if (!existing) return zohoError(404, CODES.contactNotFound, "Contact does not exist.");
+  const body = (req.body ?? {}) as ContactBody;
+  const sent = resolveCustomFields(state, body);
+  if (!Array.isArray(sent)) return sent;
+  return update(state, existing, body, sent);
+}
+
+/** Updates a contact with what is sent (both updates share it); every write moves last_modified_time. */
+function update(state: SandboxState, existing: Contact, body: ContactBody, sent: CustomField[]): Res {
   const invalid = check(state, body, sent, existing.contact_id);
   if (invalid) return invalid;
   existing.contact_name = body.contact_name!.trim();

@@ -51,6 +51,22 @@ export class SandboxControl {
   }) {
     return (await this.call<{ contact: SandboxContact }>("POST", "/contacts", contact)).contact;
   }
+  /** Edits a contact as an admin would in Zoho's web app (its last_modified_time moves). */
+  async editContact(id: string, patch: { contact_name?: string; company_name?: string; status?: "active" | "inactive"; email?: string }) {
+    return (await this.call<{ contact: SandboxContact }>("PATCH", `/contacts/${encodeURIComponent(id)}`, patch)).contact;
+  }
+  /** Deletes a contact in Zoho: Books answers 404 for it afterwards. */
+  deleteContact(id: string) {
+    return this.call<{ ok: true }>("DELETE", `/contacts/${encodeURIComponent(id)}`);
+  }
+  /** Zoho's merge: `id` becomes inactive and its invoices move to `into`. */
+  mergeContact(id: string, into: string) {
+    return this.call<{ merged: SandboxContact; into: SandboxContact }>("POST", `/contacts/${encodeURIComponent(id)}/merge`, { into });
+  }
+  /** An invoice for a contact (as Zoho's web app would make one). */
+  async addInvoice(invoice: { customer_id: string; invoice_number?: string; total?: number; status?: string; date?: string }) {
+    return (await this.call<{ invoice: { invoice_id: string; invoice_number: string; last_modified_time: string } }>("POST", "/invoices", invoice)).invoice;
+  }
   async calls() {
     return (await this.call<{ calls: SandboxCall[] }>("GET", "/calls")).calls;
   }

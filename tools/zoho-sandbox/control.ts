@@ -1,7 +1,7 @@
 // /__control: the test and development handle on the sandbox (never part of Zoho's surface).
 import { issueAccessToken, issueRefreshToken, type AccountsConfig } from "./accounts";
 import { json, type Req, type Res } from "./http";
-import { controlView, DEFAULT_SETTINGS, PLANS, type Fault, type Plan, type SandboxState, type Settings } from "./state";
+import { controlView, DEFAULT_SETTINGS, mergeContacts, PLANS, primaryPerson, type Fault, type Plan, type SandboxState, type Settings } from "./state";
 
 /** What the control API works on: the sandbox's state, its configuration, and a reset (server.ts builds it). */
 export type SandboxContext = {
@@ -14,6 +14,8 @@ export async function handleControl(ctx: SandboxContext, req: Req): Promise<Res>
   const path = req.path.replace(/^\/__control/, "") || "/";
   const body = (req.body && typeof req.body === "object" ? req.body : {}) as Record<string, unknown>;
   const { state } = ctx;
+  const one = path.match(/^\/contacts\/([^/]+)(\/merge)?$/);
+  if (one) return contactControl(state, req.method, decodeURIComponent(one[1]), !!one[2], body);
   switch (`${req.method} ${path}`) {
     case "POST /reset":
       ctx.reset(body.seed === "empty" ? "empty" : "default");
@@ -30,6 +32,29 @@ export async function handleControl(ctx: SandboxContext, req: Req): Promise<Res>
     case "POST /contacts": {
       if (typeof body.contact_name !== "string") return json(400, { error: "contact_name is required" });
       return json(201, { contact: controlView(state.addContact(body as never)) });
+    }
+    case "POST /invoices": {
+      // An invoice for a contact, as Zoho's web app would make it (order-history tests; the mirror's invoice reads).
+      const contact = state.contacts.get(String(body.customer_id));
+      if (!contact) return json(400, { error: "customer_id must be an existing contact" });
+      const now = state.iso();
+      const total = typeof body.total === "number" ? body.total : 1000;
+      const invoice = {
+        invoice_id: state.id(),
+        invoice_number: typeof body.invoice_number === "string" ? body.invoice_number : `INV-C${state.nextId}`,
+        customer_id: contact.contact_id,
+        customer_name: contact.contact_name,
+        date: typeof body.date === "string" ? body.date : now.slice(0, 10),
+        due_date: typeof body.due_date === "string" ? body.due_date : now.slice(0, 10),
+        status: (typeof body.status === "string" ? body.status : "sent") as never,
+        total,
+        balance: typeof body.balance === "number" ? body.balance : total,
+        currency_code: typeof body.currency_code === "string" ? body.currency_code : "PHP",
+        created_time: now,
+        last_modified_time: now,
+      };
+      state.invoices.push(invoice);
+      return json(201, { invoice });
     }
     case "GET /webhooks":
       return json(200, { webhooks: state.webhooks });
@@ -109,4 +134,35 @@ export async function handleControl(ctx: SandboxContext, req: Req): Promise<Res>
     default:
       return json(404, { error: `Unknown control endpoint ${req.method} ${path}` });
   }
+}
+
+/**
+ * One contact, as an admin would change it in Zoho's web app: PATCH edits (name, company, status, the primary
+ * person's email), DELETE deletes (the API answers 404 afterwards), POST …/merge `{ into }` merges it into
+ * another contact (it becomes inactive; its invoices move). Each write moves last_modified_time.
+ */
+function contactControl(state: SandboxState, method: string, id: string, merge: boolean, body: Record<string, unknown>): Res {
+  const contact = state.contacts.get(id);
+  if (!contact) return json(404, { error: `no contact ${id}` });
+  if (merge && method === "POST") {
+    if (!mergeContacts(state, id, String(body.into))) return json(400, { error: "into must be another existing contact" });
+    return json(200, { merged: controlView(contact), into: controlView(state.contacts.get(String(body.into))!) });
+  }
+  if (merge) return json(404, { error: `Unknown control endpoint ${method} merge` });
+  if (method === "DELETE") {
+    state.contacts.delete(id);
+    state.deletedContacts.push({ contact_id: id, at: state.iso() });
+    return json(200, { ok: true });
+  }
+  if (method === "PATCH") {
+    if (typeof body.contact_name === "string") contact.contact_name = body.contact_name;
+    if (typeof body.company_name === "string") contact.company_name = body.company_name;
+    if (body.status === "active" || body.status === "inactive") contact.status = body.status;
+    const person = primaryPerson(contact);
+    if (typeof body.email === "string" && person) person.email = body.email;
+    contact.last_modified_time = state.iso();
+    return json(200, { contact: controlView(contact) });
+  }
+  if (method === "GET") return json(200, { contact: controlView(contact) });
+  return json(404, { error: `Unknown control endpoint ${method} /contacts/${id}` });
 }

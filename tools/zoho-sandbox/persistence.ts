@@ -48,7 +48,8 @@ export function snapshot(state: SandboxState, now = new Date()): SavedSandbox {
 export function restore(state: SandboxState, saved: SavedSandbox) {
   state.nextId = Math.max(state.nextId, saved.nextId);
   state.contacts = new Map(saved.contacts.map((c) => [c.contact_id, c]));
-  state.invoices = saved.invoices;
+  // Files written before invoices carried their times: the load time stands in for both.
+  state.invoices = saved.invoices.map((i) => ({ ...i, created_time: i.created_time ?? state.iso(), last_modified_time: i.last_modified_time ?? i.created_time ?? state.iso() }));
   state.settings = { ...state.settings, ...saved.settings };
   state.refreshTokens = saved.refreshTokens;
   state.accessTokens = new Map(saved.accessTokens.map((t) => [t.token, t]));

@@ -60,6 +60,8 @@ export function seedDefault(state: SandboxState) {
       total,
       balance: status === "paid" ? 0 : status === "partially_paid" ? Math.round(total / 2) : total,
       currency_code: currency,
+      created_time: state.iso(),
+      last_modified_time: state.iso(),
     };
   };
   for (let i = 0; i < 30; i++) state.invoices.push(invoice(ana, i)); // more than one page of 25

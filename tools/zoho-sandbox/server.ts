@@ -4,7 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as accounts from "./accounts";
 import * as books from "./books";
-import { upsertContact, createContact } from "./contacts-write";
+import { upsertContact, createContact, updateContact } from "./contacts-write";
 import { checkBody, checkParameters, findOperation, responseMismatches } from "./contract/validate";
 import { handleControl, type SandboxContext } from "./control";
 import { zohoError, type Req, type Res } from "./http";
@@ -259,6 +259,8 @@ function booksRoute(ctx: SandboxContext, req: Req): Res {
       return createContact(state, req);
     case "update_contact_using_custom_field":
       return upsertContact(state, req, access.scope);
+    case "update_contact":
+      return updateContact(state, pathParams.contact_id, req);
     case "delete_contact":
       return books.deleteContact(state, pathParams.contact_id);
     case "mark_contact_inactive":

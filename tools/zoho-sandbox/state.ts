@@ -39,6 +39,8 @@ export type Invoice = {
   total: number;
   balance: number;
   currency_code: string;
+  created_time: string;
+  last_modified_time: string;
 };
 
 export type Settings = {
@@ -113,6 +115,8 @@ export function customFieldDefinition(settings: Settings, apiName: string) {
 export class SandboxState {
   contacts = new Map<string, Contact>();
   invoices: Invoice[] = [];
+  /** Contacts deleted (by the API or the control API), for tests; Zoho lists no deleted records. */
+  deletedContacts: Array<{ contact_id: string; at: string }> = [];
   settings: Settings = { ...DEFAULT_SETTINGS };
   faults: Fault[] = [];
   calls: Call[] = [];
@@ -211,6 +215,23 @@ export class SandboxState {
       is_primary_contact: primary,
     };
   }
+}
+
+/**
+ * Zoho's merge (Zoho Books help, "Merge contacts"): the merged contact becomes inactive and its transactions
+ * move to the surviving contact; both change. Returns false when either is unknown or they are the same.
+ */
+export function mergeContacts(state: SandboxState, mergedId: string, survivorId: string): boolean {
+  const merged = state.contacts.get(mergedId);
+  const survivor = state.contacts.get(survivorId);
+  if (!merged || !survivor || merged === survivor) return false;
+  const now = state.iso();
+  merged.status = "inactive";
+  merged.last_modified_time = now;
+  survivor.last_modified_time = now;
+  for (const invoice of state.invoices.filter((i) => i.customer_id === mergedId))
+    Object.assign(invoice, { customer_id: survivorId, customer_name: survivor.contact_name, last_modified_time: now });
+  return true;
 }
 
 export const primaryPerson = (c: Contact) => c.contact_persons.find((p) => p.is_primary_contact) ?? c.contact_persons[0];

@@ -15,6 +15,8 @@ import { log } from "~/log.server";
 import { ZohoClient } from "~/zoho/client.server";
 import { ZohoError } from "~/zoho/errors";
 import { dailyCap, remainingToday, reserveMinute } from "~/zoho/ledger.server";
+import { mirrorLookup } from "~/zoho/mirror/read.server";
+import type { MirrorLookup } from "~/zoho/mirror/types";
 import { getConnection } from "~/zoho/tokens.server";
 import { jobsAffordable, plannedCalls } from "../budget";
 import { planCreate, type CreatePlan } from "../create-policy";
@@ -55,6 +57,8 @@ export type Claimed = {
   paceTaken: Date | null;
   /** After a transient failure, the work asks whether Zoho is down for everyone (at most one probe a minute). */
   probeHealth: () => Promise<HealthVerdict>;
+  /** The mirror of Zoho's directory, read (and refreshed when stale and the budget has room) with the job's client. */
+  mirror: MirrorLookup;
 } & (
   /** Go: the work phase runs this. */
   | { task: WorkTask; turnedAway?: undefined }
@@ -94,7 +98,8 @@ export async function admitJob(deps: RunDeps, jobId: string): Promise<Admission>
       log("warn", "health probe could not run", { jobId, error });
       return "not_checked";
     });
-  const claimed = { status: "admitted" as const, job, customer, client, startedAt, outageBefore, resumed, probeHealth };
+  const mirror = mirrorLookup({ db: deps.db, env: deps.env, fetchImpl: deps.fetchImpl }, client);
+  const claimed = { status: "admitted" as const, job, customer, client, startedAt, outageBefore, resumed, probeHealth, mirror };
   let paceTaken: Date | null = null;
   try {
     // Others are waiting for the pace: this job takes its turn at the end of the line.

@@ -86,7 +86,10 @@ async function countOutage(deps: Pick<RunDeps, "db">, run: Claimed, result: JobR
     const step = await recordOutageEvent(deps.db, { kind: "job_unavailable", jobId: run.job.id, error: message, confirmed: result.zohoDown });
     return { result: step.state.paused ? { kind: "paused", error: message } : result, paused: step.paused, resumed: run.resumed };
   }
-  if ((run.outageBefore.streakJobs.length > 0 || run.outageBefore.paused) && zohoAnswered(result))
+  // A decision made without asking Zoho (from the mirror, app/zoho/mirror/) says nothing about Zoho's health: it
+  // must not end a streak, or an outage would go unrecognised while mirror-decided jobs keep succeeding.
+  const askedZoho = result.kind === "error" || run.client.calls > 0;
+  if ((run.outageBefore.streakJobs.length > 0 || run.outageBefore.paused) && askedZoho && zohoAnswered(result))
     return { result, paused: false, resumed: (await recordOutageEvent(deps.db, { kind: "job_ok" })).resumed || run.resumed };
   return { result, paused: false, resumed: run.resumed };
 }

@@ -8,11 +8,12 @@
 import { sameEmail } from "~/common/email-address";
 import { log } from "~/log.server";
 import { ZohoError } from "~/zoho/errors";
+import type { MirrorAnswer, MirrorLookup } from "~/zoho/mirror/types";
 import type { NewContact, ZohoContact, ZohoContacts } from "~/zoho/types";
 import type { CreatePlan } from "../create-policy";
 import { isUnavailable } from "../outage";
 import { findByEmail, findByEmailAnywhere, findMatchingContact, zohoCanHoldEmail } from "../find-contact.server";
-import { exactNameMatches, toCandidate } from "../matching";
+import { decide, exactNameMatches, toCandidate } from "../matching";
 import type { JobResult, MatchType } from "../outcome";
 import type { SyncAction } from "../vocabulary";
 
@@ -54,6 +55,11 @@ export type WorkPorts = {
    * minute (app/sync/probe.server.ts). "down" means Zoho is unavailable, not only this job's call.
    */
   probeHealth?: () => Promise<"down" | "up" | "not_checked">;
+  /**
+   * The mirror of Zoho's directory (app/zoho/mirror/, docs/decisions/036-zoho-mirror.md): a returning customer
+   * found there by email, and a new customer's look-first, need no search. Absent or not usable: live lookups.
+   */
+  mirror?: MirrorLookup;
 };
 
 /** A returning customer's job only looks; a new customer's creates (after looking, as the plan says). */
@@ -79,7 +85,9 @@ async function zohoWork(task: WorkTask, ports: WorkPorts): Promise<JobResult> {
   const { job, customer } = task;
   if (job.action === "check_duplicate") return checkDuplicate(ports.zoho, customer);
   if (isReturning(job, customer)) {
-    const decision = await findMatchingContact(ports.zoho, customer);
+    // Found in the mirror by email: decided on the mirror's copy (the link policy's rules hold as for a search).
+    const mirrored = await mirrorMatches(ports, customer.email);
+    const decision = (mirrored?.length ? decide(mirrored, "email") : null) ?? (await findMatchingContact(ports.zoho, customer));
     if (decision.kind === "one") return linked(decision.contact, decision.by);
     if (decision.kind === "many")
       return {
@@ -141,7 +149,14 @@ async function createContact(task: WorkTask, ports: WorkPorts): Promise<JobResul
     const ours = await updateOurs(zoho, uniqueField, customer);
     if (ours) return linked(ours, "upsert");
   }
-  if (task.plan === "look_first" || (uniqueField && job.createEverAttempted)) {
+  // A fresh registration's look-first asks a complete mirror refreshed just now instead of Zoho (0 calls): found
+  // there, it is decided as a search's answer would be; not there, the create follows at once (1 call in all).
+  const mirrored = task.plan === "look_first" && job.action === "create" && !job.createEverAttempted ? await mirrorAnswer(ports, customer.email) : null;
+  if (mirrored?.usable && mirrored.fresh) {
+    if (mirrored.contacts.length === 1) return linked(mirrored.contacts[0], "email");
+    if (mirrored.contacts.length > 1)
+      return { kind: "ambiguous", candidates: mirrored.contacts.map(toCandidate), reason: "Several Zoho contacts already use this email; pick the right one" };
+  } else if (task.plan === "look_first" || (uniqueField && job.createEverAttempted)) {
     // A fresh registration's lookup is one call; backfill and admin retries/resets (rare, and the likeliest to
     // meet a contact made earlier) search wider: company contacts' persons too.
     const existing = job.action === "create" ? await findByEmail(zoho, customer.email) : await findByEmailAnywhere(zoho, customer);
@@ -163,6 +178,14 @@ async function createContact(task: WorkTask, ports: WorkPorts): Promise<JobResul
     if (error instanceof ZohoError && error.kind === "duplicate_name") return resolveDuplicateName(customer, ports, writer);
     throw error;
   }
+}
+
+const mirrorAnswer = async (ports: WorkPorts, email: string): Promise<MirrorAnswer | null> => (ports.mirror ? ports.mirror.byEmail(email) : null);
+
+/** The mirror's contacts with this email, when the mirror is usable (null: look up live). */
+async function mirrorMatches(ports: WorkPorts, email: string): Promise<ZohoContact[] | null> {
+  const answer = await mirrorAnswer(ports, email);
+  return answer?.usable ? answer.contacts : null;
 }
 
 /** A replayed upsert: update the contact holding our customer id, if Zoho has one; never create here. */

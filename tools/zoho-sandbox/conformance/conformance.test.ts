@@ -14,7 +14,7 @@ describe("the conformance run against the sandbox", () => {
       expect(results.length).toBeGreaterThanOrEqual(20);
       expect((await control.calls()).filter((c) => c.code === 1070).length).toBeGreaterThan(0);
       // Issue 22's unverified facts are asked too (not skipped): the inactive and duplicate-name probes add 2 contacts.
-      for (const probe of ["an access token more than an hour old", "the default list (no filter_by) and inactive contacts", "upsert writes the unique value back on the contact it creates", "upsert creating a contact under an existing display name"])
+      for (const probe of ["an access token more than an hour old", "the default list (no filter_by) and inactive contacts", "upsert writes the unique value back on the contact it creates", "upsert creating a contact under an existing display name", "list_contacts sort_order=D"])
         expect(results.find((r) => r.probe === probe), probe).toMatchObject({ verdict: "agrees" });
       expect(cleanup).toMatch(/^deleted the 5 contacts/);
       expect(await control.listContacts()).toHaveLength(before);

@@ -120,6 +120,24 @@ export const PROBES: Probe[] = [
     },
   },
   {
+    // sort_order is a named addition to list_contacts (contract/derive.ts): the mirror reads contacts newest-changed
+    // first down to its watermark. "D ignored" means Zoho lists oldest first: the mirror's incremental read then
+    // sees no change until the weekly full pass or a webhook (docs/decisions/036-zoho-mirror.md).
+    name: "list_contacts sort_order=D",
+    sandbox: "D reverses A",
+    async run(s, w) {
+      if (needsA(w) || !w.b) return null;
+      const order = async (sortOrder: string) => {
+        const a = await list(s, { contact_name_contains: w.tag, sort_column: "created_time", sort_order: sortOrder, filter_by: "Status.All" });
+        if (a.status !== 200) return said(a);
+        return ((a.body.contacts as Array<{ contact_id: string }> | undefined) ?? []).map((c) => String(c.contact_id)).filter((id) => id === w.a || id === w.b).join(",");
+      };
+      const [asc, desc] = [await order("A"), await order("D")];
+      if (!asc.includes(",") || !desc.includes(",")) return `A: ${asc}; D: ${desc}`;
+      return desc === asc.split(",").reverse().join(",") ? "D reverses A" : "D ignored (same order as A)";
+    },
+  },
+  {
     // Unverified (docs/zoho-facts.md): the product asks filter_by=Status.All when it looks a customer's email up
     // and sends inactive contacts to review, so it does not depend on this; the sandbox must still answer as Zoho.
     name: "the default list (no filter_by) and inactive contacts",

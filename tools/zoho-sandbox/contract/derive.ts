@@ -9,6 +9,7 @@ export const USED_OPERATIONS: Array<{ file: string; operationId: string }> = [
   { file: "contacts.yml", operationId: "get_contact" },
   { file: "contacts.yml", operationId: "create_contact" },
   { file: "contacts.yml", operationId: "update_contact_using_custom_field" },
+  { file: "contacts.yml", operationId: "update_contact" }, // profile changes flow to Zoho (issue 20); the sandbox's merge keeps ids
   { file: "contacts.yml", operationId: "delete_contact" }, // the conformance run removes what it created
   { file: "contacts.yml", operationId: "mark_contact_inactive" }, // the conformance run's inactive-contact probe
   { file: "contact-persons.yml", operationId: "list_contact_persons" },
@@ -26,6 +27,13 @@ export const ADDITIONS: Record<string, Record<string, Omit<Param, "addition"> & 
   },
   list_contacts: {
     per_page: { in: "query", required: false, type: "integer", minimum: 1, maximum: 200, addition: "Zoho's list pages cap per_page at 200" },
+    sort_order: {
+      in: "query",
+      required: false,
+      type: "string",
+      enum: ["A", "D"],
+      addition: "page_context reports sort_order (example D) and integrators send it; the mirror reads newest-changed first (probe: list_contacts sort_order=D)",
+    },
   },
 };
 

@@ -1,0 +1,263 @@
+// The mirror's reads of Zoho (docs/decisions/036-zoho-mirror.md), every one through the Zoho client (paced,
+// counted in the ledger, holding a call slot):
+//  - the first full read: Zoho's newest contact change first (its mark), then every contact by creation time and
+//    every invoice, 200 a page, each page stored with the next page's number (a crash re-reads one page at most),
+//    within the mirror's own daily share, from the hourly maintenance;
+//  - incremental reads: contacts newest-changed first down to the watermark (1 call when nothing changed), invoices
+//    modified after theirs; hourly (the mirror's share), before a sync decision when the copy is older than
+//    MIRROR_FRESH_SECONDS and the sync share has room (the sync share), and before order history when the
+//    invoices are older than MIRROR_INVOICES_FRESH_SECONDS (the order-history share). One read at a time (a
+//    lease): a job that finds a read under way waits for it and uses its result.
+import type { DbOrTx } from "~/db/client.server";
+import type { AppEnv } from "~/env.server";
+import { log } from "~/log.server";
+import { ZohoClient } from "../client.server";
+import { ZohoError } from "../errors";
+import { dailyCap, remainingToday, type CallPurpose } from "../ledger.server";
+import type { ZohoContact } from "../types";
+import { contactsByEmail, markContactDeleted, readMirrorState, releaseLease, takeLease, updateMirrorState, upsertContacts, upsertInvoices, type Lease, type MirrorState } from "./store.server";
+import { toZohoTime, zohoTime } from "./time";
+import type { MirrorAnswer, MirrorLookup } from "./types";
+
+type Deps = { db: DbOrTx; env: AppEnv; fetchImpl?: typeof fetch };
+
+/** Pages the hourly maintenance reads of the first full read at most (under Zoho's 100 calls a minute). */
+export const FULL_READ_PAGES_PER_RUN = 20;
+/** How long a read's lease holds (a killed reader's lease ends by itself). */
+const LEASE_MS = 60_000;
+/** How long a job waits for another's refresh before it uses the copy as it is (a quarter of its lease at most). */
+const WAIT_FOR_REFRESH_MS = 2_000;
+/**
+ * The scheduled handler may run more often than hourly (an operator, the chaos run's sweeper): a copy read more
+ * recently than this is not read again by it (decisions and order history refresh what they need themselves).
+ */
+export const SCHEDULED_READ_INTERVAL_MS = 10 * 60_000;
+/** Look first while more than this share of today's sync budget is left (as create-policy.ts). */
+const ROOM_SHARE = 0.5;
+
+export const mirrorOn = (env: Pick<AppEnv, "MIRROR_FULL_READ_DAILY_CALLS">) => env.MIRROR_FULL_READ_DAILY_CALLS > 0;
+export const mirrorComplete = (s: MirrorState) => !!s.fullReadDoneAt && !!s.contactsWatermark;
+
+const client = (d: Deps, purpose: CallPurpose) => new ZohoClient({ db: d.db, env: d.env, purpose, fetchImpl: d.fetchImpl });
+const timeOf = (c: { last_modified_time?: string | null }) => zohoTime(c.last_modified_time ?? "");
+
+export type FullReadStep = { pages: number; done: boolean; stoppedBy?: string };
+
+/** Reads on the first full read, up to `maxPages` pages (its own share permitting). Resumes where the last run stopped. */
+export async function fullReadStep(d: Deps, maxPages = FULL_READ_PAGES_PER_RUN): Promise<FullReadStep> {
+  let state = await readMirrorState(d.db);
+  if (state.fullReadDoneAt) return { pages: 0, done: true };
+  if (!(await takeLease(d.db, "full_read", LEASE_MS * 5))) return { pages: 0, done: false, stoppedBy: "another read is under way" };
+  const zoho = client(d, "mirror");
+  let pages = 0;
+  try {
+    if (!state.fullReadMark) {
+      // Zoho's newest change now: what the first incremental read goes back to (changes during the full read included).
+      const newest = await zoho.listDirectory({ sortColumn: "last_modified_time", sortOrder: "D", page: 1 });
+      await upsertContacts(d.db, newest.items);
+      const mark = newest.items.length ? new Date(timeOf(newest.items[0])) : new Date(0);
+      await updateMirrorState(d.db, { fullReadMark: mark, fullReadStartedAt: new Date(), fullReadPhase: "contacts", fullReadPage: 1, lastError: null });
+      pages++;
+      state = await readMirrorState(d.db);
+    }
+    while (pages < maxPages) {
+      if (state.fullReadPhase === "contacts") {
+        const page = await zoho.listDirectory({ sortColumn: "created_time", sortOrder: "A", page: state.fullReadPage });
+        await upsertContacts(d.db, page.items);
+        await updateMirrorState(d.db, page.hasMore ? { fullReadPage: state.fullReadPage + 1 } : { fullReadPhase: "invoices", fullReadPage: 1 });
+      } else {
+        const page = await zoho.listInvoicePage(state.fullReadPage);
+        await upsertInvoices(d.db, page.items);
+        if (page.hasMore) await updateMirrorState(d.db, { fullReadPage: state.fullReadPage + 1 });
+        else {
+          const mark = state.fullReadMark ?? new Date(0);
+          await updateMirrorState(d.db, { fullReadDoneAt: new Date(), contactsWatermark: mark, invoicesWatermark: mark, lastError: null });
+          pages++;
+          return { pages, done: true };
+        }
+      }
+      pages++;
+      state = await readMirrorState(d.db);
+    }
+    return { pages, done: false, stoppedBy: "pages per run" };
+  } catch (error) {
+    if (!(error instanceof ZohoError)) throw error;
+    await updateMirrorState(d.db, { lastError: error.message });
+    return { pages, done: false, stoppedBy: error.message };
+  } finally {
+    await releaseLease(d.db, "full_read");
+  }
+}
+
+/**
+ * Contacts changed since the watermark, newest first, down to it: 1 call when nothing changed. Ties at the
+ * watermark on the page that reaches it are stored again (idempotent), so a change in the watermark's own second
+ * is not lost unless more than a page of contacts changed after it in that same second.
+ */
+async function readChangedContacts(d: Deps, zoho: ZohoClient, state: MirrorState) {
+  const watermark = state.contactsWatermark?.getTime() ?? 0;
+  let newest = watermark;
+  for (let page = 1; ; page++) {
+    const result = await zoho.listDirectory({ sortColumn: "last_modified_time", sortOrder: "D", page });
+    const changed = result.items.filter((c) => timeOf(c) >= watermark);
+    await upsertContacts(d.db, changed);
+    for (const c of changed) newest = Math.max(newest, timeOf(c));
+    // The next page only while every contact on this one is strictly newer: the watermark's own second (a bulk
+    // import gives hundreds of contacts the same one) is read again on this page only.
+    if (!result.hasMore || result.items.some((c) => timeOf(c) <= watermark)) break;
+  }
+  await updateMirrorState(d.db, { contactsWatermark: new Date(newest), contactsRefreshedAt: new Date() });
+}
+
+/** Invoices modified after the watermark (one second back: Zoho's filter is "after"); 1 call when nothing changed. */
+async function readChangedInvoices(d: Deps, zoho: ZohoClient, state: MirrorState) {
+  const watermark = state.invoicesWatermark?.getTime() ?? 0;
+  const after = toZohoTime(new Date(Math.max(0, watermark - 1000)));
+  let newest = watermark;
+  for (let page = 1; ; page++) {
+    const result = await zoho.listInvoicePage(page, after);
+    await upsertInvoices(d.db, result.items);
+    for (const i of result.items) newest = Math.max(newest, timeOf(i));
+    if (!result.hasMore) break;
+  }
+  await updateMirrorState(d.db, { invoicesWatermark: new Date(newest), invoicesRefreshedAt: new Date() });
+}
+
+const REFRESHED_AT = { contacts: "contactsRefreshedAt", invoices: "invoicesRefreshedAt" } as const;
+
+/**
+ * One incremental read of `what`, shared: whoever takes the lease reads (with `zoho`); the others wait for its
+ * result (up to a few seconds) and use the copy as it then is. Returns whether the copy is now at least as new
+ * as `olderThan` asked.
+ */
+async function sharedRefresh(d: Deps, what: "contacts" | "invoices", zoho: ZohoClient, staleBefore: Date, waitMs = WAIT_FOR_REFRESH_MS): Promise<boolean> {
+  const lease: Lease = what;
+  if (await takeLease(d.db, lease, LEASE_MS)) {
+    try {
+      const state = await readMirrorState(d.db);
+      if ((state[REFRESHED_AT[what]]?.getTime() ?? 0) >= staleBefore.getTime()) return true; // someone just read
+      if (what === "contacts") await readChangedContacts(d, zoho, state);
+      else await readChangedInvoices(d, zoho, state);
+      return true;
+    } finally {
+      await releaseLease(d.db, lease);
+    }
+  }
+  const until = Date.now() + waitMs;
+  while (Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 150));
+    const state = await readMirrorState(d.db);
+    if ((state[REFRESHED_AT[what]]?.getTime() ?? 0) >= staleBefore.getTime()) return true;
+  }
+  return false;
+}
+
+/**
+ * The mirror as a sync decision sees it (the work phase's port). `zoho` is the job's own client (its calls count
+ * as the job's, in the sync share). A refresh that fails throws as a live lookup would (the job waits or retries).
+ */
+export function mirrorLookup(d: Deps, zoho: ZohoClient): MirrorLookup {
+  return {
+    async byEmail(email: string): Promise<MirrorAnswer> {
+      if (!mirrorOn(d.env)) return { usable: false };
+      const state = await readMirrorState(d.db);
+      if (!mirrorComplete(state)) return { usable: false };
+      const staleBefore = new Date(Date.now() - d.env.MIRROR_FRESH_SECONDS * 1000);
+      let fresh = (state.contactsRefreshedAt?.getTime() ?? 0) >= staleBefore.getTime();
+      // A job waiting for another's read must not outwait its own lease (SYNC_LEASE_SECONDS).
+      const waitMs = Math.min(WAIT_FOR_REFRESH_MS, (d.env.SYNC_LEASE_SECONDS * 1000) / 4);
+      if (!fresh && (await remainingToday(d.db, d.env, "sync")) > dailyCap("sync", d.env) * ROOM_SHARE) fresh = await sharedRefresh(d, "contacts", zoho, staleBefore, waitMs);
+      const rows = await contactsByEmail(d.db, email);
+      return { usable: true, fresh, contacts: rows.map(asZohoContact) };
+    },
+  };
+}
+
+const asZohoContact = (r: { contactId: string; name: string; company: string; email: string; status: string; contactType: string; lastModifiedTime: Date }): ZohoContact => ({
+  contact_id: r.contactId,
+  contact_name: r.name,
+  company_name: r.company,
+  contact_type: r.contactType,
+  status: r.status,
+  email: r.email,
+  phone: null,
+  mobile: null,
+  first_name: null,
+  last_name: null,
+  last_modified_time: toZohoTime(r.lastModifiedTime),
+});
+
+/**
+ * Invoices for order history: null while the mirror is off or its first full read is not done (order history
+ * reads Zoho as before). Refreshed first, one call serving every customer, when older than
+ * MIRROR_INVOICES_FRESH_SECONDS; a refused or failed refresh leaves the copy as it is (`refreshedAt` says how old).
+ */
+export async function invoicesReady(d: Deps): Promise<{ refreshedAt: Date } | null> {
+  if (!mirrorOn(d.env)) return null;
+  let state = await readMirrorState(d.db);
+  if (!mirrorComplete(state)) return null;
+  const staleBefore = new Date(Date.now() - d.env.MIRROR_INVOICES_FRESH_SECONDS * 1000);
+  if ((state.invoicesRefreshedAt?.getTime() ?? 0) < staleBefore.getTime()) {
+    try {
+      await sharedRefresh(d, "invoices", client(d, "invoice"), staleBefore);
+    } catch (error) {
+      if (!(error instanceof ZohoError)) throw error;
+      log("warn", "the mirror's invoices could not be refreshed; order history shows the copy", { error: error.message });
+    }
+    state = await readMirrorState(d.db);
+  }
+  return { refreshedAt: state.invoicesRefreshedAt ?? state.fullReadDoneAt ?? new Date(0) };
+}
+
+/**
+ * The hourly maintenance: the first full read on, or once it is done, one incremental read of each (the mirror's
+ * share) unless it was read in the last SCHEDULED_READ_INTERVAL_MS.
+ */
+export async function hourlyMirror(d: Deps) {
+  if (!mirrorOn(d.env)) return { skipped: "mirror off" };
+  const state = await readMirrorState(d.db);
+  if (!mirrorComplete(state)) return { fullRead: await fullReadStep(d) };
+  const due = (["contacts", "invoices"] as const).filter((what) => (state[REFRESHED_AT[what]]?.getTime() ?? 0) < Date.now() - SCHEDULED_READ_INTERVAL_MS);
+  return due.length ? readChangesNow(d, due) : { skipped: "read in the last 10 minutes" };
+}
+
+/** An incremental read of each of `what` now, in the mirror's share (the hourly maintenance; tests). */
+export async function readChangesNow(d: Deps, what: ReadonlyArray<"contacts" | "invoices"> = ["contacts", "invoices"]) {
+  const zoho = client(d, "mirror");
+  const result: Record<string, string> = {};
+  for (const one of what) {
+    try {
+      await sharedRefresh(d, one, zoho, new Date());
+      result[one] = "read";
+    } catch (error) {
+      if (!(error instanceof ZohoError)) throw error;
+      await updateMirrorState(d.db, { lastError: error.message });
+      result[one] = error.message;
+    }
+  }
+  return result;
+}
+
+/**
+ * A webhook delivery (app/routes/api.zoho.webhook.ts): a hint only, never trusted. The copy is marked stale (the
+ * next decision refreshes it while the budget has room) and, when the delivery names a contact, that contact is
+ * read from Zoho (the mirror's share): stored as Zoho answers, or marked deleted on a 404. Replays are harmless.
+ */
+export async function webhookHint(d: Deps, contactId: string | null): Promise<"read" | "deleted" | "marked_stale" | "mirror_off"> {
+  if (!mirrorOn(d.env)) return "mirror_off";
+  await updateMirrorState(d.db, { contactsRefreshedAt: null });
+  if (!contactId) return "marked_stale";
+  try {
+    const contact = await client(d, "mirror").getContact(contactId);
+    await upsertContacts(d.db, [contact]);
+    return "read";
+  } catch (error) {
+    if (!(error instanceof ZohoError)) throw error;
+    if (error.kind === "not_found") {
+      await markContactDeleted(d.db, contactId);
+      return "deleted";
+    }
+    log("warn", "the webhook's contact could not be read; the copy is marked stale", { error: error.message });
+    return "marked_stale";
+  }
+}

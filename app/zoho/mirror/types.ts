@@ -1,0 +1,14 @@
+// What the sync's work phase is handed of the mirror (app/zoho/mirror/): a port, so the work phase reaches no
+// database module. Pure types only.
+import type { ZohoContact } from "../types";
+
+/**
+ * The mirror's answer for an email: `usable: false` while its first full read is not complete (sync looks up
+ * live, as it always did); otherwise the customer contacts whose primary email is this one (any status), from a
+ * copy refreshed first when it was older than MIRROR_FRESH_SECONDS and today's sync share had room (`fresh`).
+ */
+export type MirrorAnswer = { usable: false } | { usable: true; fresh: boolean; contacts: ZohoContact[] };
+
+export interface MirrorLookup {
+  byEmail(email: string): Promise<MirrorAnswer>;
+}

@@ -1,0 +1,220 @@
+// The mirror of Zoho's directory and invoices (issue 20, docs/decisions/036-zoho-mirror.md): its first full read
+// resumes where it stopped; once complete, matching reads it (a contact made in Zoho before the last refresh is
+// linked without a search, a new customer costs one call) and order history costs no call at steady state.
+// Zoho calls are counted where Zoho would see them (the sandbox's call log) and in the ledger.
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createAppServices, type WorkerEnv } from "~/context.server";
+import { customers } from "~/db/schema";
+import { fullReadStep, readChangesNow } from "~/zoho/mirror/read.server";
+import { browser } from "./support/browser";
+import { freshDatabase, resetDatabase, sql, testDb } from "./support/database";
+import { createCustomerWithJob, createUser, loadCustomer } from "./support/factories";
+import { deliver, runCron } from "./support/queue-delivery";
+import { testEnv } from "./support/worker-env";
+import { connectZoho, contactsWithEmail, sandbox } from "./support/zoho-sandbox";
+
+let databaseUrl: string;
+beforeAll(async () => {
+  databaseUrl = await freshDatabase();
+});
+beforeEach(async () => {
+  await sandbox().reset();
+  await resetDatabase(databaseUrl);
+});
+
+const mirrorEnv = () => testEnv(databaseUrl, { MIRROR_FULL_READ_DAILY_CALLS: "100" }).env;
+const ledger = async () => ((await sql(databaseUrl, "select coalesce(sum(sync),0)::int as sync, coalesce(sum(mirror),0)::int as mirror, coalesce(sum(invoice),0)::int as invoice from zoho_api_ledger")) as Array<{ sync: number; mirror: number; invoice: number }>)[0];
+const booksCalls = async () => (await sandbox().calls()).filter((c) => c.path.startsWith("/books/v3/"));
+
+async function withApp<T>(env: WorkerEnv, run: (app: ReturnType<typeof createAppServices>) => Promise<T>) {
+  const app = createAppServices(env);
+  try {
+    return await run(app);
+  } finally {
+    await app.close();
+  }
+}
+
+/** The first full read to its end, then the hourly incremental read: a complete, fresh mirror. */
+async function completeMirror(env: WorkerEnv) {
+  await withApp(env, async (app) => {
+    for (let i = 0; i < 10 && !(await fullReadStep(app)).done; i++);
+    await readChangesNow(app);
+  });
+}
+
+describe("the first full read", () => {
+  it("reads 200 a page within its own share and, after a run that died on a page, resumes at that page", async () => {
+    const env = mirrorEnv();
+    await connectZoho(env);
+    for (let i = 0; i < 230; i++) await sandbox().addContact({ contact_name: `Bulk ${i}`, email: `bulk${i}@mirror.example` });
+    const total = (await sandbox().listContacts()).length;
+    await sandbox().clearCalls();
+
+    // The first run reads the mark and page 1; the next dies on page 2 (Zoho's 500); the one after resumes there.
+    expect(await withApp(env, (app) => fullReadStep(app, 2))).toMatchObject({ pages: 2, done: false });
+    await sandbox().addFault({ method: "GET", path: "/books/v3/contacts", status: 500, code: 1, count: 1 });
+    expect(await withApp(env, (app) => fullReadStep(app))).toMatchObject({ pages: 0, done: false });
+    expect(await withApp(env, (app) => fullReadStep(app))).toMatchObject({ done: true });
+
+    const pages = (await booksCalls()).filter((c) => c.path === "/books/v3/contacts" && c.query.sort_column === "created_time").map((c) => `${c.query.page}:${c.status}`);
+    expect(pages).toEqual(["1:200", "2:500", "2:200"]); // page 1 never read twice
+    expect((await booksCalls()).every((c) => c.query.per_page === "200" && (c.path !== "/books/v3/contacts" || c.query.filter_by === "Status.All"))).toBe(true);
+    const [{ n }] = (await sql(databaseUrl, "select count(*)::int as n from zoho_mirror_contacts")) as Array<{ n: number }>;
+    expect(n).toBe(total); // inactive contacts and vendors too
+    expect(await ledger()).toMatchObject({ sync: 0, mirror: (await booksCalls()).length });
+
+    // Then the hourly cron reads what changed: 1 call for contacts and 1 for invoices when nothing did, in the
+    // mirror's share; run again within the interval, it reads nothing.
+    await sandbox().clearCalls();
+    await runCron(env);
+    expect((await booksCalls()).map((c) => `${c.path} ${c.query.sort_column}${c.query.sort_order ? ` ${c.query.sort_order}` : ""}${c.query.last_modified_time ? " since" : ""}`)).toEqual([
+      "/books/v3/contacts last_modified_time D",
+      "/books/v3/invoices created_time A since",
+    ]);
+    await runCron(env);
+    expect(await booksCalls()).toHaveLength(2);
+    expect(await ledger()).toMatchObject({ sync: 0 });
+  });
+
+  it("until it completes, a returning customer is looked up live as before", async () => {
+    const env = mirrorEnv();
+    await connectZoho(env);
+    const { customer, job } = await createCustomerWithJob(databaseUrl, { returning: true, verified: true, email: "ana.reyes@example.com" });
+    await sandbox().clearCalls();
+    await deliver(env, [job.id]);
+    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "synced", zohoMatchType: "email" });
+    expect((await booksCalls()).map((c) => c.query.email)).toEqual(["ana.reyes@example.com"]);
+  });
+});
+
+describe("matching reads a complete mirror", () => {
+  it("a contact created in Zoho before the last refresh is found and linked without a search, not duplicated", async () => {
+    const env = mirrorEnv();
+    await connectZoho(env);
+    await completeMirror(env);
+    const made = await sandbox().addContact({ contact_name: "Nora Mirror", first_name: "Nora", last_name: "Mirror", email: "Nora.Mirror@shoppers.example" });
+    await withApp(env, (app) => readChangesNow(app)); // the last refresh: it now holds Nora's contact
+    const returning = await createCustomerWithJob(databaseUrl, { returning: true, verified: true, email: "nora.mirror@shoppers.example" });
+    await sandbox().clearCalls();
+    await deliver(env, [returning.job.id]);
+
+    const { customer, events } = await loadCustomer(databaseUrl, returning.customer.id);
+    expect(customer).toMatchObject({ zohoSyncStatus: "synced", zohoContactId: made.contact_id, zohoLinkBasis: "verified_email" });
+    expect(events.at(-1)).toMatchObject({ outcome: "synced", zohoCalls: 0 });
+    expect(await booksCalls()).toEqual([]);
+    expect(await contactsWithEmail("nora.mirror@shoppers.example")).toHaveLength(1);
+  });
+
+  it("a new customer whose email Zoho already has (made before the refresh) is linked, not created again", async () => {
+    const env = mirrorEnv();
+    await connectZoho(env);
+    await completeMirror(env);
+    const made = await sandbox().addContact({ contact_name: "Omar Mirror", email: "omar@shoppers.example" });
+    await withApp(env, (app) => readChangesNow(app));
+    const fresh = await createCustomerWithJob(databaseUrl, { verified: true, email: "omar@shoppers.example" });
+    await sandbox().clearCalls();
+    await deliver(env, [fresh.job.id]);
+    expect((await loadCustomer(databaseUrl, fresh.customer.id)).customer).toMatchObject({ zohoSyncStatus: "synced", zohoContactId: made.contact_id });
+    expect(await booksCalls()).toEqual([]);
+    expect(await contactsWithEmail("omar@shoppers.example")).toHaveLength(1);
+  });
+
+  it("several contacts with the email, or an inactive one, go to review as a search's answer would", async () => {
+    const env = mirrorEnv();
+    await connectZoho(env);
+    await sandbox().addContact({ contact_name: "Twin One", email: "twin@shoppers.example" });
+    await sandbox().addContact({ contact_name: "Twin Two", email: "twin@shoppers.example" });
+    await sandbox().addContact({ contact_name: "Gone Quiet", email: "quiet@shoppers.example", status: "inactive" });
+    await completeMirror(env);
+    const twin = await createCustomerWithJob(databaseUrl, { returning: true, verified: true, email: "twin@shoppers.example" });
+    const quiet = await createCustomerWithJob(databaseUrl, { returning: true, verified: true, email: "quiet@shoppers.example" });
+    await sandbox().clearCalls();
+    await deliver(env, [twin.job.id, quiet.job.id]);
+    expect((await loadCustomer(databaseUrl, twin.customer.id)).customer).toMatchObject({ zohoSyncStatus: "skipped", zohoReviewReason: "several_matches", zohoContactId: null });
+    expect((await loadCustomer(databaseUrl, quiet.customer.id)).customer).toMatchObject({ zohoSyncStatus: "skipped", zohoReviewReason: "inactive_contact", zohoContactId: null });
+    expect(await booksCalls()).toEqual([]);
+  });
+
+  it("a new customer costs 1 call with a complete fresh mirror; a stale copy is refreshed once for every waiting job", async () => {
+    const env = mirrorEnv();
+    await connectZoho(env);
+    await completeMirror(env);
+    const first = await createCustomerWithJob(databaseUrl, { firstName: "Pia" });
+    const before = await ledger();
+    await sandbox().clearCalls();
+    await deliver(env, [first.job.id]);
+    expect((await loadCustomer(databaseUrl, first.customer.id)).customer).toMatchObject({ zohoSyncStatus: "synced", zohoMatchType: "created" });
+    expect((await booksCalls()).map((c) => `${c.method} ${c.path}`)).toEqual(["POST /books/v3/contacts"]);
+    expect((await ledger()).sync - before.sync).toBe(1);
+
+    // The copy is older than MIRROR_FRESH_SECONDS and today's share has room: one incremental read, then the creates.
+    await sql(databaseUrl, "update zoho_mirror_state set contacts_refreshed_at = now() - interval '10 minutes'");
+    const two = [await createCustomerWithJob(databaseUrl), await createCustomerWithJob(databaseUrl)];
+    await sandbox().clearCalls();
+    await deliver(env, two.map((t) => t.job.id));
+    const calls = (await booksCalls()).map((c) => `${c.method} ${c.path}${c.query.sort_order ? ` ${c.query.sort_column} ${c.query.sort_order}` : ""}`);
+    expect(calls).toEqual(["GET /books/v3/contacts last_modified_time D", "POST /books/v3/contacts", "POST /books/v3/contacts"]);
+  });
+});
+
+describe("outages while the mirror decides", () => {
+  it("a job decided from the mirror without a call does not end a streak of Zoho failures (the outage is still recognised)", async () => {
+    const env = mirrorEnv();
+    await connectZoho(env);
+    await completeMirror(env);
+    const made = await sandbox().addContact({ contact_name: "Quinn Mirror", email: "quinn@shoppers.example" });
+    await withApp(env, (app) => readChangesNow(app));
+    // Creates fail with 503: a new customer's job fails and starts a streak.
+    await sandbox().addFault({ method: "POST", path: "/books/v3/contacts", status: 503, code: 1, message: "Service unavailable" });
+    const failing = await createCustomerWithJob(databaseUrl);
+    await deliver(env, [failing.job.id]);
+    const streak = async () => ((await sql(databaseUrl, "select streak_jobs from zoho_sync_health where id = 1")) as Array<{ streak_jobs: string[] }>)[0]?.streak_jobs ?? [];
+    expect(await streak()).toEqual([failing.job.id]);
+    // A returning customer found in the mirror is linked without asking Zoho: the streak stands.
+    const returning = await createCustomerWithJob(databaseUrl, { returning: true, verified: true, email: "quinn@shoppers.example" });
+    await deliver(env, [returning.job.id]);
+    expect((await loadCustomer(databaseUrl, returning.customer.id)).customer).toMatchObject({ zohoSyncStatus: "synced", zohoContactId: made.contact_id });
+    expect(await streak()).toEqual([failing.job.id]);
+  });
+});
+
+describe("order history from the mirror", () => {
+  async function linkedAna(env: WorkerEnv) {
+    const ana = (await sandbox().listContacts()).find((c) => c.contact_name === "Ana Reyes")!;
+    const user = await createUser(databaseUrl, { role: "customer" });
+    await sql(databaseUrl, "update users set email_verified_at = now() where id = $1", [user.id]);
+    const { db, close } = testDb(databaseUrl);
+    await db.insert(customers).values({
+      userId: user.id, firstName: "Ana", lastName: "Reyes", email: user.email, phone: "+639170000001", deliveryMethod: "pickup",
+      isReturningCustomer: true, zohoSyncStatus: "synced", zohoContactId: ana.contact_id, zohoContactName: "Ana Reyes", zohoLinkBasis: "verified_email",
+    });
+    await close();
+    const b = browser(env);
+    await b.post("/login", { email: user.email, password: user.password, redirectTo: "" });
+    return { b, ana };
+  }
+  const invoiceRows = (html: string) => [...html.matchAll(/<td>(INV-[\w-]+)<\/td>/g)].map((m) => m[1]);
+
+  it("makes no Zoho call at steady state; a copy older than a few minutes is refreshed by one call for everyone", async () => {
+    const env = mirrorEnv();
+    await connectZoho(env);
+    await completeMirror(env);
+    const { b, ana } = await linkedAna(env);
+    await sandbox().clearCalls();
+    const first = await (await b.get("/account/orders")).text();
+    expect(invoiceRows(first)).toHaveLength(25);
+    expect(invoiceRows(first)[0]).toBe("INV-000030");
+    expect(invoiceRows(await (await b.get("/account/orders?page=2")).text())).toHaveLength(5);
+    await b.get("/account/orders");
+    expect(await booksCalls()).toEqual([]);
+
+    await sandbox().addInvoice({ customer_id: ana.contact_id, invoice_number: "INV-NEW-1", date: "2027-01-01" });
+    await sql(databaseUrl, "update zoho_mirror_state set invoices_refreshed_at = now() - interval '1 hour'");
+    const refreshed = await (await b.get("/account/orders")).text();
+    expect(invoiceRows(refreshed)[0]).toBe("INV-NEW-1");
+    await b.get("/account/orders?page=2");
+    expect((await booksCalls()).map((c) => c.path)).toEqual(["/books/v3/invoices"]);
+    expect(await ledger()).toMatchObject({ invoice: 1 });
+  });
+});

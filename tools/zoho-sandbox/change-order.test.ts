@@ -1,0 +1,98 @@
+// What a mirror of Zoho's directory reads (issue 20): every contact and invoice carries created_time and
+// last_modified_time, moved by every write; GET /contacts sorts by them both ways (sort_order is a named
+// addition, contract/derive.ts); GET /invoices filters by last_modified_time; PUT /contacts/{id} updates;
+// the control API merges and deletes as Zoho's web app does.
+import { beforeEach, describe, expect, it } from "vitest";
+import { sandboxForTests } from "./test-harness";
+
+const z = sandboxForTests();
+let token: string;
+beforeEach(async () => {
+  token = (await z.control.issueTokens()).access_token;
+});
+
+type Summary = { contact_id: string; contact_name: string; status: string; created_time: string; last_modified_time: string };
+type Listed = { contacts: Summary[]; page_context: { sort_column: string; sort_order: string; has_more_page: boolean } };
+type Invoices = { invoices: Array<{ invoice_id: string; customer_id: string; last_modified_time: string; created_time: string }> };
+const list = async (query: string) => (await z.json<Listed>(z.books(`/contacts?${query}`, token))).body;
+const minute = 60_000;
+
+describe("the change order of contacts", () => {
+  it("sorts by last_modified_time newest first with sort_order=D, and every write moves the time", async () => {
+    const a = await z.control.addContact({ contact_name: "Change Alpha", email: "alpha@change.example" });
+    await z.control.advanceClock(minute);
+    const b = await z.control.addContact({ contact_name: "Change Beta", email: "beta@change.example" });
+    await z.control.advanceClock(minute);
+    const newest = await list("sort_column=last_modified_time&sort_order=D&filter_by=Status.All&per_page=2");
+    expect(newest.contacts.map((c) => c.contact_name)).toEqual(["Change Beta", "Change Alpha"]);
+    expect(newest.page_context).toMatchObject({ sort_column: "last_modified_time", sort_order: "D", has_more_page: true });
+
+    // An update through the API moves Alpha to the front; created_time stays.
+    const put = await z.json<{ contact: Summary }>(
+      z.books(`/contacts/${a.contact_id}`, token, { method: "PUT", body: JSON.stringify({ contact_name: "Change Alpha Renamed" }) }),
+    );
+    expect(put.status).toBe(200);
+    expect(put.body.contact.last_modified_time > put.body.contact.created_time).toBe(true);
+    expect((await list("sort_column=last_modified_time&sort_order=D&per_page=1")).contacts[0].contact_id).toBe(a.contact_id);
+    expect((await list("sort_column=created_time&sort_order=D&per_page=1")).contacts[0].contact_id).toBe(b.contact_id);
+    expect((await list("sort_column=created_time&sort_order=A&contact_name_startswith=Change")).contacts.map((c) => c.contact_id)).toEqual([a.contact_id, b.contact_id]);
+  });
+
+  it("PUT /contacts/{id} requires contact_name and answers 404 for an unknown contact", async () => {
+    const a = await z.control.addContact({ contact_name: "Change Gamma" });
+    const missing = await z.json<{ code: number; message: string }>(z.books(`/contacts/${a.contact_id}`, token, { method: "PUT", body: JSON.stringify({ company_name: "X" }) }));
+    expect(missing).toMatchObject({ status: 400, body: { code: 2 } });
+    expect(missing.body.message).toContain("contact_name");
+    expect(await z.json(z.books(`/contacts/999`, token, { method: "PUT", body: JSON.stringify({ contact_name: "Nobody" }) }))).toMatchObject({ status: 404, body: { code: 1002 } });
+  });
+
+  it("filter_by=Status.All lists inactive contacts; Status.Inactive only them; sort_order outside A/D is refused", async () => {
+    const all = await list("filter_by=Status.All&contact_name=Inactive%20Ines");
+    expect(all.contacts.map((c) => c.status)).toEqual(["inactive"]);
+    expect((await list("filter_by=Status.Inactive")).contacts.every((c) => c.status === "inactive")).toBe(true);
+    expect(await z.json(z.books("/contacts?sort_order=down", token))).toMatchObject({ status: 400, body: { code: 2 } });
+  });
+});
+
+describe("merge and delete, as in Zoho's web app", () => {
+  it("a merge makes the merged contact inactive and moves its invoices to the survivor; both change", async () => {
+    const merged = await z.control.addContact({ contact_name: "Merge Child", email: "child@merge.example" });
+    const survivor = await z.control.addContact({ contact_name: "Merge Parent", email: "parent@merge.example" });
+    await z.control.addInvoice({ customer_id: merged.contact_id, invoice_number: "INV-MERGE-1" });
+    await z.control.advanceClock(minute);
+    const since = (await list(`sort_column=last_modified_time&sort_order=D&per_page=1`)).contacts[0].last_modified_time;
+    await z.control.advanceClock(minute);
+    await z.control.mergeContact(merged.contact_id, survivor.contact_id);
+
+    const child = await z.json<{ contact: Summary }>(z.books(`/contacts/${merged.contact_id}`, token));
+    expect(child.body.contact.status).toBe("inactive");
+    const changed = (await list("sort_column=last_modified_time&sort_order=D&filter_by=Status.All&per_page=2")).contacts.map((c) => c.contact_id).sort();
+    expect(changed).toEqual([merged.contact_id, survivor.contact_id].sort());
+    const moved = await z.json<Invoices>(z.books(`/invoices?last_modified_time=${encodeURIComponent(since)}`, token));
+    expect(moved.body.invoices.map((i) => i.customer_id)).toEqual([survivor.contact_id]);
+  });
+
+  it("a deleted contact answers 404 afterwards", async () => {
+    const gone = await z.control.addContact({ contact_name: "Deleted Delta" });
+    await z.control.deleteContact(gone.contact_id);
+    expect(await z.json(z.books(`/contacts/${gone.contact_id}`, token))).toMatchObject({ status: 404, body: { code: 1002 } });
+  });
+});
+
+describe("the change order of invoices", () => {
+  it("last_modified_time lists invoices modified after that time, in Zoho's ±hhmm format; a malformed time is refused", async () => {
+    const [ana] = (await list("email=ana.reyes@example.com")).contacts;
+    await z.control.advanceClock(minute);
+    const now = (await z.control.state()).now as string;
+    await z.control.advanceClock(minute);
+    const fresh = await z.control.addInvoice({ customer_id: ana.contact_id });
+    const since = now.replace(/\.\d{3}Z$/, "+0000");
+    const changed = await z.json<Invoices>(z.books(`/invoices?last_modified_time=${encodeURIComponent(since)}`, token));
+    expect(changed.body.invoices.map((i) => i.invoice_id)).toEqual([fresh.invoice_id]);
+    expect(changed.body.invoices[0].created_time).toBeTruthy();
+    // The same moment in Manila (+0800) is the same filter.
+    const manila = new Date(Date.parse(now) + 8 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, "+0800");
+    expect((await z.json<Invoices>(z.books(`/invoices?last_modified_time=${encodeURIComponent(manila)}`, token))).body.invoices).toHaveLength(1);
+    expect(await z.json(z.books(`/invoices?last_modified_time=yesterday`, token))).toMatchObject({ status: 400, body: { code: 2 } });
+  });
+});
