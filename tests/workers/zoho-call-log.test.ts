@@ -2,25 +2,20 @@
 // for, the cleaned path, Zoho's answer and the customer or admin it was for; tokens, secrets and email addresses
 // never reach the table; a failed write never fails the sync; admins filter it, download it and read it on a
 // customer's page; the hourly maintenance prunes it.
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createAppServices } from "~/context.server";
 import { runMaintenance } from "~/maintenance/hourly.server";
 import { browser } from "./support/browser";
-import { freshDatabase, resetDatabase, sql } from "./support/database";
+import { sql } from "./support/database";
 import { createCustomerWithJob, loadCustomer } from "./support/factories";
 import { deliver } from "./support/queue-delivery";
 import { signedIn } from "./support/sign-in";
 import { testEnv } from "./support/worker-env";
 import { connectZoho, sandbox } from "./support/zoho-sandbox";
+import { freshWorldPerTest } from "./support/fresh-world";
 
 let databaseUrl: string;
-beforeAll(async () => {
-  databaseUrl = await freshDatabase();
-});
-beforeEach(async () => {
-  await sandbox().reset();
-  await resetDatabase(databaseUrl);
-});
+freshWorldPerTest((url) => (databaseUrl = url));
 
 type CallRow = { purpose: string; method: string; path: string; http_status: number | null; zoho_code: number | null; message: string | null; duration_ms: number; customer_id: string | null; admin_id: string | null };
 const callRows = async () => (await sql(databaseUrl, "select * from zoho_call_log order by id")) as CallRow[];

@@ -2,25 +2,20 @@
 // resumes where it stopped; once complete, matching reads it (a contact made in Zoho before the last refresh is
 // linked without a search, a new customer costs one call) and order history costs no call at steady state.
 // Zoho calls are counted where Zoho would see them (the sandbox's call log) and in the ledger.
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createAppServices, type WorkerEnv } from "~/context.server";
 import { customers } from "~/db/schema";
 import { fullReadStep, readChangesNow } from "~/zoho/mirror/read.server";
 import { browser } from "./support/browser";
-import { freshDatabase, resetDatabase, sql, testDb } from "./support/database";
+import { sql, testDb } from "./support/database";
 import { createCustomerWithJob, createUser, loadCustomer } from "./support/factories";
 import { deliver, runCron } from "./support/queue-delivery";
 import { testEnv } from "./support/worker-env";
 import { connectZoho, contactsWithEmail, sandbox } from "./support/zoho-sandbox";
+import { freshWorldPerTest } from "./support/fresh-world";
 
 let databaseUrl: string;
-beforeAll(async () => {
-  databaseUrl = await freshDatabase();
-});
-beforeEach(async () => {
-  await sandbox().reset();
-  await resetDatabase(databaseUrl);
-});
+freshWorldPerTest((url) => (databaseUrl = url));
 
 const mirrorEnv = () => testEnv(databaseUrl, { MIRROR_FULL_READ_DAILY_CALLS: "100" }).env;
 const ledger = async () => ((await sql(databaseUrl, "select coalesce(sum(sync),0)::int as sync, coalesce(sum(mirror),0)::int as mirror, coalesce(sum(invoice),0)::int as invoice from zoho_api_ledger")) as Array<{ sync: number; mirror: number; invoice: number }>)[0];

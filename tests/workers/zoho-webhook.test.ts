@@ -1,22 +1,17 @@
 // Zoho's webhook on contact changes (issue 20 item 4): authenticated by a secret in the URL or a header (constant
 // time; bad or missing 401), oversized or malformed 400, exempt from CSRF like the cron route, and a hint only: the
 // mirror re-reads the contact it names (a 404 marks it deleted) and never trusts the payload.
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createAppServices, type WorkerEnv } from "~/context.server";
 import { fullReadStep, readChangesNow } from "~/zoho/mirror/read.server";
 import { browser } from "./support/browser";
-import { freshDatabase, resetDatabase, sql } from "./support/database";
+import { sql } from "./support/database";
 import { testEnv } from "./support/worker-env";
 import { connectZoho, sandbox } from "./support/zoho-sandbox";
+import { freshWorldPerTest } from "./support/fresh-world";
 
 let databaseUrl: string;
-beforeAll(async () => {
-  databaseUrl = await freshDatabase();
-});
-beforeEach(async () => {
-  await sandbox().reset();
-  await resetDatabase(databaseUrl);
-});
+freshWorldPerTest((url) => (databaseUrl = url));
 
 const SECRET = "webhook-secret-0123456789";
 const webhookEnv = () => testEnv(databaseUrl, { MIRROR_FULL_READ_DAILY_CALLS: "100", ZOHO_WEBHOOK_SECRET: SECRET }).env;
