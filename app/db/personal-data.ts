@@ -26,6 +26,15 @@ export const COLUMN_CLASSIFICATION: Record<string, Record<string, Classification
     admin_role: operational("owner or staff"),
     token_hash: secret("SHA-256 of a mailed link"),
   },
+  // An admin's second factors (app/auth/factors/): secrets and hashes, gone with the admin's account.
+  admin_factors: {
+    kind: operational("totp or passkey"),
+    totp_secret_encrypted: secret("an authenticator app's secret, encrypted with TOKEN_ENCRYPTION_KEY"),
+    credential_id: secret("a passkey's credential id"),
+    public_key: secret("a passkey's public key"),
+    label: operational("the factor's name, chosen by the app"),
+  },
+  admin_recovery_codes: { code_hash: secret("SHA-256 of a single-use recovery code") },
   auth_throttle: { key: personal("limit keys carry email addresses") },
   email_tokens: {
     token_hash: secret("SHA-256 of a mailed link"),
