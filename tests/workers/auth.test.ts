@@ -3,6 +3,8 @@ import { browser } from "./support/browser";
 import { sessions } from "~/db/schema";
 import { freshDatabase, testDb } from "./support/database";
 import { createUser } from "./support/factories";
+import { enrolledAdmin } from "./support/sign-in";
+import { totpCode } from "~/auth/factors/totp";
 import { testEnv } from "./support/worker-env";
 
 let databaseUrl: string;
@@ -22,15 +24,20 @@ describe("admin sign-in", () => {
     expect(res.headers.get("Location")).toBe("/login?redirectTo=%2Fadmin");
   });
 
-  it("an admin signs in, sees the admin home, and signs out", async () => {
-    const admin = await createUser(databaseUrl, { role: "admin" });
-    const b = browser(testEnv(databaseUrl).env);
+  it("an admin signs in (password, then the authenticator app's code), sees the admin home, and signs out", async () => {
+    const { env } = testEnv(databaseUrl);
+    const admin = await enrolledAdmin(env, databaseUrl);
+    const b = browser(env);
     const res = await signIn(b, admin.email.toUpperCase(), admin.password);
     expect(res.status).toBe(302);
-    expect(res.headers.get("Location")).toBe("/admin");
+    expect(res.headers.get("Location")).toMatch(/^\/login\/factor/);
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith("session="))!;
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
+    // The password alone reaches no admin page (decision 034).
+    expect((await b.get("/admin")).status).toBe(302);
+    const factor = await b.post("/login/factor", { code: totpCode(admin.totpSecret), intent: "verify" });
+    expect(factor.headers.get("Location")).toBe("/admin");
     const home = await b.get("/admin");
     expect(home.status).toBe(200);
     expect(await home.text()).toContain(`Signed in as ${admin.email}`);
