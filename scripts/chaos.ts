@@ -16,7 +16,8 @@ import { SandboxControl } from "@tools/zoho-sandbox/control-client";
 import { openNodeDb } from "@tools/local-stack/node-db";
 import { freePorts } from "@tools/local-stack/processes";
 import { connectToSandbox } from "@tools/local-stack/sandbox-connect";
-import { buildApp, localWorkerVars, startBackingServices, startWorker } from "@tools/local-stack/stack";
+import { retryRequestsWhileRestarting } from "@tools/local-stack/http-session";
+import { buildApp, localWorkerVars, startBackingServices, startSupervisedWorker } from "@tools/local-stack/stack";
 import { adminMeddles, adminStartsBackfill, registerEveryone, startSweeper, type AdminActions, type Outage } from "./chaos/drivers";
 import { judge } from "./chaos/oracle";
 import { buildWorld, everydayFaults, POISON_EMAIL, seededRandom } from "./chaos/world";
@@ -40,7 +41,7 @@ async function main() {
   const tmp = path.join(os.tmpdir(), `cangoods-chaos-${process.pid}`);
   console.log(`Chaos run: ${CUSTOMERS} registrations, seed ${SEED}. Starting the system…`);
   const stack = await startBackingServices({ ports: { postgres: pgPort, proxy: proxyPort, sandbox: sandboxPort, mailSmtp, mailWeb }, dataDir: path.join(tmp, "pg"), persistent: false, database: "cangoods_chaos", sandboxSeed: "empty" });
-  let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
+  let worker: Awaited<ReturnType<typeof startSupervisedWorker>> | undefined;
   const node = openNodeDb(stack.databaseUrl, 4);
   try {
     await buildApp();
@@ -67,10 +68,16 @@ async function main() {
     await everydayFaults(sandbox);
 
     const workerLog = fs.createWriteStream(path.join(os.tmpdir(), `cangoods-chaos-worker-${process.pid}.log`));
-    worker = await startWorker({ port: workerPort, vars, persistTo: path.join(tmp, "wrangler"), log: (line) => workerLog.write(`${line}\n`) });
-    worker.child.once("exit", (code) => {
-      if (!finished) console.error(`The Worker exited (${code}) during the run; its log: ${workerLog.path}`);
+    worker = await startSupervisedWorker({
+      port: workerPort,
+      vars,
+      persistTo: path.join(tmp, "wrangler"),
+      log: (line) => workerLog.write(`${line}\n`),
+      onRestart: (n, code) => {
+        if (!finished) console.error(`wrangler dev exited (${code}) during the run; starting it again (restart ${n}); its log: ${workerLog.path}`);
+      },
     });
+    retryRequestsWhileRestarting(url, worker.whenUp);
     console.log(`Registering ${CUSTOMERS} customers (8 at a time) while the sweep overlaps the consumer…`);
     const admin = await adminStartsBackfill(url);
     const outage: Outage = { state: "before", simulatedMs: 0, start: 0, end: 0, paused: false };
@@ -82,7 +89,7 @@ async function main() {
     await adminMeddles(node, admin, adminActions);
     const deadline = Date.now() + TIMEOUT_MS;
     let open = Infinity;
-    while (Date.now() < deadline && worker.child.exitCode === null) {
+    while (Date.now() < deadline && !worker.gaveUp) {
       open = (await node.pool.query("select count(*)::int as n from customers where zoho_sync_status in ('pending', 'syncing')")).rows[0].n;
       if (open === 0) break;
       await new Promise((r) => setTimeout(r, 1000));
@@ -90,7 +97,10 @@ async function main() {
     await sweeper.stop();
     finished = true;
 
-    const { summary, problems, bad } = await judge({ node, sandbox, cases, backfilled: backfill.length, failedRegistrations, outage, adminActions, dailyLimit: DAILY_LIMIT, perMinute: PER_MINUTE, started });
+    const verdict = await judge({ node, sandbox, cases, backfilled: backfill.length, failedRegistrations, outage, adminActions, dailyLimit: DAILY_LIMIT, perMinute: PER_MINUTE, started });
+    const summary = [...verdict.summary, ["local Worker restarts (wrangler dev exiting on its own: workers-sdk#15317)", worker.gaveUp ? `${worker.restarts}, then gave up` : String(worker.restarts)] as const];
+    const problems = worker.gaveUp ? [...verdict.problems, "the local Worker could not be started again"] : verdict.problems;
+    const bad = verdict.bad + (worker.gaveUp ? 1 : 0);
     console.log("\n| chaos run | result |\n|---|---|");
     for (const [k, v] of summary) console.log(`| ${k} | ${v} |`);
     for (const p of [...failedRegistrations.map((f) => `registration failed: ${f}`), ...problems].slice(0, 20)) console.log(`  ${p}`);

@@ -1,6 +1,30 @@
 import { confirmRegistrations, hiddenField, type ConfirmingBrowser } from "./mail-inbox";
 // A cookie-keeping HTTP client for the running Worker (benchmarks and the chaos run register real
 // customers through the same forms a browser without JavaScript uses).
+const restartingWorkers = new Map<string, () => Promise<void>>();
+
+/**
+ * While a supervised Worker (stack.ts `startSupervisedWorker`) is being started again, requests to it fail to
+ * connect: a person would press again once the page loads, so every HttpSession to `baseUrl` waits for
+ * `whenUp` and sends the request once more (three times at most). Only runs that register a supervisor do this.
+ */
+export function retryRequestsWhileRestarting(baseUrl: string, whenUp: () => Promise<void>) {
+  restartingWorkers.set(baseUrl, whenUp);
+}
+
+async function retryWhileRestarting(baseUrl: string, send: () => Promise<Response>): Promise<Response> {
+  const whenUp = restartingWorkers.get(baseUrl);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!whenUp || attempt >= 3) throw error;
+      await new Promise((r) => setTimeout(r, 2000));
+      await whenUp();
+    }
+  }
+}
+
 export class HttpSession implements ConfirmingBrowser {
   private jar = new Map<string, string>();
   constructor(readonly baseUrl: string) {}
@@ -19,7 +43,7 @@ export class HttpSession implements ConfirmingBrowser {
   async request(path: string, init: RequestInit = {}) {
     const headers = new Headers(init.headers);
     if (this.jar.size) headers.set("Cookie", [...this.jar].map(([k, v]) => `${k}=${v}`).join("; "));
-    const res = await fetch(this.baseUrl + path, { redirect: "manual", ...init, headers });
+    const res = await retryWhileRestarting(this.baseUrl, () => fetch(this.baseUrl + path, { redirect: "manual", ...init, headers }));
     this.remember(res);
     return res;
   }

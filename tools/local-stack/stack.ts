@@ -138,6 +138,60 @@ export async function startWorker(opts: {
   };
 }
 
+/**
+ * A Worker under `wrangler dev` that is started again when it exits on its own: `wrangler dev` 4.86 can exit
+ * mid-run with an empty `✘ [ERROR]` (its ProxyWorker loses a connection under load: cloudflare/workers-sdk#15317,
+ * #15451), which is the local dev server failing, not the app. Like a Worker redeploy in production, the queue's
+ * messages and the database survive (`persistTo`); `restarts` says how often it happened, and `whenUp()` resolves
+ * once the Worker answers again (HTTP clients wait on it: see `retryWhileRestarting` in http-session.ts).
+ */
+export type SupervisedWorker = { url: string; readonly restarts: number; readonly gaveUp: boolean; whenUp(): Promise<void>; stop(): Promise<void> };
+
+export async function startSupervisedWorker(
+  opts: Parameters<typeof startWorker>[0] & { maxRestarts?: number; onRestart?: (n: number, code: number | null) => void },
+): Promise<SupervisedWorker> {
+  let current = await startWorker(opts);
+  let restarts = 0;
+  let stopping = false;
+  let gaveUp = false;
+  let up: Promise<void> = Promise.resolve();
+  const watch = (w: WorkerProcess) =>
+    w.child.once("exit", (code) => {
+      if (stopping) return;
+      if (restarts >= (opts.maxRestarts ?? 5)) {
+        gaveUp = true;
+        return;
+      }
+      restarts++;
+      opts.onRestart?.(restarts, code);
+      up = startWorker(opts).then(
+        (next) => {
+          current = next;
+          watch(next);
+        },
+        () => {
+          gaveUp = true;
+        },
+      );
+    });
+  watch(current);
+  return {
+    url: current.url,
+    get restarts() {
+      return restarts;
+    },
+    get gaveUp() {
+      return gaveUp;
+    },
+    whenUp: () => up,
+    async stop() {
+      stopping = true;
+      await up.catch(() => {});
+      await current.stop();
+    },
+  };
+}
+
 export function readDevVars(file = path.join(ROOT, ".dev.vars")): Record<string, string> {
   if (!fs.existsSync(file)) return {};
   const out: Record<string, string> = {};
