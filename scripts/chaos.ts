@@ -81,7 +81,7 @@ async function main() {
     console.log(`Registering ${CUSTOMERS} customers (8 at a time) while the sweep overlaps the consumer…`);
     const admin = await adminStartsBackfill(url);
     const outage: Outage = { state: "before", simulatedMs: 0, start: 0, end: 0, paused: false };
-    const sweeper = startSweeper({ node, sandbox, url, outage, timeoutMs: TIMEOUT_MS });
+    const sweeper = startSweeper({ node, sandbox, url, outage, timeoutMs: TIMEOUT_MS, worker });
     const adminActions: AdminActions = { retries: 0, resets: 0, unlinks: 0 };
     const failedRegistrations = await registerEveryone({ url, inboxUrl: stack.mail!.inboxUrl, cases, sandbox, node, admin, outage, adminActions });
     console.log(`Registered in ${((Date.now() - started) / 1000).toFixed(0)} s. Waiting for every customer to settle…`);

@@ -6,7 +6,7 @@ import { signInAdmin } from "@tools/admin-sign-in";
 import { HttpSession, register } from "@tools/local-stack/http-session";
 import { confirmRegistrations } from "@tools/local-stack/mail-catcher";
 import type { SandboxControl } from "@tools/zoho-sandbox/control-client";
-import { makeWaitingJobsDue } from "~/sync/jobs/tooling.server";
+import { forgetQueueMessages, makeWaitingJobsDue } from "~/sync/jobs/tooling.server";
 import { ADMIN, everydayFaults, isBackfill, OUTAGE_MESSAGE, POISON_EMAIL, type Case, type Node } from "./world";
 
 export const OUTAGE_SIMULATED_MS = 30 * 60_000;
@@ -30,13 +30,21 @@ export async function adminStartsBackfill(url: string): Promise<HttpSession> {
 /**
  * Time passes faster: backoffs and rate-limit pauses elapse at once, then the sweep runs (twice, racing the
  * consumer). While the outage is on, each probe slot skipped forward counts as that much simulated time, and
- * the outage ends after 30 simulated minutes (or a third of the run's time limit).
+ * the outage ends after 30 simulated minutes (or a third of the run's time limit). After the local Worker was
+ * started again, the jobs whose queue messages died with it are sent again at once (the re-send rule's wait, elapsed).
  */
-export function startSweeper(d: { node: Node; sandbox: SandboxControl; url: string; outage: Outage; timeoutMs: number }) {
+export function startSweeper(d: { node: Node; sandbox: SandboxControl; url: string; outage: Outage; timeoutMs: number; worker: { readonly restarts: number; whenUp(): Promise<void> } }) {
   const { node, sandbox, url, outage } = d;
   let sweeping = true;
+  let restartsSeen = 0;
   const running = (async () => {
     while (sweeping) {
+      if (d.worker.restarts > restartsSeen) {
+        // The local queue's messages died with wrangler dev: time passes faster here too (the re-send rule).
+        restartsSeen = d.worker.restarts;
+        await d.worker.whenUp().catch(() => {});
+        await forgetQueueMessages(node.db);
+      }
       await makeWaitingJobsDue(node.db);
       // The outage's clock: each probe slot skipped forward counts as that much time gone by. (Random 5xx
       // streaks outside the outage can pause sync too; their probes are skipped forward the same way.)

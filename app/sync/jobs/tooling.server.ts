@@ -32,6 +32,16 @@ export async function makeWaitingJobsDue(db: SqlRunner, opts: { notLeased?: bool
       ${opts.exceptAction ? sql`and action <> ${opts.exceptAction}` : sql``}`);
 }
 
+/**
+ * The queue lost its messages (the local dev server died with them): every open job sent to the queue and not
+ * running may be sent again now, as the sweep's re-send rule would do once the messages count as lost.
+ */
+export async function forgetQueueMessages(db: SqlRunner) {
+  await db.execute(sql`
+    update zoho_sync_queue set enqueued_at = null
+    where processed_at is null and enqueued_at is not null and (locked_until is null or locked_until < now())`);
+}
+
 /** The worker holding the job "died" long enough ago: its lease has run out. */
 export async function expireLease(db: SqlRunner, jobId: string) {
   await db.execute(sql`update zoho_sync_queue set locked_until = now() - interval '1 second' where id = ${jobId}::uuid`);
