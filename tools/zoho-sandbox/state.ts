@@ -1,5 +1,6 @@
 // The sandbox's in-memory world: one Zoho Books organisation, its contacts and invoices, OAuth
 // clients and tokens, settings, faults, the call log and a movable clock.
+import type { Delivery, WebhookConfig } from "./webhooks";
 
 export type ContactPerson = {
   contact_person_id: string;
@@ -132,8 +133,14 @@ export class SandboxState {
   inFlight = 0;
   maxInFlight = 0;
   tokenRequests = 0;
-  /** Posts received on /__hooks/* (a stand-in Slack webhook for failure alerts). */
-  webhooks: Array<{ at: string; path: string; body: unknown }> = [];
+  /** Posts received on /__hooks/* (a stand-in Slack webhook for failure alerts; a stand-in portal for deliveries). */
+  webhooks: Array<{ at: string; path: string; query?: Record<string, string>; headers?: Record<string, string | undefined>; body: unknown }> = [];
+  /** Where Zoho's workflow rule posts contact changes (webhooks.ts); null: none configured. */
+  webhook: WebhookConfig | null = null;
+  /** Webhook deliveries queued, sent, retried, dropped or given up (newest last). */
+  deliveries: Delivery[] = [];
+  timers = new Set<ReturnType<typeof setTimeout>>();
+  closed = false;
   clockOffsetMs = 0;
   /** The next contact, person and invoice id; kept with the state when it is saved (persistence.ts), never lowered. */
   nextId = 460000000026000;
