@@ -1,6 +1,5 @@
 // Typed client for the sandbox's control API. Uses only fetch, so it also runs inside workerd tests.
-import type { Fault, Plan, Settings } from "./state";
-import type { Delivery } from "./webhooks";
+import type { Delivery, Fault, Plan, Settings } from "./state";
 
 export type SandboxContact = {
   contact_id: string;

@@ -1,6 +1,5 @@
 // The sandbox's in-memory world: one Zoho Books organisation, its contacts and invoices, OAuth
 // clients and tokens, settings, faults, the call log and a movable clock.
-import type { Delivery, WebhookConfig } from "./webhooks";
 
 export type ContactPerson = {
   contact_person_id: string;
@@ -72,6 +71,32 @@ export type Fault = {
   probability?: number;
   count?: number;
   afterEffect?: boolean;
+};
+
+/** Zoho's webhook on contact changes, as the sandbox sends it (webhooks.ts). */
+export type WebhookConfig = {
+  url: string;
+  secret: string;
+  /** The custom header carrying the secret (Zoho's webhook form lets the shop add headers). */
+  header: string;
+  maxAttempts: number;
+  /** The wait before the second attempt; each further one waits twice as long. */
+  retryDelayMs: number;
+  /** Fault: each delivery waits this long before its first attempt. */
+  delayMs: number;
+  /** Fault: the next n deliveries are dropped (never sent). */
+  drop: number;
+};
+
+export type Delivery = {
+  id: number;
+  contactId: string;
+  event: "created" | "updated" | "deleted";
+  status: "pending" | "delivered" | "failed" | "dropped";
+  attempts: number;
+  /** The last answer's HTTP status, or null when none came (refused connection, timeout). */
+  lastStatus: number | null;
+  at: string;
 };
 
 export type Call = { at: string; method: string; path: string; query: Record<string, string>; status: number; code: number | null };

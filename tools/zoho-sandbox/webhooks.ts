@@ -8,32 +8,7 @@
 // Which contacts changed is seen by comparing each contact around every writing request (two writes in one second
 // share a change time), only while a webhook is configured (the benches' large directories pay nothing).
 import { findOperation, responseMismatches } from "./contract/validate";
-import { contactDetail, type SandboxState } from "./state";
-
-export type WebhookConfig = {
-  url: string;
-  secret: string;
-  /** The custom header carrying the secret (Zoho's webhook form lets the shop add headers). */
-  header: string;
-  maxAttempts: number;
-  /** The wait before the second attempt; each further one waits twice as long. */
-  retryDelayMs: number;
-  /** Fault: each delivery waits this long before its first attempt. */
-  delayMs: number;
-  /** Fault: the next n deliveries are dropped (never sent). */
-  drop: number;
-};
-
-export type Delivery = {
-  id: number;
-  contactId: string;
-  event: "created" | "updated" | "deleted";
-  status: "pending" | "delivered" | "failed" | "dropped";
-  attempts: number;
-  /** The last answer's HTTP status, or null when none came (refused connection, timeout). */
-  lastStatus: number | null;
-  at: string;
-};
+import { contactDetail, type Delivery, type SandboxState, type WebhookConfig } from "./state";
 
 export const WEBHOOK_DEFAULTS = { header: "X-Webhook-Secret", maxAttempts: 5, retryDelayMs: 1000, delayMs: 0, drop: 0 };
 const ATTEMPT_TIMEOUT_MS = 10_000;
