@@ -32,6 +32,7 @@ export type OrdersView =
   | { state: "not_linked" }
   | { state: "verify_email" }
   | { state: "checking" }
+  | { state: "rechecking" }
   | { state: "ok"; invoices: Invoice[]; hasMore: boolean; page: number; asOf: string; stale: boolean; reason: NotFreshReason | null }
   | { state: "unavailable"; reason: NotFreshReason }
   | { state: "no_such_page"; page: number };

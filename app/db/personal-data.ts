@@ -143,6 +143,7 @@ export const COLUMN_CLASSIFICATION: Record<string, Record<string, Classification
   },
   zoho_mirror_state: {
     full_read_phase: operational("contacts or invoices"),
+    pass_phase: operational("the weekly pass's phase: contacts, confirm or invoices"),
     last_error: operational("Zoho's answer to the mirror's last failed read"),
   },
 };

@@ -601,6 +601,8 @@ export const zohoMirrorInvoices = pgTable(
     balance: text("balance").notNull(),
     currencyCode: text("currency_code").notNull(),
     lastModifiedTime: timestamptz("last_modified_time").notNull(),
+    // Last seen in a Zoho answer: an invoice the weekly full pass did not see was deleted in Zoho.
+    seenAt: timestamptz("seen_at").notNull().defaultNow(),
   },
   (t) => [index("zoho_mirror_invoices_customer_idx").on(t.customerId, t.date)],
 );
@@ -624,5 +626,11 @@ export const zohoMirrorState = pgTable("zoho_mirror_state", {
   contactsLeaseUntil: timestamptz("contacts_lease_until"),
   invoicesLeaseUntil: timestamptz("invoices_lease_until"),
   fullReadLeaseUntil: timestamptz("full_read_lease_until"),
+  // The weekly full pass (once the first full read is done): started at (null = none under way), the next page
+  // (contacts, then confirming the contacts it did not see, then invoices), when the last one completed.
+  passStartedAt: timestamptz("pass_started_at"),
+  passPhase: text("pass_phase").notNull().default("contacts"),
+  passPage: integer("pass_page").notNull().default(1),
+  passDoneAt: timestamptz("pass_done_at"),
   lastError: text("last_error"),
 });

@@ -4,7 +4,8 @@
 // mailed to admins, and mail that failed earlier is retried (with backoff, app/email/outbox.server.ts). The two
 // trails are pruned past their retention: the admin audit log (AUDIT_RETENTION_DAYS; its trigger refuses
 // anything younger) and the Zoho call log (ZOHO_CALL_LOG_RETENTION_DAYS). And the mirror of Zoho's directory
-// reads on (its first full read, then the incremental reads; app/zoho/mirror/).
+// reads on (its first full read, then the incremental reads and the weekly full pass; app/zoho/mirror/), after
+// which links to contacts that changed in Zoho are re-vetted (app/sync/mirror-revet.server.ts).
 import { sendFailureDigest } from "~/alerts/alerts.server";
 import { pruneAuditLog } from "~/audit/audit.server";
 import { pruneZohoCallLog } from "~/zoho/call-log.server";
@@ -12,6 +13,7 @@ import type { AppServices } from "~/context.server";
 import { deliverMail } from "~/email/outbox.server";
 import { expireEmailChanges } from "~/customers/email-change.server";
 import { log } from "~/log.server";
+import { revetLinksFromMirror } from "~/sync/mirror-revet.server";
 import { hourlyMirror } from "~/zoho/mirror/read.server";
 import { housekeeping } from "./housekeeping.server";
 
@@ -28,4 +30,6 @@ export async function runMaintenance(app: AppServices) {
   if (mail && (mail.sent || mail.failed)) log("info", "mail retried", mail);
   const mirror = await hourlyMirror(app).catch((error) => log("warn", "the mirror's hourly read failed", { error }));
   if (mirror && !("skipped" in mirror)) log("info", "mirror read", mirror);
+  // Links out of step with what the mirror now holds (its reads, a sync decision's refresh, the weekly pass): no call.
+  if (app.env.MIRROR_FULL_READ_DAILY_CALLS > 0) await revetLinksFromMirror(app.db).catch((error) => log("warn", "re-vetting links after Zoho changes failed", { error }));
 }

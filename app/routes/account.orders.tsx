@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireCustomer } from "~/auth/guards.server";
 import { customerForUser } from "~/customers/account.server";
+import { RECHECKING_TEXT } from "~/customers/history-access";
 import { ordersForCustomer, type NotFreshReason } from "~/customers/orders.server";
 import { parseOrdersQuery } from "~/customers/orders-query";
 import { formatDate, formatDateTime } from "~/components/format";
@@ -47,6 +48,10 @@ export default function Orders() {
       ) : view.state === "checking" ? (
         <p role="status" data-testid="orders-checking">
           We found what may be your previous orders. Our team checks them before showing them here; there is nothing you need to do.
+        </p>
+      ) : view.state === "rechecking" ? (
+        <p role="status" data-testid="orders-rechecking">
+          {RECHECKING_TEXT}
         </p>
       ) : view.state === "not_linked" ? (
         <p role="status">Your order history is not linked to this account yet. It appears here as soon as it is; there is nothing you need to do.</p>

@@ -1,11 +1,13 @@
 // POST /api/zoho/webhook: Zoho's webhook on contact changes (a workflow rule, Professional plans and above; README
 // "Mirror of Zoho"). Authenticated by ZOHO_WEBHOOK_SECRET in the URL (?secret=) or the X-Webhook-Secret header,
 // compared in constant time; exempt from the CSRF check like the cron route (no browser session). Every delivery is
-// a hint only: the mirror re-reads the contact it names and never trusts the payload (app/zoho/mirror/).
+// a hint only: the mirror re-reads the contact it names and never trusts the payload (app/zoho/mirror/); then the
+// links out of step with the mirror are re-vetted (app/sync/mirror-revet.server.ts).
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { z } from "zod";
 import { timingSafeEqual } from "~/auth/password.server";
 import { log } from "~/log.server";
+import { revetLinksFromMirror } from "~/sync/mirror-revet.server";
 import { webhookHint } from "~/zoho/mirror/read.server";
 
 /** The largest delivery read; Zoho's contact payloads are a few kilobytes. */
@@ -43,6 +45,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.success) return refuse(400, "The delivery does not name a contact in a form Zoho uses.");
   const contactId = parsed.data.contact?.contact_id ?? parsed.data.contact_id ?? null;
   const outcome = await webhookHint(context.app, contactId);
-  log("info", "zoho webhook", { contactId, outcome });
+  // What the re-read showed re-vets the links out of step with the mirror (no Zoho call; harmless when replayed).
+  const revetted = outcome === "mirror_off" ? null : await revetLinksFromMirror(context.app.db);
+  log("info", "zoho webhook", { contactId, outcome, revetted });
   return Response.json({ ok: true, outcome });
 }

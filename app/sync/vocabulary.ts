@@ -36,6 +36,10 @@ export const REVIEW_REASONS = [
   "inactive_contact",
   "email_too_long",
   "possible_duplicate",
+  "contact_deleted",
+  "contact_inactive",
+  "contact_merged",
+  "zoho_email_changed",
 ] as const;
 /**
  * Why a customer waits for an admin (machine-readable: the list filters by it). It stands while the customer is
@@ -55,7 +59,17 @@ export const REVIEW_REASON_LABEL: Record<ReviewReason, string> = {
   inactive_contact: "Zoho contact is inactive",
   email_too_long: "Email too long for Zoho",
   possible_duplicate: "Possible duplicate contact in Zoho",
+  contact_deleted: "Linked Zoho contact was deleted",
+  contact_inactive: "Linked Zoho contact made inactive",
+  contact_merged: "Linked Zoho contact merged into another",
+  zoho_email_changed: "Email changed in Zoho",
 };
+
+/**
+ * Review reasons set when the mirror saw the linked contact change in Zoho (app/sync/mirror-revet.ts): while a
+ * customer waits for one of them, the order history is hidden (app/customers/history-access.ts).
+ */
+export const ZOHO_SIDE_REASONS = ["contact_deleted", "contact_inactive", "contact_merged", "zoho_email_changed"] as const satisfies readonly ReviewReason[];
 
 /** A Zoho contact offered to an admin (kept on the customer when several match or a link waits for review). */
 export type ZohoCandidate = {

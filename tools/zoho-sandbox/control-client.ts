@@ -1,5 +1,5 @@
 // Typed client for the sandbox's control API. Uses only fetch, so it also runs inside workerd tests.
-import type { Fault, Plan, Settings } from "./state";
+import type { Delivery, Fault, Plan, Settings } from "./state";
 
 export type SandboxContact = {
   contact_id: string;
@@ -71,7 +71,18 @@ export class SandboxControl {
     return (await this.call<{ calls: SandboxCall[] }>("GET", "/calls")).calls;
   }
   async webhooks() {
-    return (await this.call<{ webhooks: Array<{ at: string; path: string; body: { text?: string } }> }>("GET", "/webhooks")).webhooks;
+    return (await this.call<{ webhooks: Array<{ at: string; path: string; query?: Record<string, string>; headers?: Record<string, string | undefined>; body: { text?: string } }> }>("GET", "/webhooks")).webhooks;
+  }
+  /** Zoho's webhook on contact changes: where deliveries go, with the secret (webhooks.ts; faults: drop, delayMs). */
+  configureWebhook(cfg: { url: string; secret: string; header?: string; maxAttempts?: number; retryDelayMs?: number; delayMs?: number; drop?: number }) {
+    return this.call<{ webhook: unknown }>("POST", "/webhook", cfg);
+  }
+  /** The webhook's deliveries so far (pending, delivered, failed after the retries, dropped). */
+  async webhookDeliveries() {
+    return (await this.call<{ deliveries: Delivery[] }>("GET", "/webhook")).deliveries;
+  }
+  removeWebhook() {
+    return this.call<{ ok: true }>("DELETE", "/webhook");
   }
   clearCalls() {
     return this.call<{ ok: true }>("DELETE", "/calls");

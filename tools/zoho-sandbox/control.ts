@@ -1,6 +1,7 @@
 // /__control: the test and development handle on the sandbox (never part of Zoho's surface).
 import { issueAccessToken, issueRefreshToken, type AccountsConfig } from "./accounts";
 import { json, type Req, type Res } from "./http";
+import { webhookConfig } from "./webhooks";
 import { controlView, DEFAULT_SETTINGS, mergeContacts, PLANS, primaryPerson, type Fault, type Plan, type SandboxState, type Settings } from "./state";
 
 /** What the control API works on: the sandbox's state, its configuration, and a reset (server.ts builds it). */
@@ -58,6 +59,18 @@ export async function handleControl(ctx: SandboxContext, req: Req): Promise<Res>
     }
     case "GET /webhooks":
       return json(200, { webhooks: state.webhooks });
+    case "POST /webhook": {
+      // Zoho's webhook on contact changes (webhooks.ts): { url, secret, header?, maxAttempts?, retryDelayMs?, delayMs?, drop? }.
+      const cfg = webhookConfig(body, state.webhook);
+      if (typeof cfg === "string") return json(400, { error: cfg });
+      state.webhook = cfg;
+      return json(200, { webhook: { ...cfg, secret: "(set)" } });
+    }
+    case "GET /webhook":
+      return json(200, { webhook: state.webhook && { ...state.webhook, secret: "(set)" }, deliveries: state.deliveries });
+    case "DELETE /webhook":
+      state.webhook = null;
+      return json(200, { ok: true });
     case "GET /calls":
       return json(200, { calls: state.calls });
     case "DELETE /calls":

@@ -7,7 +7,11 @@ const option = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) 
 const port = Number(option("--port") ?? 8788);
 const seed = argv.includes("--empty") ? "empty" : "default";
 const stateFile = option("--state");
-const sandbox = await startZohoSandbox({ port, seed, stateFile, log: (l) => console.log(l) });
+// Zoho's webhook on contact changes, when the portal's address and secret are given (README "Mirror of Zoho").
+const hookUrl = process.env.ZOHO_SANDBOX_WEBHOOK_URL;
+const hookSecret = process.env.ZOHO_SANDBOX_WEBHOOK_SECRET;
+const webhook = hookUrl && hookSecret ? { url: hookUrl, secret: hookSecret } : undefined;
+const sandbox = await startZohoSandbox({ port, seed, stateFile, webhook, log: (l) => console.log(l) });
 console.log(`Zoho sandbox on ${sandbox.url} (control API: ${sandbox.url}/__control/state)`);
 if (stateFile) console.log(`State ${sandbox.restored ? "restored from" : "kept in"} ${stateFile}`);
 const stop = () => void sandbox.close().then(() => process.exit(0));

@@ -11,6 +11,7 @@ import { zohoError, type Req, type Res } from "./http";
 import { StateFile } from "./persistence";
 import { seedDefault } from "./seed";
 import { SandboxState, type Fault } from "./state";
+import { contactsBefore, deliverChanges, stopDeliveries, webhookConfig } from "./webhooks";
 
 export type SandboxOptions = {
   port?: number;
@@ -26,6 +27,8 @@ export type SandboxOptions = {
    * close (persistence.ts). Without it (tests, benches) the state lives in memory only.
    */
   stateFile?: string;
+  /** Zoho's webhook on contact changes (webhooks.ts): the portal's /api/zoho/webhook address and its secret. */
+  webhook?: { url: string; secret: string };
   log?: (line: string) => void;
 };
 
@@ -44,16 +47,25 @@ export async function startZohoSandbox(opts: SandboxOptions = {}): Promise<Sandb
     },
     reset(seed = opts.seed ?? "default") {
       const before = ctx.state;
+      stopDeliveries(before);
       ctx.state = new SandboxState();
       // Kept state outlives a reset's links (the local database still holds them): ids go on increasing.
       if (saved) ctx.state.nextId = Math.max(ctx.state.nextId, before.nextId);
       if (opts.redirectUris) ctx.state.settings.redirectUris = [...opts.redirectUris];
       if (seed === "default") seedDefault(ctx.state);
+      configuredWebhook();
     },
   };
   const saved = opts.stateFile ? new StateFile(opts.stateFile, () => ctx.state, 200, opts.log) : undefined;
+  // The webhook given at start (npm run sandbox: ZOHO_SANDBOX_WEBHOOK_URL/_SECRET) outlives resets and restarts.
+  const configuredWebhook = () => {
+    const hook = opts.webhook && webhookConfig(opts.webhook, null);
+    if (typeof hook === "string") opts.log?.(`sandbox webhook not configured: ${hook}`);
+    else if (hook) ctx.state.webhook = hook;
+  };
   const restored = saved?.loadInto(ctx.state) ?? false;
   if (!restored) ctx.reset();
+  else configuredWebhook();
   saved?.changed(); // the file exists from the start
   const server = http.createServer((request, response) => {
     // Anything but a look through the control API may change the state (a Books read counts a call).
@@ -75,6 +87,7 @@ export async function startZohoSandbox(opts: SandboxOptions = {}): Promise<Sandb
     restored,
     close: () =>
       new Promise<void>((resolve) => {
+        stopDeliveries(ctx.state);
         server.closeAllConnections();
         server.close(() => resolve());
       }).then(() => saved?.close()),
@@ -127,9 +140,19 @@ function send(response: http.ServerResponse, res: Res) {
 
 async function serve(ctx: SandboxContext, request: http.IncomingMessage, response: http.ServerResponse) {
   const req = await readRequest(request);
+  // A writing request may change contacts: Zoho's webhook (when configured) tells the portal (webhooks.ts).
+  const before = req.method !== "GET" && !/^\/__control\/(reset|webhook)$/.test(req.path) ? contactsBefore(ctx.state) : null;
+  try {
+    await serveOne(ctx, req, response);
+  } finally {
+    deliverChanges(ctx.state, before);
+  }
+}
+
+async function serveOne(ctx: SandboxContext, req: Req, response: http.ServerResponse) {
   if (req.path.startsWith("/__control")) return send(response, await handleControl(ctx, req));
   if (req.path.startsWith("/__hooks/") && req.method === "POST") {
-    ctx.state.webhooks.push({ at: new Date().toISOString(), path: req.path, body: req.body });
+    ctx.state.webhooks.push({ at: new Date().toISOString(), path: req.path, query: Object.fromEntries(req.query), headers: req.headers, body: req.body });
     return send(response, { status: 200, body: { ok: true } });
   }
   const { state } = ctx;

@@ -73,6 +73,32 @@ export type Fault = {
   afterEffect?: boolean;
 };
 
+/** Zoho's webhook on contact changes, as the sandbox sends it (webhooks.ts). */
+export type WebhookConfig = {
+  url: string;
+  secret: string;
+  /** The custom header carrying the secret (Zoho's webhook form lets the shop add headers). */
+  header: string;
+  maxAttempts: number;
+  /** The wait before the second attempt; each further one waits twice as long. */
+  retryDelayMs: number;
+  /** Fault: each delivery waits this long before its first attempt. */
+  delayMs: number;
+  /** Fault: the next n deliveries are dropped (never sent). */
+  drop: number;
+};
+
+export type Delivery = {
+  id: number;
+  contactId: string;
+  event: "created" | "updated" | "deleted";
+  status: "pending" | "delivered" | "failed" | "dropped";
+  attempts: number;
+  /** The last answer's HTTP status, or null when none came (refused connection, timeout). */
+  lastStatus: number | null;
+  at: string;
+};
+
 export type Call = { at: string; method: string; path: string; query: Record<string, string>; status: number; code: number | null };
 
 export type RefreshToken = { token: string; clientId: string; scope: string; issuedAt: number; revoked: boolean; accessIssued: number[] };
@@ -132,8 +158,14 @@ export class SandboxState {
   inFlight = 0;
   maxInFlight = 0;
   tokenRequests = 0;
-  /** Posts received on /__hooks/* (a stand-in Slack webhook for failure alerts). */
-  webhooks: Array<{ at: string; path: string; body: unknown }> = [];
+  /** Posts received on /__hooks/* (a stand-in Slack webhook for failure alerts; a stand-in portal for deliveries). */
+  webhooks: Array<{ at: string; path: string; query?: Record<string, string>; headers?: Record<string, string | undefined>; body: unknown }> = [];
+  /** Where Zoho's workflow rule posts contact changes (webhooks.ts); null: none configured. */
+  webhook: WebhookConfig | null = null;
+  /** Webhook deliveries queued, sent, retried, dropped or given up (newest last). */
+  deliveries: Delivery[] = [];
+  timers = new Set<ReturnType<typeof setTimeout>>();
+  closed = false;
   clockOffsetMs = 0;
   /** The next contact, person and invoice id; kept with the state when it is saved (persistence.ts), never lowered. */
   nextId = 460000000026000;

@@ -34,6 +34,7 @@ const ACTION_TEXT: Record<string, string> = {
   email_change_cancelled: "email change cancelled",
   email_change_undone: "email change undone from the old address",
   link_revetted: "Zoho link re-checked after an email change",
+  link_revetted_zoho: "Zoho link re-checked after a change in Zoho",
 };
 
 /** Which fields a customer's own edit changed (account events name fields, never values). */

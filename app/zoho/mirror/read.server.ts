@@ -7,7 +7,9 @@
 //    modified after theirs; hourly (the mirror's share), before a sync decision when the copy is older than
 //    MIRROR_FRESH_SECONDS and the sync share has room (the sync share), and before order history when the
 //    invoices are older than MIRROR_INVOICES_FRESH_SECONDS (the order-history share). One read at a time (a
-//    lease): a job that finds a read under way waits for it and uses its result.
+//    lease): a job that finds a read under way waits for it and uses its result;
+//  - the weekly full pass: everything again, page by page within what the share leaves (deletions, voided and
+//    deleted invoices: docs/decisions/037-link-revetting-and-weekly-pass.md).
 import type { DbOrTx } from "~/db/client.server";
 import type { AppEnv } from "~/env.server";
 import { log } from "~/log.server";
@@ -15,7 +17,20 @@ import { ZohoClient } from "../client.server";
 import { ZohoError } from "../errors";
 import { dailyCap, remainingToday, type CallPurpose } from "../ledger.server";
 import type { ZohoContact } from "../types";
-import { contactsByEmail, markContactDeleted, readMirrorState, releaseLease, takeLease, updateMirrorState, upsertContacts, upsertInvoices, type Lease, type MirrorState } from "./store.server";
+import {
+  contactsByEmail,
+  contactsNotSeenSince,
+  dropInvoicesNotSeenSince,
+  markContactDeleted,
+  readMirrorState,
+  releaseLease,
+  takeLease,
+  updateMirrorState,
+  upsertContacts,
+  upsertInvoices,
+  type Lease,
+  type MirrorState,
+} from "./store.server";
 import { toZohoTime, zohoTime } from "./time";
 import type { MirrorAnswer, MirrorLookup } from "./types";
 
@@ -209,16 +224,92 @@ export async function invoicesReady(d: Deps): Promise<{ refreshedAt: Date } | nu
   return { refreshedAt: state.invoicesRefreshedAt ?? state.fullReadDoneAt ?? new Date(0) };
 }
 
+/** How often the full pass reads everything again (deletions, voided and deleted invoices: no filter shows them). */
+export const FULL_PASS_EVERY_MS = 7 * 24 * 3600_000;
+/** Calls of the mirror's daily share the pass leaves for the incremental reads (2 an hour), at most half the share. */
+const PASS_RESERVE_CALLS = 48;
+
+export type PassStep = { pages: number; done: boolean; stoppedBy?: string };
+
+/**
+ * The weekly full pass, a step at a time from the scheduled maintenance: once the last one (or the first full read)
+ * is a week old, every contact by creation time, then each contact no page carried is read by id (a 404 marks it
+ * deleted: pages shift when Zoho deletes an older contact meanwhile, so not being listed alone proves nothing),
+ * then every invoice (those not seen leave the copy). At most `maxPages` calls a step, and only what the
+ * mirror's share has left beyond the reserve for today's incremental reads: a large directory takes several days.
+ * Each call's progress is stored: a step that dies resumes at the page it died on.
+ */
+export async function weeklyPassStep(d: Deps, maxPages = FULL_READ_PAGES_PER_RUN): Promise<PassStep> {
+  let state = await readMirrorState(d.db);
+  if (!mirrorComplete(state)) return { pages: 0, done: false, stoppedBy: "the first full read is not done" };
+  if (!state.passStartedAt && Date.now() - (state.passDoneAt ?? state.fullReadDoneAt!).getTime() < FULL_PASS_EVERY_MS) return { pages: 0, done: false, stoppedBy: "not due" };
+  const reserve = Math.min(PASS_RESERVE_CALLS, Math.floor(dailyCap("mirror", d.env) / 2));
+  const budget = Math.min(maxPages, (await remainingToday(d.db, d.env, "mirror")) - reserve);
+  if (budget <= 0) return { pages: 0, done: false, stoppedBy: "today's share is kept for the incremental reads" };
+  if (!(await takeLease(d.db, "full_read", LEASE_MS * 5))) return { pages: 0, done: false, stoppedBy: "another read is under way" };
+  const zoho = client(d, "mirror");
+  let pages = 0;
+  try {
+    if (!state.passStartedAt) {
+      await updateMirrorState(d.db, { passStartedAt: new Date(), passPhase: "contacts", passPage: 1 });
+      state = await readMirrorState(d.db);
+    }
+    const since = state.passStartedAt!;
+    while (pages < budget) {
+      if (state.passPhase === "contacts") {
+        const page = await zoho.listDirectory({ sortColumn: "created_time", sortOrder: "A", page: state.passPage });
+        await upsertContacts(d.db, page.items);
+        await updateMirrorState(d.db, page.hasMore ? { passPage: state.passPage + 1 } : { passPhase: "confirm", passPage: 1 });
+      } else if (state.passPhase === "confirm") {
+        const [missing] = await contactsNotSeenSince(d.db, since, 1);
+        if (!missing) {
+          await updateMirrorState(d.db, { passPhase: "invoices", passPage: 1 });
+          state = await readMirrorState(d.db);
+          continue; // no call made
+        }
+        try {
+          await upsertContacts(d.db, [await zoho.getContact(missing)]);
+        } catch (error) {
+          if (!(error instanceof ZohoError) || error.kind !== "not_found") throw error;
+          await markContactDeleted(d.db, missing);
+        }
+      } else {
+        const page = await zoho.listInvoicePage(state.passPage);
+        await upsertInvoices(d.db, page.items);
+        if (page.hasMore) await updateMirrorState(d.db, { passPage: state.passPage + 1 });
+        else {
+          const dropped = await dropInvoicesNotSeenSince(d.db, since);
+          await updateMirrorState(d.db, { passStartedAt: null, passPhase: "contacts", passPage: 1, passDoneAt: new Date(), lastError: null });
+          if (dropped) log("info", "the weekly pass dropped invoices Zoho no longer has", { dropped });
+          return { pages: pages + 1, done: true };
+        }
+      }
+      pages++;
+      state = await readMirrorState(d.db);
+    }
+    return { pages, done: false, stoppedBy: "pages per run" };
+  } catch (error) {
+    if (!(error instanceof ZohoError)) throw error;
+    await updateMirrorState(d.db, { lastError: error.message });
+    return { pages, done: false, stoppedBy: error.message };
+  } finally {
+    await releaseLease(d.db, "full_read");
+  }
+}
+
 /**
  * The hourly maintenance: the first full read on, or once it is done, one incremental read of each (the mirror's
- * share) unless it was read in the last SCHEDULED_READ_INTERVAL_MS.
+ * share) and a step of the weekly full pass, unless the copy was read in the last SCHEDULED_READ_INTERVAL_MS.
  */
 export async function hourlyMirror(d: Deps) {
   if (!mirrorOn(d.env)) return { skipped: "mirror off" };
   const state = await readMirrorState(d.db);
   if (!mirrorComplete(state)) return { fullRead: await fullReadStep(d) };
   const due = (["contacts", "invoices"] as const).filter((what) => (state[REFRESHED_AT[what]]?.getTime() ?? 0) < Date.now() - SCHEDULED_READ_INTERVAL_MS);
-  return due.length ? readChangesNow(d, due) : { skipped: "read in the last 10 minutes" };
+  if (!due.length) return { skipped: "read in the last 10 minutes" };
+  const read = await readChangesNow(d, due);
+  const pass = await weeklyPassStep(d);
+  return pass.pages || pass.done ? { ...read, pass } : read;
 }
 
 /** An incremental read of each of `what` now, in the mirror's share (the hourly maintenance; tests). */

@@ -1,9 +1,10 @@
 // The mirror's tables (app/db/schema.ts: zoho_mirror_contacts, zoho_mirror_invoices, zoho_mirror_state): the only
 // module that names them. Rows are upserted as Zoho's answers come (idempotent: a page read twice is harmless).
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, lt, sql } from "drizzle-orm";
+import type { PgColumn, PgTable, PgUpdateSetSource } from "drizzle-orm/pg-core";
 import { normaliseEmail } from "~/common/email-address";
 import type { DbOrTx } from "~/db/client.server";
-import { zohoMirrorContacts, zohoMirrorInvoices, zohoMirrorState } from "~/db/schema";
+import { customers, zohoMirrorContacts, zohoMirrorInvoices, zohoMirrorState } from "~/db/schema";
 import type { ZohoContact, ZohoInvoice } from "../types";
 import { zohoTime } from "./time";
 
@@ -54,25 +55,21 @@ const contactRow = (c: ZohoContact) => ({
   seenAt: new Date(),
 });
 
-export async function upsertContacts(db: DbOrTx, contacts: ZohoContact[]) {
-  if (!contacts.length) return;
-  await db
-    .insert(zohoMirrorContacts)
-    .values(contacts.map(contactRow))
-    .onConflictDoUpdate({
-      target: zohoMirrorContacts.contactId,
-      set: {
-        name: sql`excluded.name`,
-        company: sql`excluded.company`,
-        email: sql`excluded.email`,
-        status: sql`excluded.status`,
-        contactType: sql`excluded.contact_type`,
-        lastModifiedTime: sql`excluded.last_modified_time`,
-        deletedAt: sql`null`,
-        seenAt: sql`excluded.seen_at`,
-      },
-    });
+/**
+ * Inserts `rows`, or where `table`'s primary key `key` exists already, takes every column from the new row: what
+ * Zoho answered last wins (a page read twice is harmless). The one upsert of the mirror's tables.
+ */
+async function upsertRows<T extends PgTable>(db: DbOrTx, table: T, key: PgColumn, rows: T["$inferInsert"][]) {
+  if (!rows.length) return;
+  const set = Object.fromEntries(
+    Object.entries(getTableColumns(table))
+      .filter(([, column]) => column.name !== key.name)
+      .map(([field, column]) => [field, sql.raw(`excluded.${column.name}`)]),
+  ) as PgUpdateSetSource<T>;
+  await db.insert(table).values(rows).onConflictDoUpdate({ target: key, set });
 }
+
+export const upsertContacts = (db: DbOrTx, contacts: ZohoContact[]) => upsertRows(db, zohoMirrorContacts, zohoMirrorContacts.contactId, contacts.map(contactRow));
 
 export async function upsertInvoices(db: DbOrTx, invoices: ZohoInvoice[]) {
   const rows = invoices
@@ -88,25 +85,29 @@ export async function upsertInvoices(db: DbOrTx, invoices: ZohoInvoice[]) {
       balance: String(i.balance),
       currencyCode: i.currency_code,
       lastModifiedTime: new Date(zohoTime(i.last_modified_time ?? "") || Date.now()),
+      seenAt: new Date(),
     }));
-  if (!rows.length) return;
-  await db
-    .insert(zohoMirrorInvoices)
-    .values(rows)
-    .onConflictDoUpdate({
-      target: zohoMirrorInvoices.invoiceId,
-      set: {
-        customerId: sql`excluded.customer_id`,
-        invoiceNumber: sql`excluded.invoice_number`,
-        date: sql`excluded.date`,
-        dueDate: sql`excluded.due_date`,
-        status: sql`excluded.status`,
-        total: sql`excluded.total`,
-        balance: sql`excluded.balance`,
-        currencyCode: sql`excluded.currency_code`,
-        lastModifiedTime: sql`excluded.last_modified_time`,
-      },
-    });
+  // A voided invoice leaves the copy (order history shows none); the others are stored as Zoho answered.
+  const voided = rows.filter((r) => r.status === "void").map((r) => r.invoiceId);
+  if (voided.length) await db.delete(zohoMirrorInvoices).where(inArray(zohoMirrorInvoices.invoiceId, voided));
+  await upsertRows(db, zohoMirrorInvoices, zohoMirrorInvoices.invoiceId, rows.filter((r) => r.status !== "void"));
+}
+
+/** Contacts (not marked deleted) that no Zoho answer has carried since `since`: the weekly pass confirms them one by one. */
+export async function contactsNotSeenSince(db: DbOrTx, since: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: zohoMirrorContacts.contactId })
+    .from(zohoMirrorContacts)
+    .where(and(sql`${zohoMirrorContacts.deletedAt} is null`, lt(zohoMirrorContacts.seenAt, since)))
+    .orderBy(asc(zohoMirrorContacts.contactId))
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+/** Invoices a complete pass did not see since `since`: deleted in Zoho, they leave the copy. Returns how many. */
+export async function dropInvoicesNotSeenSince(db: DbOrTx, since: Date): Promise<number> {
+  const gone = await db.delete(zohoMirrorInvoices).where(lt(zohoMirrorInvoices.seenAt, since)).returning({ id: zohoMirrorInvoices.invoiceId });
+  return gone.length;
 }
 
 /** Customer contacts (any status, not deleted) whose primary email is this one, trimmed and in any case. */
@@ -118,9 +119,38 @@ export async function contactsByEmail(db: DbOrTx, email: string): Promise<Mirror
     .orderBy(asc(zohoMirrorContacts.contactId));
 }
 
+/** Active customer contacts (not deleted) with this primary email: where a merged contact's customer may belong now. */
+export async function activeContactsByEmail(db: DbOrTx, email: string): Promise<MirrorContactRow[]> {
+  return (await contactsByEmail(db, email)).filter((c) => c.status === "active");
+}
+
+/** The mirror's row of one contact (deleted ones too). */
+export async function mirroredContact(db: DbOrTx, contactId: string): Promise<MirrorContactRow | undefined> {
+  const [row] = await db.select().from(zohoMirrorContacts).where(eq(zohoMirrorContacts.contactId, contactId));
+  return row;
+}
+
+/**
+ * Customers whose linked contact the mirror shows out of step with the link (deleted, not active, another email
+ * than the customer's and the one at link time), or who wait for a Zoho-side review that may now be over; only
+ * those linked to `contactIds` when given. No Zoho call: what app/sync/mirror-revet.server.ts re-vets.
+ */
+export async function linksToVet(db: DbOrTx, zohoSideReasons: readonly string[], contactIds?: string[]): Promise<string[]> {
+  if (contactIds && contactIds.length === 0) return [];
+  const reasons = sql.join(zohoSideReasons.map((r) => sql`${r}`), sql`, `);
+  const only = contactIds ? sql`and c.zoho_contact_id in (${sql.join(contactIds.map((id) => sql`${id}`), sql`, `)})` : sql``;
+  const rows = await db.execute(sql`
+    select c.id from ${customers} c join ${zohoMirrorContacts} m on m.contact_id = c.zoho_contact_id
+    where (m.deleted_at is not null or m.status <> 'active'
+      or (c.zoho_link_basis = 'verified_email' and m.email <> lower(trim(c.email)) and m.email <> lower(trim(coalesce(c.zoho_contact_email, ''))))
+      or c.zoho_review_reason in (${reasons})) ${only}
+    order by c.id`);
+  return (rows.rows as Array<{ id: string }>).map((r) => r.id);
+}
+
 /** A contact Zoho answered 404 for: kept, marked, so a link to it can be vetted. */
 export async function markContactDeleted(db: DbOrTx, contactId: string) {
-  await db.update(zohoMirrorContacts).set({ deletedAt: new Date() }).where(eq(zohoMirrorContacts.contactId, contactId));
+  await db.update(zohoMirrorContacts).set({ deletedAt: new Date() }).where(and(eq(zohoMirrorContacts.contactId, contactId), sql`${zohoMirrorContacts.deletedAt} is null`));
 }
 
 /** One page of a contact's invoices, newest first (one more row than asked: whether there is a next page). */
