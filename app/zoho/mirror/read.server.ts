@@ -17,7 +17,7 @@ import { dailyCap, remainingToday, type CallPurpose } from "../ledger.server";
 import type { ZohoContact } from "../types";
 import { contactsByEmail, markContactDeleted, readMirrorState, releaseLease, takeLease, updateMirrorState, upsertContacts, upsertInvoices, type Lease, type MirrorState } from "./store.server";
 import { toZohoTime, zohoTime } from "./time";
-import type { MirrorAnswer, MirrorLookup } from "./types";
+import type { MirrorAnswer, MirrorLookup, MirrorSeen } from "./types";
 
 type Deps = { db: DbOrTx; env: AppEnv; fetchImpl?: typeof fetch };
 
@@ -36,7 +36,7 @@ export const SCHEDULED_READ_INTERVAL_MS = 10 * 60_000;
 const ROOM_SHARE = 0.5;
 
 export const mirrorOn = (env: Pick<AppEnv, "MIRROR_FULL_READ_DAILY_CALLS">) => env.MIRROR_FULL_READ_DAILY_CALLS > 0;
-export const mirrorComplete = (s: MirrorState) => !!s.fullReadDoneAt && !!s.contactsWatermark;
+export const mirrorComplete = (s: Pick<MirrorState, "fullReadDoneAt" | "contactsWatermark">) => !!s.fullReadDoneAt && !!s.contactsWatermark;
 
 const client = (d: Deps, purpose: CallPurpose) => new ZohoClient({ db: d.db, env: d.env, purpose, fetchImpl: d.fetchImpl });
 const timeOf = (c: { last_modified_time?: string | null }) => zohoTime(c.last_modified_time ?? "");
@@ -169,6 +169,13 @@ export function mirrorLookup(d: Deps, zoho: ZohoClient): MirrorLookup {
       if (!fresh && (await remainingToday(d.db, d.env, "sync")) > dailyCap("sync", d.env) * ROOM_SHARE) fresh = await sharedRefresh(d, "contacts", zoho, staleBefore, waitMs);
       const rows = await contactsByEmail(d.db, email);
       return { usable: true, fresh, contacts: rows.map(asZohoContact) };
+    },
+    async sameEmailReadAfter(email: string, after: Date): Promise<MirrorSeen> {
+      if (!mirrorOn(d.env)) return { usable: false };
+      const state = await readMirrorState(d.db);
+      // A read that ended a lease's length after `after` began after it: it saw every change made before it.
+      if (!mirrorComplete(state) || (state.contactsRefreshedAt?.getTime() ?? 0) < after.getTime() + LEASE_MS) return { usable: false };
+      return { usable: true, contacts: (await contactsByEmail(d.db, email)).map(asZohoContact) };
     },
   };
 }
