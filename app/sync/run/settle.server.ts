@@ -15,7 +15,7 @@ import { customers, zohoSyncEvents } from "~/db/schema";
 import { log } from "~/log.server";
 import { ZohoError } from "~/zoho/errors";
 import { countWastedSyncCalls, releaseMinute } from "~/zoho/ledger.server";
-import { mirrorComplete, mirrorOn } from "~/zoho/mirror/read.server";
+import { mirrorComplete, mirrorOn } from "~/zoho/mirror/state";
 import { readMirrorState } from "~/zoho/mirror/store.server";
 import { nextBudgetDay } from "../backoff";
 import { insertJob } from "../jobs/enqueue.server";

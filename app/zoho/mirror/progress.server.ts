@@ -5,7 +5,8 @@ import type { DbOrTx } from "~/db/client.server";
 import type { AppEnv } from "~/env.server";
 import { ledgerHistory } from "../ledger.server";
 import { fullReadEta, type MirrorProgress, type MirrorStage } from "./progress";
-import { FULL_READ_PAGES_PER_RUN, mirrorComplete, mirrorOn } from "./read.server";
+import { FULL_READ_PAGES_PER_RUN } from "./read.server";
+import { mirrorComplete, mirrorOn } from "./state";
 import { mirrorCounts, peekMirrorState } from "./store.server";
 
 

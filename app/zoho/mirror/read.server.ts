@@ -16,6 +16,7 @@ import { ZohoError } from "../errors";
 import { dailyCap, remainingToday, type CallPurpose } from "../ledger.server";
 import type { ZohoContact } from "../types";
 import { contactsByEmail, markContactDeleted, readMirrorState, releaseLease, takeLease, updateMirrorState, upsertContacts, upsertInvoices, type Lease, type MirrorState } from "./store.server";
+import { mirrorComplete, mirrorOn } from "./state";
 import { toZohoTime, zohoTime } from "./time";
 import type { MirrorAnswer, MirrorLookup, MirrorSeen } from "./types";
 
@@ -35,8 +36,7 @@ export const SCHEDULED_READ_INTERVAL_MS = 10 * 60_000;
 /** Look first while more than this share of today's sync budget is left (as create-policy.ts). */
 const ROOM_SHARE = 0.5;
 
-export const mirrorOn = (env: Pick<AppEnv, "MIRROR_FULL_READ_DAILY_CALLS">) => env.MIRROR_FULL_READ_DAILY_CALLS > 0;
-export const mirrorComplete = (s: Pick<MirrorState, "fullReadDoneAt" | "contactsWatermark">) => !!s.fullReadDoneAt && !!s.contactsWatermark;
+export { mirrorComplete, mirrorOn };
 
 const client = (d: Deps, purpose: CallPurpose) => new ZohoClient({ db: d.db, env: d.env, purpose, fetchImpl: d.fetchImpl });
 const timeOf = (c: { last_modified_time?: string | null }) => zohoTime(c.last_modified_time ?? "");

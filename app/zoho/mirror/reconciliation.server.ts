@@ -12,7 +12,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { csvLine, LOG_CSV_MAX_ROWS } from "~/common/log-query";
 import type { DbOrTx } from "~/db/client.server";
 import type { AppEnv } from "~/env.server";
-import { mirrorComplete, mirrorOn } from "./read.server";
+import { mirrorComplete, mirrorOn } from "./state";
 import { peekMirrorState } from "./store.server";
 import { RECONCILIATION_KINDS, RECONCILIATION_LABEL, RECONCILIATION_PAGE_SIZE, type ReconciliationKind, type ReconciliationQuery } from "~/common/reconciliation";
 
