@@ -9,6 +9,8 @@ import { syncEta } from "~/sync/eta.server";
 import { jobCounts } from "~/sync/jobs/counts.server";
 import { readOutage } from "~/sync/outage-store.server";
 import { backfillProgress, countBackfillEligible } from "~/sync/backfill.server";
+import { mirrorProgress } from "~/zoho/mirror/progress.server";
+import { mirrorBasis, reconciliationCounts } from "~/zoho/mirror/reconciliation.server";
 
 export async function dashboard(app: AppServices) {
   const db = app.db;
@@ -44,6 +46,8 @@ export async function dashboard(app: AppServices) {
     connection,
     backfill: lastBackfill ? await backfillProgress(db, lastBackfill) : null,
     backfillEligible: await countBackfillEligible(db),
+    mirror: await mirrorProgress(db, app.env),
+    reconciliation: await reconciliationCounts(db, await mirrorBasis(db, app.env)),
     ...(await recovery(app, { jobs: openJobs, finishesAt: eta.finishesAt?.toISOString() ?? null, days: eta.days })),
   };
 }

@@ -3,6 +3,7 @@
 // stalled: reconnect needed, budget used up, Zoho unavailable…) are announced once when they open and
 // once when they end; failures are collected into a digest, at most one per ALERT_DIGEST_MINUTES.
 import { sql } from "drizzle-orm";
+import { reconciliationTotal } from "~/zoho/mirror/reconciliation.server";
 import type { AppServices } from "~/context.server";
 import { sendSoon } from "~/email/outbox.server";
 import { failureDigestMail, incidentMail, type MailContent } from "~/email/templates";
@@ -98,7 +99,17 @@ export async function sendFailureDigest(app: AppServices, now = new Date()): Pro
               ${since ? sql`and zoho_last_sync_at > ${since.toISOString()}::timestamptz` : sql``}) c) ranked
         where k <= ${DIGEST_LIST} order by grp, k`)
     ).rows as DigestRow[];
-    if (rows.length === 0) return 0;
+    // The reconciliation's count (null while the mirror is off) rides on every digest; it sends one by itself only
+    // when it grew since the last digest that carried it (a standing difference is not mailed every interval).
+    const differences = await reconciliationTotal(tx, app.env);
+    const [reported] = (await tx.execute(sql`select details from admin_alerts where kind = 'reconciliation_digest'`)).rows as Array<{ details: string | null }>;
+    const differencesGrew = differences !== null && differences > Number(reported?.details ?? 0);
+    // The count as it stands now (so a fall and a rise again mails again).
+    if (differences !== null)
+      await tx.execute(sql`
+        insert into admin_alerts (kind, details) values ('reconciliation_digest', ${String(differences)})
+        on conflict (kind) do update set details = excluded.details`);
+    if (rows.length === 0 && !differencesGrew) return 0;
     await tx.execute(sql`update admin_alerts set last_sent_at = ${now.toISOString()}::timestamptz where kind = 'failure_digest'`);
     const group = (grp: DigestRow["grp"]) => {
       const of = rows.filter((r) => r.grp === grp);
@@ -108,7 +119,7 @@ export async function sendFailureDigest(app: AppServices, now = new Date()): Pro
       };
     };
     const failed = group("failed");
-    const content = failureDigestMail({ appUrl: app.env.APP_URL, ...failed, review: group("review"), duplicates: group("duplicate") });
+    const content = failureDigestMail({ appUrl: app.env.APP_URL, ...failed, review: group("review"), duplicates: group("duplicate"), reconciliation: differences ?? 0 });
     await sendSoon(app, tx, alertRecipients(app).map((to) => ({ kind: "alert" as const, to, content })));
     return [...new Set(rows.map((r) => r.grp))].reduce((n, grp) => n + Number(rows.find((r) => r.grp === grp)!.total), 0);
   });

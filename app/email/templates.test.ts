@@ -40,6 +40,16 @@ describe("mail templates", () => {
     expect(mail.text).toContain("- Ana Lopez <ana@example.com>: No matching contact (https://shop.example/admin/customers/c1)");
     expect(mail.text).toContain("…and 4 more.");
   });
+
+  it("the digest carries the reconciliation's count and its page's link, alone or with the failures", () => {
+    const alone = failureDigestMail({ appUrl: "https://shop.example", customers: [], more: 0, reconciliation: 3 });
+    expect(alone.subject).toBe("Zoho sync: 3 differences with Zoho");
+    expect(alone.text).toContain("Reconciliation: 3 differences between linked customers and their Zoho contacts");
+    expect(alone.text).toContain("https://shop.example/admin/reconciliation");
+    const both = failureDigestMail({ appUrl: "https://shop.example", customers: [{ id: "c1", name: "Ana Lopez", email: "ana@example.com", error: null }], more: 0, reconciliation: 1 });
+    expect(both.subject).toBe("Zoho sync: 1 customer failed, 1 difference with Zoho");
+    expect(failureDigestMail({ appUrl: "https://shop.example", customers: [{ id: "c1", name: "A", email: "a@example.com", error: null }], more: 0, reconciliation: 0 }).text).not.toContain("Reconciliation");
+  });
 });
 
 describe("MAIL_FROM", () => {

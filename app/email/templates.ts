@@ -137,7 +137,15 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
  * The admin digest: customers whose sync failed, customers waiting for review (several or name-only matches,
  * unverified…) and possible duplicates (linked, but a second Zoho contact has the email), since the last one.
  */
-export function failureDigestMail(p: { appUrl: string; customers: DigestCustomer[]; more: number; review?: DigestGroup; duplicates?: DigestGroup }): MailContent {
+export function failureDigestMail(p: {
+  appUrl: string;
+  customers: DigestCustomer[];
+  more: number;
+  review?: DigestGroup;
+  duplicates?: DigestGroup;
+  /** How many differences between the portal and Zoho the mirror shows now (/admin/reconciliation); absent or 0: no line. */
+  reconciliation?: number;
+}): MailContent {
   const failed = p.customers.length + p.more;
   const review = p.review ? p.review.customers.length + p.review.more : 0;
   const duplicates = p.duplicates ? p.duplicates.customers.length + p.duplicates.more : 0;
@@ -145,6 +153,7 @@ export function failureDigestMail(p: { appUrl: string; customers: DigestCustomer
     failed ? plural(failed, "customer failed", "customers failed") : null,
     review ? plural(review, "customer waiting for review", "customers waiting for review") : null,
     duplicates ? plural(duplicates, "possible duplicate contact", "possible duplicate contacts") : null,
+    p.reconciliation ? plural(p.reconciliation, "difference with Zoho", "differences with Zoho") : null,
   ].filter(Boolean);
   const item = (c: DigestCustomer, fallback: string) => `${c.name} <${c.email}>: ${c.error ?? fallback} (${appLink(p.appUrl, `/admin/customers/${c.id}`)})`;
   const group = (n: number, g: DigestGroup | undefined, intro: string, fallback: string, label: string, query: Record<string, string>) =>
@@ -167,6 +176,12 @@ export function failureDigestMail(p: { appUrl: string; customers: DigestCustomer
       "See every possible duplicate",
       { reason: "possible_duplicate" },
     ),
+    ...(p.reconciliation
+      ? [
+          { kind: "p" as const, text: `Reconciliation: ${plural(p.reconciliation, "difference", "differences")} between linked customers and their Zoho contacts (deleted, inactive or merged contacts, other emails, contacts Zoho does not have, possible duplicates).` },
+          { kind: "link" as const, label: "See the differences", url: appLink(p.appUrl, "/admin/reconciliation") },
+        ]
+      : []),
   ]);
 }
 

@@ -18,6 +18,7 @@ import { BudgetShares } from "~/components/budget-shares";
 import { undeliveredMail } from "~/email/outbox.server";
 import { closureCounts, deletedAccountContacts } from "~/customers/account-closure.server";
 import { DataTable } from "~/components/tables";
+import { MirrorCard, ReconciliationCard } from "~/components/mirror-cards";
 
 export const meta: MetaFunction = () => [{ title: "Admin · Cangoods" }];
 
@@ -167,6 +168,11 @@ export default function AdminDashboard() {
       </div>
 
       <RecoveryCard retryAll={d.retryAllEta} confirming={d.confirmingRetryAll} errors={retryAllErrors} />
+
+      <div className="grid">
+        <MirrorCard mirror={d.mirror} />
+        <ReconciliationCard counts={d.reconciliation} />
+      </div>
 
       <section className="card" aria-labelledby="history-title">
         <h2 id="history-title">Zoho calls, last 14 days</h2>

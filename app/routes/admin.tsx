@@ -22,6 +22,7 @@ export default function AdminLayout() {
           Zoho Books
         </NavLink>
         <NavLink to="/admin/zoho-calls">Zoho calls</NavLink>
+        <NavLink to="/admin/reconciliation">Reconciliation</NavLink>
         <NavLink to="/admin/audit">Audit log</NavLink>
         {adminRole === "owner" ? <NavLink to="/admin/admins">Admins</NavLink> : null}
         <NavLink to="/admin/security">Sign-in security</NavLink>

@@ -133,6 +133,9 @@ const PAGES: PageToCheck[] = [
   { name: "audit log, filtered (and an invalid filter)", who: "admin", path: "/admin/audit?action=sign_in&customer=not-a-uuid" },
   { name: "audit log, nothing matches", who: "admin", path: "/admin/audit?from=2000-01-01&to=2000-01-02" },
   { name: "Zoho calls", who: "admin", path: "/admin/zoho-calls" },
+  // Issue 20: what differs between the portal and Zoho (the mirror), and an invalid kind in the URL.
+  { name: "reconciliation", who: "admin", path: "/admin/reconciliation" },
+  { name: "reconciliation, an invalid kind", who: "admin", path: "/admin/reconciliation?kind=nonsense" },
   { name: "Zoho calls, errors only", who: "admin", path: "/admin/zoho-calls?outcome=error" },
   // Issue 19: mailed links' pages, the answer to a registration, and the customer's own account.
   { name: "check your email (after registering)", who: "anonymous", path: "/register/sent", before: justRegistered },

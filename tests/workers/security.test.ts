@@ -76,6 +76,10 @@ const PAGES: Array<[string, Record<Who, number | typeof LOGIN>]> = [
   ["/admin/zoho-calls", { anonymous: LOGIN, customer: 403, staff: 200, owner: 200 }],
   ["/admin/zoho-calls?outcome=error", { anonymous: LOGIN, customer: 403, staff: 200, owner: 200 }],
   ["/admin/zoho-calls.csv", { anonymous: LOGIN, customer: 403, staff: 200, owner: 200 }],
+  // Issue 20: reconciliation from the mirror (read-only), for every admin.
+  ["/admin/reconciliation", { anonymous: LOGIN, customer: 403, staff: 200, owner: 200 }],
+  ["/admin/reconciliation?kind=email_differs&page=2", { anonymous: LOGIN, customer: 403, staff: 200, owner: 200 }],
+  ["/admin/reconciliation.csv", { anonymous: LOGIN, customer: 403, staff: 200, owner: 200 }],
 ];
 
 describe("pages × who is asking", () => {

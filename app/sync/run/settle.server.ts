@@ -8,13 +8,15 @@
 // returns the effects that must follow the commit (queue sends, alerts): the consumer runs them
 // (app/sync/run/effects.server.ts). An admin's manual link is stored here too (writeAdminLink: it ends the
 // open job like a run would). Touches: the job store's store verbs, customers,
-// zoho_sync_events, the pace line, the outage store, the ledger. Makes no Zoho call.
+// zoho_sync_events, the pace line, the outage store, the ledger, the mirror's state (read). Makes no Zoho call.
 import { eq, sql } from "drizzle-orm";
 import type { Db, DbOrTx, SqlRunner, Tx } from "~/db/client.server";
 import { customers, zohoSyncEvents } from "~/db/schema";
 import { log } from "~/log.server";
 import { ZohoError } from "~/zoho/errors";
 import { countWastedSyncCalls, releaseMinute } from "~/zoho/ledger.server";
+import { mirrorComplete, mirrorOn } from "~/zoho/mirror/state";
+import { readMirrorState } from "~/zoho/mirror/store.server";
 import { nextBudgetDay } from "../backoff";
 import { insertJob } from "../jobs/enqueue.server";
 import { closeOpenJob, storeJobOutcome } from "../jobs/store.server";
@@ -103,7 +105,8 @@ async function storeRun(tx: Tx, deps: Pick<RunDeps, "worker" | "env">, run: Clai
   const stored = await storeJobOutcome(tx, job, deps.worker, t, now);
   if (stored) {
     await writeOutcome(tx, run, t, { zohoCalls: client.calls, durationMs: Date.now() - run.startedAt, now });
-    if (result.kind === "linked" && result.checkLater) await scheduleDuplicateCheck(tx, job.customerId, now, deps.env.ZOHO_DAY_TIMEZONE);
+    if (result.kind === "linked" && result.checkLater)
+      await scheduleDuplicateCheck(tx, job.customerId, now, deps.env.ZOHO_DAY_TIMEZONE, mirrorOn(deps.env) && mirrorComplete(await readMirrorState(tx)));
     // Calls of a run that ends waiting did no work: the backlog ETA's calls per job leaves them out.
     if (t.event.outcome.startsWith("waiting_")) await countWastedSyncCalls(tx, client.calls, now, deps.env.ZOHO_DAY_TIMEZONE);
   }
@@ -164,12 +167,21 @@ async function writeOutcome(
 }
 
 /**
- * A contact created without looking first (budget pressure, app/sync/create-policy.ts) gets a low-priority
- * check_duplicate job, due when the next budget day starts: it looks for other contacts with the email.
+ * A contact created without a live look first (budget pressure, or a mirror without the email;
+ * app/sync/create-policy.ts) gets a low-priority check_duplicate job that looks for other contacts with the email:
+ * with a complete mirror, due after its next hourly read (the check then reads the mirror: 0 calls); without
+ * one, when the next budget day starts (a live search).
  */
-export async function scheduleDuplicateCheck(db: SqlRunner, customerId: string, now: Date, dayZone?: string) {
-  await insertJob(db, { customerId, action: "check_duplicate", priority: DUPLICATE_CHECK_PRIORITY, scheduledFor: nextBudgetDay(now, Math.random(), dayZone) });
+export async function scheduleDuplicateCheck(db: SqlRunner, customerId: string, now: Date, dayZone?: string, mirrorReady = false) {
+  const scheduledFor = mirrorReady ? new Date(now.getTime() + DUPLICATE_CHECK_AFTER_MIRROR_READ_MS) : nextBudgetDay(now, Math.random(), dayZone);
+  await insertJob(db, { customerId, action: "check_duplicate", priority: DUPLICATE_CHECK_PRIORITY, scheduledFor });
 }
+
+/**
+ * The hourly maintenance reads the mirror's contacts unless they were read in the last 10 minutes, so a read that
+ * began after the create has happened within about 70 minutes of it.
+ */
+export const DUPLICATE_CHECK_AFTER_MIRROR_READ_MS = 75 * 60_000;
 
 function effectsOf(run: Claimed, t: Transition, outage: { paused: boolean; resumed: boolean }): Effect[] {
   const effects: Effect[] = [];

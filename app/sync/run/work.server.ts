@@ -33,6 +33,8 @@ export type WorkCustomer = {
   isReturningCustomer: boolean;
   zohoContactId: string | null;
   zohoContactName: string | null;
+  /** When the current link was made (the free duplicate check compares the mirror's last read with it). */
+  zohoLinkedAt?: Date | null;
 };
 
 export type WorkTask = {
@@ -83,7 +85,7 @@ export async function doWork(task: WorkTask, ports: WorkPorts): Promise<JobResul
 
 async function zohoWork(task: WorkTask, ports: WorkPorts): Promise<JobResult> {
   const { job, customer } = task;
-  if (job.action === "check_duplicate") return checkDuplicate(ports.zoho, customer);
+  if (job.action === "check_duplicate") return checkDuplicate(ports, customer);
   if (isReturning(job, customer)) {
     // Found in the mirror by email: decided on the mirror's copy (the link policy's rules hold as for a search).
     const mirrored = await mirrorMatches(ports, customer.email);
@@ -173,7 +175,8 @@ async function createContact(task: WorkTask, ports: WorkPorts): Promise<JobResul
   try {
     const contact = await writer.write(newContactPayload(customer));
     await ports.afterZohoWrite?.();
-    return linked(contact, writer.matchType, !uniqueField && task.plan === "create_then_check");
+    // Created without a live look (budget pressure, or the mirror did not have the email): a duplicate check follows.
+    return linked(contact, writer.matchType, !uniqueField && (task.plan === "create_then_check" || !!(mirrored?.usable && mirrored.fresh)));
   } catch (error) {
     if (error instanceof ZohoError && error.kind === "duplicate_name") return resolveDuplicateName(customer, ports, writer);
     throw error;
@@ -230,19 +233,25 @@ async function resolveDuplicateName(customer: WorkCustomer, ports: WorkPorts, wr
 }
 
 /**
- * The deferred half of a create made without looking (budget pressure, create-policy.ts): look for other
- * contacts with the customer's email. It never merges or relinks: a second contact is flagged for an admin.
+ * The deferred half of a create made without a live look (budget pressure, or a mirror without the email;
+ * create-policy.ts): look for other contacts with the customer's email. Free (0 calls) from a complete mirror
+ * read after the create; a live search otherwise (the mirror off, incomplete or not read since). It never merges
+ * or relinks: a second contact is flagged for an admin.
  */
-async function checkDuplicate(zoho: ZohoContacts, customer: WorkCustomer): Promise<JobResult> {
+async function checkDuplicate(ports: WorkPorts, customer: WorkCustomer): Promise<JobResult> {
   // Unlinked since the create: there is nothing of ours to compare; the customer's own state stands.
   if (!customer.zohoContactId) return { kind: "not_found" };
-  const sameEmailContacts = await findByEmail(zoho, customer.email);
+  const seen = ports.mirror && customer.zohoLinkedAt ? await ports.mirror.sameEmailReadAfter(customer.email, customer.zohoLinkedAt) : null;
+  const sameEmailContacts = seen?.usable ? seen.contacts : await findByEmail(ports.zoho, customer.email);
   const others = sameEmailContacts.filter((c) => c.contact_id !== customer.zohoContactId);
+  const ours = sameEmailContacts.find((c) => c.contact_id === customer.zohoContactId);
+  // Ours is listed too (a mirror may hold it under another email by now): "2 contacts use this email" counts it.
+  const oursAsCandidate = ours ? toCandidate(ours) : { contactId: customer.zohoContactId, contactName: customer.zohoContactName ?? "", email: customer.email, companyName: null };
   return {
     kind: "duplicate_check",
     contactId: customer.zohoContactId,
     contactName: customer.zohoContactName ?? "",
-    duplicates: others.length ? sameEmailContacts.map(toCandidate) : [],
+    duplicates: others.length ? [oursAsCandidate, ...others.map(toCandidate)] : [],
   };
 }
 

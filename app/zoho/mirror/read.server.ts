@@ -31,8 +31,9 @@ import {
   type Lease,
   type MirrorState,
 } from "./store.server";
+import { mirrorComplete, mirrorOn } from "./state";
 import { toZohoTime, zohoTime } from "./time";
-import type { MirrorAnswer, MirrorLookup } from "./types";
+import type { MirrorAnswer, MirrorLookup, MirrorSeen } from "./types";
 
 type Deps = { db: DbOrTx; env: AppEnv; fetchImpl?: typeof fetch };
 
@@ -50,8 +51,7 @@ export const SCHEDULED_READ_INTERVAL_MS = 10 * 60_000;
 /** Look first while more than this share of today's sync budget is left (as create-policy.ts). */
 const ROOM_SHARE = 0.5;
 
-export const mirrorOn = (env: Pick<AppEnv, "MIRROR_FULL_READ_DAILY_CALLS">) => env.MIRROR_FULL_READ_DAILY_CALLS > 0;
-export const mirrorComplete = (s: MirrorState) => !!s.fullReadDoneAt && !!s.contactsWatermark;
+export { mirrorComplete, mirrorOn };
 
 const client = (d: Deps, purpose: CallPurpose) => new ZohoClient({ db: d.db, env: d.env, purpose, fetchImpl: d.fetchImpl });
 const timeOf = (c: { last_modified_time?: string | null }) => zohoTime(c.last_modified_time ?? "");
@@ -184,6 +184,13 @@ export function mirrorLookup(d: Deps, zoho: ZohoClient): MirrorLookup {
       if (!fresh && (await remainingToday(d.db, d.env, "sync")) > dailyCap("sync", d.env) * ROOM_SHARE) fresh = await sharedRefresh(d, "contacts", zoho, staleBefore, waitMs);
       const rows = await contactsByEmail(d.db, email);
       return { usable: true, fresh, contacts: rows.map(asZohoContact) };
+    },
+    async sameEmailReadAfter(email: string, after: Date): Promise<MirrorSeen> {
+      if (!mirrorOn(d.env)) return { usable: false };
+      const state = await readMirrorState(d.db);
+      // A read that ended a lease's length after `after` began after it: it saw every change made before it.
+      if (!mirrorComplete(state) || (state.contactsRefreshedAt?.getTime() ?? 0) < after.getTime() + LEASE_MS) return { usable: false };
+      return { usable: true, contacts: (await contactsByEmail(d.db, email)).map(asZohoContact) };
     },
   };
 }

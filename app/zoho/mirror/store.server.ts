@@ -1,5 +1,6 @@
 // The mirror's tables (app/db/schema.ts: zoho_mirror_contacts, zoho_mirror_invoices, zoho_mirror_state): the only
-// module that names them. Rows are upserted as Zoho's answers come (idempotent: a page read twice is harmless).
+// module that writes them (reconciliation.server.ts reads the contacts with the customers). Rows are upserted as
+// Zoho's answers come (idempotent: a page read twice is harmless).
 import { and, asc, desc, eq, getTableColumns, inArray, lt, sql } from "drizzle-orm";
 import type { PgColumn, PgTable, PgUpdateSetSource } from "drizzle-orm/pg-core";
 import { normaliseEmail } from "~/common/email-address";
@@ -18,6 +19,12 @@ export async function readMirrorState(db: DbOrTx): Promise<MirrorState> {
   await db.insert(zohoMirrorState).values({ id: 1 }).onConflictDoNothing();
   const [created] = await db.select().from(zohoMirrorState).where(eq(zohoMirrorState.id, 1));
   return created;
+}
+
+/** The state row as it is, without creating it (pages that only read: a GET changes nothing). */
+export async function peekMirrorState(db: DbOrTx): Promise<MirrorState | null> {
+  const [row] = await db.select().from(zohoMirrorState).where(eq(zohoMirrorState.id, 1));
+  return row ?? null;
 }
 
 export async function updateMirrorState(db: DbOrTx, patch: Partial<Omit<MirrorState, "id">>) {

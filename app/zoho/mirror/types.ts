@@ -9,6 +9,14 @@ import type { ZohoContact } from "../types";
  */
 export type MirrorAnswer = { usable: false } | { usable: true; fresh: boolean; contacts: ZohoContact[] };
 
+/**
+ * The free duplicate check's answer: `usable: false` unless the mirror is on, complete and its contacts were read
+ * after `after` (then every contact Zoho had with the email by then is in the copy); otherwise the customer
+ * contacts whose primary email is this one. Never refreshes: 0 calls.
+ */
+export type MirrorSeen = { usable: false } | { usable: true; contacts: ZohoContact[] };
+
 export interface MirrorLookup {
   byEmail(email: string): Promise<MirrorAnswer>;
+  sameEmailReadAfter(email: string, after: Date): Promise<MirrorSeen>;
 }
