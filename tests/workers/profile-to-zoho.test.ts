@@ -10,7 +10,7 @@ import { linkedCustomer } from "./support/linked-customer";
 import { crashAfterZohoWrite, deliver } from "./support/queue-delivery";
 import { signedIn } from "./support/sign-in";
 import { testEnv } from "./support/worker-env";
-import { sandbox } from "./support/zoho-sandbox";
+import { connectZoho, sandbox } from "./support/zoho-sandbox";
 
 let databaseUrl: string;
 freshWorldPerTest((url) => (databaseUrl = url));
@@ -119,20 +119,31 @@ describe("a linked customer's edit", () => {
 });
 
 describe("a company or family contact", () => {
-  it("is never renamed and keeps its address: only the customer's own (secondary) contact person changes", async () => {
+  it("is never renamed, even when named after the customer, and keeps its address: only the customer's own (secondary) person changes", async () => {
     const { env, queue } = testEnv(databaseUrl);
-    // Carla is a secondary person of the company contact "Lopez Trading" (Office Desk is its primary person).
-    const { b, contact: lopez } = await linkedCustomer(env, databaseUrl, { contactName: "Lopez Trading", email: "carla.lopez@example.com", firstName: "Carla", lastName: "Lopez", phone: "+639171112222" });
+    await connectZoho(env);
+    // A family's contact named after Carla, whose primary person is her mother: Carla is linked through her own person.
+    await sandbox().addContact({
+      contact_name: "Carla Lopez",
+      company_name: "Lopez Household",
+      contact_persons: [
+        { first_name: "Mila", last_name: "Lopez", email: "mila.lopez@example.com", is_primary_contact: true },
+        { first_name: "Carla", last_name: "Lopez", email: "carla.household@example.com", is_primary_contact: false },
+      ],
+    });
+    const { b, contact: family } = await linkedCustomer(env, databaseUrl, {
+      connected: true, contactName: "Carla Lopez", email: "carla.household@example.com", firstName: "Carla", lastName: "Lopez", phone: "+639171112222",
+    });
     await sandbox().clearCalls();
     await b.post("/account/profile", { ...EDIT, firstName: "Carla", lastName: "Lopez-Tan" });
     await deliver(env, (queue.sent as Array<{ jobId: string }>).map((m) => m.jobId));
 
     expect(await writes()).toEqual(["/books/v3/contacts/contactpersons/:id"]);
-    const now = await contact(lopez.contact_id);
-    expect(now.contact_name).toBe("Lopez Trading");
+    const now = await contact(family.contact_id);
+    expect(now.contact_name).toBe("Carla Lopez");
     expect(now.shipping_address ?? {}).toEqual({});
-    expect(now.contact_persons?.find((p) => p.email === "carla.lopez@example.com")).toMatchObject({ first_name: "Carla", last_name: "Lopez-Tan" });
-    expect(now.contact_persons?.find((p) => p.is_primary_contact)).toMatchObject({ first_name: "Office", last_name: "Desk" });
+    expect(now.contact_persons?.find((p) => p.email === "carla.household@example.com")).toMatchObject({ first_name: "Carla", last_name: "Lopez-Tan" });
+    expect(now.contact_persons?.find((p) => p.is_primary_contact)).toMatchObject({ first_name: "Mila", last_name: "Lopez" });
     expect(await accountStatus(b)).toContain("Your delivery address is kept here");
   });
 });
