@@ -11,6 +11,7 @@ import { getConnection } from "~/zoho/tokens.server";
 import { deletionsOfContacts } from "~/customers/account-closure.server";
 import { auditForCustomer } from "~/audit/audit.server";
 import { zohoCallsForCustomer } from "~/zoho/call-log.server";
+import { profileUpdateOf } from "~/sync/profile-updates.server";
 
 /** A customer's sync state as the audit log records it (ids and states, no personal data), or null. */
 export async function syncSnapshot(db: DbOrTx, id: string): Promise<Record<string, unknown> | null> {
@@ -58,8 +59,9 @@ export async function customerDetail(db: DbOrTx, id: string) {
   const links = await existingLinks(db, candidates.map((c) => c.contactId), customer.id);
   const deletions = await deletionsOfContacts(db, candidates.map((c) => c.contactId));
   const identity = { name: `${customer.firstName} ${customer.lastName}`, email: customer.email };
-  const [audit, zohoCalls] = await Promise.all([auditForCustomer(db, id), zohoCallsForCustomer(db, id)]);
+  const [audit, zohoCalls, profileUpdate] = await Promise.all([auditForCustomer(db, id), zohoCallsForCustomer(db, id), profileUpdateOf(db, id)]);
   return {
+    profileUpdate,
     audit,
     zohoCalls,
     customer,

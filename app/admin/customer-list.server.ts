@@ -4,7 +4,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { fromBase64, toBase64 } from "~/common/base64";
 import type { DbOrTx } from "~/db/client.server";
 import { SYNC_STATUSES, type SyncStatus } from "~/db/schema";
-import type { ReviewReason } from "~/sync/vocabulary";
+import { LINKED_REVIEW_REASONS, sqlList, type ReviewReason } from "~/sync/vocabulary";
 import { searchPrefixQuery, searchWords, type ListQuery } from "./customer-list";
 
 export const PAGE_SIZE = 25;
@@ -55,10 +55,10 @@ const COMMON_SHARE = 0.05;
 const COMMON_COUNT_WINDOW = 40_000;
 
 /**
- * A review reason stands while the customer is skipped or failed, and a possible duplicate while it is flagged
- * (the customer stays synced). Spelled as the partial index customers_review_reason_idx is (app/db/schema.ts).
+ * A review reason stands while the customer is skipped or failed, and a possible duplicate or a profile edit held
+ * for review while it is flagged (the customer stays linked). Spelled as the partial index customers_review_reason_idx is (app/db/schema.ts).
  */
-const REASON_STANDS = sql`(zoho_sync_status in ('skipped', 'failed') or zoho_review_reason = 'possible_duplicate')`;
+const REASON_STANDS = sql`(zoho_sync_status in ('skipped', 'failed') or zoho_review_reason in ${sql.raw(sqlList(LINKED_REVIEW_REASONS))})`;
 
 function filters(query: ListQuery, withStatus: boolean, read: SearchRead = "words"): SQL {
   const parts: SQL[] = [sql`true`];

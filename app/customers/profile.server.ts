@@ -7,6 +7,8 @@ import type { AppServices } from "~/context.server";
 import { customers, users } from "~/db/schema";
 import { markVerified, queueConfirmedJob } from "~/auth/verification.server";
 import { reopenOrInsertJob } from "~/sync/jobs/enqueue.server";
+import { queueProfileUpdate } from "~/sync/profile-updates.server";
+import { sendJobs } from "~/sync/send.server";
 import type { DetailsCheck, Profile } from "./account-schemas";
 import { ACCOUNT_EVENTS, recordAccountEvent } from "~/sync/account-timeline.server";
 
@@ -34,21 +36,31 @@ export function changedFields(before: Partial<Customer>, after: Partial<Customer
     .map(([k]) => k);
 }
 
-export type ProfileResult = { ok: true; changed: string[] } | { ok: false; reason: "no_customer" | "check_details" };
+/** `toZoho`: the edit is on its way to the linked Zoho contact (docs/decisions/039-profile-updates-to-zoho.md). */
+export type ProfileResult = { ok: true; changed: string[]; toZoho: boolean } | { ok: false; reason: "no_customer" | "check_details" };
 
+/**
+ * Saves the customer's details. A linked customer's edit also goes to Zoho: stored with an update job in the same
+ * transaction (several edits before it runs coalesce), the job sent once committed (the sweep sends it otherwise).
+ * An unlinked customer's edit stays in the portal: a later link does not send it.
+ */
 export async function updateProfile(app: AppServices, userId: string, profile: Profile): Promise<ProfileResult> {
-  return app.db.transaction(async (tx): Promise<ProfileResult> => {
+  const saved = await app.db.transaction(async (tx): Promise<ProfileResult & { jobId?: string | null }> => {
     const [user] = await tx.select({ takenBackAt: users.takenBackAt }).from(users).where(eq(users.id, userId));
     if (user?.takenBackAt) return { ok: false, reason: "check_details" };
     const [customer] = await tx.select().from(customers).where(eq(customers.userId, userId)).for("update");
     if (!customer) return { ok: false, reason: "no_customer" };
     const next = profileColumns(profile);
     const changed = changedFields(customer, next);
-    if (changed.length === 0) return { ok: true, changed };
+    if (changed.length === 0) return { ok: true, changed, toZoho: false };
     await tx.update(customers).set({ ...next, updatedAt: new Date() }).where(eq(customers.id, customer.id));
     await recordAccountEvent(tx, userId, ACCOUNT_EVENTS.profileUpdated, { details: { fields: changed } });
-    return { ok: true, changed };
+    const jobId = await queueProfileUpdate(tx, customer, next);
+    return { ok: true, changed, toZoho: !!jobId, jobId };
   });
+  if (!saved.ok) return saved;
+  if (saved.jobId) await sendJobs(app, [saved.jobId], "profile edited");
+  return { ok: true, changed: saved.changed, toZoho: saved.toZoho };
 }
 
 export type DetailsCheckResult = { ok: true; queued: boolean } | { ok: false; reason: "no_customer" | "not_taken_back" };

@@ -122,6 +122,14 @@ export const COLUMN_CLASSIFICATION: Record<string, Record<string, Classification
   },
   // A copy of Zoho's own directory and invoices (app/zoho/mirror/): Zoho's records, kept in Zoho whatever becomes of
   // a portal account, re-read from it; never part of a customer's export or of an account's deletion.
+  zoho_profile_updates: {
+    contact_id: operational("a Zoho contact id"),
+    status: operational("pending, sent, conflict, failed or not sent"),
+    wanted: personal("the name, mobile number and delivery address the customer saved"),
+    base: personal("the name, mobile number and delivery address Zoho is believed to hold"),
+    conflicts: personal("the portal's and Zoho's values of a field both changed"),
+    note: operational("what was kept in the portal, or why nothing was sent (no values)"),
+  },
   zoho_mirror_contacts: {
     contact_id: operational("Zoho's id"),
     name: operational("Zoho's display name of the contact (a copy of Zoho's record)"),

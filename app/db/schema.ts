@@ -24,10 +24,15 @@ const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 // Status, action and link names live in the sync vocabulary (relative import: drizzle-kit loads this file).
 import {
   LINK_BASES,
+  LINKED_REVIEW_REASONS,
+  PROFILE_UPDATE_STATES,
   SYNC_ACTIONS,
   SYNC_STATUSES,
   sqlList,
   type LinkBasis,
+  type ProfileConflict,
+  type ProfileFields,
+  type ProfileUpdateState,
   type ReviewReason,
   type SyncAction,
   type SyncStatus,
@@ -312,7 +317,7 @@ export const customers = pgTable(
     // The list's "needs an admin because" filter (app/admin/customer-list.server.ts spells the same condition).
     index("customers_review_reason_idx")
       .on(t.zohoReviewReason, t.createdAt.desc(), t.id.desc())
-      .where(sql`${t.zohoSyncStatus} in ('skipped', 'failed') or ${t.zohoReviewReason} = 'possible_duplicate'`),
+      .where(sql`${t.zohoSyncStatus} in ('skipped', 'failed') or ${t.zohoReviewReason} in ${sql.raw(sqlList(LINKED_REVIEW_REASONS))}`),
     check("customers_zoho_link_basis_check", sql`${t.zohoLinkBasis} in ${sql.raw(sqlList(LINK_BASES))}`),
     check(
       "customers_zoho_sync_status_check",
@@ -349,9 +354,39 @@ export const zohoSyncQueue = pgTable(
   (t) => [
     index("idx_zoho_sync_queue_pending").on(t.scheduledFor).where(sql`${t.processedAt} is null`),
     index("idx_zoho_sync_queue_customer").on(t.customerId),
-    uniqueIndex("zoho_sync_queue_one_open_job").on(t.customerId).where(sql`${t.processedAt} is null`),
+    // One open job per customer, and beside it at most one profile update (docs/decisions/039-profile-updates-to-zoho.md).
+    uniqueIndex("zoho_sync_queue_one_open_job").on(t.customerId).where(sql`${t.processedAt} is null and ${t.action} <> 'update_contact'`),
+    uniqueIndex("zoho_sync_queue_one_open_update").on(t.customerId).where(sql`${t.processedAt} is null and ${t.action} = 'update_contact'`),
     check("zoho_sync_queue_action_check", sql`${t.action} in ${sql.raw(sqlList(SYNC_ACTIONS))}`),
   ],
+);
+
+// A linked customer's edits on their way to Zoho (app/sync/profile-updates.server.ts is the only module that names
+// it; docs/decisions/039-profile-updates-to-zoho.md): one row per customer. `wanted` is what the customer saved last
+// (several edits coalesce into it), `base` what Zoho is believed to hold (what we last sent, or the portal's values
+// before the first edit): a field Zoho changed away from `base` is not overwritten but held for review (`conflicts`).
+export const zohoProfileUpdates = pgTable(
+  "zoho_profile_updates",
+  {
+    customerId: uuid("customer_id")
+      .primaryKey()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    // The contact the edits are for: a link changed meanwhile sends nothing to the new one.
+    contactId: text("contact_id").notNull(),
+    status: varchar("status", { length: 20 }).$type<ProfileUpdateState>().notNull(),
+    wanted: jsonb("wanted").$type<ProfileFields>().notNull(),
+    base: jsonb("base").$type<ProfileFields>().notNull(),
+    // Bumped by every edit; the run that sends records the version it sent, so an edit made meanwhile is sent next.
+    version: integer("version").notNull().default(1),
+    sentVersion: integer("sent_version"),
+    conflicts: jsonb("conflicts").$type<ProfileConflict[]>(),
+    // What was kept here on purpose (a shared company or family contact's address), or why nothing was sent.
+    note: text("note"),
+    requestedAt: timestamptz("requested_at").notNull().defaultNow(),
+    sentAt: timestamptz("sent_at"),
+    updatedAt: timestamptz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [check("zoho_profile_updates_status_check", sql`${t.status} in ${sql.raw(sqlList(PROFILE_UPDATE_STATES))}`)],
 );
 
 // Append-only history of everything that happened to a customer's sync.

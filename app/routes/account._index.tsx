@@ -15,6 +15,8 @@ import { AccountIntentSchema, ConfirmCodeSchema } from "~/customers/account-sche
 import { confirmWithCode } from "~/customers/confirm-code.server";
 import { cancelEmailChange } from "~/customers/email-change.server";
 import { historyNotice } from "~/customers/history-access";
+import { zohoUpdateNotice } from "~/customers/zoho-update-notice";
+import { profileUpdateOf } from "~/sync/profile-updates.server";
 import { refusedAddresses } from "~/email/outbox.server";
 import { isEmailVerified } from "~/sync/link-vetting.server";
 
@@ -41,8 +43,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     .filter((r) => [user.email, change?.email].some((a) => a?.toLowerCase() === r.address.toLowerCase()))
     .map((r) => ({ address: r.address, reply: r.reply, current: r.address.toLowerCase() === user.email.toLowerCase() }));
   const customer = await customerForUser(context.app.db, user.id);
-  if (!customer) return { email: user.email, pending, newEmail, undeliverable, customer: null, history: null };
+  if (!customer) return { email: user.email, pending, newEmail, undeliverable, customer: null, history: null, toZoho: null };
+  const update = await profileUpdateOf(context.app.db, customer.id);
   return {
+    toZoho: update ? zohoUpdateNotice({ ...update, sentAt: update.sentAt ? formatDateTime(update.sentAt) : null }) : null,
     email: user.email,
     pending,
     newEmail,
@@ -189,7 +193,7 @@ function PendingEmailChange({ change, current, withCode }: { change: { email: st
 }
 
 export default function Account() {
-  const { email, pending, newEmail, undeliverable, customer, history } = useLoaderData<typeof loader>();
+  const { email, pending, newEmail, undeliverable, customer, history, toZoho } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   return (
     <section className="card narrow" aria-labelledby="account-title">
@@ -225,6 +229,11 @@ export default function Account() {
             <dt>Delivery</dt>
             <dd>{customer.delivery}</dd>
           </dl>
+          {toZoho ? (
+            <p className={`notice${toZoho.state === "look" ? " notice--warning" : ""}`} data-testid="zoho-update-status" role="status">
+              {toZoho.text}
+            </p>
+          ) : null}
           {pending?.takenBack ? null : (
             <p className="actions">
               <Link to="/account/profile">Edit my details</Link>

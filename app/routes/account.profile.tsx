@@ -60,7 +60,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!result.ok) return data(submission.reply({ formErrors: ["Reload the page: this account needs its details checked first."] }), { status: 409 });
   return redirectWithToast(request, app, "/account", {
     kind: result.changed.length ? "success" : "info",
-    message: result.changed.length ? "Your details are saved." : "Nothing changed.",
+    message: !result.changed.length ? "Nothing changed." : result.toZoho ? "Your details are saved. We are sending them to our accounts system." : "Your details are saved.",
   });
 }
 

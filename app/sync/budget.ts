@@ -9,7 +9,10 @@ export const CALLS_PER_JOB_RESERVED = 3;
 /** Jobs that `calls` of budget can pay for at the worst case. */
 export const jobsAffordable = (calls: number) => Math.floor(calls / CALLS_PER_JOB_RESERVED);
 
-/** The calls a job needs at the least: a new customer's lookup and create (one upsert with a unique field), else one. */
+/**
+ * The calls a job needs at the least: a new customer's lookup and create (one upsert with a unique field), a
+ * profile update's read and one write, else one.
+ */
 export function plannedCalls(action: SyncAction, uniqueField: string | undefined) {
-  return action === "create" && !uniqueField ? 2 : 1;
+  return (action === "create" && !uniqueField) || action === "update_contact" ? 2 : 1;
 }

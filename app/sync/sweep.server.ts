@@ -13,6 +13,7 @@ import { log } from "~/log.server";
 import { getConnection } from "~/zoho/tokens.server";
 import { formatDateTime } from "~/common/format";
 import { recoverExpiredLeases, WORKER_STOPPED_MESSAGE } from "./jobs/recover.server";
+import { markUpdateFailed } from "./profile-updates.server";
 import { readOutage } from "./outage-store.server";
 import { probeIfDue } from "./probe.server";
 import { notifyFailure } from "./notify.server";
@@ -37,6 +38,8 @@ export async function runSweep(app: AppServices, trigger: "cron" | "http" | "rec
     const recovery = await recoverExpiredLeases(db);
     summary.leasesRecovered = recovery.recovered;
     for (const customerId of recovery.failed) await notifyFailure(app, customerId, WORKER_STOPPED_MESSAGE);
+    // A profile update whose worker died on every attempt: its customer's page says our team will look.
+    for (const customerId of recovery.failedUpdates) await markUpdateFailed(db, customerId, new Date());
     const connection = await getConnection(db);
     if (!connection || connection.status !== "connected") {
       summary.error = connection ? "Zoho Books must be reconnected: jobs are waiting" : "Zoho Books is not connected: jobs are waiting";

@@ -11,9 +11,11 @@ export type SyncStatus = (typeof SYNC_STATUSES)[number];
  * retry: an admin retry of a "new" customer; match_or_create: look first, create only when nothing matches
  * (backfill of customers who registered before sync existed, the likeliest to be in Zoho already);
  * check_duplicate: a low-priority look, after a create made without looking (budget pressure), for a
- * second contact with the same email (flagged for an admin, never merged automatically).
+ * second contact with the same email (flagged for an admin, never merged automatically);
+ * update_contact: a linked customer's edited name, mobile number or delivery address sent to their Zoho contact
+ * (app/sync/profile-update.ts; it never links or unlinks, and may be open beside one other job of the customer).
  */
-export const SYNC_ACTIONS = ["create", "match", "retry", "match_or_create", "check_duplicate"] as const;
+export const SYNC_ACTIONS = ["create", "match", "retry", "match_or_create", "check_duplicate", "update_contact"] as const;
 export type SyncAction = (typeof SYNC_ACTIONS)[number];
 
 export const MATCH_TYPES = ["email", "name", "created", "upsert", "adopted", "manual"] as const;
@@ -40,6 +42,7 @@ export const REVIEW_REASONS = [
   "contact_inactive",
   "contact_merged",
   "zoho_email_changed",
+  "profile_conflict",
 ] as const;
 /**
  * Why a customer waits for an admin (machine-readable: the list filters by it). It stands while the customer is
@@ -63,6 +66,7 @@ export const REVIEW_REASON_LABEL: Record<ReviewReason, string> = {
   contact_inactive: "Linked Zoho contact made inactive",
   contact_merged: "Linked Zoho contact merged into another",
   zoho_email_changed: "Email changed in Zoho",
+  profile_conflict: "Details edited in Zoho and by the customer",
 };
 
 /**
@@ -71,6 +75,12 @@ export const REVIEW_REASON_LABEL: Record<ReviewReason, string> = {
  */
 export const ZOHO_SIDE_REASONS = ["contact_deleted", "contact_inactive", "contact_merged", "zoho_email_changed"] as const satisfies readonly ReviewReason[];
 
+/**
+ * Review reasons that stand on a linked customer (synced or manual), not only while skipped or failed: the list's
+ * filter and the partial index customers_review_reason_idx spell the same condition.
+ */
+export const LINKED_REVIEW_REASONS = ["possible_duplicate", "profile_conflict"] as const satisfies readonly ReviewReason[];
+
 /** A Zoho contact offered to an admin (kept on the customer when several match or a link waits for review). */
 export type ZohoCandidate = {
   contactId: string;
@@ -78,6 +88,15 @@ export type ZohoCandidate = {
   email: string | null;
   companyName: string | null;
 };
+
+/** Where a linked customer's edits stand on their way to Zoho (zoho_profile_updates.status; app/sync/profile-update.ts). */
+export const PROFILE_UPDATE_STATES = ["pending", "sent", "conflict", "failed", "not_sent"] as const;
+export type ProfileUpdateState = (typeof PROFILE_UPDATE_STATES)[number];
+/** The details a customer edits that flow to Zoho; `address` null: pickup (no delivery address). */
+export type ProfileAddress = { address: string; street2: string; city: string; state: string; zip: string };
+export type ProfileFields = { firstName: string; lastName: string; phone: string; address: ProfileAddress | null };
+/** A field both the customer and someone in Zoho changed: both values, for an admin. */
+export type ProfileConflict = { field: "name" | "phone" | "address"; portal: string; zoho: string };
 
 /** Outcomes written to zoho_sync_events (the waiting_* ones are `waiting_${ZohoErrorKind}`). */
 export const OUTCOMES = {
@@ -91,6 +110,10 @@ export const OUTCOMES = {
   leaseExpired: "lease_expired",
   pausedOutage: "paused_outage",
   possibleDuplicate: "possible_duplicate",
+  /** A profile update: sent to Zoho, held because Zoho's copy changed the same field, or not sent (the link changed). */
+  profileSent: "profile_sent",
+  profileConflict: "profile_conflict",
+  profileNotSent: "profile_not_sent",
 } as const;
 export type Outcome = (typeof OUTCOMES)[keyof typeof OUTCOMES];
 

@@ -16,6 +16,9 @@ import {
   type ZohoContacts,
   ContactEnvelopeSchema,
   ContactListSchema,
+  ContactPersonEnvelopeSchema,
+  type ContactPersonUpdate,
+  type ContactUpdate,
   ContactPersonListSchema,
   type ZohoContactPerson,
   InvoiceListSchema,
@@ -111,6 +114,16 @@ export class ZohoClient implements ZohoContacts {
 
   async createContact(contact: NewContact): Promise<ZohoContact> {
     return (await this.request("POST", "/contacts", ContactEnvelopeSchema, { body: contact })).contact;
+  }
+
+  /** PUT /contacts/{id} (contacts.yml, update_contact): contact_name is required; persons are left out on purpose. */
+  async updateContact(contactId: string, update: ContactUpdate): Promise<ZohoContact> {
+    return (await this.request("PUT", `/contacts/${encodeURIComponent(contactId)}`, ContactEnvelopeSchema, { body: update })).contact;
+  }
+
+  /** PUT /contacts/contactpersons/{id} (contact-persons.yml, update_contact_person): contact_id and first_name are required. */
+  async updateContactPerson(personId: string, update: ContactPersonUpdate): Promise<void> {
+    await this.request("PUT", `/contacts/contactpersons/${encodeURIComponent(personId)}`, ContactPersonEnvelopeSchema, { body: update });
   }
 
   /**

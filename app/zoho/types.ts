@@ -22,6 +22,7 @@ export const ContactSchema = z.looseObject({
   contact_name: z.string(),
   company_name: str,
   contact_type: str,
+  customer_sub_type: z.string().nullish(),
   status: str,
   email: str,
   phone: str,
@@ -30,6 +31,7 @@ export const ContactSchema = z.looseObject({
   last_name: str,
   contact_persons: z.array(ContactPersonSchema).nullish(),
   custom_fields: z.array(z.looseObject({ label: str, value: z.unknown() })).nullish(),
+  shipping_address: z.looseObject({ address: str, street2: str, city: str, state: str, zip: str }).nullish(),
   last_modified_time: z.string().nullish(),
 });
 export type ZohoContact = z.infer<typeof ContactSchema>;
@@ -49,6 +51,16 @@ export const ContactPersonListSchema = z.looseObject({
   page_context: PageContextSchema.optional(),
 });
 export const ContactEnvelopeSchema = z.looseObject({ contact: ContactSchema });
+/** update_contact_person answers the person in an array (contact-persons.yml). */
+export const ContactPersonEnvelopeSchema = z.looseObject({ contact_person: z.union([z.array(ContactPersonSchema), ContactPersonSchema]) });
+
+/** What a profile update writes on the contact (contacts.yml, update-a-contact-request: contact_name is required). */
+export type ContactUpdate = {
+  contact_name: string;
+  shipping_address?: { address: string; street2: string; city: string; state: string; zip: string };
+};
+/** What a profile update writes on the customer's own person (contact-persons.yml, update-a-contact-person-request). */
+export type ContactPersonUpdate = { contact_id: string; first_name: string; last_name?: string; mobile?: string };
 
 export const InvoiceSchema = z.looseObject({
   invoice_id: id,
@@ -118,6 +130,10 @@ export interface ZohoContacts {
   getContact(contactId: string): Promise<ZohoContact>;
   listContactPersons(contactId: string, page?: number): Promise<Page<ZohoContactPerson>>;
   createContact(contact: NewContact): Promise<ZohoContact>;
+  /** PUT /contacts/{id}: what is sent changes (a profile update never sends contact_persons, which would replace them). */
+  updateContact(contactId: string, update: ContactUpdate): Promise<ZohoContact>;
+  /** PUT /contacts/contactpersons/{id}: one person of a contact. */
+  updateContactPerson(personId: string, update: ContactPersonUpdate): Promise<void>;
   /** Zoho's upsert on a unique custom field; `create: false` only updates (not_found when no contact holds the value). */
   upsertContact(uniqueField: string, value: string, contact: NewContact, opts?: { create?: boolean }): Promise<ZohoContact>;
 }

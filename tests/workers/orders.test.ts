@@ -1,32 +1,17 @@
 // A customer's order history: Zoho invoices, cached with a TTL, shown "as of" when Zoho is down.
 import { describe, expect, it } from "vitest";
-import { customers } from "~/db/schema";
 import { browser } from "./support/browser";
-import { sql, testDb } from "./support/database";
+import { sql } from "./support/database";
 import { createUser } from "./support/factories";
+import { signedInAsLinkedAna } from "./support/linked-customer";
 import { testEnv } from "./support/worker-env";
-import { connectZoho, sandbox } from "./support/zoho-sandbox";
+import { sandbox } from "./support/zoho-sandbox";
 import { freshWorldPerTest } from "./support/fresh-world";
 
 let databaseUrl: string;
 freshWorldPerTest((url) => (databaseUrl = url));
 
-async function linkedCustomer(env: ReturnType<typeof testEnv>["env"]) {
-  await connectZoho(env);
-  const ana = (await sandbox().listContacts()).find((c) => c.contact_name === "Ana Reyes")!;
-  const user = await createUser(databaseUrl, { role: "customer" });
-  // Order history needs a verified email and a proven link (issue 11); the mail flow itself is tested elsewhere.
-  await sql(databaseUrl, "update users set email_verified_at = now() where id = $1", [user.id]);
-  const { db, close } = testDb(databaseUrl);
-  await db.insert(customers).values({
-    userId: user.id, firstName: "Ana", lastName: "Reyes", email: user.email, phone: "+639170000001", deliveryMethod: "pickup",
-    isReturningCustomer: true, zohoSyncStatus: "synced", zohoContactId: ana.contact_id, zohoContactName: "Ana Reyes", zohoLinkBasis: "verified_email",
-  });
-  await close();
-  const b = browser(env);
-  await b.post("/login", { email: user.email, password: user.password, redirectTo: "" });
-  return b;
-}
+const linkedCustomer = async (env: ReturnType<typeof testEnv>["env"]) => signedInAsLinkedAna(env, databaseUrl);
 
 const invoiceRows = (html: string) => [...html.matchAll(/<td>(INV-\d+)<\/td>/g)].map((m) => m[1]);
 

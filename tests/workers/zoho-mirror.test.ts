@@ -4,11 +4,10 @@
 // Zoho calls are counted where Zoho would see them (the sandbox's call log) and in the ledger.
 import { describe, expect, it } from "vitest";
 import { createAppServices, type WorkerEnv } from "~/context.server";
-import { customers } from "~/db/schema";
 import { fullReadStep, readChangesNow } from "~/zoho/mirror/read.server";
-import { browser } from "./support/browser";
-import { sql, testDb } from "./support/database";
-import { createCustomerWithJob, createUser, loadCustomer } from "./support/factories";
+import { sql } from "./support/database";
+import { createCustomerWithJob, loadCustomer } from "./support/factories";
+import { linkedCustomer } from "./support/linked-customer";
 import { deliver, runCron } from "./support/queue-delivery";
 import { testEnv } from "./support/worker-env";
 import { connectZoho, contactsWithEmail, sandbox } from "./support/zoho-sandbox";
@@ -175,20 +174,10 @@ describe("outages while the mirror decides", () => {
 });
 
 describe("order history from the mirror", () => {
-  async function linkedAna(env: WorkerEnv) {
-    const ana = (await sandbox().listContacts()).find((c) => c.contact_name === "Ana Reyes")!;
-    const user = await createUser(databaseUrl, { role: "customer" });
-    await sql(databaseUrl, "update users set email_verified_at = now() where id = $1", [user.id]);
-    const { db, close } = testDb(databaseUrl);
-    await db.insert(customers).values({
-      userId: user.id, firstName: "Ana", lastName: "Reyes", email: user.email, phone: "+639170000001", deliveryMethod: "pickup",
-      isReturningCustomer: true, zohoSyncStatus: "synced", zohoContactId: ana.contact_id, zohoContactName: "Ana Reyes", zohoLinkBasis: "verified_email",
-    });
-    await close();
-    const b = browser(env);
-    await b.post("/login", { email: user.email, password: user.password, redirectTo: "" });
+  const linkedAna = async (env: WorkerEnv) => {
+    const { b, contact: ana } = await linkedCustomer(env, databaseUrl, { connected: true });
     return { b, ana };
-  }
+  };
   const invoiceRows = (html: string) => [...html.matchAll(/<td>(INV-[\w-]+)<\/td>/g)].map((m) => m[1]);
 
   it("makes no Zoho call at steady state; a copy older than a few minutes is refreshed by one call for everyone", async () => {

@@ -46,6 +46,28 @@ describe("the change order of contacts", () => {
     expect(await z.json(z.books(`/contacts/999`, token, { method: "PUT", body: JSON.stringify({ contact_name: "Nobody" }) }))).toMatchObject({ status: 404, body: { code: 1002 } });
   });
 
+  it("PUT /contacts/{id} keeps a shipping address; PUT /contacts/contactpersons/{id} needs contact_id and first_name, changes only what is sent", async () => {
+    type Detail = { contact: Summary & { shipping_address: Record<string, string>; contact_persons: Array<{ contact_person_id: string; first_name: string; last_name: string; mobile: string }> } };
+    const a = await z.control.addContact({ contact_name: "Change Epsilon", first_name: "Eps", last_name: "Ilon", email: "eps@change.example" });
+    const address = { address: "12 Mango St", city: "Makati", state: "Metro Manila", zip: "1200" };
+    await z.books(`/contacts/${a.contact_id}`, token, { method: "PUT", body: JSON.stringify({ contact_name: "Change Epsilon", shipping_address: address }) });
+    const before = (await z.json<Detail>(z.books(`/contacts/${a.contact_id}`, token))).body.contact;
+    expect(before.shipping_address).toMatchObject(address);
+    const person = before.contact_persons[0];
+    const url = `/contacts/contactpersons/${person.contact_person_id}`;
+    const put = (body: unknown) => z.json<{ code: number; message: string; contact_person?: unknown[] }>(z.books(url, token, { method: "PUT", body: JSON.stringify(body) }));
+    expect(await put({ first_name: "Eps" })).toMatchObject({ status: 400, body: { code: 2 } }); // contact_id is required
+    expect(await put({ contact_id: a.contact_id, mobile: "+639171112222" })).toMatchObject({ status: 400, body: { code: 2 } }); // first_name too
+    expect(await put({ contact_id: "999", first_name: "Eps" })).toMatchObject({ status: 404 });
+    await z.control.advanceClock(minute);
+    const ok = await put({ contact_id: a.contact_id, first_name: "Eps", mobile: "+639171112222" });
+    expect(ok).toMatchObject({ status: 200, body: { code: 0 } });
+    expect(ok.body.contact_person).toHaveLength(1);
+    const after = (await z.json<Detail>(z.books(`/contacts/${a.contact_id}`, token))).body.contact;
+    expect(after.contact_persons[0]).toMatchObject({ first_name: "Eps", last_name: "Ilon", mobile: "+639171112222" });
+    expect(after.last_modified_time > before.last_modified_time).toBe(true);
+  });
+
   it("filter_by=Status.All lists inactive contacts; Status.Inactive only them; sort_order outside A/D is refused", async () => {
     const all = await list("filter_by=Status.All&contact_name=Inactive%20Ines");
     expect(all.contacts.map((c) => c.status)).toEqual(["inactive"]);

@@ -3,7 +3,7 @@
 // types (contract/validate.ts); this module adds what Zoho checks against the organisation's data.
 import { CODES, hasScope, NOT_AUTHORISED } from "./books";
 import { json, zohoError, type Req, type Res } from "./http";
-import { contactDetail, customFieldDefinition, type Contact, type CustomField, type SandboxState } from "./state";
+import { contactDetail, customFieldDefinition, type Address, type Contact, type CustomField, type SandboxState } from "./state";
 
 type PersonBody = { first_name?: string; last_name?: string; email?: string; phone?: string; mobile?: string; is_primary_contact?: boolean; contact_person_id?: string };
 type ContactBody = {
@@ -12,6 +12,7 @@ type ContactBody = {
   contact_type?: "customer" | "vendor";
   customer_sub_type?: "individual" | "business";
   notes?: string;
+  shipping_address?: Address;
   contact_persons?: PersonBody[];
   custom_fields?: Array<{ index?: number | string; label?: string; value?: string }>;
 };
@@ -129,6 +130,7 @@ function update(state: SandboxState, existing: Contact, body: ContactBody, sent:
   if (body.contact_type !== undefined) existing.contact_type = body.contact_type;
   if (body.customer_sub_type !== undefined) existing.customer_sub_type = body.customer_sub_type;
   if (body.notes !== undefined) existing.notes = body.notes;
+  if (body.shipping_address !== undefined) existing.shipping_address = { ...(existing.shipping_address ?? {}), ...body.shipping_address };
   // Persons sent with their id are updated, without an id added; persons left out are removed.
   if (body.contact_persons !== undefined) {
     existing.contact_persons = body.contact_persons.map((p, i) => {
@@ -139,4 +141,25 @@ function update(state: SandboxState, existing: Contact, body: ContactBody, sent:
   for (const f of sent) existing.custom_fields = [...existing.custom_fields.filter((x) => x.api_name !== f.api_name), f];
   existing.last_modified_time = state.iso();
   return json(200, { code: 0, message: "Contact information has been saved.", contact: contactDetail(existing) });
+}
+
+type PersonUpdateBody = PersonBody & { contact_id?: string };
+
+/**
+ * PUT /contacts/contactpersons/{contact_person_id} (update_contact_person): the contract has already required
+ * contact_id and first_name (contact-persons.yml). The person must belong to that contact; only what is sent
+ * changes; the contact's last_modified_time moves (the person is part of it). The answer carries the person in
+ * an array, as the document's response schema says.
+ */
+export function updateContactPerson(state: SandboxState, personId: string, req: Req): Res {
+  const body = (req.body ?? {}) as PersonUpdateBody;
+  const contact = state.contacts.get(String(body.contact_id));
+  if (!contact) return zohoError(404, CODES.contactNotFound, "Contact does not exist.");
+  const person = contact.contact_persons.find((p) => p.contact_person_id === personId);
+  if (!person) return zohoError(404, CODES.invalidValue, "The contact person does not exist.");
+  if (body.email !== undefined && body.email !== "" && !EMAIL.test(body.email)) return zohoError(400, CODES.invalidValue, "Invalid value passed for email");
+  for (const key of ["first_name", "last_name", "email", "phone", "mobile"] as const) if (body[key] !== undefined) person[key] = body[key]!;
+  if (body.is_primary_contact === true) for (const p of contact.contact_persons) p.is_primary_contact = p === person;
+  contact.last_modified_time = state.iso();
+  return json(200, { code: 0, message: "The contactperson details has been updated.", contact_person: [{ contact_id: contact.contact_id, ...person }] });
 }

@@ -8,7 +8,8 @@ export type SandboxContact = {
   contact_type: string;
   status: string;
   email: string;
-  contact_persons?: Array<{ contact_person_id?: string; email?: string | null; first_name: string; last_name: string; is_primary_contact: boolean }>;
+  contact_persons?: Array<{ contact_person_id?: string; email?: string | null; first_name: string; last_name: string; mobile?: string; is_primary_contact: boolean }>;
+  shipping_address?: { address?: string; street2?: string; city?: string; state?: string; zip?: string; country?: string };
   custom_fields?: Array<{ api_name: string; label: string; index: number; value: string }>;
   [key: string]: unknown;
 };
@@ -52,7 +53,22 @@ export class SandboxControl {
     return (await this.call<{ contact: SandboxContact }>("POST", "/contacts", contact)).contact;
   }
   /** Edits a contact as an admin would in Zoho's web app (its last_modified_time moves). */
-  async editContact(id: string, patch: { contact_name?: string; company_name?: string; status?: "active" | "inactive"; email?: string }) {
+  async editContact(
+    id: string,
+    patch: {
+      contact_name?: string;
+      company_name?: string;
+      status?: "active" | "inactive";
+      email?: string;
+      /** Whose names and numbers change (default: the primary person's). */
+      person_email?: string;
+      first_name?: string;
+      last_name?: string;
+      mobile?: string;
+      phone?: string;
+      shipping_address?: { address?: string; street2?: string; city?: string; state?: string; zip?: string; country?: string };
+    },
+  ) {
     return (await this.call<{ contact: SandboxContact }>("PATCH", `/contacts/${encodeURIComponent(id)}`, patch)).contact;
   }
   /** Deletes a contact in Zoho: Books answers 404 for it afterwards. */

@@ -151,7 +151,7 @@ export async function handleControl(ctx: SandboxContext, req: Req): Promise<Res>
 
 /**
  * One contact, as an admin would change it in Zoho's web app: PATCH edits (name, company, status, the primary
- * person's email), DELETE deletes (the API answers 404 afterwards), POST …/merge `{ into }` merges it into
+ * person's email, a person's names and numbers, the shipping address), DELETE deletes (the API answers 404 afterwards), POST …/merge `{ into }` merges it into
  * another contact (it becomes inactive; its invoices move). Each write moves last_modified_time.
  */
 function contactControl(state: SandboxState, method: string, id: string, merge: boolean, body: Record<string, unknown>): Res {
@@ -173,6 +173,10 @@ function contactControl(state: SandboxState, method: string, id: string, merge: 
     if (body.status === "active" || body.status === "inactive") contact.status = body.status;
     const person = primaryPerson(contact);
     if (typeof body.email === "string" && person) person.email = body.email;
+    // A person's own fields (the primary person's, or the one whose email is `person_email`), and the shipping address.
+    const who = typeof body.person_email === "string" ? contact.contact_persons.find((p) => p.email.toLowerCase() === String(body.person_email).toLowerCase()) : person;
+    for (const key of ["first_name", "last_name", "mobile", "phone"] as const) if (typeof body[key] === "string" && who) who[key] = body[key] as string;
+    if (body.shipping_address && typeof body.shipping_address === "object") contact.shipping_address = { ...(body.shipping_address as Record<string, string>) };
     contact.last_modified_time = state.iso();
     return json(200, { contact: controlView(contact) });
   }

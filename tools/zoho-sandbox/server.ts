@@ -4,7 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as accounts from "./accounts";
 import * as books from "./books";
-import { upsertContact, createContact, updateContact } from "./contacts-write";
+import { upsertContact, createContact, updateContact, updateContactPerson } from "./contacts-write";
 import { checkBody, checkParameters, findOperation, responseMismatches } from "./contract/validate";
 import { handleControl, type SandboxContext } from "./control";
 import { zohoError, type Req, type Res } from "./http";
@@ -288,6 +288,8 @@ function booksRoute(ctx: SandboxContext, req: Req): Res {
       return books.deleteContact(state, pathParams.contact_id);
     case "mark_contact_inactive":
       return books.markContactInactive(state, pathParams.contact_id);
+    case "update_contact_person":
+      return updateContactPerson(state, pathParams.contact_person_id, req);
     case "list_contact_persons":
       return books.listContactPersons(state, pathParams.contact_id, req.query);
     case "list_invoices":

@@ -14,6 +14,9 @@ export type ContactPerson = {
 /** A custom field's value on a contact; Zoho's API shows `index`, `label`, `value` (api_name is internal here). */
 export type CustomField = { api_name: string; label: string; index: number; value: string };
 
+/** A contact's shipping address (contacts.yml: shipping_address); the portal's delivery address goes here. */
+export type Address = { attention?: string; address?: string; street2?: string; city?: string; state?: string; zip?: string; country?: string };
+
 export type Contact = {
   contact_id: string;
   contact_name: string;
@@ -24,6 +27,8 @@ export type Contact = {
   notes: string;
   contact_persons: ContactPerson[];
   custom_fields: CustomField[];
+  /** Optional: state files written before it existed have none (an empty address). */
+  shipping_address?: Address;
   created_time: string;
   last_modified_time: string;
 };
@@ -297,6 +302,7 @@ export function contactDetail(c: Contact) {
     customer_sub_type: c.customer_sub_type,
     status: c.status,
     notes: c.notes,
+    shipping_address: { ...(c.shipping_address ?? {}) },
     primary_contact_id: primaryPerson(c)?.contact_person_id ?? "",
     contact_persons: c.contact_persons.map((p) => ({ ...p })),
     custom_fields: c.custom_fields.map(({ index, label, value }) => ({ index, label, value })),

@@ -18,6 +18,7 @@ import { ManualLinkSection } from "./manual-link-section";
 import { ProfileSection } from "./profile-section";
 import { SyncSection } from "./sync-section";
 import { TimelineSection } from "./timeline-section";
+import { ZohoUpdateSection } from "./zoho-update-section";
 import { AuditSection, ZohoCallsSection } from "./trails-section";
 import type { ContactSearch, DetailAction, DetailLoader } from "./page-types";
 
@@ -108,6 +109,7 @@ export default function CustomerDetail() {
       </p>
       <ProfileSection />
       <SyncSection />
+      <ZohoUpdateSection />
       {customer.zohoSyncStatus === "skipped" ? <CandidatesSection /> : null}
       <ManualLinkSection />
       <TimelineSection />

@@ -18,6 +18,9 @@ const OUTCOME_TEXT: Record<string, string> = {
   waiting_not_connected: "Waiting (Zoho not connected)",
   customer: "By the customer",
   link_holds: "Link still holds",
+  profile_sent: "Sent to Zoho",
+  profile_conflict: "Held for review (Zoho changed it too)",
+  profile_not_sent: "Not sent",
 };
 
 const ACTION_TEXT: Record<string, string> = {
@@ -35,6 +38,7 @@ const ACTION_TEXT: Record<string, string> = {
   email_change_undone: "email change undone from the old address",
   link_revetted: "Zoho link re-checked after an email change",
   link_revetted_zoho: "Zoho link re-checked after a change in Zoho",
+  update_contact: "details sent to Zoho",
 };
 
 /** Which fields a customer's own edit changed (account events name fields, never values). */

@@ -35,7 +35,7 @@ const toClaimed = (r: JobRow): ClaimedJob => ({
 
 /**
  * Claims a due job for `worker` with a lease, counts the attempt, and marks its customer `syncing`, in
- * one statement. A second delivery, a parallel consumer or the cron get nothing while the lease holds.
+ * one statement (a profile update leaves the customer's sync status alone: it neither links nor unlinks). A second delivery, a parallel consumer or the cron get nothing while the lease holds.
  */
 export async function claimJob(db: SqlRunner, jobId: string, worker: string, now = new Date(), leaseMs = LEASE_MS): Promise<ClaimedJob | null> {
   const result = await db.execute(sql`
@@ -47,7 +47,7 @@ export async function claimJob(db: SqlRunner, jobId: string, worker: string, now
       returning id, customer_id, action, attempts, pace_slot, priority
     ), marked as (
       update customers set zoho_sync_status = ${"syncing" satisfies SyncStatus}, updated_at = now()
-      from claimed where customers.id = claimed.customer_id
+      from claimed where customers.id = claimed.customer_id and claimed.action <> ${"update_contact" satisfies SyncAction}
       returning customers.id
     )
     select claimed.*, (select count(*) from marked) as marked,

@@ -2,14 +2,16 @@
 // actions' answers), the dashboard's counts, the queue's profile (how many jobs may start when) and the jobs
 // finished today: what the backlog ETA (app/sync/backlog-eta.ts) reads.
 import { sql } from "drizzle-orm";
+import type { SyncAction } from "../vocabulary";
 import { count, date, first, OWNER_VERIFIED, ts, type SqlRunner } from "./sql";
 
+/** The customer's open sync job (a profile update, which may be open beside it, is shown with the update). */
 export type OpenJob = { id: string; scheduledFor: Date; lockedUntil: Date | null; enqueuedAt: Date | null; attempts: number; lastError: string | null };
 
 export async function openJobFor(db: SqlRunner, customerId: string): Promise<OpenJob | null> {
   const row = first<{ id: string; scheduled_for: string; locked_until: string | null; enqueued_at: string | null; attempts: number; last_error: string | null }>(
     await db.execute(sql`select id, scheduled_for, locked_until, enqueued_at, attempts, last_error
-      from zoho_sync_queue where customer_id = ${customerId}::uuid and processed_at is null`),
+      from zoho_sync_queue where customer_id = ${customerId}::uuid and processed_at is null and action <> ${"update_contact" satisfies SyncAction}`),
   );
   if (!row) return null;
   return {

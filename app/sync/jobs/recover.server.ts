@@ -3,12 +3,13 @@
 import { sql } from "drizzle-orm";
 import { MAX_ATTEMPTS } from "../backoff";
 import { OUTAGE_WAIT_MESSAGE } from "../outage";
-import { OUTCOMES, type SyncStatus } from "../vocabulary";
+import { OUTCOMES, type SyncAction, type SyncStatus } from "../vocabulary";
 import { ts, uuids, type SqlRunner } from "./sql";
 
 export const WORKER_STOPPED_MESSAGE = `The sync worker stopped ${MAX_ATTEMPTS} times on this customer; an admin should look at it before retrying`;
 
-export type LeaseRecovery = { recovered: number; failed: string[] };
+/** failed: customers whose sync job ended; failedUpdates: customers whose profile update job ended (their sync did not fail). */
+export type LeaseRecovery = { recovered: number; failed: string[]; failedUpdates: string[] };
 
 /**
  * Expired leases: a consumer died mid-job, and its attempt was counted at claim. A job with attempts left
@@ -26,7 +27,7 @@ export async function recoverExpiredLeases(db: SqlRunner, now = new Date()): Pro
         processed_at = case when e.exhausted then ${ts(now)} else null end,
         last_error = case when e.exhausted then ${WORKER_STOPPED_MESSAGE} else q.last_error end
       from expired e where q.id = e.id
-      returning q.id, q.customer_id, e.exhausted
+      returning q.id, q.customer_id, e.exhausted, q.action
     ), customers_reset as (
       update customers c set
         zoho_sync_status = case when f.exhausted then ${"failed" satisfies SyncStatus} else ${"pending" satisfies SyncStatus} end,
@@ -41,9 +42,14 @@ export async function recoverExpiredLeases(db: SqlRunner, now = new Date()): Pro
         case when exhausted then ${WORKER_STOPPED_MESSAGE} else ${"A sync worker stopped before finishing; the job was put back in line"} end
       from freed returning id
     )
-    select id, customer_id, exhausted from freed`);
-  const rows = result.rows as Array<{ id: string; customer_id: string; exhausted: boolean }>;
-  return { recovered: rows.length, failed: rows.filter((r) => r.exhausted).map((r) => r.customer_id) };
+    select id, customer_id, exhausted, action from freed`);
+  const rows = result.rows as Array<{ id: string; customer_id: string; exhausted: boolean; action: SyncAction }>;
+  const ended = rows.filter((r) => r.exhausted);
+  return {
+    recovered: rows.length,
+    failed: ended.filter((r) => r.action !== "update_contact").map((r) => r.customer_id),
+    failedUpdates: ended.filter((r) => r.action === "update_contact").map((r) => r.customer_id),
+  };
 }
 
 /**

@@ -4,6 +4,7 @@
 // or the open job closed without a run (an admin linked the customer by hand).
 import { sql } from "drizzle-orm";
 import type { Transition } from "../outcome";
+import type { SyncAction } from "../vocabulary";
 import type { ClaimedJob } from "./claim.server";
 import { ts, type SqlRunner } from "./sql";
 
@@ -19,9 +20,9 @@ export async function storeJobOutcome(db: SqlRunner, job: Pick<ClaimedJob, "id">
   return owned.rows.length > 0;
 }
 
-/** Closes a customer's open job without running it (manual link, for instance). */
+/** Closes a customer's open job without running it (manual link, for instance); a profile update stays (it checks the link when it runs). */
 export async function closeOpenJob(db: SqlRunner, customerId: string, reason: string, now = new Date()) {
   await db.execute(sql`
     update zoho_sync_queue set processed_at = ${ts(now)}, last_error = ${reason}, locked_until = null, locked_by = null
-    where customer_id = ${customerId}::uuid and processed_at is null`);
+    where customer_id = ${customerId}::uuid and processed_at is null and action <> ${"update_contact" satisfies SyncAction}`);
 }

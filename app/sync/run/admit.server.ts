@@ -2,8 +2,10 @@
 // and how many? In order: the outage state (while Zoho is down, one probe per slot and nothing else), the job
 // (claimed with a lease, its attempt counted, its customer marked syncing), the pace line (jobs already
 // waiting go first), this minute's pace for the calls the job plans (it starts whole or not at all), and
-// today's budget (whether a new customer's create looks the email up first).
-// Touches: the outage store, the job store's claim, the pace line, the ledger, the customer row (read). It
+// today's budget (whether a new customer's create looks the email up first). An update job also reads the
+// customer's pending edit (app/sync/profile-updates.server.ts).
+// Touches: the outage store, the job store's claim, the pace line, the ledger, the customer row and their pending
+// profile update (read). It
 // makes no Zoho call but the outage probe, and stores no outcome: a job turned away here is settled like any
 // other (app/sync/run/settle.server.ts). Also answers for batches: how many due jobs today's budget lets go.
 import { eq } from "drizzle-orm";
@@ -25,6 +27,7 @@ import type { OutageState } from "../outage";
 import { readOutage } from "../outage-store.server";
 import type { JobResult } from "../outcome";
 import { joinLineError, mustJoinLine } from "../pace-line.server";
+import { pendingUpdate } from "../profile-updates.server";
 import { probeAfterFailure, probeIfDue, type HealthVerdict } from "../probe.server";
 import type { Effect } from "./effect";
 import { isReturning, type WorkTask } from "./work.server";
@@ -109,7 +112,9 @@ export async function admitJob(deps: RunDeps, jobId: string): Promise<Admission>
     paceTaken = await reserveMinute(deps.db, deps.env, "sync", planned);
     client.prepaidMinute(planned);
     const plan = await createPlan(deps, job, customer);
-    return { ...claimed, paceTaken, task: { job, customer, plan, uniqueField: deps.env.ZOHO_UNIQUE_FIELD } };
+    // An update job sends the customer's latest edit (several coalesce into it: app/sync/profile-updates.server.ts).
+    const update = job.action === "update_contact" ? await pendingUpdate(deps.db, customer) : undefined;
+    return { ...claimed, paceTaken, task: { job, customer, plan, uniqueField: deps.env.ZOHO_UNIQUE_FIELD, update } };
   } catch (error) {
     if (!(error instanceof ZohoError)) log("error", "sync job failed unexpectedly", { jobId, error });
     return { ...claimed, paceTaken, turnedAway: { kind: "error", error } };
@@ -121,7 +126,7 @@ export async function admitJob(deps: RunDeps, jobId: string): Promise<Admission>
  * only asked for jobs that may create without an upsert field.
  */
 async function createPlan(deps: RunDeps, job: ClaimedJob, customer: Customer): Promise<CreatePlan | null> {
-  if (job.action === "check_duplicate" || isReturning(job, customer) || deps.env.ZOHO_UNIQUE_FIELD) return null;
+  if (job.action === "check_duplicate" || job.action === "update_contact" || isReturning(job, customer) || deps.env.ZOHO_UNIQUE_FIELD) return null;
   return planCreate({
     action: job.action,
     createEverAttempted: job.createEverAttempted,

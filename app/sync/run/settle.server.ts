@@ -7,7 +7,8 @@
 // and the ledger's corrections (calls of a run that ended waiting; the minute's pace it did not use). It
 // returns the effects that must follow the commit (queue sends, alerts): the consumer runs them
 // (app/sync/run/effects.server.ts). An admin's manual link is stored here too (writeAdminLink: it ends the
-// open job like a run would). Touches: the job store's store verbs, customers,
+// open job like a run would). A profile update job (docs/decisions/039) settles here too, without touching the
+// customer's sync state (settleUpdateRun). Touches: the job store's store verbs, customers,
 // zoho_sync_events, the pace line, the outage store, the ledger, the mirror's state (read). Makes no Zoho call.
 import { eq, sql } from "drizzle-orm";
 import type { Db, DbOrTx, SqlRunner, Tx } from "~/db/client.server";
@@ -24,18 +25,22 @@ import { isContactTaken, takenMeanwhile, vetLink } from "../link-vetting.server"
 import { isUnavailable } from "../outage";
 import { recordOutageEvent } from "../outage-store.server";
 import { transition, type JobResult, type Transition } from "../outcome";
-import type { ZohoCandidate } from "../vocabulary";
+import { OUTCOMES, type ZohoCandidate } from "../vocabulary";
 import { takePaceSlot } from "../pace-line.server";
+import type { ProfileOutcome } from "../profile-update";
+import { markUpdateFailed, markUpdateNotSent, storeUpdateOutcome } from "../profile-updates.server";
 import type { Claimed, Customer, RunDeps } from "./admit.server";
 import type { Effect } from "./effect";
+import type { WorkResult } from "./work.server";
 
 /** Below every customer's own job: a deferred duplicate check only ever uses what budget is left over. */
 export const DUPLICATE_CHECK_PRIORITY = -10;
 
 export type Settled = { stored: boolean; transition: Transition; zohoCalls: number; effects: Effect[] };
 
-export async function settleRun(deps: Pick<RunDeps, "db" | "env" | "worker" | "random">, run: Claimed, workResult: JobResult): Promise<Settled> {
+export async function settleRun(deps: Pick<RunDeps, "db" | "env" | "worker" | "random">, run: Claimed, workResult: WorkResult): Promise<Settled> {
   const { job } = run;
+  if (job.action === "update_contact" || isProfileOutcome(workResult)) return settleUpdateRun(deps, run, workResult);
   // The rows every run may share (the pace line, sync's health) are taken first, each in its own short
   // statement or transaction, so no run holds them while it stores its outcome.
   const outage = await countOutage(deps, run, await waitInLine(deps, await vetted(deps.db, run.customer, workResult, job.id)));
@@ -80,18 +85,19 @@ async function waitInLine(deps: Pick<RunDeps, "db" | "env">, result: JobResult):
  * several jobs failing in a row, pause sync (the state machine is app/sync/outage.ts, its store
  * outage-store.server.ts); a job that got an answer ends a streak.
  */
-async function countOutage(deps: Pick<RunDeps, "db">, run: Claimed, result: JobResult): Promise<{ result: JobResult; paused: boolean; resumed: boolean }> {
+async function countOutage<R extends WorkResult>(deps: Pick<RunDeps, "db">, run: Claimed, result: R): Promise<{ result: R | JobResult; paused: boolean; resumed: boolean }> {
+  const r: WorkResult = result;
   // Our own limits (the calls-in-flight slots, app/zoho/in-flight.server.ts) refuse before Zoho is asked: not an outage.
-  if (result.kind === "error" && result.error instanceof ZohoError && isUnavailable(result.error.kind) && !result.error.details.local) {
-    const message = result.error.message;
+  if (r.kind === "error" && r.error instanceof ZohoError && isUnavailable(r.error.kind) && !r.error.details.local) {
+    const message = r.error.message;
     // confirmed: the health probe the work made after this failure failed too: Zoho is down, pause now.
-    const step = await recordOutageEvent(deps.db, { kind: "job_unavailable", jobId: run.job.id, error: message, confirmed: result.zohoDown });
+    const step = await recordOutageEvent(deps.db, { kind: "job_unavailable", jobId: run.job.id, error: message, confirmed: r.zohoDown });
     return { result: step.state.paused ? { kind: "paused", error: message } : result, paused: step.paused, resumed: run.resumed };
   }
   // A decision made without asking Zoho (from the mirror, app/zoho/mirror/) says nothing about Zoho's health: it
   // must not end a streak, or an outage would go unrecognised while mirror-decided jobs keep succeeding.
-  const askedZoho = result.kind === "error" || run.client.calls > 0;
-  if ((run.outageBefore.streakJobs.length > 0 || run.outageBefore.paused) && askedZoho && zohoAnswered(result))
+  const askedZoho = r.kind === "error" || run.client.calls > 0;
+  if ((run.outageBefore.streakJobs.length > 0 || run.outageBefore.paused) && askedZoho && zohoAnswered(r))
     return { result, paused: false, resumed: (await recordOutageEvent(deps.db, { kind: "job_ok" })).resumed || run.resumed };
   return { result, paused: false, resumed: run.resumed };
 }
@@ -115,7 +121,7 @@ async function storeRun(tx: Tx, deps: Pick<RunDeps, "worker" | "env">, run: Clai
   return stored;
 }
 
-const zohoAnswered = (r: JobResult) => r.kind !== "error" || r.error instanceof ZohoError;
+const zohoAnswered = (r: WorkResult) => r.kind !== "error" || r.error instanceof ZohoError;
 
 /** The customer's side of the outcome, and its line in the timeline. */
 async function writeOutcome(
@@ -192,6 +198,71 @@ function effectsOf(run: Claimed, t: Transition, outage: { paused: boolean; resum
   if (outage.resumed) effects.push({ kind: "release_backlog", why: "resume after outage" });
   else if (t.job.blockedBy) effects.push({ kind: "send_if_unblocked", jobId: run.job.id, blocker: t.job.blockedBy });
   return effects;
+}
+
+// --- A profile update (docs/decisions/039-profile-updates-to-zoho.md) ------------------------------
+
+const isProfileOutcome = (r: WorkResult): r is ProfileOutcome => r.kind === "profile_update" || r.kind === "profile_not_sent";
+
+/**
+ * An update job's run: waits, retries and outages as for every job (the same transition of its error), but the
+ * customer's sync state is never touched; one transaction stores the job, the update's state (sent, held for
+ * review, not sent, or failed after its attempts) and the timeline line (the fields, never their values).
+ */
+async function settleUpdateRun(deps: Pick<RunDeps, "db" | "env" | "worker" | "random">, run: Claimed, workResult: WorkResult): Promise<Settled> {
+  const { job } = run;
+  const outage = await countOutage(deps, run, isProfileOutcome(workResult) ? workResult : await waitInLine(deps, workResult));
+  const result = outage.result;
+  const now = new Date();
+  const t: Transition = isProfileOutcome(result) ? updateDone(run, result) : transition(result, job.attempts - 1, now, (deps.random ?? Math.random)(), deps.env.ZOHO_DAY_TIMEZONE);
+  const { stored, next } = await deps.db.transaction(async (tx) => {
+    const mine = await storeJobOutcome(tx, job, deps.worker, t, now);
+    let next: string | null = null;
+    if (mine) {
+      if (result.kind === "profile_update")
+        next = await storeUpdateOutcome(
+          tx,
+          job.customerId,
+          { status: result.status, version: result.version, base: result.nextBase, conflicts: result.conflicts, note: keptNote(result.keptHere) },
+          now,
+        );
+      else if (result.kind === "profile_not_sent") await markUpdateNotSent(tx, job.customerId, result.reason, now);
+      else if (t.job.done) await markUpdateFailed(tx, job.customerId, now);
+      await tx.insert(zohoSyncEvents).values({
+        customerId: job.customerId,
+        jobId: job.id,
+        at: now,
+        action: job.action,
+        outcome: t.event.outcome,
+        zohoCalls: run.client.calls,
+        error: t.event.error,
+        durationMs: Date.now() - run.startedAt,
+        details: result.kind === "profile_update" ? { fields: result.done, held: result.conflicts.map((c) => c.field), keptHere: result.keptHere } : null,
+      });
+      if (t.event.outcome.startsWith("waiting_")) await countWastedSyncCalls(tx, run.client.calls, now, deps.env.ZOHO_DAY_TIMEZONE);
+    }
+    if (run.paceTaken) await releaseMinute(tx, run.paceTaken, run.client.unusedMinute);
+    return { stored: mine, next };
+  });
+  // The customer's sync did not fail: an update that gave up or was held shows on their page and the admin's (the
+  // review list), not as a sync failure (the admin digest does not list profile updates yet: README, Known limits).
+  const effects = stored ? effectsOf(run, t, outage).filter((e) => e.kind !== "notify_failure" && e.kind !== "notify_review") : [];
+  if (next) effects.push({ kind: "send", jobIds: [next], why: "profile edited again" });
+  return { stored, transition: t, zohoCalls: run.client.calls, effects };
+}
+
+const keptNote = (kept: string[]) => (kept.includes("address") ? "The delivery address stays in the portal: the linked Zoho contact is a company or family contact" : null);
+
+/** The job's side of an update that reached an answer: done, its attempt spent. */
+function updateDone(run: Claimed, result: ProfileOutcome): Transition {
+  const outcome = result.kind === "profile_not_sent" ? OUTCOMES.profileNotSent : result.status === "sent" ? OUTCOMES.profileSent : OUTCOMES.profileConflict;
+  const error = result.kind === "profile_not_sent" ? result.reason : result.status === "conflict" ? "Zoho's copy changed the same field since the last update: not overwritten" : null;
+  const c = run.customer;
+  return {
+    customer: { status: c.zohoSyncStatus, error: c.zohoSyncError, attempts: c.zohoSyncAttempts },
+    job: { done: true, attempts: run.job.attempts, lastError: error },
+    event: { outcome, error },
+  };
 }
 
 // --- What an admin decides settles here too -------------------------------------------------------

@@ -11,6 +11,7 @@ import { ZohoError } from "~/zoho/errors";
 import type { MirrorAnswer, MirrorLookup } from "~/zoho/mirror/types";
 import type { NewContact, ZohoContact, ZohoContacts } from "~/zoho/types";
 import type { CreatePlan } from "../create-policy";
+import { planUpdate, type PendingUpdate, type ProfileOutcome } from "../profile-update";
 import { isUnavailable } from "../outage";
 import { findByEmail, findByEmailAnywhere, findMatchingContact, zohoCanHoldEmail } from "../find-contact.server";
 import { decide, exactNameMatches, toCandidate } from "../matching";
@@ -44,7 +45,12 @@ export type WorkTask = {
   plan: CreatePlan | null;
   /** API name of a unique custom field (ZOHO_UNIQUE_FIELD): creates go through Zoho's upsert. */
   uniqueField?: string;
+  /** An update job's edit (null: nothing left to send). */
+  update?: PendingUpdate | null;
 };
+
+/** What the work found: a sync run's result, or an update job's (app/sync/profile-update.ts). */
+export type WorkResult = JobResult | ProfileOutcome;
 
 export type WorkPorts = {
   zoho: ZohoContacts;
@@ -72,8 +78,9 @@ export const isReturning = (job: Pick<WorkTask["job"], "action">, customer: Pick
  * The work, whatever Zoho answers: an error becomes the result (a SimulatedCrash goes through: the run "died").
  * A transient failure asks Zoho once more, with a health probe, whether it is down for everyone.
  */
-export async function doWork(task: WorkTask, ports: WorkPorts): Promise<JobResult> {
+export async function doWork(task: WorkTask, ports: WorkPorts): Promise<WorkResult> {
   try {
+    if (task.job.action === "update_contact") return await sendProfileUpdate(task, ports);
     return await zohoWork(task, ports);
   } catch (error) {
     if (error instanceof SimulatedCrash) throw error;
@@ -252,6 +259,45 @@ async function checkDuplicate(ports: WorkPorts, customer: WorkCustomer): Promise
     contactId: customer.zohoContactId,
     contactName: customer.zohoContactName ?? "",
     duplicates: others.length ? [oursAsCandidate, ...others.map(toCandidate)] : [],
+  };
+}
+
+/**
+ * A linked customer's edit, sent to their contact (docs/decisions/039-profile-updates-to-zoho.md): read the contact
+ * (the mirror holds no phones or addresses), plan from what Zoho holds now (pure, profile-update.ts), write the
+ * contact (its name and address, contact_name always sent) and the customer's own person (name, mobile). A replay
+ * after a crash reads Zoho's copy as already written and writes nothing again.
+ */
+async function sendProfileUpdate(task: WorkTask, ports: WorkPorts): Promise<ProfileOutcome> {
+  const update = task.update;
+  if (!update) return { kind: "profile_not_sent", reason: "Nothing left to send" };
+  if (update.contactId !== task.customer.zohoContactId)
+    return { kind: "profile_not_sent", reason: "The customer's Zoho link changed after the edit: nothing was sent to another contact" };
+  let contact: ZohoContact;
+  try {
+    contact = await ports.zoho.getContact(update.contactId);
+  } catch (error) {
+    if (error instanceof ZohoError && error.kind === "not_found") return { kind: "profile_not_sent", reason: "The linked Zoho contact no longer exists" };
+    throw error;
+  }
+  const plan = planUpdate(update.base, update.wanted, contact, update.email);
+  if (plan.contact) {
+    await ports.zoho.updateContact(update.contactId, plan.contact);
+    await ports.afterZohoWrite?.();
+  }
+  if (plan.person) {
+    const { contact_person_id, ...person } = plan.person;
+    await ports.zoho.updateContactPerson(contact_person_id, { contact_id: update.contactId, ...person });
+    await ports.afterZohoWrite?.();
+  }
+  return {
+    kind: "profile_update",
+    version: update.version,
+    status: plan.conflicts.length ? "conflict" : "sent",
+    done: plan.done,
+    conflicts: plan.conflicts,
+    keptHere: plan.keptHere,
+    nextBase: plan.nextBase,
   };
 }
 

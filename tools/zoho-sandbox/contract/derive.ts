@@ -13,6 +13,7 @@ export const USED_OPERATIONS: Array<{ file: string; operationId: string }> = [
   { file: "contacts.yml", operationId: "delete_contact" }, // the conformance run removes what it created
   { file: "contacts.yml", operationId: "mark_contact_inactive" }, // the conformance run's inactive-contact probe
   { file: "contact-persons.yml", operationId: "list_contact_persons" },
+  { file: "contact-persons.yml", operationId: "update_contact_person" }, // a customer's phone and name flow to their own person (issue 20)
   { file: "invoices.yml", operationId: "list_invoices" },
 ];
 
