@@ -165,7 +165,11 @@ async function runMix(d: Deps, mirror: Mirror, mode: Mode, cap: number): Promise
     // The share's end inside the mix: the calls it would take at one a new customer and three a by-name or live
     // fallback, less a few, so the last customers meet the end of the day's share and wait for the next.
     const left = Math.max(1, size.mix.new + 3 * (size.mix.byName + size.mix.notInMirror + size.mix.secondary) - 3);
-    await node.pool.query("insert into zoho_api_ledger (day, total, sync) values ((now() at time zone 'utc')::date, $1, $1)", [cap - left]);
+    await node.pool.query(
+      `insert into zoho_api_ledger (day, total, sync) values ((now() at time zone 'utc')::date, $1, $1)
+       on conflict (day) do update set sync = excluded.sync, total = zoho_api_ledger.total + excluded.sync`,
+      [cap - left],
+    );
   }
   if (mode === "spread") {
     for (const p of people) {
@@ -180,8 +184,11 @@ async function runMix(d: Deps, mirror: Mirror, mode: Mode, cap: number): Promise
     await settle(d, mode);
   }
   const { rows } = await node.pool.query(`
-    select c.email, c.zoho_sync_status as status, coalesce(sum(e.zoho_calls), 0)::int as calls
+    select c.email, c.zoho_sync_status as status, coalesce(sum(e.zoho_calls), 0)::int as calls,
+      string_agg(e.action || ' ' || e.outcome || ' ' || e.zoho_calls, ', ' order by e.at) as runs
     from customers c left join zoho_sync_events e on e.customer_id = c.id group by c.id`);
+  // The runs behind the live fallbacks' figures (why a customer cost what it did), for whoever reads the log.
+  for (const r of rows) if (!/^(fresh|ret)\./.test(r.email)) console.log(`  (${mode}) ${kindOf(r.email)} ${r.status}: ${r.runs ?? "no run"}`);
   const costs = Object.fromEntries(KINDS.map((k) => [k, { customers: 0, calls: 0 }])) as ModeResult["costs"];
   let waiting = 0;
   for (const r of rows) {
