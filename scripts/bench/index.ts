@@ -8,11 +8,12 @@
 //                      [--rates 1,2,3 --step-seconds 60]: a step at each rate first; prints the most the machine holds
 //   npm run bench -- list --customers 100000,1000000
 //   npm run bench -- calls | matching | claim | bundle
+//   npm run bench -- mirror --contacts 10000,100000   the mirror of Zoho: calls per customer, full read, matching, orders
 //   … --repeat 3                       each chosen suite 3 times, each on a fresh stack: figures as median (range)
 //   npm run bench -- --smoke           every suite once at a tiny size (npm test runs it: it must complete)
 //
 // Each suite is its own module beside this one (calls, new-customer-calls, matching, list, claim, bundle,
-// registration, burst); this file parses the options, starts the shared stack and prints the table.
+// registration, burst, mirror); this file parses the options, starts the shared stack and prints the table.
 import { neonConfig } from "@neondatabase/serverless";
 import fs from "node:fs";
 import os from "node:os";
@@ -32,6 +33,7 @@ import { dailyCap } from "~/zoho/ledger.server";
 import { benchNewCustomerCalls } from "./new-customer-calls";
 import { benchRegistration } from "./registration";
 import { benchMatching } from "./matching";
+import { benchMirror, FULL_SIZE as MIRROR_FULL_SIZE } from "./mirror";
 import { parseEnv } from "~/env.server";
 import { ZohoClient } from "~/zoho/client.server";
 import { openNodeDb } from "@tools/local-stack/node-db";
@@ -62,6 +64,12 @@ const OptionsSchema = z.object({
     .default("100000")
     .transform((v) => v.split(",").map(Number))
     .pipe(z.array(z.number().int().min(1000).max(5_000_000)).min(1)),
+  /** The mirror suite's directory sizes for its full reads. */
+  contacts: z
+    .string()
+    .default("10000,100000")
+    .transform((v) => v.split(",").map(Number))
+    .pipe(z.array(z.number().int().min(100).max(1_000_000)).min(1)),
   /** Runs of each chosen suite, each on its own fresh stack; figures print as median (range). */
   repeat: z.coerce.number().int().min(1).max(20).default(1),
   /** `--smoke`: every suite once at a tiny size (npm test); a suite that throws or prints no figures fails the run. */
@@ -100,6 +108,7 @@ const SMOKE = {
   list: { customers: [1000], runs: 2 },
   claim: { jobs: 1000, claims: 10 },
   burst: { count: 4, minutes: 0.1, idle: 5, concurrency: 4 },
+  mirror: { mix: { new: 2, byEmail: 1, byName: 1, notInMirror: 1, secondary: 1 }, contacts: [400], lookups: 10, views: 20 },
 };
 
 const wants = (suite: Suite) => cli.suite === "all" || cli.suite === suite;
@@ -159,7 +168,7 @@ async function runOnce(opts: Options) {
       const registration = await benchRegistration({ ...(smoke ? SMOKE.registration : { runs: opts.runs }), skipBuild: true, log: (l) => console.log(`  ${l}`) });
       reportLines(registration.lines);
     });
-  if (wants("calls") || wants("matching") || wants("list") || wants("claim") || wants("bundle")) await onSharedStack(opts);
+  if (wants("calls") || wants("matching") || wants("list") || wants("claim") || wants("bundle") || wants("mirror")) await onSharedStack(opts);
   if (wants("burst"))
     await suite("burst", async () => {
       const size = smoke ? SMOKE.burst : { count: opts.count, minutes: opts.minutes, idle: opts.idle, concurrency: opts.concurrency };
@@ -236,6 +245,15 @@ async function onSharedStack(opts: Options) {
         }
       });
     if (wants("claim")) await suite("claim", () => benchJobClaim({ node, stack, report, ...(smoke ? SMOKE.claim : {}) }));
+    if (wants("mirror"))
+      await suite("mirror", async () => {
+        console.log(`\n7. The mirror of Zoho (load average at the start ${os.loadavg().map((l) => l.toFixed(1)).join(", ")})`);
+        await benchMirror({
+          node, sandbox, url, inboxUrl: stack.mail!.inboxUrl, databaseUrl: stack.databaseUrl, wsProxy: stack.wsProxy, vars, report,
+          size: smoke ? SMOKE.mirror : { ...MIRROR_FULL_SIZE, contacts: opts.contacts },
+        });
+        report("Mirror: load average at the end (1, 5, 15 min; 2 cores)", os.loadavg().map((l) => l.toFixed(1)).join(", "));
+      });
     await node.close();
     if (wants("bundle"))
       await suite("bundle", async () => {

@@ -65,10 +65,10 @@ async function mode(d: Deps, tag: string, usedToday: number) {
 
 export async function benchNewCustomerCalls(d: Deps) {
   const room = await mode(d, "room", 0);
-  d.report("Calls per new customer, budget has room (email looked up, then created)", room.atCreate.toFixed(2));
+  d.report("Calls per new customer, mirror on, budget has room (the copy refreshed when older than a minute, or the email looked up, then created)", room.atCreate.toFixed(2));
   const pressure = await mode(d, "tight", Math.ceil(d.syncCap * 0.6));
   d.report(
-    "Calls per new customer, under budget pressure (created at once; duplicate check later)",
+    "Calls per new customer, mirror on, under budget pressure (created at once; duplicate check later)",
     `${pressure.atCreate.toFixed(2)} today, ${pressure.total.toFixed(2)} with the check (${pressure.checks} checks deferred)`,
   );
 }

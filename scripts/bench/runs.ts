@@ -3,7 +3,7 @@
 // (n=200)"); the runs of one figure are combined number by number: a number that differed between runs
 // becomes "median (min–max)", one that did not stays as it was.
 
-export const SUITES = ["registration", "calls", "matching", "list", "claim", "bundle", "burst"] as const;
+export const SUITES = ["registration", "calls", "matching", "list", "claim", "bundle", "burst", "mirror"] as const;
 export type Suite = (typeof SUITES)[number];
 
 /** The options each suite takes (its command repeats those that were given). */
@@ -15,6 +15,7 @@ export const SUITE_OPTIONS: Record<Suite, string[]> = {
   claim: [],
   bundle: [],
   burst: ["count", "minutes", "idle", "concurrency", "per-minute", "daily-limit", "rates", "step-seconds"],
+  mirror: ["contacts"],
 };
 
 /** The command that measures a suite's figures again, with the options of this run that apply to it. */

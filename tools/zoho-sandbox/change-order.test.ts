@@ -118,3 +118,18 @@ describe("the change order of invoices", () => {
     expect(await z.json(z.books(`/invoices?last_modified_time=yesterday`, token))).toMatchObject({ status: 400, body: { code: 2 } });
   });
 });
+
+describe("a bulk preload (the mirror bench's directory of 100,000)", () => {
+  it("adds customer contacts a full read pages through by created_time, with an invoice for every n-th; nonsense is refused", async () => {
+    const before = (await z.control.state()).contacts as number;
+    expect(await z.control.addContactsInBulk({ count: 450, prefix: "pre", invoiceEvery: 100 })).toEqual({ contacts: 450, invoices: 5 });
+    expect((await z.control.state()).contacts).toBe(before + 450);
+    const page = (n: number) => z.json<Listed & { contacts: Array<Summary & { email: string }> }>(z.books(`/contacts?sort_column=created_time&sort_order=A&filter_by=Status.All&page=${n}`, token));
+    const third = (await page(3)).body;
+    expect(third.page_context.has_more_page).toBe(false);
+    expect(third.contacts.at(-1)).toMatchObject({ contact_name: "Bulk pre 449", email: "pre449@bulk.example", status: "active" });
+    const invoices = await z.json<Invoices>(z.books(`/invoices?last_modified_time=2000-01-01T00:00:00%2B0000`, token));
+    expect(invoices.body.invoices.filter((i) => third.contacts.some((c) => c.contact_id === i.customer_id))).toHaveLength(1); // pre400
+    await expect(z.control.addContactsInBulk({ count: 0 })).rejects.toThrow(/400/);
+  });
+});

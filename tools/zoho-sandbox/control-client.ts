@@ -79,6 +79,10 @@ export class SandboxControl {
   mergeContact(id: string, into: string) {
     return this.call<{ merged: SandboxContact; into: SandboxContact }>("POST", `/contacts/${encodeURIComponent(id)}/merge`, { into });
   }
+  /** Test and bench only: `count` customer contacts `<prefix><i>@bulk.example` at once, an invoice for every `invoiceEvery`-th. */
+  addContactsInBulk(opts: { count: number; prefix?: string; invoiceEvery?: number }) {
+    return this.call<{ contacts: number; invoices: number }>("POST", "/bulk-contacts", opts);
+  }
   /** An invoice for a contact (as Zoho's web app would make one). */
   async addInvoice(invoice: { customer_id: string; invoice_number?: string; total?: number; status?: string; date?: string }) {
     return (await this.call<{ invoice: { invoice_id: string; invoice_number: string; last_modified_time: string } }>("POST", "/invoices", invoice)).invoice;

@@ -34,6 +34,29 @@ export async function handleControl(ctx: SandboxContext, req: Req): Promise<Res>
       if (typeof body.contact_name !== "string") return json(400, { error: "contact_name is required" });
       return json(201, { contact: controlView(state.addContact(body as never)) });
     }
+    case "POST /bulk-contacts": {
+      // Test and bench only: `count` customer contacts at once (the mirror's full-read bench preloads 100,000),
+      // each with a primary person `<prefix><i>@bulk.example`, and an invoice for every `invoiceEvery`-th one.
+      const count = Number(body.count);
+      const prefix = typeof body.prefix === "string" ? body.prefix : "bulk";
+      const invoiceEvery = Number(body.invoiceEvery ?? 0);
+      if (!Number.isSafeInteger(count) || count < 1 || count > 1_000_000) return json(400, { error: "count must be 1 to 1,000,000" });
+      if (!Number.isSafeInteger(invoiceEvery) || invoiceEvery < 0) return json(400, { error: "invoiceEvery must be a whole number (0: none)" });
+      const now = state.iso();
+      let invoices = 0;
+      for (let i = 0; i < count; i++) {
+        const contact = state.addContact({ contact_name: `Bulk ${prefix} ${i}`, first_name: "Bulk", last_name: `${prefix}${i}`, email: `${prefix}${i}@bulk.example` });
+        if (invoiceEvery && i % invoiceEvery === 0) {
+          invoices++;
+          state.invoices.push({
+            invoice_id: state.id(), invoice_number: `INV-B${state.nextId}`, customer_id: contact.contact_id, customer_name: contact.contact_name,
+            date: now.slice(0, 10), due_date: now.slice(0, 10), status: "sent", total: 1000, balance: 1000, currency_code: "PHP",
+            created_time: now, last_modified_time: now,
+          });
+        }
+      }
+      return json(201, { contacts: count, invoices });
+    }
     case "POST /invoices": {
       // An invoice for a contact, as Zoho's web app would make it (order-history tests; the mirror's invoice reads).
       const contact = state.contacts.get(String(body.customer_id));

@@ -21,12 +21,14 @@ export async function makeJobDue(db: SqlRunner, jobId?: string, opts: { reopen?:
 /**
  * Open jobs scheduled in the future become due now, and may be sent again (chaos and benches: backoffs and
  * waits elapse at once); a job waiting in the pace line has its turn now too. `notLeased` leaves running jobs
- * alone; `action`/`exceptAction` pick which jobs move.
+ * alone; `action`/`exceptAction` pick which jobs move; `withinMs` moves only jobs due that soon (a wait for the
+ * next budget day stays a wait).
  */
-export async function makeWaitingJobsDue(db: SqlRunner, opts: { notLeased?: boolean; action?: SyncAction; exceptAction?: SyncAction } = {}) {
+export async function makeWaitingJobsDue(db: SqlRunner, opts: { notLeased?: boolean; action?: SyncAction; exceptAction?: SyncAction; withinMs?: number } = {}) {
   await db.execute(sql`
     update zoho_sync_queue set scheduled_for = now(), enqueued_at = null, pace_slot = case when pace_slot is null then null else now() end
     where processed_at is null and scheduled_for > now()
+      ${opts.withinMs !== undefined ? sql`and scheduled_for < now() + ${opts.withinMs} * interval '1 millisecond'` : sql``}
       ${opts.notLeased ? sql`and locked_until is null` : sql``}
       ${opts.action ? sql`and action = ${opts.action}` : sql``}
       ${opts.exceptAction ? sql`and action <> ${opts.exceptAction}` : sql``}`);

@@ -119,6 +119,11 @@ export async function dropInvoicesNotSeenSince(db: DbOrTx, since: Date): Promise
 
 /** Customer contacts (any status, not deleted) whose primary email is this one, trimmed and in any case. */
 export async function contactsByEmail(db: DbOrTx, email: string): Promise<MirrorContactRow[]> {
+  return contactsByEmailQuery(db, email);
+}
+
+/** The lookup's query itself (the bench prints its plan with `.toSQL()`). */
+export function contactsByEmailQuery(db: DbOrTx, email: string) {
   return db
     .select()
     .from(zohoMirrorContacts)
@@ -176,4 +181,19 @@ export async function mirrorCounts(db: DbOrTx) {
   const result = await db.execute(sql`
     select (select count(*)::int from zoho_mirror_contacts) as contacts, (select count(*)::int from zoho_mirror_invoices) as invoices`);
   return result.rows[0] as { contacts: number; invoices: number };
+}
+
+/** Benches only: the mirror emptied and its state row gone, as before its first full read. */
+export async function clearMirrorForBench(db: DbOrTx) {
+  await db.execute(sql`truncate zoho_mirror_contacts, zoho_mirror_invoices`);
+  await db.execute(sql`delete from zoho_mirror_state`);
+}
+
+/** The mirror's tables on disk (heap, TOAST and indexes), in bytes. */
+export async function mirrorTableSizes(db: DbOrTx) {
+  const result = await db.execute(sql`
+    select pg_total_relation_size('zoho_mirror_contacts')::bigint as contacts, pg_indexes_size('zoho_mirror_contacts')::bigint as "contactsIndexes",
+      pg_total_relation_size('zoho_mirror_invoices')::bigint as invoices, pg_indexes_size('zoho_mirror_invoices')::bigint as "invoicesIndexes"`);
+  const row = result.rows[0] as Record<string, string | number>;
+  return { contacts: Number(row.contacts), contactsIndexes: Number(row.contactsIndexes), invoices: Number(row.invoices), invoicesIndexes: Number(row.invoicesIndexes) };
 }
