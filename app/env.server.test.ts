@@ -21,6 +21,13 @@ describe("configuration", () => {
   it("applies the documented defaults", () => {
     expect(parseEnv(base)).toMatchObject({ ZOHO_DAILY_CALL_LIMIT: 500, ZOHO_ORDERS_DAILY_SHARE: 30, ZOHO_ADMIN_DAILY_SHARE: 20, ZOHO_ORDERS_CALLS_PER_CUSTOMER: 10, ZOHO_CALLS_PER_MINUTE: 80, SYNC_LEASE_SECONDS: 120 });
   });
+  it("admin sessions: at most a day (a customer's lasts 14), 30 idle minutes, the factor again after 5 minutes for the dangerous actions", () => {
+    expect(parseEnv(base)).toMatchObject({ ADMIN_SESSION_HOURS: 8, ADMIN_IDLE_MINUTES: 30, ADMIN_REAUTH_MINUTES: 5 });
+    expect(() => parseEnv({ ...base, ADMIN_SESSION_HOURS: "25" })).toThrow(/ADMIN_SESSION_HOURS/);
+    expect(() => parseEnv({ ...base, ADMIN_IDLE_MINUTES: "0" })).toThrow(/ADMIN_IDLE_MINUTES/);
+    expect(parseEnv({ ...base, ADMIN_REAUTH_MINUTES: "0.5" }).ADMIN_REAUTH_MINUTES).toBe(0.5);
+    expect(() => parseEnv({ ...base, ADMIN_REAUTH_MINUTES: "-1" })).toThrow(/ADMIN_REAUTH_MINUTES/);
+  });
   it("names every missing or invalid variable", () => {
     const { SESSION_SECRET: _s, ...rest } = base;
     expect(() => parseEnv({ ...rest, TOKEN_ENCRYPTION_KEY: "short" })).toThrowError(/SESSION_SECRET[\s\S]*TOKEN_ENCRYPTION_KEY: must be base64 of exactly 32 bytes/);

@@ -82,8 +82,14 @@ const EnvSchema = z.object({
     .refine((v) => !v || v.split(",").every((a) => z.email().safeParse(a.trim()).success), { message: "must be comma-separated email addresses" }),
   // At most one failure digest per this many minutes.
   ALERT_DIGEST_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
-  // How long an admin stays signed in (customers: 14 days). Short, because an admin session can do much more.
-  ADMIN_SESSION_HOURS: z.coerce.number().int().min(1).max(14 * 24).default(8),
+  // How long an admin stays signed in (customers: 14 days). Short, because an admin session can do much more:
+  // at most a day, so an admin's session always ends before a customer's.
+  ADMIN_SESSION_HOURS: z.coerce.number().int().min(1).max(24).default(8),
+  // An admin session ends after this many minutes without a request (docs/decisions/040).
+  ADMIN_IDLE_MINUTES: z.coerce.number().min(1).max(24 * 60).default(30),
+  // The dangerous admin actions ask for the second factor again when its last check is older than this
+  // (minutes; fractions allowed, 0 asks every time). docs/decisions/040.
+  ADMIN_REAUTH_MINUTES: z.coerce.number().min(0).max(60).default(5),
   // Multiplies the per-client-address abuse limits (registration, resend, password reset): raise it when
   // many customers share one address (carrier NAT); load tests on one machine set it high.
   RATE_LIMIT_ADDRESS_FACTOR: z.coerce.number().int().min(1).max(100_000).default(1),

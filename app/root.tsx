@@ -1,6 +1,5 @@
 import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import {
-  isRouteErrorResponse,
   Link,
   Links,
   Meta,
@@ -13,6 +12,7 @@ import {
 import type { ReactNode } from "react";
 import { getCurrentUser } from "~/auth/session.server";
 import { takeToast } from "~/auth/toast.server";
+import { ErrorPage } from "~/components/error-page";
 import { PostForm } from "~/components/forms";
 import { useNonce } from "~/components/nonce";
 import { useRequestId } from "~/components/request-id";
@@ -95,32 +95,5 @@ export function ErrorBoundary() {
   const error = useRouteError();
   const root = useRouteLoaderData<typeof loader>("root");
   const fallbackRequestId = useRequestId();
-  const requestId = root?.requestId ?? fallbackRequestId;
-  const status = isRouteErrorResponse(error) ? error.status : 500;
-  const message = isRouteErrorResponse(error)
-    ? status === 404
-      ? "We could not find that page."
-      : status === 403
-        ? // The guard's words when it has some (an owner's page refused to staff says why), else the usual line.
-          typeof error.data === "string" && error.data
-          ? error.data
-          : "You do not have access to this page."
-        : typeof error.data === "string" && error.data
-          ? error.data
-          : error.statusText || "Something went wrong."
-    : "Something went wrong on our side. Please try again in a moment.";
-  return (
-    <section className="card" aria-labelledby="error-title">
-      <h1 id="error-title">{status === 404 ? "Page not found" : status === 403 ? "Access denied" : "Sorry"}</h1>
-      <p>{message}</p>
-      {requestId ? (
-        <p className="muted">
-          Reference: <code>{requestId}</code>
-        </p>
-      ) : null}
-      <p>
-        <Link to="/">Back to the home page</Link>
-      </p>
-    </section>
-  );
+  return <ErrorPage error={error} requestId={root?.requestId ?? fallbackRequestId} />;
 }

@@ -24,6 +24,8 @@ export const ADMIN_ACTIONS = [
   "factor.totp_enrolled",
   "factor.recovery_codes_replaced",
   "factor.check_failed",
+  "factor.reauth",
+  "factor.reauth_failed",
 ] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
 
@@ -51,6 +53,8 @@ export const ADMIN_ACTION_LABEL: Record<AdminAction, string> = {
   "factor.totp_enrolled": "Set up an authenticator app",
   "factor.recovery_codes_replaced": "Made new recovery codes",
   "factor.check_failed": "Second-factor code refused",
+  "factor.reauth": "Confirmed it was them (second factor again)",
+  "factor.reauth_failed": "Second-factor code refused (confirming an action)",
 };
 
 /** How the console names an action (an unknown name, written by a newer version, shows as it is). */

@@ -1,7 +1,7 @@
 import { redirect } from "@remix-run/cloudflare";
 import type { AppServices } from "~/context.server";
 import { hasSecondFactor } from "./factors/store.server";
-import { getCurrentUser, getSession, userOfSession, type CurrentUser } from "./session.server";
+import { getCurrentUser, getSession, signedInUser, type CurrentUser } from "./session.server";
 
 // The only place that decides authorisation: who is signed in (requireUser), an admin of either role
 // (requireAdmin), an owner (requireOwner), a customer (requireCustomer). Pages redirect to sign-in; /api/* answers 401 JSON.
@@ -9,11 +9,15 @@ function isApi(request: Request) {
   return new URL(request.url).pathname.startsWith("/api/");
 }
 
-function refuseAnonymous(request: Request): never {
-  if (isApi(request)) throw Response.json({ error: "Sign in required." }, { status: 401 });
+/** Why a sign-in page is shown instead (`/login?ended=idle`: the admin session ended for want of activity). */
+export const SESSION_ENDED = { idle: "idle" } as const;
+
+function refuseAnonymous(request: Request, ended: keyof typeof SESSION_ENDED | null = null): never {
+  if (isApi(request))
+    throw Response.json({ error: ended === "idle" ? "Your admin session ended after a time without activity. Sign in again." : "Sign in required." }, { status: 401 });
   const url = new URL(request.url);
   const redirectTo = url.pathname + url.search;
-  throw redirect(`/login?redirectTo=${encodeURIComponent(redirectTo)}`);
+  throw redirect(`/login?redirectTo=${encodeURIComponent(redirectTo)}${ended ? `&ended=${SESSION_ENDED[ended]}` : ""}`);
 }
 
 function refuseForbidden(request: Request, who = "Admins"): never {
@@ -39,8 +43,8 @@ export const FACTOR_SETUP_PATH = "/admin/security";
  */
 export async function requireAdmin(request: Request, app: AppServices, opts: { setup?: boolean } = {}): Promise<CurrentUser> {
   const session = await getSession(request, app);
-  const user = await userOfSession(session, app);
-  if (!user) refuseAnonymous(request);
+  const { user, ended } = await signedInUser(session, app);
+  if (!user) refuseAnonymous(request, ended);
   if (user.role !== "admin") refuseForbidden(request);
   if (session.get("factorCheckedAt")) return user;
   if (await hasSecondFactor(app.db, user.id)) refuseAnonymous(request);

@@ -89,9 +89,10 @@ export function limitKeys(action: string, parts: Record<string, { id: string | n
  * Route `headers` export for pages whose action may answer 429: Remix builds a page's headers from
  * the routes' `headers` functions only, so without this the Retry-After of the action would be lost.
  */
-export const keepRetryAfter: HeadersFunction = ({ actionHeaders, parentHeaders }) => {
+export const keepRetryAfter: HeadersFunction = ({ actionHeaders, parentHeaders, errorHeaders }) => {
   const headers = new Headers(parentHeaders);
-  const retryAfter = actionHeaders.get("Retry-After");
+  // A thrown answer's headers reach the boundary's route as errorHeaders (the admin console's re-auth step).
+  const retryAfter = actionHeaders.get("Retry-After") ?? errorHeaders?.get("Retry-After");
   if (retryAfter) headers.set("Retry-After", retryAfter);
   return headers;
 };

@@ -31,6 +31,13 @@ export const FACTOR_CODE = z
 
 export const FactorSchema = z.object({ code: FACTOR_CODE });
 
+/**
+ * The factor typed again to confirm a dangerous admin action (docs/decisions/040), beside the action's own
+ * fields: a name none of them uses.
+ */
+export const ReauthSchema = z.object({ factorCode: FACTOR_CODE });
+export const REAUTH_FIELD = "factorCode" satisfies keyof z.infer<typeof ReauthSchema>;
+
 /** The first code from an authenticator app being set up (a recovery code does not prove the app works). */
 export const TotpSetupSchema = z.object({
   code: z

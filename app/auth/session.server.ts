@@ -1,8 +1,9 @@
 import { createCookie, createSessionStorage, type Session } from "@remix-run/cloudflare";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { AppServices } from "~/context.server";
 import { sessions, users, type AdminRole } from "~/db/schema";
 import { setCookieValue } from "~/common/cookies";
+import { activityIsStale, isIdle } from "./admin-freshness";
 
 /**
  * What a session holds. Modules above auth add their own keys by augmenting this interface (the registration
@@ -19,8 +20,10 @@ export interface SessionData {
   registered?: { userId: string | null; email: string };
   /** An admin who gave the right password and has yet to give the second factor (/login/factor). */
   pendingAdmin?: { userId: string; redirectTo: string };
-  /** When this admin session last checked the second factor (sign-in, setting one up). */
+  /** When this admin session last checked the second factor (sign-in, setting one up, confirming a dangerous action). */
   factorCheckedAt?: string;
+  /** An admin session's last request (written at most once a minute): ADMIN_IDLE_MINUTES later it has ended. */
+  lastActiveAt?: string;
   /** The authenticator app being set up on /admin/security: its secret, encrypted, until a code confirms it. */
   totpSetup?: string;
 }
@@ -28,8 +31,8 @@ export interface SessionData {
 export type SessionFlash = { toast: { kind: "success" | "error" | "info"; message: string } };
 export type AppSession = Session<SessionData, SessionFlash>;
 
-// Customers stay signed in for 14 days; admins for ADMIN_SESSION_HOURS (8 by default). A session's end is
-// fixed when it starts: later commits (a toast, a registration step) never extend it.
+// Customers stay signed in for 14 days; admins for ADMIN_SESSION_HOURS (8 by default, at most 24), and not
+// past ADMIN_IDLE_MINUTES without a request (signedInUser). A session's end is fixed when it starts: later commits (a toast, a registration step) never extend it.
 const CUSTOMER_SESSION_SECONDS = 60 * 60 * 24 * 14;
 
 export function sessionCookieName(app: AppServices) {
@@ -143,13 +146,43 @@ export async function getCurrentUser(request: Request, app: AppServices): Promis
 
 /** The account a session is signed in to, if any. */
 export async function userOfSession(session: AppSession, app: AppServices): Promise<CurrentUser | null> {
+  return (await signedInUser(session, app)).user;
+}
+
+/**
+ * The account a session is signed in to, or why there is none: `idle` when an admin session went
+ * ADMIN_IDLE_MINUTES without a request (it stays ended: nothing revives it; the sign-in page says why).
+ * An admin's request is written down as activity, at most once a minute.
+ */
+export async function signedInUser(session: AppSession, app: AppServices): Promise<{ user: CurrentUser; ended: null } | { user: null; ended: "idle" | null }> {
   const userId = session.get("userId");
-  if (!userId) return null;
+  if (!userId) return { user: null, ended: null };
   const [user] = await app.db
     .select({ id: users.id, email: users.email, role: users.role, adminRole: users.adminRole })
     .from(users)
     .where(eq(users.id, userId));
-  return user ? { ...user, role: user.role as CurrentUser["role"] } : null;
+  if (!user) return { user: null, ended: null };
+  if (user.role === "admin") {
+    const now = new Date();
+    const activity = { lastActiveAt: session.get("lastActiveAt"), factorCheckedAt: session.get("factorCheckedAt") };
+    if (isIdle(activity, app.env.ADMIN_IDLE_MINUTES, now)) return { user: null, ended: "idle" };
+    if (activityIsStale(activity, now)) await setSessionTime(app, session, "lastActiveAt", now);
+  }
+  return { user: { ...user, role: user.role as CurrentUser["role"] }, ended: null };
+}
+
+/**
+ * Writes one timestamp of a session in place (jsonb_set: the rest of the session, which a concurrent request
+ * may be changing, is left as it is), and in the session object this request holds.
+ */
+export async function setSessionTime(app: AppServices, session: AppSession, key: "lastActiveAt" | "factorCheckedAt", at: Date) {
+  const iso = at.toISOString();
+  session.set(key, iso);
+  if (!session.id) return;
+  await app.db
+    .update(sessions)
+    .set({ data: sql`jsonb_set(${sessions.data}, ${`{${key}}`}::text[], to_jsonb(${iso}::text))` })
+    .where(eq(sessions.id, session.id));
 }
 
 /** How long the second step of an admin's sign-in may wait for the factor. */
@@ -180,5 +213,6 @@ export async function signIn(request: Request, app: AppServices, userId: string,
   session.set("userId", userId);
   session.set("expiresAt", new Date(Date.now() + seconds * 1000).toISOString());
   if (opts.factorCheckedAt) session.set("factorCheckedAt", opts.factorCheckedAt.toISOString());
+  if (user?.role === "admin") session.set("lastActiveAt", new Date().toISOString());
   return storage.commitSession(session, { maxAge: seconds });
 }

@@ -2,6 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { recordAdminAction } from "~/audit/audit.server";
 import type { AppServices } from "~/context.server";
 import { users } from "~/db/schema";
+import { hasSecondFactor } from "./factors/store.server";
 import { requestPasswordReset } from "./password-reset.server";
 import { DUMMY_HASH, verifyPassword } from "./password.server";
 import { perAddress } from "./rate-limit.server";
@@ -38,7 +39,10 @@ export async function authenticate(
     await audit("sign_in_failed", gate.kind === "prove" ? "wrong password (account needs a reset link)" : "wrong password");
     return { ok: false, reason: gate.kind === "prove" ? "prove" : "invalid" };
   }
-  if (gate.kind === "prove") {
+  // An admin with a second factor proves it is them with the factor (the next step), so many addresses guessing
+  // their password never keep them out; the answer to a wrong password is unchanged (docs/decisions/040).
+  const factorWillProve = user.role === "admin" && (await hasSecondFactor(app.db, user.id));
+  if (gate.kind === "prove" && !factorWillProve) {
     await audit("sign_in_failed", "right password, but the account needs a reset link first");
     // The same answer as a wrong password; the reset mail (limited like any reset request) goes out after
     // the response, so not even its timing tells a guesser that this password was the right one.

@@ -18,6 +18,33 @@ export const LogRangeFields = {
   before: z.preprocess(blankToUndefined, cursor.optional()).catch(undefined),
 };
 
+const customerId = z.uuid({ error: "A customer id looks like 0b7c…-…: copy it from the customer's page." });
+
+/**
+ * A log page's URL contract: its own filters, then the customer id and the date range every log has, and the
+ * cursors. `parse` reads a URL leniently (an invalid filter is dropped; the form shows why); `params` gives the
+ * filters back for links (cursors left out).
+ */
+export function logQuery<Filters extends z.ZodRawShape>(filters: Filters) {
+  const schema = z.object({ ...filters, customer: z.preprocess(blankToUndefined, customerId.optional()), ...LogRangeFields });
+  type Query = z.infer<typeof schema>;
+  const names = [...Object.keys(filters), "customer", "from", "to"];
+  return {
+    schema,
+    parse(url: URL): Query {
+      const raw = Object.fromEntries(url.searchParams);
+      const parsed = schema.safeParse(raw);
+      if (parsed.success) return parsed.data;
+      const bad = new Set(parsed.error.issues.map((i) => String(i.path[0])));
+      return schema.parse(Object.fromEntries(Object.entries(raw).filter(([k]) => !bad.has(k))));
+    },
+    params(q: Query): Record<string, string | undefined> {
+      const values = q as Record<string, unknown>;
+      return Object.fromEntries(names.map((k) => [k, typeof values[k] === "string" ? (values[k] as string) : undefined]));
+    },
+  };
+}
+
 export const LOG_PAGE_SIZE = 50;
 /** A CSV download holds at most this many rows (newest first); narrow the filters for more. */
 export const LOG_CSV_MAX_ROWS = 10_000;

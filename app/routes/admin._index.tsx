@@ -5,6 +5,7 @@ import { dashboard } from "~/admin/dashboard.server";
 import { recordAdminAction } from "~/audit/audit.server";
 import { requireAdmin, requireOwner } from "~/auth/guards.server";
 import { clientAddress } from "~/auth/rate-limit.server";
+import { requireRecentFactor } from "~/auth/reauth.server";
 import { redirectWithToast } from "~/auth/toast.server";
 import { IntentButton, PostForm } from "~/components/forms";
 import { STATUS_LABEL } from "~/components/status-badge";
@@ -37,6 +38,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (intent === "retry_all_failed") {
     const submission = parseWithZod(formData, { schema: RetryAllSchema });
     if (submission.status !== "success") return data(submission.reply(), { status: 400 });
+    await requireRecentFactor(request, context.app, admin, formData, "customers.retry_all_failed");
     const now = (await retryAllPlan(context.app)).total;
     // The list changed since the admin read the plan: show the new one and ask again.
     if (now !== submission.value.expected)
@@ -59,6 +61,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (intent !== "backfill") return Response.json({ error: "Unknown action." }, { status: 400 });
   // Backfill spends days of the sync budget for every old customer at once: an owner's decision.
   await requireOwner(request, context.app);
+  await requireRecentFactor(request, context.app, admin, formData, "customers.backfill");
   const result = await startBackfill(context.app, admin.id);
   await recordAdminAction(context.app.db, {
     adminId: admin.id,

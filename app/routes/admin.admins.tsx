@@ -9,6 +9,7 @@ import { INVITE_REFUSED, inviteAdmin, pendingInvitations, revokeInvitation } fro
 import { AdminsActionSchema, InviteAdminSchema } from "~/admin/schemas";
 import { requireOwner } from "~/auth/guards.server";
 import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
+import { requireRecentFactor, type DangerousAction } from "~/auth/reauth.server";
 import { redirectWithToast } from "~/auth/toast.server";
 import { formatDateTime } from "~/components/format";
 import { Field, FormError, IntentButton, PostForm } from "~/components/forms";
@@ -34,9 +35,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const owner = await requireOwner(request, context.app);
   const actor = { id: owner.id, clientAddress: clientAddress(request) };
   const app = context.app;
-  const submission = parseWithZod(await request.formData(), { schema: AdminsActionSchema });
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: AdminsActionSchema });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   const v = submission.value;
+  // Changing who administers the shop asks for the factor again when the last check is old (revoking does not).
+  const dangerous: Partial<Record<typeof v.intent, DangerousAction>> = { invite: "admins.invited", change_role: "admins.role_changed", remove: "admins.removed" };
+  const reauthFor = dangerous[v.intent];
+  if (reauthFor) await requireRecentFactor(request, app, owner, formData, reauthFor);
   const refused = (problem: string, status: number) => data<Problem>({ problem }, { status });
   switch (v.intent) {
     case "invite": {

@@ -8,6 +8,7 @@ import { ConfirmAllSchema } from "~/admin/schemas";
 import { recordAdminAction } from "~/audit/audit.server";
 import { requireAdmin } from "~/auth/guards.server";
 import { clientAddress } from "~/auth/rate-limit.server";
+import { requireRecentFactor } from "~/auth/reauth.server";
 import { redirectWithToast } from "~/auth/toast.server";
 import { ConfirmAllLinks } from "~/components/confirm-all-links";
 import { confirmAllSuggestedLinks, countSuggestedLinks } from "~/sync/confirm-links.server";
@@ -30,8 +31,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const admin = await requireAdmin(request, context.app);
-  const submission = parseWithZod(await request.formData(), { schema: ConfirmAllSchema });
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: ConfirmAllSchema });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
+  await requireRecentFactor(request, context.app, admin, formData, "customers.confirm_all_links");
   const now = await countSuggestedLinks(context.app.db);
   // The list changed since the admin read the count: show the new count and ask again.
   if (now !== submission.value.expected)

@@ -1,7 +1,7 @@
 // /admin/security: an admin's second factors (issue 23). An admin without one is sent here before any other
 // admin page: add an authenticator app (a QR code drawn here, and the secret as text), confirm it with a code,
 // and keep the ten recovery codes shown once.
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { useActionData, useLoaderData } from "@remix-run/react";
@@ -16,7 +16,8 @@ import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.se
 import { TotpSetupSchema } from "~/auth/schemas";
 import { commitSession, getSession } from "~/auth/session.server";
 import { redirectWithToast } from "~/auth/toast.server";
-import { Field, FormError, IntentButton, PostForm } from "~/components/forms";
+import { CodeField } from "~/components/code-field";
+import { FormError, IntentButton, PostForm } from "~/components/forms";
 
 export const meta: MetaFunction = () => [{ title: "Sign-in security · Admin · Cangoods" }];
 
@@ -119,14 +120,7 @@ export default function Security() {
           </p>
           <PostForm {...getFormProps(form)}>
             <FormError errors={form.errors} />
-            <Field label="Code from the app" hint="The 6 digits the app shows now." field={fields.code}>
-              <input
-                {...getInputProps(fields.code, { type: "text" })}
-                autoComplete="one-time-code"
-                inputMode="numeric"
-                aria-describedby={`${fields.code.descriptionId} ${fields.code.errorId}`}
-              />
-            </Field>
+            <CodeField field={fields.code} label="Code from the app" hint="The 6 digits the app shows now." digitsOnly />
             <div className="actions">
               <IntentButton intent="confirm-totp">Confirm the app</IntentButton>
             </div>

@@ -1,6 +1,12 @@
+import { getZodConstraint } from "@conform-to/zod/v4";
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
-import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { isRouteErrorResponse, NavLink, Outlet, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { requireAdmin } from "~/auth/guards.server";
+import { keepRetryAfter } from "~/auth/rate-limit.server";
+import { ReauthSchema } from "~/auth/schemas";
+import { ErrorPage } from "~/components/error-page";
+import { isReauthStep, ReauthStepPage } from "~/components/reauth-step";
+import { useRequestId } from "~/components/request-id";
 
 // Layout for every /admin page: the guard runs here and again in each child loader/action (here it lets an
 // admin without a second factor through: /admin/security sets one up, every other child sends them there).
@@ -31,3 +37,19 @@ export default function AdminLayout() {
     </div>
   );
 }
+
+/**
+ * The admin console's errors. A dangerous action whose factor check is too old answers with the re-auth step
+ * (app/auth/reauth.server.ts): shown here, under the site's header, with the root's data (its CSRF token) loaded.
+ * Every other error looks as it does anywhere else.
+ */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const root = useRouteLoaderData<{ requestId?: string }>("root");
+  const fallbackRequestId = useRequestId();
+  if (isRouteErrorResponse(error) && isReauthStep(error.data)) return <ReauthStepPage step={error.data} constraint={getZodConstraint(ReauthSchema)} />;
+  return <ErrorPage error={error} requestId={root?.requestId ?? fallbackRequestId} />;
+}
+
+// A re-auth step refused for too many wrong codes keeps its Retry-After.
+export const headers = keepRetryAfter;

@@ -4,6 +4,7 @@ import { useLoaderData } from "@remix-run/react";
 import { recordAdminAction } from "~/audit/audit.server";
 import { requireAdmin, requireOwner } from "~/auth/guards.server";
 import { clientAddress } from "~/auth/rate-limit.server";
+import { requireRecentFactor } from "~/auth/reauth.server";
 import { commitSession, getSession } from "~/auth/session.server";
 import { redirectWithToast } from "~/auth/toast.server";
 import { IntentButton, PostForm } from "~/components/forms";
@@ -28,7 +29,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const admin = await requireOwner(request, context.app);
-  const intent = (await request.formData()).get("intent");
+  const formData = await request.formData();
+  const intent = formData.get("intent");
   const audit = (action: "zoho.connect_started" | "zoho.disconnected", after?: Record<string, unknown>) =>
     recordAdminAction(context.app.db, { adminId: admin.id, action, clientAddress: clientAddress(request), after });
   if (intent === "connect") {
@@ -39,6 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return redirect(url, { headers: { "Set-Cookie": await commitSession(session, context.app) } });
   }
   if (intent === "disconnect") {
+    await requireRecentFactor(request, context.app, admin, formData, "zoho.disconnected");
     const wasConnected = await disconnect(context.app, admin.id);
     await audit("zoho.disconnected", { wasConnected });
     return redirectWithToast(request, context.app, "/admin/zoho", { kind: "info", message: "Zoho Books disconnected. Sync is paused until you connect again." });

@@ -1,7 +1,8 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { SESSION_ENDED } from "~/auth/guards.server";
 import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
 import { safeRedirect } from "~/auth/safe-redirect";
 import { LoginSchema } from "~/auth/schemas";
@@ -21,8 +22,10 @@ const PROVE_IT_IS_YOU =
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getCurrentUser(request, context.app);
-  if (user) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo"), user.role === "admin" ? "/admin" : "/account"));
-  return null;
+  const params = new URL(request.url).searchParams;
+  if (user) throw redirect(safeRedirect(params.get("redirectTo"), user.role === "admin" ? "/admin" : "/account"));
+  // An admin session that ended for want of activity (the guard sends it here): say so, and come back after.
+  return { idleMinutes: params.get("ended") === SESSION_ENDED.idle ? context.app.env.ADMIN_IDLE_MINUTES : null };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -52,6 +55,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Login() {
   const lastResult = useActionData<typeof action>();
+  const { idleMinutes } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
   const [form, fields] = useForm({
@@ -64,6 +68,11 @@ export default function Login() {
   return (
     <section className="card narrow" aria-labelledby="login-title">
       <h1 id="login-title">Sign in</h1>
+      {idleMinutes !== null ? (
+        <p className="notice notice--warning" role="status" data-testid="session-ended">
+          {`You were signed out after ${idleMinutes} minutes without activity. Sign in again to go back where you were.`}
+        </p>
+      ) : null}
       <PostForm {...getFormProps(form)}>
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
         <FormError errors={form.errors} />

@@ -1,6 +1,6 @@
 // /login/factor: the second step of an admin's sign-in, after the right password (issue 23). The code from
 // their authenticator app, or one of their recovery codes (each works once).
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Link, useActionData } from "@remix-run/react";
@@ -9,7 +9,8 @@ import { verifyFactorCode, refusedCodeMessage } from "~/auth/factors/check.serve
 import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
 import { FactorSchema } from "~/auth/schemas";
 import { getSession, signIn } from "~/auth/session.server";
-import { Field, FormError, IntentButton, PostForm } from "~/components/forms";
+import { CODE_OR_RECOVERY_HINT, CodeField } from "~/components/code-field";
+import { FormError, IntentButton, PostForm } from "~/components/forms";
 
 export const meta: MetaFunction = () => [{ title: "Second step of signing in · Cangoods" }];
 
@@ -57,16 +58,7 @@ export default function SecondFactor() {
       <p>Your password was right. Now prove it is you with your second factor.</p>
       <PostForm {...getFormProps(form)}>
         <FormError errors={form.errors} />
-        <Field label="Code" hint="The 6-digit code your authenticator app shows now, or one of your recovery codes (each works once)." field={fields.code}>
-          <input
-            {...getInputProps(fields.code, { type: "text" })}
-            autoComplete="one-time-code"
-            inputMode="text"
-            autoCapitalize="none"
-            spellCheck={false}
-            aria-describedby={`${fields.code.descriptionId} ${fields.code.errorId}`}
-          />
-        </Field>
+        <CodeField field={fields.code} hint={CODE_OR_RECOVERY_HINT} />
         <div className="actions">
           <IntentButton intent="verify">Continue</IntentButton>
           <Link to="/login">Start again</Link>

@@ -11,6 +11,7 @@ import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.se
 import { ResetPasswordSchema } from "~/auth/schemas";
 import { getSession, destroySession } from "~/auth/session.server";
 import { redirectWithToast } from "~/auth/toast.server";
+import { CodeField } from "~/components/code-field";
 import { Field, FormError, PostForm } from "~/components/forms";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · Cangoods" }];
@@ -88,9 +89,7 @@ export default function ResetPassword() {
           <input {...getInputProps(fields.confirmPassword, { type: "password" })} autoComplete="new-password" />
         </Field>
         {needsFactor ? (
-          <Field label="Code" hint="This is an admin account: the 6-digit code from your authenticator app, or one of your recovery codes." field={fields.code}>
-            <input {...getInputProps(fields.code, { type: "text" })} required autoComplete="one-time-code" aria-describedby={`${fields.code.descriptionId} ${fields.code.errorId}`} />
-          </Field>
+          <CodeField field={fields.code} hint="This is an admin account: the 6-digit code from your authenticator app, or one of your recovery codes." required />
         ) : null}
         <div className="actions">
           <button type="submit" disabled={busy}>

@@ -2,7 +2,7 @@
 // query string cleaned (tokens, secrets, codes and email addresses removed BEFORE the row is written), and
 // Zoho's message without email addresses. And the call log page's URL contract.
 import { z } from "zod";
-import { blankToUndefined, LogRangeFields } from "~/common/log-query";
+import { blankToUndefined, logQuery } from "~/common/log-query";
 
 const SECRET_NAME = /token|secret|password|code|state|client_id|key|signature|session|csrf/i;
 const EMAIL = /[^\s<>()[\]{}"',;:@/?&=]+@[^\s<>()[\]{}"',;:@/?&=]+/g;
@@ -34,26 +34,12 @@ export function loggedMessage(message: string | null | undefined): string | null
 export const CALL_LOG_PURPOSES = ["sync", "invoice", "admin", "mirror", "token"] as const;
 export type CallLogPurpose = (typeof CALL_LOG_PURPOSES)[number];
 
-export const ZohoCallQuerySchema = z.object({
+const zohoCallQuery = logQuery({
   purpose: z.preprocess(blankToUndefined, z.enum(CALL_LOG_PURPOSES, { error: "Choose a purpose from the list." }).optional()),
   outcome: z.preprocess(blankToUndefined, z.enum(["ok", "error"], { error: "Choose an outcome from the list." }).optional()),
-  customer: z.preprocess(blankToUndefined, z.uuid({ error: "A customer id looks like 0b7c…-…: copy it from the customer's page." }).optional()),
-  ...LogRangeFields,
 });
+
+export const ZohoCallQuerySchema = zohoCallQuery.schema;
 export type ZohoCallQuery = z.infer<typeof ZohoCallQuerySchema>;
-
-export function parseZohoCallQuery(url: URL): ZohoCallQuery {
-  const raw = Object.fromEntries(url.searchParams);
-  const parsed = ZohoCallQuerySchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const bad = new Set(parsed.error.issues.map((i) => String(i.path[0])));
-  return ZohoCallQuerySchema.parse(Object.fromEntries(Object.entries(raw).filter(([k]) => !bad.has(k))));
-}
-
-export const zohoCallQueryParams = (q: ZohoCallQuery): Record<string, string | undefined> => ({
-  purpose: q.purpose,
-  outcome: q.outcome,
-  customer: q.customer,
-  from: q.from,
-  to: q.to,
-});
+export const parseZohoCallQuery = zohoCallQuery.parse;
+export const zohoCallQueryParams = zohoCallQuery.params;

@@ -5,12 +5,15 @@ import { expect, test, type Page } from "@playwright/test";
 import { createHash } from "node:crypto";
 import pg from "pg";
 import { DEMO_CUSTOMER } from "@tools/local-stack/seed";
-import { newAdmin, passwordStep, signInAsAdmin } from "./admin-sign-in";
+import { inviteAfterTheWindow, newAdmin, passwordStep, signInAsAdmin } from "./admin-sign-in";
 import { query } from "./simulate-verification";
 
 type Who = "anonymous" | "customer" | "admin";
-/** `before` replaces the sign-in when a page needs a browser in a particular state (just registered, another account). */
-type PageToCheck = { name: string; who: Who; path: string | (() => Promise<string>); before?: (page: Page) => Promise<void> };
+/**
+ * `before` replaces the sign-in when a page needs a browser in a particular state (just registered, another
+ * account); `path: null` checks the page `before` leaves the browser on (a form's answer, like the re-auth step).
+ */
+type PageToCheck = { name: string; who: Who; path: string | null | (() => Promise<string>); before?: (page: Page) => Promise<void> };
 
 /**
  * A fresh account (unconfirmed, with a customer record) and a working link of `purpose` for it, made in the
@@ -128,6 +131,13 @@ const PAGES: PageToCheck[] = [
   { name: "sign-in security", who: "admin", path: "/admin/security" },
   { name: "sign-in security, setting up an app (QR code)", who: "anonymous", path: "/admin/security", before: adminSettingUpApp },
   { name: "second step of signing in (admin)", who: "anonymous", path: "/login/factor", before: async (page) => passwordStep(page, await newAdmin()) },
+  // Issue 23: the re-auth step of a dangerous action (an invitation after the window).
+  {
+    name: "confirm it is you (re-auth step)",
+    who: "anonymous",
+    path: null,
+    before: async (page) => inviteAfterTheWindow(page, await signInAsAdmin(page), `a11y.reauth.${crypto.randomUUID().slice(0, 8)}@staff.example`),
+  },
   // Issue 23: the audit log and the Zoho call log.
   { name: "audit log", who: "admin", path: "/admin/audit" },
   { name: "audit log, filtered (and an invalid filter)", who: "admin", path: "/admin/audit?action=sign_in&customer=not-a-uuid" },
@@ -178,9 +188,11 @@ test.beforeAll(async ({ request }) => {
 for (const { name, who, path, before } of PAGES) {
   test(`${name} (${who}) has no serious or critical accessibility violations`, async ({ page }) => {
     await (before ? before(page) : signIn(page, who));
-    const url = typeof path === "string" ? path : await path();
-    const response = await page.goto(url);
-    expect(response?.status(), `${url} loads`).toBe(name === "page not found" ? 404 : 200);
+    const url = path === null ? page.url() : typeof path === "string" ? path : await path();
+    if (path !== null) {
+      const response = await page.goto(url);
+      expect(response?.status(), `${url} loads`).toBe(name === "page not found" ? 404 : 200);
+    }
     await page.waitForLoadState("networkidle");
     const results = await new AxeBuilder({ page }).analyze();
     expect(results.passes.length, "axe checked the page").toBeGreaterThan(0);

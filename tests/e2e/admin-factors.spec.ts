@@ -17,6 +17,8 @@ test("an admin sets up an authenticator app, signs in with its code, and a recov
   const secret = (await page.getByTestId("totp-secret").innerText()).replaceAll(" ", "");
   await page.getByLabel("Code from the app").fill(totpCode(secret));
   await page.getByRole("button", { name: "Confirm the app" }).click();
+  // Wait for the codes to be shown (allInnerTexts does not wait), then read them.
+  await expect(page.getByTestId("recovery-codes").getByRole("listitem")).toHaveCount(10);
   const codes = (await page.getByTestId("recovery-codes").getByRole("listitem").allInnerTexts()).map((c) => c.trim());
   expect(codes).toHaveLength(10);
   await page.getByRole("link", { name: "Customers" }).first().click();

@@ -45,3 +45,28 @@ export async function passwordStep(page: Page, admin: AdminLogin) {
   await page.getByLabel("Password").fill(admin.password);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
+
+/**
+ * Makes this admin's sessions' last factor check `minutesAgo` minutes old. The browser stack keeps the default
+ * ADMIN_REAUTH_MINUTES (5, so the other browser tests never meet the re-auth step) and a browser cannot move the
+ * Worker's clock: the re-auth tests move the check back instead (the workerd tests use the env and the clock).
+ */
+export async function ageFactorCheck(admin: AdminLogin, minutesAgo: number) {
+  const { db, close } = openNodeDb(process.env.E2E_DATABASE_URL!, 1);
+  try {
+    const at = new Date(Date.now() - minutesAgo * 60_000).toISOString();
+    await db.execute(sql`update sessions set data = jsonb_set(data, '{factorCheckedAt}', to_jsonb(${at}::text))
+      where user_id = (select id from users where lower(email) = lower(${admin.email}))`);
+  } finally {
+    await close();
+  }
+}
+
+/** An invitation that asks for the factor again: the admin's check made old, the invite form sent; the browser is left on the re-auth step. */
+export async function inviteAfterTheWindow(page: Page, admin: AdminLogin, email: string) {
+  await page.goto("/admin/admins");
+  await ageFactorCheck(admin, 6);
+  await page.getByLabel("Email address").fill(email);
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByRole("heading", { name: "Confirm it is you" })).toBeVisible();
+}

@@ -9,12 +9,11 @@ import { ADMIN_ACTIONS } from "~/audit/actions";
 import { CustomerActionSchema } from "~/admin/schemas";
 import { createAppServices } from "~/context.server";
 import { runMaintenance } from "~/maintenance/hourly.server";
-import { browser, type Browser } from "./support/browser";
-import { deleteAllJobs } from "~/sync/jobs/tooling.server";
-import { sql, testDb } from "./support/database";
-import { createCustomerWithJob, createUser, loadCustomer } from "./support/factories";
-import { ADMIN_REQUESTS, AUDITED_ELSEWHERE, fill, type AdminRequest } from "./support/admin-requests";
-import { deliver } from "./support/queue-delivery";
+import { browser } from "./support/browser";
+import { sql } from "./support/database";
+import { createCustomerWithJob } from "./support/factories";
+import { ADMIN_REQUESTS, AUDITED_ELSEWHERE, fill } from "./support/admin-requests";
+import { prepareAdminRequest, sendAdminRequest } from "./support/admin-request-world";
 import { enrolledAdmin, signedIn, signedInAdmin } from "./support/sign-in";
 import { signInAdmin } from "@tools/admin-sign-in";
 import { testEnv } from "./support/worker-env";
@@ -24,65 +23,18 @@ import { freshWorldPerTest } from "./support/fresh-world";
 let databaseUrl: string;
 freshWorldPerTest((url) => (databaseUrl = url));
 
-type Env = ReturnType<typeof testEnv>["env"];
 type AuditRow = { admin_id: string | null; action: string; client_address: string | null; customer_ids: string[]; contact_id: string | null; count: number | null; before: unknown; after: unknown; reason: string | null };
 const auditRows = async () => (await sql(databaseUrl, "select * from admin_audit_log order by id")) as AuditRow[];
 const adminIdOf = async (email: string) => ((await sql(databaseUrl, "select id from users where email = $1", [email])) as Array<{ id: string }>)[0].id;
 
-/** A returning customer with a verified login whose sync ran: "Juan Dela Cruz" is matched by name only (the sandbox's seed has him with another email). */
-async function suggestedCustomer(env: Env) {
-  const user = await createUser(databaseUrl, { role: "customer", email: "juan.new@elsewhere.example", verified: true });
-  const { customer, job } = await createCustomerWithJob(databaseUrl, { returning: true, firstName: "Juan", lastName: "Dela Cruz", email: user.email });
-  await sql(databaseUrl, "update customers set user_id = $1 where id = $2", [user.id, customer.id]);
-  await deliver(env, [job.id]);
-  const after = (await loadCustomer(databaseUrl, customer.id)).customer;
-  expect(after.zohoReviewReason).toBe("name_only");
-  return { id: customer.id, contactId: after.zohoSyncCandidates![0].contactId };
-}
-
-/** A customer in the state the request needs, and the values of its placeholders. */
-async function prepare(env: Env, r: AdminRequest) {
-  await connectZoho(env);
-  const contact = await sandbox().addContact({ contact_name: "Audit Target", email: "audit.target@example.com" });
-  if (r.needs === "suggested") {
-    const s = await suggestedCustomer(env);
-    return { id: s.id, contactId: s.contactId, expected: "1" };
-  }
-  const { customer } = await createCustomerWithJob(databaseUrl);
-  if (r.needs === "linked")
-    await sql(databaseUrl, "update customers set zoho_contact_id = $1, zoho_sync_status = 'manual', zoho_link_basis = 'admin' where id = $2", [contact.contact_id, customer.id]);
-  if (r.needs === "failed") await sql(databaseUrl, "update customers set zoho_sync_status = 'failed', zoho_sync_error = 'boom' where id = $1", [customer.id]);
-  if (r.needs === "staff_admin") {
-    const other = await createUser(databaseUrl, { role: "admin", adminRole: "staff" });
-    return { id: customer.id, adminId: other.id };
-  }
-  if (r.needs === "invitation") {
-    const [row] = (await sql(databaseUrl, "insert into admin_invitations (email, admin_role, token_hash, expires_at) values ($1, 'staff', $2, now() + interval '1 day') returning id", [
-      `waiting.${crypto.randomUUID().slice(0, 8)}@staff.example`,
-      crypto.randomUUID(),
-    ])) as Array<{ id: string }>;
-    return { id: customer.id, invitationId: row.id };
-  }
-  if (r.needs === "pending") {
-    // A customer who registered before sync existed: no job at all (the backfill's kind).
-    const { db, close } = testDb(databaseUrl);
-    await deleteAllJobs(db).finally(close);
-  }
-  return { id: customer.id, contactId: contact.contact_id, expected: "1" };
-}
-
-async function send(b: Browser, r: ReturnType<typeof fill>) {
-  return r.fields ? b.post(r.path, r.fields) : b.api(r.method, r.path);
-}
-
 describe("every admin action writes exactly one audit row", () => {
   it.each(ADMIN_REQUESTS.map((r) => [`${r.method} ${r.path} ${r.fields?.intent ?? ""}`.trim(), r] as const))("%s", async (_name, r) => {
     const { env } = testEnv(databaseUrl);
-    const values = await prepare(env, r);
+    const values = await prepareAdminRequest(databaseUrl, env, r);
     const admin = await signedIn(env, databaseUrl, "admin");
     const adminId = await adminIdOf(admin.email);
     const before = (await auditRows()).length;
-    const res = await send(admin, fill(r, values));
+    const res = await sendAdminRequest(admin, fill(r, values));
     expect(res.status, "the action took effect").toBeLessThan(400);
     const rows = (await auditRows()).slice(before);
     expect(rows.map((row) => row.action), "one row for the action").toEqual([r.audit]);

@@ -7,6 +7,7 @@ import { linkIn, waitForMail } from "@tools/local-stack/mail-inbox";
 import { browser } from "./support/browser";
 import { freshDatabase, sql } from "./support/database";
 import { createUser } from "./support/factories";
+import { enrolledAdmin, signedInAdmin } from "./support/sign-in";
 import { bindings, testEnv } from "./support/worker-env";
 
 let databaseUrl: string;
@@ -108,7 +109,7 @@ const LOCKOUT_TABLE: Row[] = [
     expect: { status: 403, says: PROVE, resetMail: false },
   },
   {
-    name: "ten addresses guessing an admin's password: the admin is asked for the emailed link, never locked out",
+    name: "ten addresses guessing the password of an admin without a second factor yet: the admin is asked for the emailed link, never locked out",
     owner: "admin",
     before: [{ times: 10, from: "a new address each time", target: "owner", password: "wrong" }],
     then: { from: OWNER_HOME, password: "right" },
@@ -186,5 +187,32 @@ describe("the proof the table asks for", () => {
     const signedIn = await home.post("/login", { email: owner.email, password: "a brand new password", redirectTo: "" });
     expect(signedIn.status).toBe(302);
     expect(signedIn.headers.get("Location")).toBe("/account");
+  });
+});
+
+// Issue 23 (docs/decisions/040): an admin with a second factor proves it is them with the factor, so the
+// account-wide "prove it" state never stands between them and the console; strangers only slow themselves down.
+describe("an admin with a second factor", () => {
+  it("a stranger's wrong passwords from another address do not stop the admin signing in from theirs", async () => {
+    const env = testEnv(databaseUrl).env;
+    const admin = await enrolledAdmin(env, databaseUrl);
+    for (let i = 0; i < 8; i++) await signIn(STRANGER, admin.email, `wrong-${i}`);
+    const stranger = await signIn(STRANGER, admin.email, admin.password);
+    expect(stranger.status, "the stranger's address waits, even with the right password").toBe(429);
+    const home = await signedInAdmin(env, admin, { address: OWNER_HOME });
+    expect((await home.get("/admin")).status).toBe(200);
+  });
+
+  it("ten addresses guessing the admin's password: the password and the code still sign in, no mail needed; a wrong password gets the usual answer", async () => {
+    const env = testEnv(databaseUrl).env;
+    const admin = await enrolledAdmin(env, databaseUrl);
+    for (let i = 0; i < 10; i++) await signIn(`192.0.2.${++address % 250}`, admin.email, `wrong-${i}`);
+    const mailsBefore = await resetMails(admin.id);
+    const wrong = await signIn(OWNER_HOME, admin.email, "a wrong password");
+    expect(wrong.status).toBe(403);
+    expect(await wrong.text()).toContain(PROVE);
+    const home = await signedInAdmin(env, admin, { address: OWNER_HOME });
+    expect((await home.get("/admin")).status).toBe(200);
+    expect(await resetMails(admin.id)).toBe(mailsBefore);
   });
 });

@@ -50,6 +50,9 @@ export const AUDITED_ELSEWHERE: AdminAction[] = [
   "admins.invitation_accepted",
   "factor.totp_enrolled",
   "factor.check_failed",
+  // The re-auth step before a dangerous action (reauth.test.ts).
+  "factor.reauth",
+  "factor.reauth_failed",
 ];
 
 /** The request with its placeholders filled. */
