@@ -24,6 +24,9 @@ export const ADMIN_ACTIONS = [
   "factor.totp_enrolled",
   "factor.recovery_codes_replaced",
   "factor.check_failed",
+  "factor.passkey_registration_started",
+  "factor.passkey_added",
+  "factor.passkey_removed",
 ] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
 
@@ -50,7 +53,10 @@ export const ADMIN_ACTION_LABEL: Record<AdminAction, string> = {
   "admins.removed": "Removed an admin",
   "factor.totp_enrolled": "Set up an authenticator app",
   "factor.recovery_codes_replaced": "Made new recovery codes",
-  "factor.check_failed": "Second-factor code refused",
+  "factor.check_failed": "Second factor refused (a code or a passkey)",
+  "factor.passkey_registration_started": "Started adding a passkey",
+  "factor.passkey_added": "Added a passkey",
+  "factor.passkey_removed": "Removed a passkey",
 };
 
 /** How the console names an action (an unknown name, written by a newer version, shows as it is). */

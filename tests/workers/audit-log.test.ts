@@ -14,6 +14,7 @@ import { deleteAllJobs } from "~/sync/jobs/tooling.server";
 import { sql, testDb } from "./support/database";
 import { createCustomerWithJob, createUser, loadCustomer } from "./support/factories";
 import { ADMIN_REQUESTS, AUDITED_ELSEWHERE, fill, type AdminRequest } from "./support/admin-requests";
+import { addSoftPasskey, passkeyToAdd } from "./support/soft-passkey";
 import { deliver } from "./support/queue-delivery";
 import { enrolledAdmin, signedIn, signedInAdmin } from "./support/sign-in";
 import { signInAdmin } from "@tools/admin-sign-in";
@@ -81,6 +82,9 @@ describe("every admin action writes exactly one audit row", () => {
     const values = await prepare(env, r);
     const admin = await signedIn(env, databaseUrl, "admin");
     const adminId = await adminIdOf(admin.email);
+    // The admin's own passkey state: a challenge and the answer to it, or a passkey to remove.
+    if (r.needs === "passkey_challenge") Object.assign(values, { attestation: (await passkeyToAdd(admin, databaseUrl, adminId)).response });
+    if (r.needs === "own_passkey") Object.assign(values, { passkeyId: (await addSoftPasskey(admin, databaseUrl, adminId)).factorId });
     const before = (await auditRows()).length;
     const res = await send(admin, fill(r, values));
     expect(res.status, "the action took effect").toBeLessThan(400);
