@@ -21,6 +21,8 @@ async function expectNoSeriousAxeViolations(page: Page, where: string) {
 }
 
 test("an admin adds a passkey and signs in with it", async ({ page }) => {
+  // Two sign-ins, three axe runs and two WebAuthn ceremonies: more than the default minute on a busy machine.
+  test.setTimeout(180_000);
   const { cdp, authenticatorId } = await virtualAuthenticator(page);
   const admin = await newAdmin();
   await signInAsAdmin(page, { admin });
