@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { E2E_PORTS } from "./tests/e2e/ports";
+import { E2E_ORIGIN, E2E_PORTS } from "./tests/e2e/ports";
 
 // End-to-end tests in Debian's Chromium against the real Worker (wrangler dev), real Postgres and
 // the Zoho sandbox, all started by tests/e2e/global-setup.ts on their own ports (tests/e2e/ports.ts).
@@ -19,7 +19,7 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   reporter: [["list"]],
   use: {
-    baseURL: `http://127.0.0.1:${E2E_PORTS.worker}`,
+    baseURL: E2E_ORIGIN,
     trace: "retain-on-failure",
     navigationTimeout: 20_000,
     launchOptions: {

@@ -115,7 +115,7 @@ async function main() {
   });
   scheduleCron(worker.url);
   console.log(`
-Cangoods Portal is running:   ${worker.url}
+Cangoods Portal is running:   ${vars.APP_URL ?? worker.url}
   Admin sign-in:              ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}, then the code of an authenticator app
                               given the secret ${DEMO_ADMIN.totpSecret} (or: npm run admin:code)
   Demo customer:              ${DEMO_CUSTOMER.email} / ${DEMO_CUSTOMER.password}

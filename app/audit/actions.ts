@@ -26,6 +26,9 @@ export const ADMIN_ACTIONS = [
   "factor.check_failed",
   "factor.reauth",
   "factor.reauth_failed",
+  "factor.passkey_registration_started",
+  "factor.passkey_added",
+  "factor.passkey_removed",
 ] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
 
@@ -52,9 +55,12 @@ export const ADMIN_ACTION_LABEL: Record<AdminAction, string> = {
   "admins.removed": "Removed an admin",
   "factor.totp_enrolled": "Set up an authenticator app",
   "factor.recovery_codes_replaced": "Made new recovery codes",
-  "factor.check_failed": "Second-factor code refused",
+  "factor.check_failed": "Second factor refused (a code or a passkey)",
   "factor.reauth": "Confirmed it was them (second factor again)",
   "factor.reauth_failed": "Second-factor code refused (confirming an action)",
+  "factor.passkey_registration_started": "Started adding a passkey",
+  "factor.passkey_added": "Added a passkey",
+  "factor.passkey_removed": "Removed a passkey",
 };
 
 /** How the console names an action (an unknown name, written by a newer version, shows as it is). */

@@ -46,6 +46,26 @@ export const TotpSetupSchema = z.object({
     .regex(/^\d{6}$/, { error: "Type the 6-digit code your authenticator app shows (digits only)." }),
 });
 
+/** Passkeys need the browser's WebAuthn API (JavaScript): without it the form arrives without a response. */
+export const PASSKEY_NEEDS_JS =
+  "Passkeys need JavaScript, which is off or not supported in this browser. Use the code from your authenticator app or a recovery code instead.";
+const PASSKEY_RESPONSE = z.string({ error: PASSKEY_NEEDS_JS }).min(2, { error: PASSKEY_NEEDS_JS }).max(16_000, { error: "That passkey response is too long." });
+
+/** The second step of an admin's sign-in with a passkey: what the browser's authenticator answered. */
+export const PasskeySignInSchema = z.object({ response: PASSKEY_RESPONSE });
+
+/** A passkey being added on /admin/security: the name the admin gives it, and what their authenticator created. */
+export const AddPasskeySchema = z.object({
+  name: z
+    .string({ error: "Name this passkey, like “Work laptop” or “YubiKey”." })
+    .trim()
+    .min(1, { error: "Name this passkey, like “Work laptop” or “YubiKey”." })
+    .max(60, { error: "Use at most 60 characters." }),
+  response: PASSKEY_RESPONSE,
+});
+
+export const RemovePasskeySchema = z.object({ factorId: z.uuid({ error: "That passkey was not found." }) });
+
 export const ResetPasswordSchema = z
   .object({ token: z.string({ error: "This reset link is incomplete." }).min(10).max(200), ...NEW_PASSWORD_FIELDS, code: FACTOR_CODE.optional() })
   .refine(samePasswords, PASSWORDS_DIFFER);

@@ -26,6 +26,8 @@ export interface SessionData {
   lastActiveAt?: string;
   /** The authenticator app being set up on /admin/security: its secret, encrypted, until a code confirms it. */
   totpSetup?: string;
+  /** A passkey being created or used (app/auth/factors/passkey.server.ts): its challenge, for 5 minutes, once. */
+  passkeyChallenge?: { purpose: "register" | "sign-in"; userId: string; challenge: string; expiresAt: string };
 }
 // Toasts are not flashed in the session any more: they have their own cookie (toast.server.ts).
 export type SessionFlash = { toast: { kind: "success" | "error" | "info"; message: string } };
@@ -215,4 +217,16 @@ export async function signIn(request: Request, app: AppServices, userId: string,
   if (opts.factorCheckedAt) session.set("factorCheckedAt", opts.factorCheckedAt.toISOString());
   if (user?.role === "admin") session.set("lastActiveAt", new Date().toISOString());
   return storage.commitSession(session, { maxAge: seconds });
+}
+
+/**
+ * Takes `key` out of a stored session's data and returns what it held: of two requests racing for it, one
+ * gets it (the row is locked, the second sees it gone). Null when the session holds nothing under `key`.
+ */
+export async function takeFromSession<K extends keyof SessionData>(app: AppServices, sessionId: string, key: K): Promise<SessionData[K] | null> {
+  const result = await app.db.execute(sql`
+    with old as (select id, data -> ${key}::text as value from ${sessions} where id = ${sessionId} and data -> ${key}::text is not null for update)
+    update ${sessions} s set data = s.data - ${key}::text from old where s.id = old.id returning old.value as value`);
+  const row = result.rows[0] as { value: SessionData[K] } | undefined;
+  return row?.value ?? null;
 }

@@ -1,23 +1,28 @@
 // /admin/security: an admin's second factors (issue 23). An admin without one is sent here before any other
 // admin page: add an authenticator app (a QR code drawn here, and the secret as text), confirm it with a code,
-// and keep the ten recovery codes shown once.
-import { getFormProps, useForm } from "@conform-to/react";
+// and keep the ten recovery codes shown once. Passkeys (WebAuthn; JavaScript needed) are added, named, listed and
+// removed here too; the last factor cannot be removed.
+import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData, useSubmit } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import { renderSVG } from "uqr";
 import { refusedCodeMessage, verifyFactorCode } from "~/auth/factors/check.server";
 import { startTotpSetup, totpSetupSecret } from "~/auth/factors/setup.server";
-import { enrolTotp, factorSummary, replaceRecoveryCodes } from "~/auth/factors/store.server";
+import { registrationOptions, verifyRegistration } from "~/auth/factors/passkey.server";
+import { addPasskey, enrolTotp, factorSummary, passkeysOf, removePasskey, replaceRecoveryCodes } from "~/auth/factors/store.server";
 import { secretInGroups, totpUri } from "~/auth/factors/totp";
 import { recordAdminAction } from "~/audit/audit.server";
 import { requireAdmin } from "~/auth/guards.server";
 import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
-import { TotpSetupSchema } from "~/auth/schemas";
+import { AddPasskeySchema, RemovePasskeySchema, TotpSetupSchema } from "~/auth/schemas";
 import { commitSession, getSession } from "~/auth/session.server";
 import { redirectWithToast } from "~/auth/toast.server";
 import { CodeField } from "~/components/code-field";
-import { FormError, IntentButton, PostForm } from "~/components/forms";
+import { Field, FormError, IntentButton, PostForm, useCsrfToken } from "~/components/forms";
+import { formatDateTime } from "~/components/format";
+import { PasskeyStatus, usePasskeyCeremony } from "~/components/passkey";
 
 export const meta: MetaFunction = () => [{ title: "Sign-in security · Admin · Cangoods" }];
 
@@ -28,12 +33,24 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await getSession(request, context.app);
   const summary = await factorSummary(context.app.db, admin.id);
   const secret = summary.totp ? null : await totpSetupSecret(context.app, session);
+  const passkeys = (await passkeysOf(context.app.db, admin.id)).map(({ id, label, createdAt, lastUsedAt }) => ({ id, label, createdAt, lastUsedAt }));
   return {
     email: admin.email,
     summary,
+    passkeys,
     setup: secret ? { secret: secretInGroups(secret), qrSvg: renderSVG(totpUri(secret, admin.email), { border: 2 }) } : null,
   };
 }
+
+type Answer = {
+  recoveryCodes: string[] | null;
+  result: SubmissionResult<string[]> | null;
+  passkeyOptions?: unknown;
+  passkeyResult?: SubmissionResult<string[]>;
+  passkeyError?: string;
+  /** The name of the passkey just added (as the first factor: its recovery codes are shown). */
+  passkeyAdded?: string;
+};
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const app = context.app;
@@ -42,34 +59,157 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const intent = formData.get("intent");
   const session = await getSession(request, app);
   const summary = await factorSummary(app.db, admin.id);
+  const answer = (fields: Partial<Answer>, init?: ResponseInit) => data<Answer>({ recoveryCodes: null, result: null, ...fields }, init);
   if (intent === "start-totp" && !summary.totp) {
     await startTotpSetup(app, session);
-    return data({ recoveryCodes: null, result: null }, { headers: { "Set-Cookie": await commitSession(session, app) } });
+    return answer({}, { headers: { "Set-Cookie": await commitSession(session, app) } });
+  }
+  // Passkeys: the options (the challenge kept in this session), then what the authenticator created.
+  if (intent === "passkey-options") {
+    const passkeyOptions = await registrationOptions(app, session, admin);
+    await recordAdminAction(app.db, { adminId: admin.id, action: "factor.passkey_registration_started", clientAddress: clientAddress(request) });
+    return answer({ passkeyOptions }, { headers: { "Set-Cookie": await commitSession(session, app) } });
+  }
+  if (intent === "add-passkey") {
+    const submission = parseWithZod(formData, { schema: AddPasskeySchema });
+    if (submission.status !== "success") {
+      // The answer is missing without JavaScript: say so for the whole form.
+      const passkeyResult = submission.reply({ formErrors: submission.error?.response ?? [], hideFields: ["response"] });
+      return answer({ passkeyResult }, { status: 400 });
+    }
+    const refuse = (message: string, status = 400) => answer({ passkeyResult: submission.reply({ formErrors: [message], hideFields: ["response"] }) }, { status });
+    const verdict = await verifyRegistration(app, session, admin.id, submission.value.response);
+    if (!verdict.ok)
+      return refuse(
+        verdict.reason === "challenge"
+          ? "That passkey request has expired or was already used. Press “Add a passkey” again."
+          : "The passkey could not be verified, so it was not added. Press “Add a passkey” to try again.",
+      );
+    const added = await addPasskey(app.db, admin.id, { ...verdict.passkey, label: submission.value.name });
+    if (!added) return refuse("That passkey is already registered.", 409);
+    await recordAdminAction(app.db, { adminId: admin.id, action: "factor.passkey_added", clientAddress: clientAddress(request), after: { factorId: added.factorId } });
+    // The first factor set up in this session proves it, like the app's first code.
+    session.set("factorCheckedAt", new Date().toISOString());
+    const cookie = await commitSession(session, app);
+    if (added.recoveryCodes) return answer({ recoveryCodes: added.recoveryCodes, passkeyAdded: submission.value.name }, { headers: { "Set-Cookie": cookie } });
+    return redirectWithToast(request, app, "/admin/security", { kind: "success", message: `Passkey “${submission.value.name}” added. Sign-in will offer it after your password.` });
+  }
+  if (intent === "remove-passkey") {
+    await requireAdmin(request, app);
+    const parsed = RemovePasskeySchema.safeParse(Object.fromEntries(formData));
+    const outcome = parsed.success ? await removePasskey(app.db, admin.id, parsed.data.factorId) : "missing";
+    if (outcome === "missing") return answer({ passkeyError: "That passkey was not found: it may have been removed already." }, { status: 404 });
+    if (outcome === "last") return answer({ passkeyError: "That passkey is your only second factor: add another (a passkey or an authenticator app) before removing it." }, { status: 409 });
+    await recordAdminAction(app.db, { adminId: admin.id, action: "factor.passkey_removed", clientAddress: clientAddress(request), before: { factorId: parsed.data!.factorId } });
+    return redirectWithToast(request, app, "/admin/security", { kind: "success", message: "Passkey removed. It no longer signs you in." });
   }
   if (intent === "confirm-totp" && !summary.totp) {
     const secret = await totpSetupSecret(app, session);
     const submission = parseWithZod(formData, { schema: TotpSetupSchema });
     if (!secret) return redirectWithToast(request, app, "/admin/security", { kind: "error", message: "Start the setup again: it was not found." });
-    if (submission.status !== "success") return data({ recoveryCodes: null, result: submission.reply({ hideFields: ["code"] }) }, { status: 400 });
+    if (submission.status !== "success") return answer({ result: submission.reply({ hideFields: ["code"] }) }, { status: 400 });
     const check = await verifyFactorCode(app, { userId: admin.id, code: submission.value.code, clientAddress: clientAddress(request) }, { secret });
     if (!check.ok) {
       const result = submission.reply({ fieldErrors: { code: [refusedCodeMessage(check, waitInWords)] }, hideFields: ["code"] });
-      return data({ recoveryCodes: null, result }, { status: check.reason === "wait" ? 429 : 400, headers: check.reason === "wait" ? { "Retry-After": String(check.retryAfterSeconds) } : undefined });
+      return answer({ result }, { status: check.reason === "wait" ? 429 : 400, headers: check.reason === "wait" ? { "Retry-After": String(check.retryAfterSeconds) } : undefined });
     }
     const recoveryCodes = await enrolTotp(app.db, admin.id, secret, check.step!, app.env.TOKEN_ENCRYPTION_KEY);
     if (recoveryCodes) await recordAdminAction(app.db, { adminId: admin.id, action: "factor.totp_enrolled", clientAddress: clientAddress(request) });
     session.unset("totpSetup");
     session.set("factorCheckedAt", new Date().toISOString());
-    return data({ recoveryCodes, result: null }, { headers: { "Set-Cookie": await commitSession(session, app) } });
+    return answer({ recoveryCodes }, { headers: { "Set-Cookie": await commitSession(session, app) } });
   }
   if (intent === "new-recovery-codes" && (summary.totp || summary.passkeys)) {
     // Only a session that checked the factor (not one setting the first one up) may replace the codes.
     await requireAdmin(request, app);
     const recoveryCodes = await replaceRecoveryCodes(app.db, admin.id);
     await recordAdminAction(app.db, { adminId: admin.id, action: "factor.recovery_codes_replaced", clientAddress: clientAddress(request) });
-    return data({ recoveryCodes, result: null });
+    return answer({ recoveryCodes });
   }
   throw Response.json({ error: "Unknown action." }, { status: 400 });
+}
+
+const NAME_ONLY = AddPasskeySchema.pick({ name: true });
+
+/** The admin's passkeys (each removable unless it is their only factor) and the form that adds one. */
+function Passkeys({ canRemoveAny, answer }: { canRemoveAny: boolean; answer: Answer | undefined }) {
+  const { passkeys } = useLoaderData<typeof loader>();
+  const submit = useSubmit();
+  const csrf = useCsrfToken();
+  const name = useRef("");
+  const passkey = usePasskeyCeremony("register", (response) => submit({ intent: "add-passkey", name: name.current, response, csrf }, { method: "post" }));
+  const [form, fields] = useForm({
+    id: "add-passkey",
+    lastResult: answer?.passkeyResult ?? null,
+    constraint: getZodConstraint(NAME_ONLY),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: NAME_ONLY }),
+    onSubmit(event, { formData }) {
+      // With JavaScript the browser's authenticator answers first; the answer is then posted with the name.
+      event.preventDefault();
+      name.current = String(formData.get("name") ?? "");
+      passkey.start();
+    },
+  });
+  const { clear } = passkey;
+  const serverSaid = answer?.passkeyResult ?? answer?.passkeyError;
+  useEffect(() => {
+    if (serverSaid) clear();
+  }, [serverSaid, clear]);
+  return (
+    <>
+      <h2>Passkeys</h2>
+      <p>
+        A passkey signs you in with your device's fingerprint, face or PIN, or a security key, instead of typing a code. Your authenticator
+        app and recovery codes stay the fallback.
+      </p>
+      {answer?.passkeyError ? (
+        <p className="alert" role="alert">
+          {answer.passkeyError}
+        </p>
+      ) : null}
+      {passkeys.length ? (
+        <ul className="passkeys" data-testid="passkeys">
+          {passkeys.map((p) => (
+            <li key={p.id}>
+              <strong>{p.label}</strong>{" "}
+              <span className="hint">
+                {`added ${formatDateTime(p.createdAt)}`}
+                {p.lastUsedAt ? `, last used ${formatDateTime(p.lastUsedAt)}` : ", not used yet"}
+              </span>
+              {canRemoveAny ? (
+                <PostForm values={{ factorId: p.id }} className="inline">
+                  <IntentButton intent="remove-passkey" secondary aria-label={`Remove the passkey “${p.label}”`}>
+                    Remove
+                  </IntentButton>
+                </PostForm>
+              ) : (
+                <span className="hint"> Your only second factor: add another before removing it.</span>
+              )}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p data-testid="no-passkeys">No passkey yet.</p>
+      )}
+      <PostForm {...getFormProps(form)}>
+        <FormError errors={form.errors} />
+        <Field label="Name for a new passkey" hint="So you can tell your passkeys apart, like “Work laptop” or “YubiKey”." field={fields.name}>
+          <input {...getInputProps(fields.name, { type: "text" })} autoComplete="off" aria-describedby={`${fields.name.descriptionId} ${fields.name.errorId}`} />
+        </Field>
+        <div className="actions">
+          <IntentButton intent="add-passkey" disabled={passkey.busy || passkey.supported === false}>
+            Add a passkey
+          </IntentButton>
+        </div>
+        <PasskeyStatus status={passkey.supported === false ? "This browser cannot create passkeys. The authenticator app works in any browser." : passkey.status} testId="passkey-status" />
+        <noscript>
+          <p className="hint">Adding a passkey needs JavaScript, which is off in this browser. The authenticator app works without it.</p>
+        </noscript>
+      </PostForm>
+    </>
+  );
 }
 
 export default function Security() {
@@ -84,12 +224,14 @@ export default function Security() {
     onValidate: ({ formData }) => parseWithZod(formData, { schema: TotpSetupSchema }),
   });
   const hasFactor = summary.totp || summary.passkeys > 0;
+  const canRemoveAny = (summary.totp ? 1 : 0) + summary.passkeys > 1;
   return (
     <section className="card" aria-labelledby="security-title">
       <h1 id="security-title">Sign-in security</h1>
       {recoveryCodes ? (
         <div role="status" aria-labelledby="codes-title">
           <h2 id="codes-title">Your recovery codes</h2>
+          {actionData?.passkeyAdded ? <p>{`Passkey “${actionData.passkeyAdded}” added.`}</p> : null}
           <p>
             Keep these somewhere safe, away from your phone. Each signs you in once if you lose your authenticator app. They are not shown
             again.
@@ -131,6 +273,7 @@ export default function Security() {
           <IntentButton intent="start-totp">Set up an authenticator app</IntentButton>
         </PostForm>
       )}
+      <Passkeys canRemoveAny={canRemoveAny} answer={actionData} />
       {hasFactor ? (
         <>
           <h2>Recovery codes</h2>

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { E2E_PORTS, E2E_WORKER_LOG_FILE } from "./ports";
+import { E2E_ORIGIN, E2E_PORTS, E2E_WORKER_LOG_FILE } from "./ports";
 import { openNodeDb } from "@tools/local-stack/node-db";
 import { connectToSandbox } from "@tools/local-stack/sandbox-connect";
 import { seedDemoData } from "@tools/local-stack/seed";
@@ -24,7 +24,7 @@ async function startEverything() {
     persistent: false,
     database: "cangoods_e2e",
   });
-  const workerUrl = `http://127.0.0.1:${E2E_PORTS.worker}`;
+  const workerUrl = E2E_ORIGIN;
   const vars = localWorkerVars(stack, workerUrl, { APP_ENV: "test" });
   const { db, close } = openNodeDb(stack.databaseUrl, 1);
   await seedDemoData(db, vars.TOKEN_ENCRYPTION_KEY);

@@ -4,7 +4,7 @@
 import { expect, type Page } from "@playwright/test";
 import pg from "pg";
 import { linkIn, waitForMail } from "@tools/local-stack/mail-inbox";
-import { E2E_PORTS } from "./ports";
+import { E2E_ORIGIN } from "./ports";
 
 async function withDb<T>(fn: (db: pg.Client) => Promise<T>): Promise<T> {
   const db = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
@@ -43,7 +43,7 @@ export async function waitForSyncToSettle(email: string) {
 /** The registrant opens the confirmation link from the inbox in `page` (their browser) and presses Confirm. */
 export async function confirmFromInbox(page: Page, email: string) {
   const mail = await waitForMail(process.env.E2E_MAIL_INBOX!, email, /Confirm your email/);
-  await page.goto(linkIn(mail, `http://127.0.0.1:${E2E_PORTS.worker}/verify-email?token=`));
+  await page.goto(linkIn(mail, `${E2E_ORIGIN}/verify-email?token=`));
   await expect(page.getByTestId("confirm-account")).toContainText(`registered with ${email}`);
   await page.getByRole("button", { name: "Confirm", exact: true }).click();
   await expect(page).toHaveURL(/\/account\?confirmed=1$/);

@@ -2,6 +2,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { signInAsAdmin } from "./admin-sign-in";
 import { mailsTo, waitForMail } from "@tools/local-stack/mail-inbox";
+import { E2E_ORIGIN } from "./ports";
 import { customerState, registerForPickup, signIn, verifyEmailAndResync } from "./simulate-verification";
 
 // Each test registers one or two accounts through the four steps and waits for the queue: give it room
@@ -21,7 +22,7 @@ test("a stranger registers with a Zoho contact's address; scanners open every li
   await waitForMail(process.env.E2E_MAIL_INBOX!, email, /Confirm your email/);
   // A mail scanner: every link of every mail to the address, fetched without cookies and rendered in a cookieless browser.
   const scanner = await (await browser.newContext()).newPage();
-  const links = (await mailsTo(process.env.E2E_MAIL_INBOX!, email, /./)).flatMap((m) => m.text.split(/\s+/).filter((w) => w.startsWith("http://127.0.0.1:")));
+  const links = (await mailsTo(process.env.E2E_MAIL_INBOX!, email, /./)).flatMap((m) => m.text.split(/\s+/).filter((w) => w.startsWith(`${E2E_ORIGIN}/`)));
   expect(links.length).toBeGreaterThan(0);
   for (const link of links) {
     expect((await request.get(link, { maxRedirects: 0 })).status(), link).toBeLessThan(500);

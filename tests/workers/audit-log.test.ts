@@ -13,7 +13,7 @@ import { browser } from "./support/browser";
 import { sql } from "./support/database";
 import { createCustomerWithJob } from "./support/factories";
 import { ADMIN_REQUESTS, AUDITED_ELSEWHERE, fill } from "./support/admin-requests";
-import { prepareAdminRequest, sendAdminRequest } from "./support/admin-request-world";
+import { prepareAdminRequest, sendAdminRequest, withOwnPasskeyState } from "./support/admin-request-world";
 import { enrolledAdmin, signedIn, signedInAdmin } from "./support/sign-in";
 import { signInAdmin } from "@tools/admin-sign-in";
 import { testEnv } from "./support/worker-env";
@@ -33,6 +33,7 @@ describe("every admin action writes exactly one audit row", () => {
     const values = await prepareAdminRequest(databaseUrl, env, r);
     const admin = await signedIn(env, databaseUrl, "admin");
     const adminId = await adminIdOf(admin.email);
+    await withOwnPasskeyState(admin, databaseUrl, adminId, r, values);
     const before = (await auditRows()).length;
     const res = await sendAdminRequest(admin, fill(r, values));
     expect(res.status, "the action took effect").toBeLessThan(400);

@@ -7,7 +7,7 @@ import { nextFactorCode } from "@tools/admin-sign-in";
 import { REAUTH_ACTIONS } from "~/auth/reauth.server";
 import { allJobStates } from "~/sync/jobs/tooling.server";
 import { ADMIN_REQUESTS, fill } from "./support/admin-requests";
-import { prepareAdminRequest, sendAdminRequest } from "./support/admin-request-world";
+import { prepareAdminRequest, sendAdminRequest, withOwnPasskeyState } from "./support/admin-request-world";
 import { browser } from "./support/browser";
 import { sql, testDb } from "./support/database";
 import { createUser } from "./support/factories";
@@ -149,7 +149,9 @@ describe("the dangerous actions", () => {
   it.each(others)("the other admin actions never ask: %s", async (_name, r) => {
     const { env } = testEnv(databaseUrl, { ADMIN_REAUTH_MINUTES: "0" });
     const values = await prepareAdminRequest(databaseUrl, env, r);
-    const b = await signedInAdmin(env, await enrolledAdmin(env, databaseUrl));
+    const login = await enrolledAdmin(env, databaseUrl);
+    const b = await signedInAdmin(env, login);
+    await withOwnPasskeyState(b, databaseUrl, login.id, r, values);
     const since = await lastAuditId();
     expect((await sendAdminRequest(b, fill(r, values))).status).toBeLessThan(400);
     expect((await auditSince(since)).map((row) => row.action)).toEqual([r.audit]);

@@ -120,6 +120,9 @@ const PUBLIC_ACTIONS: Array<[string, Record<string, string>, Record<Who, number>
   ["/accept-invitation", { token: "forged-token-value", password: "a long password", confirmPassword: "a long password" }, { anonymous: 410, customer: 410, staff: 410, owner: 410 }],
   // A code without this browser's password step first goes back to the password.
   ["/login/factor", { code: "123456" }, { anonymous: 302, customer: 302, staff: 302, owner: 302 }],
+  // The same for a passkey: neither its options nor an answer without this browser's password step.
+  ["/login/factor", { intent: "passkey-options" }, { anonymous: 302, customer: 302, staff: 302, owner: 302 }],
+  ["/login/factor", { intent: "passkey", response: "{}" }, { anonymous: 302, customer: 302, staff: 302, owner: 302 }],
 ];
 
 describe("public and customer forms × who is asking", () => {

@@ -1,7 +1,8 @@
 // The one home of admin_factors and admin_recovery_codes: enrolling, checking and resetting an admin's second
 // factors (docs/decisions/034). TOTP secrets are encrypted at rest with TOKEN_ENCRYPTION_KEY.
-import { and, count, eq, isNull, sql } from "drizzle-orm";
-import type { DbOrTx, SqlRunner } from "~/db/client.server";
+import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
+import { fromBase64, toBase64 } from "~/common/base64";
+import type { Db, DbOrTx, SqlRunner } from "~/db/client.server";
 import { adminFactors, adminRecoveryCodes, sessions } from "~/db/schema";
 import { decryptSecret, encryptSecret } from "~/zoho/crypto.server";
 import { hashRecoveryCode, looksLikeRecoveryCode, newRecoveryCodes } from "./recovery-codes";
@@ -80,6 +81,73 @@ export async function checkFactorCode(db: DbOrTx, userId: string, typed: string,
     .from(adminRecoveryCodes)
     .where(and(eq(adminRecoveryCodes.userId, userId), eq(adminRecoveryCodes.codeHash, hash)));
   return { ok: false, reason: spent ? "used" : "wrong" };
+}
+
+export type PasskeyRow = { id: string; label: string; createdAt: Date; lastUsedAt: Date | null; credentialId: string };
+
+/** An admin's passkeys, oldest first. */
+export async function passkeysOf(db: DbOrTx, userId: string): Promise<PasskeyRow[]> {
+  const rows = await db
+    .select({ id: adminFactors.id, label: adminFactors.label, createdAt: adminFactors.createdAt, lastUsedAt: adminFactors.lastUsedAt, credentialId: adminFactors.credentialId })
+    .from(adminFactors)
+    .where(and(eq(adminFactors.userId, userId), eq(adminFactors.kind, "passkey")))
+    .orderBy(asc(adminFactors.createdAt));
+  return rows.map((r) => ({ ...r, label: r.label ?? "Passkey", credentialId: r.credentialId! }));
+}
+
+/** One of this admin's passkeys by its credential id (another admin's is not found). */
+export async function passkeyCredential(db: DbOrTx, userId: string, credentialId: string) {
+  const [row] = await db
+    .select({ id: adminFactors.id, credentialId: adminFactors.credentialId, publicKey: adminFactors.publicKey, signCount: adminFactors.signCount })
+    .from(adminFactors)
+    .where(and(eq(adminFactors.userId, userId), eq(adminFactors.kind, "passkey"), eq(adminFactors.credentialId, credentialId)));
+  return row ? { id: row.id, credentialId: row.credentialId!, publicKey: fromBase64(row.publicKey!), signCount: row.signCount ?? 0 } : null;
+}
+
+/**
+ * Accepts a passkey's signature counter: it must grow, unless the authenticator keeps none (0 then, and 0
+ * before). In one statement, so a replayed assertion racing the first is refused. False: refused.
+ */
+export async function acceptPasskeyCounter(db: DbOrTx, factorId: string, newCounter: number, now = new Date()): Promise<boolean> {
+  const [taken] = await db
+    .update(adminFactors)
+    .set({ signCount: newCounter, lastUsedAt: now })
+    .where(and(eq(adminFactors.id, factorId), sql`(coalesce(${adminFactors.signCount}, 0) < ${newCounter} or (${newCounter} = 0 and coalesce(${adminFactors.signCount}, 0) = 0))`))
+    .returning({ id: adminFactors.id });
+  return !!taken;
+}
+
+/**
+ * Stores a passkey the admin just created (its public key, COSE, as base64). Gives ten recovery codes when the
+ * admin has none left (a passkey as the first factor). Null: that credential is already registered.
+ */
+export async function addPasskey(
+  db: DbOrTx,
+  userId: string,
+  passkey: { credentialId: string; publicKey: Uint8Array; signCount: number; label: string },
+): Promise<{ factorId: string; recoveryCodes: string[] | null } | null> {
+  const [row] = await db
+    .insert(adminFactors)
+    .values({ userId, kind: "passkey", credentialId: passkey.credentialId, publicKey: toBase64(passkey.publicKey), signCount: passkey.signCount, label: passkey.label })
+    .onConflictDoNothing()
+    .returning({ id: adminFactors.id });
+  if (!row) return null;
+  const summary = await factorSummary(db, userId);
+  return { factorId: row.id, recoveryCodes: summary.recoveryCodesLeft ? null : await replaceRecoveryCodes(db, userId) };
+}
+
+/**
+ * Removes one of the admin's passkeys, never their last factor (the admin's factors are locked meanwhile, so
+ * two removals at once cannot both pass). "last": it is their only factor; "missing": not one of theirs.
+ */
+export async function removePasskey(db: Db, userId: string, factorId: string): Promise<"removed" | "last" | "missing"> {
+  return db.transaction(async (tx) => {
+    const factors = await tx.select({ id: adminFactors.id, kind: adminFactors.kind }).from(adminFactors).where(eq(adminFactors.userId, userId)).for("update");
+    if (!factors.some((f) => f.id === factorId && f.kind === "passkey")) return "missing";
+    if (factors.length < 2) return "last";
+    await tx.delete(adminFactors).where(and(eq(adminFactors.id, factorId), eq(adminFactors.userId, userId)));
+    return "removed";
+  });
 }
 
 /** `npm run admin:create -- --reset-factors`: every factor and recovery code gone, every session ended. */

@@ -8,6 +8,7 @@ import type { Browser } from "./browser";
 import { sql, testDb } from "./database";
 import { createCustomerWithJob, createUser, loadCustomer } from "./factories";
 import { deliver } from "./queue-delivery";
+import { addSoftPasskey, passkeyToAdd } from "./soft-passkey";
 import { connectZoho, sandbox } from "./zoho-sandbox";
 
 /** A returning customer with a verified login whose sync ran: "Juan Dela Cruz" is matched by name only (the sandbox's seed has him with another email). */
@@ -55,4 +56,11 @@ export async function prepareAdminRequest(databaseUrl: string, env: WorkerEnv, r
 /** The request as a browser sends it: a form post with its CSRF field, or a JSON API call. */
 export async function sendAdminRequest(b: Browser, r: ReturnType<typeof fill>, extra: Record<string, string> = {}) {
   return r.fields ? b.post(r.path, { ...r.fields, ...extra }) : b.api(r.method, r.path);
+}
+
+/** The signed-in admin's own passkey state a request needs (after signing in): a challenge and its answer, or a passkey to remove. */
+export async function withOwnPasskeyState<V extends object>(b: Browser, databaseUrl: string, adminId: string, r: AdminRequest, values: V) {
+  if (r.needs === "passkey_challenge") Object.assign(values, { attestation: (await passkeyToAdd(b, databaseUrl, adminId)).response });
+  if (r.needs === "own_passkey") Object.assign(values, { passkeyId: (await addSoftPasskey(b, databaseUrl, adminId)).factorId });
+  return values;
 }

@@ -17,8 +17,14 @@ export type AdminRequest = {
    * What must exist for the action to take effect: the customer (":id") in a state, or another admin
    * (":adminId", a staff admin) or a waiting invitation (":invitationId").
    */
-  needs?: "linked" | "suggested" | "failed" | "pending" | "staff_admin" | "invitation";
+  needs?: "linked" | "suggested" | "failed" | "pending" | "staff_admin" | "invitation" | PasskeyNeed;
 };
+
+/**
+ * The signed-in admin's own passkey state (filled after signing in, by support/soft-passkey.ts): a challenge
+ * asked for and an authenticator's answer to it (":attestation"), or a passkey of theirs (":passkeyId").
+ */
+export type PasskeyNeed = "passkey_challenge" | "own_passkey";
 
 export const ADMIN_REQUESTS: AdminRequest[] = [
   { method: "POST", path: "/admin?index", fields: { intent: "backfill" }, audit: "customers.backfill", role: "owner", needs: "pending" },
@@ -35,6 +41,9 @@ export const ADMIN_REQUESTS: AdminRequest[] = [
   { method: "POST", path: "/admin/admins", fields: { intent: "change_role", userId: ":adminId", role: "owner" }, audit: "admins.role_changed", role: "owner", needs: "staff_admin" },
   { method: "POST", path: "/admin/admins", fields: { intent: "remove", userId: ":adminId" }, audit: "admins.removed", role: "owner", needs: "staff_admin" },
   { method: "POST", path: "/admin/security", fields: { intent: "new-recovery-codes" }, audit: "factor.recovery_codes_replaced", role: "staff" },
+  { method: "POST", path: "/admin/security", fields: { intent: "passkey-options" }, audit: "factor.passkey_registration_started", role: "staff" },
+  { method: "POST", path: "/admin/security", fields: { intent: "add-passkey", name: "Soft key", response: ":attestation" }, audit: "factor.passkey_added", role: "staff", needs: "passkey_challenge" },
+  { method: "POST", path: "/admin/security", fields: { intent: "remove-passkey", factorId: ":passkeyId" }, audit: "factor.passkey_removed", role: "staff", needs: "own_passkey" },
   { method: "POST", path: "/api/admin/customers/:id/zoho-sync", audit: "customer.retry", role: "staff" },
   { method: "DELETE", path: "/api/admin/customers/:id/zoho-sync", audit: "customer.reset", role: "staff" },
   { method: "POST", path: "/logout", fields: {}, audit: "sign_out", role: "staff" },
@@ -56,11 +65,16 @@ export const AUDITED_ELSEWHERE: AdminAction[] = [
 ];
 
 /** The request with its placeholders filled. */
-export function fill(r: AdminRequest, values: { id: string; contactId?: string; expected?: string; adminId?: string; invitationId?: string }) {
+export function fill(
+  r: AdminRequest,
+  values: { id: string; contactId?: string; expected?: string; adminId?: string; invitationId?: string; attestation?: string; passkeyId?: string },
+) {
   const none = "00000000-0000-4000-8000-000000000000";
   const sub = (s: string) =>
     s
       .replace(":invitationId", values.invitationId ?? none)
+      .replace(":passkeyId", values.passkeyId ?? none)
+      .replace(":attestation", values.attestation ?? "{}")
       .replace(":adminId", values.adminId ?? none)
       .replace(":newEmail", `invitee.${crypto.randomUUID().slice(0, 8)}@staff.example`)
       .replace(":id", values.id)
