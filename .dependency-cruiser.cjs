@@ -79,10 +79,10 @@ module.exports = {
     },
     {
       name: "job-store-tooling-only-for-tools",
-      comment: "The job store's tooling verbs (time travel, seeding, faults) are for tests, chaos and benches only.",
+      comment: "The job store's and the mirror's tooling verbs (time travel, seeding, faults) are for tests, chaos and benches only.",
       severity: "error",
-      from: { path: "^(app|workers)/", pathNot: "^app/sync/jobs/" },
-      to: { path: "^app/sync/jobs/tooling\\.server\\.ts$" },
+      from: { path: "^(app|workers)/", pathNot: "^app/sync/jobs/|^app/zoho/mirror/tooling\\.server\\.ts$" },
+      to: { path: "^app/(sync/jobs|zoho/mirror)/tooling\\.server\\.ts$" },
     },
     {
       name: "job-store-sql-stays-inside",

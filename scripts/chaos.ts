@@ -4,7 +4,8 @@
 // pre-existing customers (half already in Zoho, some only on a secondary contact person), "new" people
 // who are already in Zoho, admin retries/resets/unlinks during the run, a 30-minute Zoho outage in the
 // middle (simulated clock: the probe schedule is fast-forwarded) and one poison job that kills the
-// worker every time. Then every customer is compared with an oracle. Exits non-zero on any loss,
+// worker every time. Once everyone settled, Zoho's side changes under a few percent of the linked customers
+// (merges, deletions, inactivations, other emails; scripts/chaos/zoho-edits.ts). Then every customer is compared with an oracle. Exits non-zero on any loss,
 // duplicate, wrong state, over-budget day, customer failed by the outage, or more than 3 attempts.
 // The pieces: its world (scripts/chaos/world.ts: cases, contacts, faults), its drivers
 // (scripts/chaos/drivers.ts: registrants, the admin, the outage and the sweeper) and its oracle
@@ -21,6 +22,7 @@ import { buildApp, localWorkerVars, startBackingServices, startSupervisedWorker 
 import { adminMeddles, adminStartsBackfill, registerEveryone, startSweeper, type AdminActions, type Outage } from "./chaos/drivers";
 import { judge } from "./chaos/oracle";
 import { buildWorld, everydayFaults, POISON_EMAIL, seededRandom } from "./chaos/world";
+import { editInZoho, waitForZohoEdits, WEBHOOK_SECRET } from "./chaos/zoho-edits";
 
 const argv = process.argv.slice(2);
 const arg = (name: string, fallback: number) => (argv.includes(`--${name}`) ? Number(argv[argv.indexOf(`--${name}`) + 1]) : fallback);
@@ -31,6 +33,8 @@ const SEED = arg("seed", 7);
 const DAILY_LIMIT = Math.max(4000, CUSTOMERS * 8);
 // The pace: high, so the run measures the engine, not the pace (the settle bound after the outage uses it).
 const PER_MINUTE = 100_000;
+/** The share of customers linked by their verified email whose contact is edited in Zoho after linking. */
+const EDIT_SHARE = 0.04;
 const TIMEOUT_MS = arg("minutes", Math.max(3, Math.ceil(CUSTOMERS / 100))) * 60_000;
 
 let finished = false;
@@ -57,6 +61,9 @@ async function main() {
       CHAOS_CRASH_RATE: "0.05",
       CHAOS_DUPLICATE_RATE: "0.1",
       CHAOS_POISON_EMAIL: POISON_EMAIL,
+      // The mirror's share: its reads, the webhook's re-reads and a weekly pass during the Zoho-side edits.
+      MIRROR_FULL_READ_DAILY_CALLS: String(Math.max(400, CUSTOMERS)),
+      ZOHO_WEBHOOK_SECRET: WEBHOOK_SECRET,
     });
     await connectToSandbox(node.db, stack.sandboxUrl, vars.TOKEN_ENCRYPTION_KEY);
     const sandbox = new SandboxControl(stack.sandboxUrl);
@@ -94,10 +101,14 @@ async function main() {
       if (open === 0) break;
       await new Promise((r) => setTimeout(r, 1000));
     }
+    // Zoho's side changes under linked customers: merges, deletions, inactivations, other emails (zoho-edits.ts).
+    const edited = await editInZoho({ node, sandbox, cases, url, share: EDIT_SHARE });
+    console.log(`Edited ${edited.length} linked customers' contacts in Zoho; waiting for the webhook and the scheduled reads…`);
+    const zohoEdits = { ...(await waitForZohoEdits({ node, edited, timeoutMs: Math.min(TIMEOUT_MS, 120_000) })), deliveries: (await sandbox.webhookDeliveries()).filter((w) => w.status === "delivered").length };
     await sweeper.stop();
     finished = true;
 
-    const verdict = await judge({ node, sandbox, cases, backfilled: backfill.length, failedRegistrations, outage, adminActions, dailyLimit: DAILY_LIMIT, perMinute: PER_MINUTE, started });
+    const verdict = await judge({ node, sandbox, cases, backfilled: backfill.length, failedRegistrations, outage, adminActions, dailyLimit: DAILY_LIMIT, perMinute: PER_MINUTE, started, zohoEdits });
     const summary = [...verdict.summary, ["local Worker restarts (wrangler dev exiting on its own: workers-sdk#15317)", worker.gaveUp ? `${worker.restarts}, then gave up` : String(worker.restarts)] as const];
     const problems = worker.gaveUp ? [...verdict.problems, "the local Worker could not be started again"] : verdict.problems;
     const bad = verdict.bad + (worker.gaveUp ? 1 : 0);

@@ -6,6 +6,7 @@ import { CALLS_PER_JOB_RESERVED } from "~/sync/budget";
 import { maxJobAttempts } from "~/sync/jobs/tooling.server";
 import type { AdminActions, Outage } from "./drivers";
 import { isBackfill, NO_MATCH, OUTAGE_MESSAGE, type Case, type Node } from "./world";
+import { EDIT_KINDS, endedRight } from "./zoho-edits";
 
 /** The everyday faults' errors (world.ts everydayFaults): a customer may give up after three of them, outside the outage. */
 const EVERYDAY_ERRORS = ["Service temporarily unavailable", "Reply lost", "Internal processing error", "did not answer"];
@@ -28,6 +29,7 @@ export async function judge(d: {
   dailyLimit: number;
   perMinute: number;
   started: number;
+  zohoEdits: { ms: number; weekPassed: boolean; deliveries: number };
 }): Promise<Verdict> {
   const { node, sandbox, cases, outage, adminActions } = d;
   const { rows } = await node.pool.query(
@@ -42,6 +44,9 @@ export async function judge(d: {
       contactsByEmail.set(e.toLowerCase(), (contactsByEmail.get(e.toLowerCase()) ?? 0) + 1);
   let lost = 0, duplicates = 0, wrong = 0, gaveUp = 0, gaveUpUnexpected = 0, failedByOutage = 0, heldUnverified = 0;
   const problems: string[] = [];
+  const editedRight = new Map<string, number>();
+  const edited = new Map<string, number>();
+  for (const c of cases) if (c.zohoEdit) edited.set(c.zohoEdit.kind, (edited.get(c.zohoEdit.kind) ?? 0) + 1);
   for (const c of cases) {
     const row = byEmail.get(c.email);
     if (!row || row.status === "pending" || row.status === "syncing") {
@@ -49,11 +54,21 @@ export async function judge(d: {
       problems.push(`lost: ${c.email} (${row?.status ?? "no customer row"})`);
       continue;
     }
-    const expectedContacts = c.kind === "ambiguous" ? 2 : c.kind === "not_found" || c.kind === "poison" ? 0 : 1;
+    const expectedContacts = c.zohoEdit ? c.zohoEdit.contacts : c.kind === "ambiguous" ? 2 : c.kind === "not_found" || c.kind === "poison" ? 0 : 1;
     const have = contactsByEmail.get(c.email) ?? 0;
     if (have > expectedContacts) {
       duplicates++;
       problems.push(`duplicate: ${c.email} has ${have} Zoho contacts (expected ${expectedContacts})`);
+    }
+    if (c.zohoEdit) {
+      // Its contact was changed in Zoho during the run: where the edit puts it (scripts/chaos/zoho-edits.ts).
+      const e = c.zohoEdit;
+      if (endedRight(e, row)) editedRight.set(e.kind, (editedRight.get(e.kind) ?? 0) + 1);
+      else {
+        wrong++;
+        problems.push(`wrong after a Zoho-side edit (${e.kind}): ${c.email} is ${row.status}/${row.reason ?? "-"}/${row.contact ?? "no contact"}, expected ${e.status}/${e.reason ?? "-"}/${e.contactId ?? "no contact"}`);
+      }
+      continue;
     }
     const expectedError = c.expect.error ?? NO_MATCH;
     if (row.status === "failed" && row.error !== expectedError && row.attempts >= 3) {
@@ -106,6 +121,14 @@ export async function judge(d: {
     ["waiting customers settled after the outage", settleText],
     ["Zoho outage", outage.paused ? `${Math.round(outage.simulatedMs / 60_000)} simulated minutes, sync paused and resumed by itself` : "SYNC NEVER PAUSED"],
     ["backfilled customers (half already in Zoho)", d.backfilled],
+    [
+      "Zoho-side edits after linking, ended right / made (merged → re-linked; merged, several carry the email; merged into a held contact, and that contact's email changed; deleted; inactive; email changed)",
+      [...EDIT_KINDS.slice(0, 3), "email_changed_by_merge", ...EDIT_KINDS.slice(3)].map((k) => `${editedRight.get(k) ?? 0}/${edited.get(k) ?? 0}`).join("; "),
+    ],
+    [
+      "Zoho-side edits reached the portal",
+      `in ${(d.zohoEdits.ms / 1000).toFixed(0)} s (${d.zohoEdits.deliveries} webhook deliveries, scheduled reads${d.zohoEdits.weekPassed ? ", the weekly pass" : ""})`,
+    ],
     ["admin retries / resets / unlinks during the run", `${adminActions.retries} / ${adminActions.resets} / ${adminActions.unlinks}`],
     ["backfilled customers held for review: contact found by email, no verified address", heldUnverified],
     ["over-budget days", overBudget],
@@ -115,7 +138,10 @@ export async function judge(d: {
     ["jobs recovered after a simulated crash", events.recovered],
     ["run time", `${((Date.now() - d.started) / 1000).toFixed(0)} s`],
   ] as const;
+  const editsMissing = EDIT_KINDS.filter((k) => !edited.get(k));
+  if (editsMissing.length) problems.push(`Zoho-side edits not made (too few linked customers?): ${editsMissing.join(", ")}`);
   const bad =
+    editsMissing.length +
     lost + duplicates + wrong + overBudget + failedByOutage + gaveUpUnexpected + (outage.paused && !settledInTime ? 1 : 0) + d.failedRegistrations.length + (zohoCalls > counted ? 1 : 0) + (maxAttempts > 3 ? 1 : 0) + (outage.paused ? 0 : 1);
   return { summary, problems, bad };
 }

@@ -21,7 +21,11 @@ export type Kind =
   | "backfill_known"
   | "backfill_secondary"
   | "poison";
-export type Case = Registrant & { kind: Kind; expect: { status: "synced" | "skipped" | "failed"; contactId?: string; error?: string } };
+export type Case = Registrant & { kind: Kind; expect: { status: "synced" | "skipped" | "failed"; contactId?: string; error?: string }; zohoEdit?: EditExpect };
+/** The Zoho-side edits during the run (scripts/chaos/zoho-edits.ts). */
+export type EditKind = "merged_relinked" | "merged_several" | "merged_held" | "deleted" | "inactive" | "email_changed";
+/** Where a customer whose contact was edited in Zoho must end: status, review reason, contact (null: the link ended), and how many Zoho contacts then carry its email. */
+export type EditExpect = { kind: EditKind | "email_changed_by_merge"; status: "synced" | "skipped"; reason: string | null; contactId: string | null; contacts: number };
 export const isBackfill = (c: Case) => c.kind.startsWith("backfill_");
 
 export const POISON_EMAIL = "chaos.poison@example.com";
