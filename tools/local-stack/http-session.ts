@@ -5,23 +5,28 @@ const restartingWorkers = new Map<string, () => Promise<void>>();
 
 /**
  * While a supervised Worker (stack.ts `startSupervisedWorker`) is being started again, requests to it fail to
- * connect: a person would press again once the page loads, so every HttpSession to `baseUrl` waits for
- * `whenUp` and sends the request once more (three times at most). Only runs that register a supervisor do this.
+ * connect, or `wrangler dev`'s proxy answers 502/503 for it (the app itself never answers either): a person would
+ * press again once the page loads, so every HttpSession to `baseUrl` waits for `whenUp` and sends the request once
+ * more (six times at most). Only runs that register a supervisor do this.
  */
 export function retryRequestsWhileRestarting(baseUrl: string, whenUp: () => Promise<void>) {
   restartingWorkers.set(baseUrl, whenUp);
 }
 
+const RESTART_ATTEMPTS = 6;
+
 async function retryWhileRestarting(baseUrl: string, send: () => Promise<Response>): Promise<Response> {
   const whenUp = restartingWorkers.get(baseUrl);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await send();
+      const res = await send();
+      if (!whenUp || attempt >= RESTART_ATTEMPTS || (res.status !== 502 && res.status !== 503)) return res;
+      await res.arrayBuffer();
     } catch (error) {
-      if (!whenUp || attempt >= 3) throw error;
-      await new Promise((r) => setTimeout(r, 2000));
-      await whenUp();
+      if (!whenUp || attempt >= RESTART_ATTEMPTS) throw error;
     }
+    await new Promise((r) => setTimeout(r, 2000));
+    await whenUp();
   }
 }
 
