@@ -10,7 +10,7 @@ import { jobCounts } from "~/sync/jobs/counts.server";
 import { readOutage } from "~/sync/outage-store.server";
 import { backfillProgress, countBackfillEligible } from "~/sync/backfill.server";
 import { mirrorProgress } from "~/zoho/mirror/progress.server";
-import { mirrorBasis, reconciliationCounts } from "~/zoho/mirror/reconciliation.server";
+import { dashboardReconciliation } from "~/zoho/mirror/reconciliation.server";
 
 export async function dashboard(app: AppServices) {
   const db = app.db;
@@ -47,7 +47,7 @@ export async function dashboard(app: AppServices) {
     backfill: lastBackfill ? await backfillProgress(db, lastBackfill) : null,
     backfillEligible: await countBackfillEligible(db),
     mirror: await mirrorProgress(db, app.env),
-    reconciliation: await reconciliationCounts(db, await mirrorBasis(db, app.env)),
+    reconciliation: await dashboardReconciliation(db, app.env),
     ...(await recovery(app, { jobs: openJobs, finishesAt: eta.finishesAt?.toISOString() ?? null, days: eta.days })),
   };
 }

@@ -71,7 +71,8 @@ export function MirrorCard({ mirror }: { mirror: MirrorProgress }) {
   );
 }
 
-export function ReconciliationCard({ counts }: { counts: Record<ReconciliationKind, number> | null }) {
+export function ReconciliationCard({ reconciliation }: { reconciliation: { counts: Record<ReconciliationKind, number>; countedAt: string } | null }) {
+  const counts = reconciliation?.counts ?? null;
   const total = counts ? Object.values(counts).reduce((a, b) => a + b, 0) : 0;
   return (
     <section className="card" aria-labelledby="reconciliation-card-title" data-testid="reconciliation-card">
@@ -94,6 +95,11 @@ export function ReconciliationCard({ counts }: { counts: Record<ReconciliationKi
           </ul>
         </>
       )}
+      {reconciliation ? (
+        <p className="hint" data-testid="reconciliation-counted">
+          Counted {formatDateTime(reconciliation.countedAt)} (once an hour); the list itself is always current.
+        </p>
+      ) : null}
     </section>
   );
 }

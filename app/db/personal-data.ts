@@ -153,6 +153,7 @@ export const COLUMN_CLASSIFICATION: Record<string, Record<string, Classification
     full_read_phase: operational("contacts or invoices"),
     pass_phase: operational("the weekly pass's phase: contacts, confirm or invoices"),
     last_error: operational("Zoho's answer to the mirror's last failed read"),
+    reconciliation_counts: operational("how many differences of each kind"),
   },
 };
 

@@ -668,4 +668,8 @@ export const zohoMirrorState = pgTable("zoho_mirror_state", {
   passPage: integer("pass_page").notNull().default(1),
   passDoneAt: timestamptz("pass_done_at"),
   lastError: text("last_error"),
+  // Reconciliation's counts by kind, stored by the hourly maintenance so that the dashboard does not scan every
+  // linked customer on each view (app/zoho/mirror/reconciliation.server.ts); the page itself reads live.
+  reconciliationCounts: jsonb("reconciliation_counts").$type<Record<string, number>>(),
+  reconciliationCountedAt: timestamptz("reconciliation_counted_at"),
 });

@@ -15,6 +15,7 @@ import { expireEmailChanges } from "~/customers/email-change.server";
 import { log } from "~/log.server";
 import { revetLinksFromMirror } from "~/sync/mirror-revet.server";
 import { hourlyMirror } from "~/zoho/mirror/read.server";
+import { recountReconciliation } from "~/zoho/mirror/reconciliation.server";
 import { housekeeping } from "./housekeeping.server";
 
 export async function runMaintenance(app: AppServices) {
@@ -32,4 +33,6 @@ export async function runMaintenance(app: AppServices) {
   if (mirror && !("skipped" in mirror)) log("info", "mirror read", mirror);
   // Links out of step with what the mirror now holds (its reads, a sync decision's refresh, the weekly pass): no call.
   if (app.env.MIRROR_FULL_READ_DAILY_CALLS > 0) await revetLinksFromMirror(app.db).catch((error) => log("warn", "re-vetting links after Zoho changes failed", { error }));
+  // Reconciliation's counts for the dashboard, once an hour instead of on every view (no Zoho call).
+  await recountReconciliation(app.db, app.env).catch((error) => log("warn", "counting reconciliation's differences failed", { error }));
 }

@@ -174,7 +174,7 @@ export default function AdminDashboard() {
 
       <div className="grid">
         <MirrorCard mirror={d.mirror} />
-        <ReconciliationCard counts={d.reconciliation} />
+        <ReconciliationCard reconciliation={d.reconciliation} />
       </div>
 
       <section className="card" aria-labelledby="history-title">

@@ -6,6 +6,7 @@ import { mailsTo } from "@tools/local-stack/mail-inbox";
 import { describe, expect, it } from "vitest";
 import { sendFailureDigest } from "~/alerts/alerts.server";
 import { createAppServices } from "~/context.server";
+import { runMaintenance } from "~/maintenance/hourly.server";
 import { reconciliationCounts, reconciliationCsv, reconciliationPage } from "~/zoho/mirror/reconciliation.server";
 import { sql, testDb } from "./support/database";
 import { createCustomerWithJob } from "./support/factories";
@@ -141,6 +142,31 @@ describe("the page, the CSV and the dashboard", () => {
     const dashboard = await (await staff.get("/admin")).text();
     expect(dashboard).toContain("4 differences to look at");
     expect(dashboard).toContain('href="/admin/reconciliation?kind=missing_in_zoho"');
+  });
+
+  it("the dashboard reads the counts the hourly maintenance stored (one scan an hour), the page stays current", async () => {
+    const env = mirrorEnv();
+    await world();
+    const app = createAppServices(env);
+    try {
+      await runMaintenance(app);
+    } finally {
+      await app.close();
+    }
+    const stored = (await sql(databaseUrl, "select reconciliation_counts, reconciliation_counted_at from zoho_mirror_state")) as Array<{ reconciliation_counts: Record<string, number>; reconciliation_counted_at: Date }>;
+    expect(nonZero(stored[0].reconciliation_counts)).toEqual({ inactive_contact: 1, email_differs: 1, missing_in_zoho: 1, possible_duplicate: 1 });
+    // A new difference after the count: the page lists it at once, the dashboard says when it counted (4, not 5).
+    await mirrorContact("7006", "fay@elsewhere.example");
+    await linked("7006", "fay@shoppers.example");
+    const staff = await signedIn(env, databaseUrl, "admin", "staff");
+    expect(await (await staff.get("/admin/reconciliation?kind=email_differs")).text()).toContain("fay@shoppers.example");
+    const dashboard = await (await staff.get("/admin")).text();
+    expect(dashboard).toContain("4 differences to look at");
+    expect(dashboard).toContain("(once an hour); the list itself is always current.");
+    // Counts older than two hours are not shown: the dashboard counts again (and writes nothing).
+    await sql(databaseUrl, "update zoho_mirror_state set reconciliation_counted_at = now() - interval '3 hours'");
+    expect(await (await staff.get("/admin")).text()).toContain("5 differences to look at");
+    expect((await sql(databaseUrl, "select reconciliation_counted_at < now() - interval '2 hours' as old from zoho_mirror_state"))[0]).toEqual({ old: true });
   });
 
   it("pages by 50, and says so when nothing differs or nothing of a kind does", async () => {

@@ -32,6 +32,16 @@ export async function updateMirrorState(db: DbOrTx, patch: Partial<Omit<MirrorSt
   await db.update(zohoMirrorState).set(patch).where(eq(zohoMirrorState.id, 1));
 }
 
+/** Reconciliation's counts as the hourly maintenance stored them (null: never counted), and when. */
+export async function storedReconciliationCounts(db: DbOrTx): Promise<{ counts: Record<string, number>; countedAt: Date } | null> {
+  const state = await peekMirrorState(db);
+  return state?.reconciliationCounts && state.reconciliationCountedAt ? { counts: state.reconciliationCounts, countedAt: state.reconciliationCountedAt } : null;
+}
+
+export async function storeReconciliationCounts(db: DbOrTx, counts: Record<string, number>, at = new Date()) {
+  await updateMirrorState(db, { reconciliationCounts: counts, reconciliationCountedAt: at });
+}
+
 export type Lease = "contacts" | "invoices" | "full_read";
 const LEASE_COLUMN = { contacts: "contacts_lease_until", invoices: "invoices_lease_until", full_read: "full_read_lease_until" } as const;
 
