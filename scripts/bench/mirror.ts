@@ -214,9 +214,10 @@ async function settle(d: Deps, mode: Mode) {
   for (;;) {
     const { rows } = await d.node.pool.query("select count(*)::int as n from customers where zoho_sync_status in ('pending', 'syncing')");
     if (rows[0].n === 0) return;
-    // Under pressure the rest waits for the next budget day: done when every open job (but the deferred checks,
-    // which wait for that day too) is such a wait.
-    if (mode === "pressure" && (await countOpenJobs(d.node.db)) === (await countJobsAfterToday(d.node.db))) return;
+    // Under pressure the rest waits for the next budget day: done when every open job but the deferred duplicate
+    // checks (which wait for that day, or for the mirror's next read: decision 038) is such a wait.
+    const notChecks = { exceptAction: "check_duplicate" } as const;
+    if (mode === "pressure" && (await countOpenJobs(d.node.db, notChecks)) === (await countJobsAfterToday(d.node.db, notChecks))) return;
     if (Date.now() > deadline) throw new Error(`${rows[0].n} customers still not synced after 3 minutes (${mode})`);
     // Jobs paced to the next minute or backing off are moved to now; waits for the next budget day stay.
     await makeWaitingJobsDue(d.node.db, { notLeased: true, exceptAction: "check_duplicate", withinMs: 30 * 60_000 });

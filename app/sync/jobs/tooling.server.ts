@@ -107,15 +107,19 @@ export async function jobsPerDayAhead(db: SqlRunner): Promise<Array<{ d: number;
   return (await db.execute(sql`select (scheduled_for::date - now()::date) as d, count(*)::int as n from zoho_sync_queue group by 1 order by 1`)).rows as Array<{ d: number; n: number }>;
 }
 
-export async function countOpenJobs(db: SqlRunner): Promise<number> {
-  return count(await db.execute(sql`select count(*)::int as n from zoho_sync_queue where processed_at is null`));
+export async function countOpenJobs(db: SqlRunner, opts: { exceptAction?: SyncAction } = {}): Promise<number> {
+  return count(
+    await db.execute(sql`select count(*)::int as n from zoho_sync_queue where processed_at is null
+      ${opts.exceptAction ? sql`and action <> ${opts.exceptAction}` : sql``}`),
+  );
 }
 
 /** Open jobs due tomorrow (UTC) or later: what waits for the next budget day. */
-export async function countJobsAfterToday(db: SqlRunner): Promise<number> {
+export async function countJobsAfterToday(db: SqlRunner, opts: { exceptAction?: SyncAction } = {}): Promise<number> {
   return count(
     await db.execute(sql`select count(*)::int as n from zoho_sync_queue where processed_at is null
-      and scheduled_for >= date_trunc('day', now() at time zone 'UTC') at time zone 'UTC' + interval '1 day'`),
+      and scheduled_for >= date_trunc('day', now() at time zone 'UTC') at time zone 'UTC' + interval '1 day'
+      ${opts.exceptAction ? sql`and action <> ${opts.exceptAction}` : sql``}`),
   );
 }
 
