@@ -1,15 +1,13 @@
 // /account: the customer's own page. What is pending (confirming the address, a new address, checking the
 // details of a taken-back account) with the code form, the details, and the links to change or delete them.
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireCustomer } from "~/auth/guards.server";
 import { clientAddress, keepRetryAfter, waitInWords } from "~/auth/rate-limit.server";
 import { redirectWithToast } from "~/auth/toast.server";
 import { resendVerification, verificationState } from "~/auth/verification.server";
 import { formatAddress, formatDate, formatDateTime } from "~/components/format";
-import { Field, FormError, IntentButton, PostForm, useBusy } from "~/components/forms";
 import { customerForUser, pendingEmailChange } from "~/customers/account.server";
 import { AccountIntentSchema, ConfirmCodeSchema } from "~/customers/account-schemas";
 import { confirmWithCode } from "~/customers/confirm-code.server";
@@ -19,6 +17,7 @@ import { zohoUpdateNotice } from "~/customers/zoho-update-notice";
 import { profileUpdateOf } from "~/sync/profile-updates.server";
 import { refusedAddresses } from "~/email/outbox.server";
 import { isEmailVerified } from "~/sync/link-vetting.server";
+import { PendingVerification, PendingEmailChange } from "./pending-sections";
 
 export const meta: MetaFunction = () => [{ title: "My account · Cangoods" }];
 
@@ -110,86 +109,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
     kind: result.sent ? "success" : "info",
     message: result.sent ? "A new confirmation link is on its way. Check your inbox (and the spam folder)." : "Your email address is already confirmed.",
   });
-}
-
-function CodeForm({ label }: { label: string }) {
-  const answer = useActionData<typeof action>();
-  const [form, fields] = useForm({
-    id: "confirm-code",
-    lastResult: answer && "result" in answer ? answer.result : undefined,
-    constraint: getZodConstraint(ConfirmCodeSchema),
-    shouldValidate: "onSubmit",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: ConfirmCodeSchema }),
-  });
-  return (
-    <PostForm {...getFormProps(form)} className="code-form">
-      <FormError errors={form.errors} />
-      <Field label={label} hint="8 letters and digits, from the mail; it works for 15 minutes." field={fields.code}>
-        <input
-          {...getInputProps(fields.code, { type: "text", ariaDescribedBy: fields.code.descriptionId })}
-          inputMode="text"
-          autoComplete="one-time-code"
-          autoCapitalize="characters"
-          spellCheck={false}
-          maxLength={12}
-        />
-      </Field>
-      <IntentButton intent="confirm-code">Confirm with the code</IntentButton>
-    </PostForm>
-  );
-}
-
-function PendingVerification({ pending }: { pending: { email: string; removeAfter: string | null; mailProblem: boolean; takenBack: boolean } }) {
-  const answer = useActionData<typeof action>();
-  const busy = useBusy();
-  if (pending.takenBack) {
-    return (
-      <div className="notice notice--warning" data-testid="details-check-needed" role="region" aria-labelledby="verify-heading">
-        <h2 id="verify-heading">Check the details of this account</h2>
-        <p>
-          This account was registered with your address by someone who never confirmed it. Before we look up or link anything, check its name and
-          delivery address.
-        </p>
-        <p>
-          <Link to="/account/profile" className="button">
-            Check the details
-          </Link>
-        </p>
-      </div>
-    );
-  }
-  return (
-    <div className="notice notice--warning" data-testid="verification-pending" role="region" aria-labelledby="verify-heading">
-      <h2 id="verify-heading">Please confirm your email address</h2>
-      <p>
-        {`We sent a confirmation link to ${pending.email}. Open it and press Confirm to finish setting up your account: until then we do not look up or link your order history.`}
-        {pending.removeAfter ? ` An account that is not confirmed by ${pending.removeAfter} is removed.` : ""}
-      </p>
-      {pending.mailProblem ? <p>We are having trouble sending mail right now; we keep trying, or you can ask again below.</p> : null}
-      <CodeForm label="Or type the code from the mail" />
-      <PostForm>
-        <FormError errors={answer && "formErrors" in answer ? answer.formErrors : undefined} />
-        <IntentButton intent="resend-verification" secondary>
-          {busy ? "Sending…" : "Send the link again"}
-        </IntentButton>
-      </PostForm>
-    </div>
-  );
-}
-
-function PendingEmailChange({ change, current, withCode }: { change: { email: string; since: string }; current: string; withCode: boolean }) {
-  return (
-    <div className="notice" data-testid="email-change-pending" role="region" aria-labelledby="change-heading">
-      <h2 id="change-heading">Your new email address is waiting for confirmation</h2>
-      <p>{`You asked on ${change.since} to use ${change.email}. We sent a link and a code there. Until you confirm it, sign in with ${current}.`}</p>
-      {withCode ? <CodeForm label="Type the code from the mail to the new address" /> : null}
-      <PostForm>
-        <IntentButton intent="cancel-email-change" secondary>
-          Cancel the change
-        </IntentButton>
-      </PostForm>
-    </div>
-  );
 }
 
 export default function Account() {
