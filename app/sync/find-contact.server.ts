@@ -12,8 +12,15 @@ const MAX_NAME_PAGES = 2; // 400 contacts sharing a surname is already "ask an a
 
 export type MatchInput = { email: string; firstName: string; lastName: string };
 
-export async function findMatchingContact(client: ZohoContacts, customer: MatchInput): Promise<MatchDecision> {
-  const { matches, named } = await emailMatches(client, customer);
+/**
+ * What the mirror of Zoho's directory answers instead of Zoho (decision 042): the surname search over the copy (null:
+ * search Zoho). The email is still asked live (a contact added since the copy was read), and contact persons'
+ * emails, which the copy does not hold.
+ */
+export type Directory = { namedLike: (term: string) => Promise<ZohoContact[] | null> };
+
+export async function findMatchingContact(client: ZohoContacts, customer: MatchInput, directory?: Directory): Promise<MatchDecision> {
+  const { matches, named } = await emailMatches(client, customer, directory);
   const emailDecision = decide(matches, "email");
   if (emailDecision) return emailDecision;
   return decide(exactNameMatches(named, `${customer.firstName} ${customer.lastName}`), "name") ?? { kind: "none" };
@@ -28,10 +35,10 @@ export async function findByEmailAnywhere(client: ZohoContacts, customer: MatchI
   return (await emailMatches(client, customer)).matches;
 }
 
-async function emailMatches(client: ZohoContacts, customer: MatchInput): Promise<{ matches: ZohoContact[]; named: ZohoContact[] }> {
+async function emailMatches(client: ZohoContacts, customer: MatchInput, directory?: Directory): Promise<{ matches: ZohoContact[]; named: ZohoContact[] }> {
   const primary = await findByEmail(client, customer.email);
   if (primary.length) return { matches: primary, named: [] };
-  const named = await searchBySurname(client, customer.lastName);
+  const named = (directory ? await directory.namedLike(nameSearchTerm(customer.lastName)) : null) ?? (await searchBySurname(client, customer.lastName));
   return { matches: await emailOnContactPersons(client, named, customer.email), named };
 }
 

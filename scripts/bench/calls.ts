@@ -26,7 +26,7 @@ export async function benchCallsPerCustomer(d: { node: Node; sandbox: SandboxCon
   });
   console.log("\n2. Zoho calls per synced customer (fixed mix), the mirror on (its first full read done first)");
   await completeMirror(url, node);
-  await node.pool.query("truncate customers, zoho_sync_events, zoho_api_minutes cascade"); // and their jobs
+  await node.pool.query("truncate customers, zoho_sync_events, zoho_api_minutes, zoho_call_log cascade"); // and their jobs
   for (let i = 0; i < size.byEmail; i++) await sandbox.addContact({ contact_name: `Return Email${i}`, first_name: "Return", last_name: `Email${i}`, email: `return.email${i}@bench.example` });
   for (let i = 0; i < size.byName; i++) await sandbox.addContact({ contact_name: `Return Byname${i}`, first_name: "Return", last_name: `Byname${i}`, email: `old.address${i}@bench.example` });
   const mix: Registrant[] = [
@@ -47,20 +47,28 @@ export async function benchCallsPerCustomer(d: { node: Node; sandbox: SandboxCon
     await fetch(`${url}/__scheduled?cron=0+*+*+*+*`);
     await new Promise((r) => setTimeout(r, 500));
   }
+  // Per customer: the sync share's calls (its runs) and the refresh reads its decisions made (the mirror's share, decision 042).
   const { rows: calls } = await node.pool.query(`
-    select c.is_returning_customer as returning, c.zoho_match_type as how, count(distinct c.id)::int as customers, sum(e.zoho_calls)::int as calls
-    from customers c join zoho_sync_events e on e.customer_id = c.id
-    group by 1, 2 order by 1, 2`);
+    with per as (
+      select c.is_returning_customer as is_returning, c.zoho_match_type as how,
+        (select coalesce(sum(e.zoho_calls), 0) from zoho_sync_events e where e.customer_id = c.id) as calls,
+        (select count(*) from zoho_call_log l where l.customer_id = c.id and l.purpose = 'mirror') as refreshes
+      from customers c where exists (select 1 from zoho_sync_events e where e.customer_id = c.id))
+    select is_returning as returning, how, count(*)::int as customers, sum(calls)::int as calls, sum(refreshes)::int as refreshes
+    from per group by 1, 2 order by 1, 2`);
   let totalCalls = 0;
+  let totalRefreshes = 0;
   let totalCustomers = 0;
+  const withRefreshes = (calls: number, refreshes: number, n: number) => `${((calls + refreshes) / n).toFixed(2)}${refreshes ? ` (of it ${(refreshes / n).toFixed(2)} refresh reads, the mirror's share)` : ""}`;
   for (const r of calls) {
-    report(`Calls per customer, mirror on: ${r.returning ? "returning" : "new"}, ${r.how ? `linked by ${r.how}` : "not linked"}`, `${(r.calls / r.customers).toFixed(2)} (${r.customers} customers)`);
+    report(`Calls per customer, mirror on: ${r.returning ? "returning" : "new"}, ${r.how ? `linked by ${r.how}` : "not linked"}`, `${withRefreshes(r.calls, r.refreshes, r.customers)} (${r.customers} customers)`);
     totalCalls += r.calls;
+    totalRefreshes += r.refreshes;
     totalCustomers += r.customers;
   }
   const perCustomer = totalCalls / Math.max(1, totalCustomers);
   const syncShare = DEFAULT_SYNC_SHARE;
-  report("Calls per synced customer, mirror on: whole mix", perCustomer.toFixed(2));
+  report("Calls per synced customer, mirror on: whole mix", withRefreshes(totalCalls, totalRefreshes, Math.max(1, totalCustomers)));
   report(`Customers synced per day inside the default sync share with the mirror on (${syncShare} calls), at this mix in one burst`, String(Math.floor(syncShare / perCustomer)));
   await node.pool.query("truncate customers, zoho_sync_events cascade"); // and their jobs
 }

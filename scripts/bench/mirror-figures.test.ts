@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { customersPerDay, DEFAULT_SYNC_SHARE, fullReadCalls, fullReadWallMinutes, mixCost, REFERENCE_MIX } from "./mirror-figures";
+import { customersPerDay, DEFAULT_SYNC_SHARE, REFRESHES_PER_DAY, fullReadCalls, fullReadWallMinutes, mixCost, REFERENCE_MIX } from "./mirror-figures";
 
 describe("customers a day's sync share serves", () => {
   it("the default sync share with the mirror on is 350 (500 − 30 orders − 20 admin − 100 mirror)", () => {
@@ -13,15 +13,19 @@ describe("customers a day's sync share serves", () => {
 
   it.each([
     // The same costs all day (no mirror, no deferred check): 450 / 1.8 = 250.
-    ["the same costs all day", { share: 450, roomShare: 0.5, room: { new: 2, byEmail: 1, byName: 3 }, pressure: { new: 2, byEmail: 1, byName: 3 }, deferredCheck: 0 }, { room: 125, pressure: 125, total: 250 }],
-    // Pressure half at 0.9 a customer: 175 / 0.9 = 194; the room half at 1.9: 175 / 1.9 = 92.
-    ["mirror, free duplicate check", { share: 350, roomShare: 0.5, room: { new: 2, byEmail: 1, byName: 4 }, pressure: { new: 1, byEmail: 0, byName: 3 }, deferredCheck: 0 }, { room: 92, pressure: 194, total: 286 }],
-    // The same with a live check (1 call for each of the 116.7 pressured new customers, from the next room half).
-    ["mirror, live duplicate check", { share: 350, roomShare: 0.5, room: { new: 2, byEmail: 1, byName: 4 }, pressure: { new: 1, byEmail: 0, byName: 3 }, deferredCheck: 1 }, { room: 30, pressure: 194, total: 225 }],
-    // Checks that would eat more than the room half leave the room half nothing (never negative).
-    ["checks beyond the room half", { share: 100, roomShare: 0.9, room: { new: 2, byEmail: 1, byName: 4 }, pressure: { new: 0.5, byEmail: 0, byName: 0 }, deferredCheck: 5 }, { room: 0, pressure: 300, total: 300 }],
+    ["the same costs all day", { share: 450, refreshes: 0, refreshed: { new: 2, byEmail: 1, byName: 3 }, asIs: { new: 2, byEmail: 1, byName: 3 }, deferredCheck: 0 }, { refreshed: 0, asIs: 250, total: 250 }],
+    // 52 refreshed decisions at 0.7 (36.4 calls), the other 313.6 calls at 0.8: 392 more.
+    ["mirror refreshes for 52 decisions, free check", { share: 350, refreshes: 52, refreshed: { new: 1, byEmail: 0, byName: 1 }, asIs: { new: 1, byEmail: 0, byName: 2 }, deferredCheck: 0 }, { refreshed: 52, asIs: 392, total: 444 }],
+    // Refreshes shared in bursts: the room half (175 calls) at 0.7 = 250, the rest at 0.8 = 218.
+    ["refreshes without limit stop at the room half", { share: 350, refreshes: Infinity, refreshed: { new: 1, byEmail: 0, byName: 1 }, asIs: { new: 1, byEmail: 0, byName: 2 }, deferredCheck: 0 }, { refreshed: 250, asIs: 218, total: 468 }],
+    // A live check (1 call a new customer) adds 0.6 to every customer's cost: 350 / 1.4 = 250.
+    ["a live duplicate check", { share: 350, refreshes: 0, refreshed: { new: 1, byEmail: 0, byName: 1 }, asIs: { new: 1, byEmail: 0, byName: 2 }, deferredCheck: 1 }, { refreshed: 0, asIs: 250, total: 250 }],
   ])("%s", (_label, input, expected) => {
-    expect(customersPerDay({ mix: REFERENCE_MIX, ...input })).toEqual(expected);
+    expect(customersPerDay({ mix: REFERENCE_MIX, roomShare: 0.5, ...input })).toEqual(expected);
+  });
+
+  it("the mirror's share refreshes for what its scheduled reads leave: 100 − 48", () => {
+    expect(REFRESHES_PER_DAY).toBe(52);
   });
 });
 

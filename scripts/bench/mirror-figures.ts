@@ -21,29 +21,34 @@ export function mixCost(mix: Mix, costs: KindCosts): number {
 export type DayInput = {
   /** The day's sync share in calls. */
   share: number;
-  /** Decisions look first / refresh the mirror while more than this fraction of the share is left (0.5). */
+  /** Decisions refresh the mirror only while more than this fraction of the sync share is left (0.5). */
   roomShare: number;
   mix: Mix;
-  /** Calls per customer of each kind while the share has room (refresh reads included). */
-  room: KindCosts;
-  /** Calls per customer of each kind under budget pressure, at the decision. */
-  pressure: KindCosts;
-  /** Calls of the deferred duplicate check of a new customer created under pressure, paid from the next day's share. */
+  /** Sync-share calls per customer of each kind whose decision refreshed the copy first (the read is the mirror's). */
+  refreshed: KindCosts;
+  /** Sync-share calls per customer of each kind decided on the copy as it is (budget pressure, or no refresh left). */
+  asIs: KindCosts;
+  /** Decisions a day the mirror's share refreshes for (its share less its scheduled reads; Infinity: shared in bursts). */
+  refreshes: number;
+  /** Sync-share calls of a new customer's deferred duplicate check (0 when it reads the mirror). */
   deferredCheck: number;
 };
 
 /**
- * Customers a day's sync share serves, in steady state: the first (1 − roomShare) of the share is spent at the
- * room costs (yesterday's deferred checks come out of it first), the rest at the pressure costs.
+ * Customers a day's sync share serves, customers spread over the day: while the sync share has room and the
+ * mirror's share has refreshes to give, decisions refresh first (the `refreshed` costs); the rest decide on the copy
+ * as it is (the `asIs` costs). Every new customer's deferred check is paid from the same share.
  */
-export function customersPerDay(d: DayInput): { room: number; pressure: number; total: number } {
-  const pressureCalls = d.share * d.roomShare;
-  const pressure = pressureCalls / mixCost(d.mix, d.pressure);
+export function customersPerDay(d: DayInput): { refreshed: number; asIs: number; total: number } {
   const newShare = d.mix.new / (d.mix.new + d.mix.byEmail + d.mix.byName);
-  const checks = pressure * newShare * d.deferredCheck;
-  const room = Math.max(0, d.share - pressureCalls - checks) / mixCost(d.mix, d.room);
-  return { room: Math.floor(room), pressure: Math.floor(pressure), total: Math.floor(room + pressure) };
+  const withCheck = (costs: KindCosts) => mixCost(d.mix, costs) + newShare * d.deferredCheck;
+  const refreshed = Math.min(d.refreshes, (d.share * (1 - d.roomShare)) / withCheck(d.refreshed));
+  const asIs = Math.max(0, d.share - refreshed * withCheck(d.refreshed)) / withCheck(d.asIs);
+  return { refreshed: Math.floor(refreshed), asIs: Math.floor(asIs), total: Math.floor(refreshed + asIs) };
 }
+
+/** Decisions a day the mirror's share can refresh for, customers spread out: its share less its 48 scheduled reads. */
+export const REFRESHES_PER_DAY = DEFAULT_SHARES.mirror - 24 * 2;
 
 export type FullReadInput = {
   /** Calls the whole first full read takes (the mark, every contact page, every invoice page). */

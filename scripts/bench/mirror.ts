@@ -3,13 +3,14 @@
 //     name only, and the live fallbacks: a contact added after the last refresh, an email on a secondary contact
 //     person), registered and confirmed through the real Worker, in three budget states: room to spare with the
 //     customers in a burst (refreshes shared), room to spare with the customers spread out (the copy older than
-//     MIRROR_FRESH_SECONDS at every decision, as when customers come minutes apart), and under budget pressure with
-//     the day's sync share driven to its end (then the deferred duplicate checks, the next budget day); from those,
-//     customers a day inside the default sync share on the reference mix (mirror-figures.ts);
+//     MIRROR_FRESH_SECONDS at every decision, as when customers come minutes apart: refreshed from the mirror's share),
+//     and under budget pressure with the day's sync share driven to its end and the copy minutes old (used as it is;
+//     then the deferred duplicate checks after the mirror's next read); from those, customers a day inside the default
+//     sync share on the reference mix (mirror-figures.ts, decision 042);
 //  2. the first full read of 10,000 and 100,000 contacts (the sandbox preloaded in bulk): calls, time here, wall time
 //     at the configured share, Postgres size of the mirror's tables;
 //  3. matching time against the largest mirror: the lookup query (p50/p95, Neon driver through the proxy, as the
-//     Worker runs it) and its plan, and the whole mirror read of a decision (state row + lookup);
+//     Worker runs it) and its plan, the whole mirror read of a decision (state row + lookup), the surname search;
 //  4. order-history calls per 1,000 page views at steady state (the loader's function, over the mirror).
 import { neonConfig } from "@neondatabase/serverless";
 import ws from "ws";
@@ -18,14 +19,13 @@ import { ordersFor } from "~/customers/orders.server";
 import { openDb } from "~/db/client.server";
 import { parseEnv } from "~/env.server";
 import { countJobsAfterToday, countOpenJobs, makeWaitingJobsDue } from "~/sync/jobs/tooling.server";
-import { ZohoClient } from "~/zoho/client.server";
 import { dailyCap } from "~/zoho/ledger.server";
 import { FULL_READ_PAGES_PER_RUN, fullReadStep, mirrorLookup, readChangesNow } from "~/zoho/mirror/read.server";
 import { clearMirrorForBench, contactsByEmail, contactsByEmailQuery, mirrorCounts, mirrorTableSizes, updateMirrorState } from "~/zoho/mirror/store.server";
 import { registerAndConfirm, type Registrant } from "@tools/local-stack/http-session";
 import type { openNodeDb } from "@tools/local-stack/node-db";
 import type { SandboxControl } from "@tools/zoho-sandbox/control-client";
-import { customersPerDay, DEFAULT_SHARES, DEFAULT_SYNC_SHARE, fullReadWallMinutes, REFERENCE_MIX, type KindCosts } from "./mirror-figures";
+import { customersPerDay, DEFAULT_SHARES, DEFAULT_SYNC_SHARE, fullReadWallMinutes, REFERENCE_MIX, REFRESHES_PER_DAY, type KindCosts } from "./mirror-figures";
 import { quantile } from "./registration";
 
 type Node = ReturnType<typeof openNodeDb>;
@@ -70,6 +70,19 @@ export async function completeMirror(url: string, node: Node) {
   }
 }
 
+/**
+ * Time passes to the mirror's next hourly read after the links (what the deferred duplicate checks wait for, decision
+ * 038): the links are made five minutes earlier, the copy's last read eleven, and the Worker's own scheduled handler
+ * reads Zoho's changes (the mirror's share).
+ */
+export async function nextHourlyMirrorRead(url: string, node: Node) {
+  await node.pool.query("update customers set zoho_linked_at = zoho_linked_at - interval '5 minutes' where zoho_linked_at is not null");
+  await node.pool.query("update zoho_mirror_state set contacts_refreshed_at = now() - interval '11 minutes' where id = 1");
+  await fetch(`${url}/__scheduled?cron=0+*+*+*+*`);
+  const { rows } = await node.pool.query("select contacts_refreshed_at > now() - interval '1 minute' as read from zoho_mirror_state where id = 1");
+  if (!rows[0]?.read) throw new Error("the scheduled handler did not read the mirror's contacts");
+}
+
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const per = (calls: number, n: number) => (n ? (calls / n).toFixed(2) : "—");
@@ -97,7 +110,8 @@ type Mirror = { db: ReturnType<typeof openDb>["db"]; env: ReturnType<typeof pars
 // ——— 1. Calls per customer ———
 
 type Mode = "burst" | "spread" | "pressure";
-type ModeResult = { costs: Record<AnyKind, { customers: number; calls: number }>; waiting: number; checks: { jobs: number; calls: number } };
+/** Per kind: customers decided, their sync-share calls, and the refresh reads their decisions made (the mirror's share). */
+type ModeResult = { costs: Record<AnyKind, { customers: number; calls: number; refreshes: number }>; waiting: number; checks: { jobs: number; calls: number } };
 
 async function callsPerCustomer(d: Deps, mirror: Mirror) {
   console.log("\n7a. Zoho calls per customer with the mirror on");
@@ -107,27 +121,29 @@ async function callsPerCustomer(d: Deps, mirror: Mirror) {
   for (const mode of ["burst", "spread", "pressure"] as const) results[mode] = await runMix(d, mirror, mode, cap);
 
   const costs = (r: ModeResult): KindCosts => ({ new: cost(r, "new"), byEmail: cost(r, "byEmail"), byName: cost(r, "byName") });
-  const line = (r: ModeResult) => `new ${per(r.costs.new.calls, r.costs.new.customers)} / returning found in the mirror ${per(r.costs.byEmail.calls, r.costs.byEmail.customers)} / returning by name (live fallback) ${per(r.costs.byName.calls, r.costs.byName.customers)}`;
+  // Calls per customer with the refresh reads included, the mirror's share's part in brackets.
+  const one = (r: ModeResult, k: AnyKind) => `${per(r.costs[k].calls + r.costs[k].refreshes, r.costs[k].customers)}${r.costs[k].refreshes ? ` (${per(r.costs[k].refreshes, r.costs[k].customers)} refresh)` : ""}`;
+  const line = (r: ModeResult) => `new ${one(r, "new")} / returning found in the mirror ${one(r, "byEmail")} / returning by name only ${one(r, "byName")}`;
   const n = (r: ModeResult) => KINDS.slice(0, 3).reduce((s, k) => s + r.costs[k].customers, 0);
-  d.report("Mirror: calls per customer, room to spare, customers in a burst (refreshes shared)", `${line(results.burst)} (${n(results.burst)} customers)`);
-  d.report("Mirror: calls per customer, room to spare, customers spread out (the copy older than MIRROR_FRESH_SECONDS at each decision)", `${line(results.spread)} (${n(results.spread)} customers)`);
+  d.report("Mirror: calls per customer, room to spare, customers in a burst (refreshes shared), refresh reads included", `${line(results.burst)} (${n(results.burst)} customers)`);
+  d.report("Mirror: calls per customer, room to spare, customers spread out (the copy older than MIRROR_FRESH_SECONDS at each decision: refreshed from the mirror's share), refresh reads included", `${line(results.spread)} (${n(results.spread)} customers)`);
   const p = results.pressure;
   d.report(
-    "Mirror: calls per customer under budget pressure (the day's sync share driven to its end)",
-    `${line(p)}; new with its deferred duplicate check ${per(p.costs.new.calls + p.checks.calls, p.costs.new.customers)} (${p.checks.calls} calls for ${p.checks.jobs} checks, the next budget day); ${n(p)} customers decided, ${p.waiting} left waiting for the next day`,
+    "Mirror: calls per customer under budget pressure (the day's sync share driven to its end; the copy minutes old, used as it is)",
+    `${line(p)}; new with its deferred duplicate check ${per(p.costs.new.calls + p.checks.calls, p.costs.new.customers)} (${p.checks.calls} calls for ${p.checks.jobs} checks, after the mirror's next read); ${n(p)} customers decided, ${p.waiting} left waiting for the next day`,
   );
   d.report(
     "Mirror: live fallbacks (not in the mirror: contact added after the last refresh / email on a secondary contact person), calls per customer",
-    `under pressure ${per(p.costs.notInMirror.calls, p.costs.notInMirror.customers)} / ${per(p.costs.secondary.calls, p.costs.secondary.customers)}; room, spread ${per(results.spread.costs.notInMirror.calls, results.spread.costs.notInMirror.customers)} / ${per(results.spread.costs.secondary.calls, results.spread.costs.secondary.customers)} (${p.costs.notInMirror.customers} + ${p.costs.secondary.customers} customers)`,
+    `under pressure ${one(p, "notInMirror")} / ${one(p, "secondary")}; room, spread ${one(results.spread, "notInMirror")} / ${one(results.spread, "secondary")} (${p.costs.notInMirror.customers} + ${p.costs.secondary.customers} customers)`,
   );
   const checkCost = p.checks.jobs ? p.checks.calls / p.checks.jobs : 0;
-  const day = (room: KindCosts, deferredCheck: number) => customersPerDay({ share: DEFAULT_SYNC_SHARE, roomShare: 0.5, mix: REFERENCE_MIX, room, pressure: costs(p), deferredCheck });
-  const spread = day(costs(results.spread), checkCost);
-  const burst = day(costs(results.burst), checkCost);
-  const freeCheck = day(costs(results.spread), 0);
+  // Sync-share costs only: the refreshes are the mirror's (REFRESHES_PER_DAY of them for customers spread out).
+  const day = (refreshed: KindCosts, refreshes: number) => customersPerDay({ share: DEFAULT_SYNC_SHARE, roomShare: 0.5, mix: REFERENCE_MIX, refreshed, asIs: costs(p), refreshes, deferredCheck: checkCost });
+  const spread = day(costs(results.spread), REFRESHES_PER_DAY);
+  const burst = day(costs(results.burst), Infinity);
   d.report(
     `Mirror: customers a day inside the default sync share (${DEFAULT_SYNC_SHARE} calls; 60 % new, 30 % returning by email, 10 % by name), customers spread over the day / in bursts`,
-    `${spread.total} (${spread.room} while the share has room + ${spread.pressure} under pressure) / ${burst.total}; with a duplicate check that costs no call: ${freeCheck.total}`,
+    `${spread.total} (${spread.refreshed} decided after a refresh from the mirror's share + ${spread.asIs} on the copy as it is) / ${burst.total}; the deferred duplicate check ${checkCost.toFixed(2)} calls`,
   );
 }
 
@@ -142,7 +158,7 @@ async function runMix(d: Deps, mirror: Mirror, mode: Mode, cap: number): Promise
   // Addresses in lower case, as the portal stores them: Zoho's email filter is exact, so a contact whose address has
   // capitals is found live only through the surname search (one call more; the matching suite's "capitals" case).
   const mail = (local: string) => `${local.toLowerCase()}@mirror.example`;
-  await node.pool.query("truncate customers, zoho_sync_events, zoho_api_minutes, zoho_api_ledger cascade"); // and their jobs
+  await node.pool.query("truncate customers, zoho_sync_events, zoho_api_minutes, zoho_api_ledger, zoho_call_log cascade"); // and their jobs
   for (let i = 0; i < size.mix.byEmail; i++) await sandbox.addContact({ contact_name: `Return ${sur("byEmail", i)}`, first_name: "Return", last_name: sur("byEmail", i), email: mail(`ret.${sur("byEmail", i)}`) });
   for (let i = 0; i < size.mix.byName; i++) await sandbox.addContact({ contact_name: `Moved ${sur("byName", i)}`, first_name: "Moved", last_name: sur("byName", i), email: mail(`old.${sur("byName", i)}`) });
   for (let i = 0; i < size.mix.secondary; i++)
@@ -175,6 +191,10 @@ async function runMix(d: Deps, mirror: Mirror, mode: Mode, cap: number): Promise
       [cap - left],
     );
   }
+  if (mode === "pressure") {
+    // Minutes old, as between two hourly reads: under pressure no decision refreshes it (the copy as it is).
+    await updateMirrorState(mirror.db, { contactsRefreshedAt: new Date(Date.now() - 5 * 60_000) });
+  }
   if (mode === "spread") {
     for (const p of people) {
       // Older than MIRROR_FRESH_SECONDS (the decision refreshes it), younger than the scheduled handler's 10 minutes
@@ -190,11 +210,12 @@ async function runMix(d: Deps, mirror: Mirror, mode: Mode, cap: number): Promise
   const { rows } = await node.pool.query(`
     select c.email, c.zoho_sync_status as status, coalesce(sum(e.zoho_calls), 0)::int as calls,
       string_agg(e.action || ' ' || e.outcome || ' ' || e.zoho_calls, ', ' order by e.at) as runs,
-      (select string_agg(l.method || ' ' || l.path, ' | ' order by l.at) from zoho_call_log l where l.customer_id = c.id) as zoho
+      (select string_agg(l.method || ' ' || l.path, ' | ' order by l.at) from zoho_call_log l where l.customer_id = c.id) as zoho,
+      (select count(*)::int from zoho_call_log l where l.customer_id = c.id and l.purpose = 'mirror') as refreshes
     from customers c left join zoho_sync_events e on e.customer_id = c.id group by c.id`);
   // The runs behind the live fallbacks' figures (why a customer cost what it did), for whoever reads the log.
   for (const r of rows) if (!/^(fresh|ret)\./.test(r.email)) console.log(`  (${mode}) ${kindOf(r.email)} ${r.status}: ${r.runs ?? "no run"}; calls: ${r.zoho ?? "none"}`);
-  const costs = Object.fromEntries(KINDS.map((k) => [k, { customers: 0, calls: 0 }])) as ModeResult["costs"];
+  const costs = Object.fromEntries(KINDS.map((k) => [k, { customers: 0, calls: 0, refreshes: 0 }])) as ModeResult["costs"];
   let waiting = 0;
   for (const r of rows) {
     if (r.status === "pending" || r.status === "syncing") {
@@ -204,6 +225,7 @@ async function runMix(d: Deps, mirror: Mirror, mode: Mode, cap: number): Promise
     const k = kindOf(r.email);
     costs[k].customers++;
     costs[k].calls += r.calls;
+    costs[k].refreshes += r.refreshes;
   }
   const checks = mode === "pressure" ? await deferredChecks(d) : { jobs: 0, calls: 0 };
   return { costs, waiting, checks };
@@ -228,12 +250,14 @@ async function settle(d: Deps, mode: Mode) {
 
 const syncEventCalls = async (node: Node) => Number((await node.pool.query("select coalesce(sum(zoho_calls), 0)::int as n from zoho_sync_events")).rows[0].n);
 
-/** The next budget day: the deferred duplicate checks of the customers created under pressure run (and only they). */
+/** After the mirror's next read (the next budget day too): the deferred duplicate checks of the customers created under pressure run (and only they). */
 async function deferredChecks(d: Deps) {
   const before = await syncEventCalls(d.node);
   await d.node.pool.query("truncate zoho_api_ledger");
   const { rows } = await d.node.pool.query("select count(*)::int as n from customers where zoho_sync_status not in ('pending', 'syncing') and zoho_contact_id is not null and not is_returning_customer");
   const open = await countOpenJobs(d.node.db);
+  // The checks are due after the mirror's next hourly read (decision 038).
+  await nextHourlyMirrorRead(d.url, d.node);
   await makeWaitingJobsDue(d.node.db, { action: "check_duplicate" });
   const deadline = Date.now() + 120_000;
   let left = open;
@@ -299,18 +323,28 @@ async function matchingTime(d: Deps, mirror: Mirror, contacts: number) {
   }
   // A decision's whole mirror read on a fresh copy (the state row, then the lookup; a stale copy adds today's budget).
   await updateMirrorState(mirror.db, { contactsRefreshedAt: new Date() });
-  const lookup = mirrorLookup(mirror, new ZohoClient({ db: mirror.db, env: mirror.env, purpose: "sync" }));
+  const lookup = mirrorLookup(mirror, {});
   const decision: number[] = [];
   for (const e of emails) {
     const t0 = performance.now();
     await lookup.byEmail(e);
     decision.push(performance.now() - t0);
   }
+  // The surname search of a customer known by name only (decision 042): a scan, no index serves "contains".
+  const { rows: named } = await d.node.pool.query("select name from zoho_mirror_contacts order by random() limit $1", [Math.ceil(d.size.lookups / 4)]);
+  const surnames = named.map((r) => String(r.name).split(/\s+/).at(-1) ?? "x");
+  const bySurname: number[] = [];
+  for (const term of surnames) {
+    const t0 = performance.now();
+    await lookup.namedLike(term);
+    bySurname.push(performance.now() - t0);
+  }
   const q = contactsByEmailQuery(mirror.db, emails[0]).toSQL();
   const plan = (await d.node.pool.query(`explain (analyze, costs off, timing off, summary off) ${q.sql}`, q.params)).rows.map((r) => String(r["QUERY PLAN"]).trim());
   const fmt = (v: number[]) => `p50 ${ms(quantile(v, 0.5))}, p95 ${ms(quantile(v, 0.95))}`;
   d.report(`Mirror: lookup by email at ${contacts.toLocaleString("en-US")} contacts (the query, Neon driver through the proxy)`, `${fmt(query)} (n=${emails.length}, ${found} found)`);
   d.report(`Mirror: a decision's whole mirror read at ${contacts.toLocaleString("en-US")} (state row + lookup; copy fresh)`, fmt(decision));
+  d.report(`Mirror: surname search at ${contacts.toLocaleString("en-US")} (a customer known by name only; state row + scan)`, `${fmt(bySurname)} (n=${surnames.length})`);
   d.report(`Mirror: lookup plan at ${contacts.toLocaleString("en-US")}`, plan.filter((l) => /Scan|Sort|Filter|Index Cond/.test(l)).join("; "));
 }
 

@@ -149,6 +149,74 @@ describe("matching reads a complete mirror", () => {
     await deliver(env, two.map((t) => t.job.id));
     const calls = (await booksCalls()).map((c) => `${c.method} ${c.path}${c.query.sort_order ? ` ${c.query.sort_column} ${c.query.sort_order}` : ""}`);
     expect(calls).toEqual(["GET /books/v3/contacts last_modified_time D", "POST /books/v3/contacts", "POST /books/v3/contacts"]);
+    // The refresh is the mirror's (logged for the customer whose decision asked for it); the sync share paid the creates.
+    expect(await ledger()).toMatchObject({ sync: before.sync + 3, mirror: before.mirror + 1 });
+    const logged = (await sql(databaseUrl, "select customer_id from zoho_call_log where purpose = 'mirror' and customer_id is not null")) as Array<{ customer_id: string }>;
+    expect(logged).toHaveLength(1);
+    expect(two.map((t) => t.customer.id)).toContain(logged[0].customer_id);
+  });
+
+  it("with the mirror's share kept for its own reads, a stale but current copy is used as it is: 1 call, checked for free later", async () => {
+    const env = mirrorEnv();
+    await connectZoho(env);
+    await completeMirror(env);
+    // The mirror's share down to what its scheduled reads need today (at least 2 are always kept).
+    await sql(databaseUrl, "update zoho_api_ledger set mirror = 99, total = total + 99 - mirror where day = (now() at time zone 'utc')::date");
+    await sql(databaseUrl, "update zoho_mirror_state set contacts_refreshed_at = now() - interval '10 minutes'");
+    const before = await ledger();
+    const pia = await createCustomerWithJob(databaseUrl, { firstName: "Pia" });
+    await sandbox().clearCalls();
+    await deliver(env, [pia.job.id]);
+    const loaded = await loadCustomer(databaseUrl, pia.customer.id);
+    expect(loaded.customer).toMatchObject({ zohoSyncStatus: "synced", zohoMatchType: "created" });
+    expect((await booksCalls()).map((c) => `${c.method} ${c.path}`)).toEqual(["POST /books/v3/contacts"]);
+    expect(await ledger()).toMatchObject({ sync: before.sync + 1, mirror: before.mirror });
+    // The duplicate check waits for the mirror's next hourly read and then reads the mirror (mirror-duplicate-check.test.ts).
+    const check = loaded.jobs.find((j) => !j.processedAt);
+    expect(check).toMatchObject({ action: "check_duplicate" });
+    expect(check!.scheduledFor.getTime() - Date.now()).toBeGreaterThan(70 * 60_000);
+
+    // A copy the scheduled reads have not refreshed for over three hours is not trusted: a live look, then the create.
+    await sql(databaseUrl, "update zoho_mirror_state set contacts_refreshed_at = now() - interval '4 hours'");
+    const rui = await createCustomerWithJob(databaseUrl, { firstName: "Rui" });
+    await sandbox().clearCalls();
+    await deliver(env, [rui.job.id]);
+    expect((await booksCalls()).map((c) => `${c.method} ${c.path}${c.query.email ? " email" : ""}`)).toEqual(["GET /books/v3/contacts email", "POST /books/v3/contacts"]);
+  });
+
+  it("a returning customer known by name only: the surname is searched in the mirror, Zoho only for what the copy lacks", async () => {
+    const env = mirrorEnv();
+    await connectZoho(env);
+    await completeMirror(env);
+    // Zoho's contact carries the customer's name with other spacing and an older address: a name-only match.
+    const moved = await sandbox().addContact({ contact_name: "Mona  Moved", first_name: "Mona", last_name: "Moved", email: "mona.old@shoppers.example" });
+    await withApp(env, (app) => readChangesNow(app));
+    const mona = await createCustomerWithJob(databaseUrl, { returning: true, verified: true, firstName: "Mona", lastName: "Moved", email: "mona.new@shoppers.example" });
+    await sandbox().clearCalls();
+    await deliver(env, [mona.job.id]);
+    expect((await loadCustomer(databaseUrl, mona.customer.id)).customer).toMatchObject({ zohoSyncStatus: "skipped", zohoReviewReason: "name_only", zohoContactId: null });
+    // The email asked live (a contact added since the copy was read), the contact's persons too (not in the copy);
+    // no name search.
+    expect((await booksCalls()).map((c) => `${c.method} ${c.path}${c.query.email ? ` ${c.query.email}` : ""}`)).toEqual([
+      "GET /books/v3/contacts mona.new@shoppers.example",
+      `GET /books/v3/contacts/${moved.contact_id}/contactpersons`,
+    ]);
+  });
+
+  it("under budget pressure a new customer whose email the copy holds is linked, not created blind", async () => {
+    const env = mirrorEnv();
+    await connectZoho(env);
+    await completeMirror(env);
+    const made = await sandbox().addContact({ contact_name: "Sol Pressure", email: "sol@shoppers.example" });
+    await withApp(env, (app) => readChangesNow(app));
+    // Less than half of today's sync share left: creates go without a live look (create-policy.ts).
+    await sql(databaseUrl, "insert into zoho_api_ledger (day, total, sync) values ((now() at time zone 'utc')::date, 300, 300) on conflict (day) do update set sync = 300, total = zoho_api_ledger.total + 300");
+    const sol = await createCustomerWithJob(databaseUrl, { verified: true, email: "sol@shoppers.example" });
+    await sandbox().clearCalls();
+    await deliver(env, [sol.job.id]);
+    expect((await loadCustomer(databaseUrl, sol.customer.id)).customer).toMatchObject({ zohoSyncStatus: "synced", zohoContactId: made.contact_id });
+    expect(await booksCalls()).toEqual([]);
+    expect(await contactsWithEmail("sol@shoppers.example")).toHaveLength(1);
   });
 });
 

@@ -60,7 +60,7 @@ export type Claimed = {
   paceTaken: Date | null;
   /** After a transient failure, the work asks whether Zoho is down for everyone (at most one probe a minute). */
   probeHealth: () => Promise<HealthVerdict>;
-  /** The mirror of Zoho's directory, read (and refreshed when stale and the budget has room) with the job's client. */
+  /** The mirror of Zoho's directory, read (and refreshed when stale and the budgets allow, from the mirror's share) for the job's customer. */
   mirror: MirrorLookup;
 } & (
   /** Go: the work phase runs this. */
@@ -101,7 +101,7 @@ export async function admitJob(deps: RunDeps, jobId: string): Promise<Admission>
       log("warn", "health probe could not run", { jobId, error });
       return "not_checked";
     });
-  const mirror = mirrorLookup({ db: deps.db, env: deps.env, fetchImpl: deps.fetchImpl }, client);
+  const mirror = mirrorLookup({ db: deps.db, env: deps.env, fetchImpl: deps.fetchImpl }, { customerId: job.customerId });
   const claimed = { status: "admitted" as const, job, customer, client, startedAt, outageBefore, resumed, probeHealth, mirror };
   let paceTaken: Date | null = null;
   try {

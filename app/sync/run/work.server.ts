@@ -95,8 +95,12 @@ async function zohoWork(task: WorkTask, ports: WorkPorts): Promise<JobResult> {
   if (job.action === "check_duplicate") return checkDuplicate(ports, customer);
   if (isReturning(job, customer)) {
     // Found in the mirror by email: decided on the mirror's copy (the link policy's rules hold as for a search).
-    const mirrored = await mirrorMatches(ports, customer.email);
-    const decision = (mirrored?.length ? decide(mirrored, "email") : null) ?? (await findMatchingContact(ports.zoho, customer));
+    // Not found there: Zoho is asked what the copy cannot answer (decision 042): the email (a contact added since
+    // the copy was read) and contact persons; the surname is searched in the copy.
+    const answer = await mirrorAnswer(ports, customer.email);
+    const mirrored = answer?.usable ? answer.contacts : null;
+    const directory = answer?.usable && ports.mirror ? { namedLike: ports.mirror.namedLike } : undefined;
+    const decision = (mirrored?.length ? decide(mirrored, "email") : null) ?? (await findMatchingContact(ports.zoho, customer, directory));
     if (decision.kind === "one") return linked(decision.contact, decision.by);
     if (decision.kind === "many")
       return {
@@ -158,10 +162,13 @@ async function createContact(task: WorkTask, ports: WorkPorts): Promise<JobResul
     const ours = await updateOurs(zoho, uniqueField, customer);
     if (ours) return linked(ours, "upsert");
   }
-  // A fresh registration's look-first asks a complete mirror refreshed just now instead of Zoho (0 calls): found
-  // there, it is decided as a search's answer would be; not there, the create follows at once (1 call in all).
-  const mirrored = task.plan === "look_first" && job.action === "create" && !job.createEverAttempted ? await mirrorAnswer(ports, customer.email) : null;
-  if (mirrored?.usable && mirrored.fresh) {
+  // A fresh registration's look asks a complete, current mirror instead of Zoho (0 calls; refreshed first when the
+  // budgets allow, decision 042), whatever today's budget: found there, it is decided as a search's answer would
+  // be; not there, the create follows at once (1 call in all) and the free duplicate check after the mirror's next
+  // read catches a contact Zoho got meanwhile.
+  const mirrored = task.plan && job.action === "create" && !job.createEverAttempted ? await mirrorAnswer(ports, customer.email) : null;
+  const fromCopy = !!(mirrored?.usable && mirrored.current);
+  if (mirrored?.usable && mirrored.current) {
     if (mirrored.contacts.length === 1) return linked(mirrored.contacts[0], "email");
     if (mirrored.contacts.length > 1)
       return { kind: "ambiguous", candidates: mirrored.contacts.map(toCandidate), reason: "Several Zoho contacts already use this email; pick the right one" };
@@ -183,7 +190,7 @@ async function createContact(task: WorkTask, ports: WorkPorts): Promise<JobResul
     const contact = await writer.write(newContactPayload(customer));
     await ports.afterZohoWrite?.();
     // Created without a live look (budget pressure, or the mirror did not have the email): a duplicate check follows.
-    return linked(contact, writer.matchType, !uniqueField && (task.plan === "create_then_check" || !!(mirrored?.usable && mirrored.fresh)));
+    return linked(contact, writer.matchType, !uniqueField && (task.plan === "create_then_check" || fromCopy));
   } catch (error) {
     if (error instanceof ZohoError && error.kind === "duplicate_name") return resolveDuplicateName(customer, ports, writer);
     throw error;
@@ -191,12 +198,6 @@ async function createContact(task: WorkTask, ports: WorkPorts): Promise<JobResul
 }
 
 const mirrorAnswer = async (ports: WorkPorts, email: string): Promise<MirrorAnswer | null> => (ports.mirror ? ports.mirror.byEmail(email) : null);
-
-/** The mirror's contacts with this email, when the mirror is usable (null: look up live). */
-async function mirrorMatches(ports: WorkPorts, email: string): Promise<ZohoContact[] | null> {
-  const answer = await mirrorAnswer(ports, email);
-  return answer?.usable ? answer.contacts : null;
-}
 
 /** A replayed upsert: update the contact holding our customer id, if Zoho has one; never create here. */
 async function updateOurs(zoho: ZohoContacts, uniqueField: string, customer: WorkCustomer): Promise<ZohoContact | null> {

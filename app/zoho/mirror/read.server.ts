@@ -13,12 +13,15 @@
 import type { DbOrTx } from "~/db/client.server";
 import type { AppEnv } from "~/env.server";
 import { log } from "~/log.server";
+import { nextBudgetDayStart } from "~/common/budget-day";
+import type { CallSubject } from "../call-log.server";
 import { ZohoClient } from "../client.server";
 import { ZohoError } from "../errors";
 import { dailyCap, remainingToday, type CallPurpose } from "../ledger.server";
 import type { ZohoContact } from "../types";
 import {
   contactsByEmail,
+  contactsNamedLike,
   contactsNotSeenSince,
   dropInvoicesNotSeenSince,
   markContactDeleted,
@@ -31,14 +34,13 @@ import {
   type Lease,
   type MirrorState,
 } from "./store.server";
+import { copyAge, decisionMayRefresh, FULL_READ_PAGES_PER_RUN, scheduledReadsLeft } from "./freshness";
 import { mirrorComplete, mirrorOn } from "./state";
 import { toZohoTime, zohoTime } from "./time";
 import type { MirrorAnswer, MirrorLookup, MirrorSeen } from "./types";
 
 type Deps = { db: DbOrTx; env: AppEnv; fetchImpl?: typeof fetch };
 
-/** Pages the hourly maintenance reads of the first full read at most (under Zoho's 100 calls a minute). */
-export const FULL_READ_PAGES_PER_RUN = 20;
 /** How long a read's lease holds (a killed reader's lease ends by itself). */
 const LEASE_MS = 60_000;
 /** How long a job waits for another's refresh before it uses the copy as it is (a quarter of its lease at most). */
@@ -48,12 +50,9 @@ const WAIT_FOR_REFRESH_MS = 2_000;
  * recently than this is not read again by it (decisions and order history refresh what they need themselves).
  */
 export const SCHEDULED_READ_INTERVAL_MS = 10 * 60_000;
-/** Look first while more than this share of today's sync budget is left (as create-policy.ts). */
-const ROOM_SHARE = 0.5;
+export { mirrorComplete, mirrorOn, FULL_READ_PAGES_PER_RUN };
 
-export { mirrorComplete, mirrorOn };
-
-const client = (d: Deps, purpose: CallPurpose) => new ZohoClient({ db: d.db, env: d.env, purpose, fetchImpl: d.fetchImpl });
+const client = (d: Deps, purpose: CallPurpose, subject?: CallSubject) => new ZohoClient({ db: d.db, env: d.env, purpose, fetchImpl: d.fetchImpl, subject });
 const timeOf = (c: { last_modified_time?: string | null }) => zohoTime(c.last_modified_time ?? "");
 
 export type FullReadStep = { pages: number; done: boolean; stoppedBy?: string };
@@ -168,22 +167,32 @@ async function sharedRefresh(d: Deps, what: "contacts" | "invoices", zoho: ZohoC
 }
 
 /**
- * The mirror as a sync decision sees it (the work phase's port). `zoho` is the job's own client (its calls count
- * as the job's, in the sync share). A refresh that fails throws as a live lookup would (the job waits or retries).
+ * The mirror as a sync decision sees it (the work phase's port), for the customer `subject`. A copy older than
+ * MIRROR_FRESH_SECONDS is refreshed first when decisionMayRefresh allows (freshness.ts, decision 042): the read is
+ * paid from the mirror's share (its calls logged for this customer), never the sync share. When our own limits
+ * refuse it (the share, the pace, the calls in flight) the decision uses the copy as it is; a refresh that Zoho
+ * fails throws as a live lookup would (the job waits or retries).
  */
-export function mirrorLookup(d: Deps, zoho: ZohoClient): MirrorLookup {
+export function mirrorLookup(d: Deps, subject: CallSubject): MirrorLookup {
   return {
     async byEmail(email: string): Promise<MirrorAnswer> {
       if (!mirrorOn(d.env)) return { usable: false };
       const state = await readMirrorState(d.db);
       if (!mirrorComplete(state)) return { usable: false };
-      const staleBefore = new Date(Date.now() - d.env.MIRROR_FRESH_SECONDS * 1000);
-      let fresh = (state.contactsRefreshedAt?.getTime() ?? 0) >= staleBefore.getTime();
-      // A job waiting for another's read must not outwait its own lease (SYNC_LEASE_SECONDS).
-      const waitMs = Math.min(WAIT_FOR_REFRESH_MS, (d.env.SYNC_LEASE_SECONDS * 1000) / 4);
-      if (!fresh && (await remainingToday(d.db, d.env, "sync")) > dailyCap("sync", d.env) * ROOM_SHARE) fresh = await sharedRefresh(d, "contacts", zoho, staleBefore, waitMs);
+      const now = new Date();
+      let age = copyAge(state.contactsRefreshedAt, now, d.env.MIRROR_FRESH_SECONDS);
+      if (!age.fresh && (await mayRefresh(d, state, now))) {
+        // A job waiting for another's read must not outwait its own lease (SYNC_LEASE_SECONDS).
+        const waitMs = Math.min(WAIT_FOR_REFRESH_MS, (d.env.SYNC_LEASE_SECONDS * 1000) / 4);
+        const staleBefore = new Date(now.getTime() - d.env.MIRROR_FRESH_SECONDS * 1000);
+        try {
+          if (await sharedRefresh(d, "contacts", client(d, "mirror", subject), staleBefore, waitMs)) age = { fresh: true, current: true };
+        } catch (error) {
+          if (!(error instanceof ZohoError && error.details.local)) throw error;
+        }
+      }
       const rows = await contactsByEmail(d.db, email);
-      return { usable: true, fresh, contacts: rows.map(asZohoContact) };
+      return { usable: true, ...age, contacts: rows.map(asZohoContact) };
     },
     async sameEmailReadAfter(email: string, after: Date): Promise<MirrorSeen> {
       if (!mirrorOn(d.env)) return { usable: false };
@@ -192,7 +201,26 @@ export function mirrorLookup(d: Deps, zoho: ZohoClient): MirrorLookup {
       if (!mirrorComplete(state) || (state.contactsRefreshedAt?.getTime() ?? 0) < after.getTime() + LEASE_MS) return { usable: false };
       return { usable: true, contacts: (await contactsByEmail(d.db, email)).map(asZohoContact) };
     },
+    async namedLike(term: string): Promise<ZohoContact[] | null> {
+      if (!mirrorOn(d.env) || !mirrorComplete(await readMirrorState(d.db))) return null;
+      return (await contactsNamedLike(d.db, term, MAX_NAMED_LIKE)).map(asZohoContact);
+    },
   };
+}
+
+/** As many contacts as two of Zoho's pages of a name search (find-contact.server.ts reads at most two). */
+const MAX_NAMED_LIKE = 400;
+
+/** Whether a decision may refresh the copy now: the sync share has room and the mirror's share has calls to spare. */
+async function mayRefresh(d: Deps, state: MirrorState, now: Date): Promise<boolean> {
+  const zone = d.env.ZOHO_DAY_TIMEZONE;
+  return decisionMayRefresh({
+    syncLeft: await remainingToday(d.db, d.env, "sync", now),
+    syncCap: dailyCap("sync", d.env),
+    mirrorLeft: await remainingToday(d.db, d.env, "mirror", now),
+    scheduledReads: scheduledReadsLeft(now, nextBudgetDayStart(now, zone)),
+    passPending: passDue(state, now),
+  });
 }
 
 const asZohoContact = (r: { contactId: string; name: string; company: string; email: string; status: string; contactType: string; lastModifiedTime: Date }): ZohoContact => ({
@@ -233,10 +261,12 @@ export async function invoicesReady(d: Deps): Promise<{ refreshedAt: Date } | nu
 
 /** How often the full pass reads everything again (deletions, voided and deleted invoices: no filter shows them). */
 export const FULL_PASS_EVERY_MS = 7 * 24 * 3600_000;
-/** Calls of the mirror's daily share the pass leaves for the incremental reads (2 an hour), at most half the share. */
-const PASS_RESERVE_CALLS = 48;
 
 export type PassStep = { pages: number; done: boolean; stoppedBy?: string };
+
+/** A weekly pass is under way, or the last one (or the first full read) is a week old. */
+const passDue = (state: MirrorState, now: Date) =>
+  !!state.passStartedAt || (!!(state.passDoneAt ?? state.fullReadDoneAt) && now.getTime() - (state.passDoneAt ?? state.fullReadDoneAt)!.getTime() >= FULL_PASS_EVERY_MS);
 
 /**
  * The weekly full pass, a step at a time from the scheduled maintenance: once the last one (or the first full read)
@@ -249,8 +279,10 @@ export type PassStep = { pages: number; done: boolean; stoppedBy?: string };
 export async function weeklyPassStep(d: Deps, maxPages = FULL_READ_PAGES_PER_RUN): Promise<PassStep> {
   let state = await readMirrorState(d.db);
   if (!mirrorComplete(state)) return { pages: 0, done: false, stoppedBy: "the first full read is not done" };
-  if (!state.passStartedAt && Date.now() - (state.passDoneAt ?? state.fullReadDoneAt!).getTime() < FULL_PASS_EVERY_MS) return { pages: 0, done: false, stoppedBy: "not due" };
-  const reserve = Math.min(PASS_RESERVE_CALLS, Math.floor(dailyCap("mirror", d.env) / 2));
+  const now = new Date();
+  if (!passDue(state, now)) return { pages: 0, done: false, stoppedBy: "not due" };
+  // What the day's remaining scheduled reads need (2 an hour) stays for them, at most half the share.
+  const reserve = Math.min(scheduledReadsLeft(now, nextBudgetDayStart(now, d.env.ZOHO_DAY_TIMEZONE)), Math.floor(dailyCap("mirror", d.env) / 2));
   const budget = Math.min(maxPages, (await remainingToday(d.db, d.env, "mirror")) - reserve);
   if (budget <= 0) return { pages: 0, done: false, stoppedBy: "today's share is kept for the incremental reads" };
   if (!(await takeLease(d.db, "full_read", LEASE_MS * 5))) return { pages: 0, done: false, stoppedBy: "another read is under way" };

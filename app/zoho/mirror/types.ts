@@ -5,9 +5,10 @@ import type { ZohoContact } from "../types";
 /**
  * The mirror's answer for an email: `usable: false` while its first full read is not complete (sync looks up
  * live, as it always did); otherwise the customer contacts whose primary email is this one (any status), from a
- * copy refreshed first when it was older than MIRROR_FRESH_SECONDS and today's sync share had room (`fresh`).
+ * copy refreshed first when it was older than MIRROR_FRESH_SECONDS and the budgets allowed (`fresh`: read within
+ * MIRROR_FRESH_SECONDS; `current`: within MIRROR_CURRENT_MS, the scheduled reads working; freshness.ts).
  */
-export type MirrorAnswer = { usable: false } | { usable: true; fresh: boolean; contacts: ZohoContact[] };
+export type MirrorAnswer = { usable: false } | { usable: true; fresh: boolean; current: boolean; contacts: ZohoContact[] };
 
 /**
  * The free duplicate check's answer: `usable: false` unless the mirror is on, complete and its contacts were read
@@ -19,4 +20,9 @@ export type MirrorSeen = { usable: false } | { usable: true; contacts: ZohoConta
 export interface MirrorLookup {
   byEmail(email: string): Promise<MirrorAnswer>;
   sameEmailReadAfter(email: string, after: Date): Promise<MirrorSeen>;
+  /**
+   * Active customer contacts whose name contains `term` (any case), at most 400, as Zoho's `contact_name_contains`
+   * search would list them; null while the mirror is not usable (search Zoho). Never refreshes: 0 calls.
+   */
+  namedLike(term: string): Promise<ZohoContact[] | null>;
 }
