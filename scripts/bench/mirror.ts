@@ -181,10 +181,10 @@ async function runMix(d: Deps, mirror: Mirror, mode: Mode, cap: number): Promise
   const most = Math.max(...KINDS.map((k) => size.mix[k]));
   const people = Array.from({ length: most }, (_, i) => KINDS.filter((k) => i < size.mix[k]).map((k) => person(k, i))).flat();
   if (mode === "pressure") {
-    // The share's end inside the mix: the calls it would take (one a new customer, three a by-name customer or a
-    // secondary contact person, one a contact not in the mirror), less a few, so the last customers
+    // The share's end inside the mix: the calls it would take (one a new customer, two a by-name customer or a
+    // secondary contact person, one a contact not in the mirror; decision 042), less a few, so the last customers
     // meet the end of the day's share and wait for the next.
-    const left = Math.max(1, size.mix.new + 3 * (size.mix.byName + size.mix.secondary) + size.mix.notInMirror - 3);
+    const left = Math.max(1, size.mix.new + 2 * (size.mix.byName + size.mix.secondary) + size.mix.notInMirror - 3);
     await node.pool.query(
       `insert into zoho_api_ledger (day, total, sync) values ((now() at time zone 'utc')::date, $1, $1)
        on conflict (day) do update set sync = excluded.sync, total = zoho_api_ledger.total + excluded.sync`,
