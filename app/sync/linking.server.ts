@@ -5,10 +5,13 @@ import { formatDateTime } from "~/common/format";
 import type { AppServices } from "~/context.server";
 import { customers, zohoSyncEvents } from "~/db/schema";
 import { ZohoClient } from "~/zoho/client.server";
+import { mirrorComplete, mirrorOn } from "~/zoho/mirror/state";
+import { readMirrorState } from "~/zoho/mirror/store.server";
 import { SyncActionError } from "./admin-actions.server";
 import type { ExistingLink } from "./link-policy";
 import { existingLinks, isContactTaken } from "./link-vetting.server";
 import { toCandidate } from "./matching";
+import { contactGoneInZoho } from "./mirror-revet.server";
 import { writeAdminLink } from "./run/settle.server";
 import { checkContactForLink } from "./run/work.server";
 
@@ -20,6 +23,12 @@ export class LinkError extends Error {}
 export async function linkContact(app: AppServices, customerId: string, contactId: string, adminId: string, how: "link" | "confirm" = "link") {
   const client = new ZohoClient({ db: app.db, env: app.env, purpose: "admin", subject: { customerId, adminId } });
   const checked = await checkContactForLink(client, contactId);
+  if (!checked.ok && checked.gone) {
+    // Deleted in Zoho (or never made): a customer still linked to it loses the link now (decision 043).
+    const suggestFromMirror = mirrorOn(app.env) && mirrorComplete(await readMirrorState(app.db));
+    const { ended } = await app.db.transaction((tx) => contactGoneInZoho(tx, contactId, { suggestFromMirror }));
+    throw new LinkError(ended ? `${checked.reason} It was deleted in Zoho Books: the link to it ended, and the customer who had it waits for review.` : checked.reason);
+  }
   if (!checked.ok) throw new LinkError(checked.reason);
   const contact = checked.contact;
   try {

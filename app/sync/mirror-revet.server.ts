@@ -7,7 +7,7 @@ import { eq } from "drizzle-orm";
 import type { Db, DbOrTx } from "~/db/client.server";
 import { customers, zohoSyncEvents } from "~/db/schema";
 import { log } from "~/log.server";
-import { activeContactsByEmail, linksToVet, mirroredContact } from "~/zoho/mirror/store.server";
+import { activeContactsByEmail, linksToVet, markContactDeleted, mirroredContact } from "~/zoho/mirror/store.server";
 import { existingLinks, isContactTaken, isEmailVerified } from "./link-vetting.server";
 import { revetOnZohoChange, type MirrorRevetVerdict } from "./mirror-revet";
 import { ZOHO_SIDE_REASONS } from "./vocabulary";
@@ -38,20 +38,43 @@ export async function revetLinksFromMirror(db: Db, contactIds?: string[]): Promi
   return counts;
 }
 
-async function revetOne(tx: DbOrTx, customerId: string): Promise<MirrorRevetVerdict> {
+/**
+ * Zoho answered that a contact read by id does not exist (a profile update's read, an admin's link check; decision
+ * 043): the mirror's row, if it has one, is marked deleted, and every link to the contact is re-vetted at once in the
+ * caller's transaction, whether or not the mirror is on or complete (no row is made up: the mirror holds only what
+ * Zoho answered). `suggestFromMirror`: the mirror is on and complete, so its contacts with the customer's email are
+ * offered as candidates (a copy left from when it was on could be stale). No Zoho call.
+ */
+export async function contactGoneInZoho(tx: DbOrTx, contactId: string, opts: { suggestFromMirror: boolean }): Promise<RevetCounts> {
+  const counts: RevetCounts = { checked: 0, ended: 0, review: 0, relinked: 0, restored: 0 };
+  await markContactDeleted(tx, contactId);
+  const linked = await tx.select({ id: customers.id }).from(customers).where(eq(customers.zohoContactId, contactId));
+  for (const { id } of linked) {
+    counts.checked++;
+    if ((await revetOne(tx, id, { contactId, ...opts })).kind === "end") counts.ended++;
+  }
+  if (counts.ended) log("info", "links ended: Zoho answered that the contact does not exist", { contactId, ended: counts.ended });
+  return counts;
+}
+
+async function revetOne(tx: DbOrTx, customerId: string, gone?: { contactId: string; suggestFromMirror: boolean }): Promise<MirrorRevetVerdict> {
   const [customer] = await tx.select().from(customers).where(eq(customers.id, customerId)).for("update");
   if (!customer?.zohoContactId) return { kind: "none" };
   const row = await mirroredContact(tx, customer.zohoContactId);
-  if (!row) return { kind: "none" };
-  const contact = { contactId: row.contactId, name: row.name, email: row.email, status: row.status, deleted: !!row.deletedAt, changedAt: row.lastModifiedTime };
-  const others = (await activeContactsByEmail(tx, customer.email)).filter((c) => c.contactId !== row.contactId);
+  const goneNow = gone?.contactId === customer.zohoContactId;
+  if (!row && !goneNow) return { kind: "none" };
+  const contact = row
+    ? { contactId: row.contactId, name: row.name, email: row.email, status: row.status, deleted: !!row.deletedAt || goneNow, changedAt: row.lastModifiedTime }
+    : { contactId: customer.zohoContactId, name: customer.zohoContactName ?? "", email: customer.zohoContactEmail ?? "", status: "active", deleted: true, changedAt: new Date() };
+  const suggest = !gone || gone.suggestFromMirror;
+  const others = suggest ? (await activeContactsByEmail(tx, customer.email)).filter((c) => c.contactId !== contact.contactId) : [];
   const taken = new Set((await existingLinks(tx, others.map((c) => c.contactId), customer.id)).map((l) => l.contactId));
   const survivors = others.map((c) => ({ contactId: c.contactId, contactName: c.name, email: c.email || null, companyName: c.company || null, linkedElsewhere: taken.has(c.contactId) }));
   const verdict = revetOnZohoChange({ customer, contact, emailVerified: await isEmailVerified(tx, customer), survivors });
   if (verdict.kind === "none") return verdict;
 
   const now = new Date();
-  const event = { customerId, action: ZOHO_CHANGE_ACTION, zohoCalls: 0, details: { contactId: row.contactId } as Record<string, unknown> };
+  const event = { customerId, action: ZOHO_CHANGE_ACTION, zohoCalls: 0, details: { contactId: contact.contactId } as Record<string, unknown> };
   switch (verdict.kind) {
     case "end":
       await tx

@@ -30,7 +30,12 @@ export type ProfileOutcome =
       keptHere: ProfileField[];
       nextBase: ProfileFields;
     }
-  | { kind: "profile_not_sent"; reason: string };
+  | {
+      kind: "profile_not_sent";
+      reason: string;
+      /** Zoho answered that the linked contact does not exist (deleted): its id, for settle to end the links to it. */
+      contactGone?: string;
+    };
 
 /** What the profile form stores, as the fields sent to Zoho (pickup: no delivery address). */
 export type ProfileColumns = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyZohoAnswer } from "./errors";
+import { classifyZohoAnswer, contactDoesNotExist } from "./errors";
 
 describe("classifyZohoAnswer reads Zoho's code before the HTTP status", () => {
   it.each([
@@ -48,5 +48,18 @@ describe("classifyZohoAnswer reads Zoho's code before the HTTP status", () => {
     expect(classifyZohoAnswer(404, { code: 5, message: "Invalid URL Passed" })?.message).toMatch(/API address .* is wrong; check ZOHO_ACCOUNTS_URL and reconnect/);
     expect(classifyZohoAnswer(502, { code: 1, message: "bad gateway" })?.isTransient).toBe(true);
     expect(classifyZohoAnswer(400, { code: 2, message: "Invalid value passed for contact_name" })?.isWait).toBe(false);
+  });
+});
+
+describe("contactDoesNotExist: only Zoho's own answer proves a contact is gone", () => {
+  it.each([
+    [404, { code: 1002, message: "Contact does not exist." }, true],
+    [404, { code: 1003, message: "Contact does not exist." }, true],
+    // The address is wrong, not the contact; and a bare 404 (a proxy, an HTML page) proves nothing.
+    [404, { code: 5, message: "Invalid URL Passed" }, false],
+    [404, null, false],
+    [500, { code: 1, message: "Internal error" }, false],
+  ] as const)("HTTP %i %j → %s", (status, body, gone) => {
+    expect(contactDoesNotExist(classifyZohoAnswer(status, body as never))).toBe(gone);
   });
 });

@@ -115,6 +115,14 @@ export function classifyZohoAnswer(status: number, body: ZohoBody | null): ZohoE
   return new ZohoError("transient", `Zoho reported an error (HTTP ${status}, code ${code ?? "none"}): ${message}`, details);
 }
 
+/**
+ * Zoho says the contact read does not exist (HTTP 404 with its "Contact does not exist" code): deleted in Zoho. An
+ * "Invalid URL" 404 (code 5: the address is wrong) is no such proof, nor a 404 without Zoho's code (a proxy's page).
+ */
+export function contactDoesNotExist(error: unknown): boolean {
+  return error instanceof ZohoError && error.kind === "not_found" && error.details.code !== undefined && ZOHO_CODES.notFound.includes(error.details.code);
+}
+
 /** After a refresh, Zoho still refuses: the connection is dead or lacks a permission; only an admin can fix it. */
 export function refusedAfterRefresh(error: ZohoError): ZohoError {
   return new ZohoError(

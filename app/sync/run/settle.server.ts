@@ -8,8 +8,10 @@
 // returns the effects that must follow the commit (queue sends, alerts): the consumer runs them
 // (app/sync/run/effects.server.ts). An admin's manual link is stored here too (writeAdminLink: it ends the
 // open job like a run would). A profile update job (docs/decisions/039) settles here too, without touching the
-// customer's sync state (settleUpdateRun). Touches: the job store's store verbs, customers,
-// zoho_sync_events, the pace line, the outage store, the ledger, the mirror's state (read). Makes no Zoho call.
+// customer's sync state (settleUpdateRun), unless Zoho answered that the contact is deleted: the links to it end
+// (app/sync/mirror-revet.server.ts, decision 043). Touches: the job store's store verbs, customers,
+// zoho_sync_events, the pace line, the outage store, the ledger, the mirror's state (read) and, through the re-vet
+// module, a deleted contact's mark. Makes no Zoho call.
 import { eq, sql } from "drizzle-orm";
 import type { Db, DbOrTx, SqlRunner, Tx } from "~/db/client.server";
 import { customers, zohoSyncEvents } from "~/db/schema";
@@ -22,6 +24,7 @@ import { nextBudgetDay } from "../backoff";
 import { insertJob } from "../jobs/enqueue.server";
 import { closeOpenJob, storeJobOutcome } from "../jobs/store.server";
 import { isContactTaken, takenMeanwhile, vetLink } from "../link-vetting.server";
+import { contactGoneInZoho } from "../mirror-revet.server";
 import { isUnavailable } from "../outage";
 import { recordOutageEvent } from "../outage-store.server";
 import { transition, type JobResult, type Transition } from "../outcome";
@@ -218,7 +221,14 @@ async function settleUpdateRun(deps: Pick<RunDeps, "db" | "env" | "worker" | "ra
   const { stored, next } = await deps.db.transaction(async (tx) => {
     const mine = await storeJobOutcome(tx, job, deps.worker, t, now);
     let next: string | null = null;
+    let error = t.event.error;
     if (mine) {
+      // Zoho says the linked contact is deleted: the links to it end now, as a webhook's would (decision 043).
+      if (result.kind === "profile_not_sent" && result.contactGone) {
+        const suggestFromMirror = mirrorOn(deps.env) && mirrorComplete(await readMirrorState(tx));
+        const { ended } = await contactGoneInZoho(tx, result.contactGone, { suggestFromMirror });
+        if (ended) error = `${result.reason}: Zoho Books answered that it was deleted, so the link ended and the customer waits for review`;
+      }
       if (result.kind === "profile_update")
         next = await storeUpdateOutcome(
           tx,
@@ -226,7 +236,7 @@ async function settleUpdateRun(deps: Pick<RunDeps, "db" | "env" | "worker" | "ra
           { status: result.status, version: result.version, base: result.nextBase, conflicts: result.conflicts, note: keptNote(result.keptHere) },
           now,
         );
-      else if (result.kind === "profile_not_sent") await markUpdateNotSent(tx, job.customerId, result.reason, now);
+      else if (result.kind === "profile_not_sent") await markUpdateNotSent(tx, job.customerId, error ?? result.reason, now);
       else if (t.job.done) await markUpdateFailed(tx, job.customerId, now);
       await tx.insert(zohoSyncEvents).values({
         customerId: job.customerId,
@@ -235,7 +245,7 @@ async function settleUpdateRun(deps: Pick<RunDeps, "db" | "env" | "worker" | "ra
         action: job.action,
         outcome: t.event.outcome,
         zohoCalls: run.client.calls,
-        error: t.event.error,
+        error,
         durationMs: Date.now() - run.startedAt,
         details: result.kind === "profile_update" ? { fields: result.done, held: result.conflicts.map((c) => c.field), keptHere: result.keptHere } : null,
       });

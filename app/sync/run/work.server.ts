@@ -7,7 +7,7 @@
 // manual link asks Zoho here too (checkContactForLink).
 import { sameEmail } from "~/common/email-address";
 import { log } from "~/log.server";
-import { ZohoError } from "~/zoho/errors";
+import { contactDoesNotExist, ZohoError } from "~/zoho/errors";
 import type { MirrorAnswer, MirrorLookup } from "~/zoho/mirror/types";
 import type { NewContact, ZohoContact, ZohoContacts } from "~/zoho/types";
 import type { CreatePlan } from "../create-policy";
@@ -278,7 +278,9 @@ async function sendProfileUpdate(task: WorkTask, ports: WorkPorts): Promise<Prof
   try {
     contact = await ports.zoho.getContact(update.contactId);
   } catch (error) {
-    if (error instanceof ZohoError && error.kind === "not_found") return { kind: "profile_not_sent", reason: "The linked Zoho contact no longer exists" };
+    // Deleted in Zoho: said as it is (settle ends the links to it, decision 043); an "Invalid URL" 404 waits like any misconfiguration.
+    if (error instanceof ZohoError && error.kind === "not_found")
+      return { kind: "profile_not_sent", reason: "The linked Zoho contact no longer exists", ...(contactDoesNotExist(error) ? { contactGone: update.contactId } : {}) };
     throw error;
   }
   const plan = planUpdate(update.base, update.wanted, contact, update.email);
@@ -304,14 +306,18 @@ async function sendProfileUpdate(task: WorkTask, ports: WorkPorts): Promise<Prof
 
 /**
  * An admin's manual link, checked with Zoho before it is saved (so a typo'd id is never stored): the contact
- * exists and is a customer. The reason, when it may not be linked, is shown to the admin as it is.
+ * exists and is a customer. The reason, when it may not be linked, is shown to the admin as it is; `gone` says Zoho
+ * answered that the contact does not exist (app/sync/linking.server.ts ends links to it).
  */
-export async function checkContactForLink(zoho: ZohoContacts, contactId: string): Promise<{ ok: true; contact: ZohoContact } | { ok: false; reason: string }> {
+export async function checkContactForLink(
+  zoho: ZohoContacts,
+  contactId: string,
+): Promise<{ ok: true; contact: ZohoContact } | { ok: false; reason: string; /** Zoho answered that the contact does not exist (deleted, or never made). */ gone?: boolean }> {
   let contact: ZohoContact;
   try {
     contact = await zoho.getContact(contactId);
   } catch (error) {
-    if (error instanceof ZohoError && error.kind === "not_found") return { ok: false, reason: `Zoho Books has no contact with id ${contactId}.` };
+    if (error instanceof ZohoError && error.kind === "not_found") return { ok: false, reason: `Zoho Books has no contact with id ${contactId}.`, gone: contactDoesNotExist(error) };
     if (error instanceof ZohoError) return { ok: false, reason: `Could not check the contact with Zoho: ${error.message}` };
     throw error;
   }
