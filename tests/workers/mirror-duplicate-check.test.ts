@@ -3,39 +3,27 @@
 // that appeared in Zoho meanwhile flags the customer as a possible duplicate for an admin. While the mirror has not
 // been read since the create, the check searches Zoho live as before. Calls counted where Zoho sees them.
 import { describe, expect, it } from "vitest";
-import { createAppServices, type WorkerEnv } from "~/context.server";
-import { fullReadStep, readChangesNow } from "~/zoho/mirror/read.server";
+import type { WorkerEnv } from "~/context.server";
+import { readChangesNow } from "~/zoho/mirror/read.server";
 import { sql } from "./support/database";
 import { createCustomerWithJob, loadCustomer } from "./support/factories";
 import { freshWorldPerTest } from "./support/fresh-world";
 import { makeJobDue } from "./support/jobs";
+import { booksCalls, completeMirror, ledger, mirrorEnv as mirrorEnvOf, withApp } from "./support/mirror-world";
 import { deliver } from "./support/queue-delivery";
 import { signedIn } from "./support/sign-in";
-import { testEnv } from "./support/worker-env";
 import { connectZoho, sandbox } from "./support/zoho-sandbox";
 
 let databaseUrl: string;
 freshWorldPerTest((url) => (databaseUrl = url));
 
-const mirrorEnv = () => testEnv(databaseUrl, { MIRROR_FULL_READ_DAILY_CALLS: "100" }).env;
-const booksCalls = async () => (await sandbox().calls()).filter((c) => c.path.startsWith("/books/v3/"));
-
-async function withApp<T>(env: WorkerEnv, run: (app: ReturnType<typeof createAppServices>) => Promise<T>) {
-  const app = createAppServices(env);
-  try {
-    return await run(app);
-  } finally {
-    await app.close();
-  }
-}
+const mirrorEnv = () => mirrorEnvOf(databaseUrl);
+const syncCalls = async () => (await ledger(databaseUrl)).sync;
 
 /** A complete, fresh mirror; then a new customer the mirror does not know is created (1 call) and gets a check. */
 async function createdFromTheMirror(env: WorkerEnv, email: string) {
   await connectZoho(env);
-  await withApp(env, async (app) => {
-    for (let i = 0; i < 10 && !(await fullReadStep(app)).done; i++);
-    await readChangesNow(app);
-  });
+  await completeMirror(env);
   const { customer, job } = await createCustomerWithJob(databaseUrl, { firstName: "Rita", lastName: "Mirror", email });
   await sandbox().clearCalls();
   await deliver(env, [job.id]);
@@ -102,8 +90,3 @@ describe("the duplicate check after a create the mirror decided", () => {
     expect(loaded.customer.zohoReviewReason).toBe("possible_duplicate");
   });
 });
-
-async function syncCalls() {
-  const [row] = (await sql(databaseUrl, "select coalesce(sum(sync), 0)::int as n from zoho_api_ledger")) as Array<{ n: number }>;
-  return row.n;
-}

@@ -4,41 +4,24 @@
 // pages. Re-vetting costs no Zoho call; replays change nothing twice. The weekly full pass finds deletions no
 // filter shows, and resumes after a crash. The sandbox's own webhook deliveries reach the portal's endpoint.
 import { describe, expect, it } from "vitest";
-import { createAppServices, type WorkerEnv } from "~/context.server";
+import type { WorkerEnv } from "~/context.server";
 import { customers } from "~/db/schema";
 import { revetLinksFromMirror } from "~/sync/mirror-revet.server";
-import { fullReadStep, readChangesNow, weeklyPassStep } from "~/zoho/mirror/read.server";
+import { readChangesNow, weeklyPassStep } from "~/zoho/mirror/read.server";
 import { browser, type Browser } from "./support/browser";
 import { sql, testDb } from "./support/database";
 import { createUser, loadCustomer } from "./support/factories";
 import { freshWorldPerTest } from "./support/fresh-world";
+import { booksCalls, completeMirror, mirrorEnv as mirrorEnvOf, withApp } from "./support/mirror-world";
 import { signedIn } from "./support/sign-in";
-import { testEnv } from "./support/worker-env";
-import { connectZoho, sandbox } from "./support/zoho-sandbox";
 import { bindings } from "./support/worker-env";
+import { connectZoho, sandbox } from "./support/zoho-sandbox";
 
 let databaseUrl: string;
 freshWorldPerTest((url) => (databaseUrl = url));
 
 const SECRET = "webhook-secret-0123456789";
-const mirrorEnv = () => testEnv(databaseUrl, { MIRROR_FULL_READ_DAILY_CALLS: "200", ZOHO_WEBHOOK_SECRET: SECRET }).env;
-const booksCalls = async () => (await sandbox().calls()).filter((c) => c.path.startsWith("/books/v3/"));
-
-async function withApp<T>(env: WorkerEnv, run: (app: ReturnType<typeof createAppServices>) => Promise<T>) {
-  const app = createAppServices(env);
-  try {
-    return await run(app);
-  } finally {
-    await app.close();
-  }
-}
-
-async function completeMirror(env: WorkerEnv) {
-  await withApp(env, async (app) => {
-    for (let i = 0; i < 10 && !(await fullReadStep(app)).done; i++);
-    await readChangesNow(app);
-  });
-}
+const mirrorEnv = () => mirrorEnvOf(databaseUrl, { MIRROR_FULL_READ_DAILY_CALLS: "200", ZOHO_WEBHOOK_SECRET: SECRET });
 
 /** The scheduled read of Zoho's changes, then the re-vetting the maintenance runs after it. */
 const changesSeen = (env: WorkerEnv) =>
@@ -69,6 +52,20 @@ async function linkedTo(env: WorkerEnv, contact: { contact_id: string; contact_n
   return { b, customerId };
 }
 
+/**
+ * A connected shop whose mirror is complete and fresh, Zoho holding the seed and what `inZohoFirst` adds before the
+ * read, and a signed-in customer linked by verified email to the seed's Ana Reyes.
+ */
+async function linkedAnaInMirror<T>(inZohoFirst?: () => Promise<T>) {
+  const env = mirrorEnv();
+  await connectZoho(env);
+  const added = await inZohoFirst?.();
+  await completeMirror(env);
+  const contact = await ana();
+  const { b, customerId } = await linkedTo(env, contact);
+  return { env, contact, added: added as T, b, customerId };
+}
+
 const invoiceRows = (html: string) => [...html.matchAll(/<td>(INV-[\w-]+)<\/td>/g)].map((m) => m[1]);
 const ordersPage = async (b: Browser) => (await b.get("/account/orders")).text();
 const zohoSide = async (customerId: string) => (await loadCustomer(databaseUrl, customerId)).events.filter((e) => e.action === "link_revetted_zoho");
@@ -81,12 +78,7 @@ async function adminSees(env: WorkerEnv, customerId: string) {
 
 describe("a link re-vetted when its contact changes in Zoho", () => {
   it("merged: re-linked to the surviving contact with the customer's verified email; the moved invoices show; no extra call", async () => {
-    const env = mirrorEnv();
-    await connectZoho(env);
-    const merged = await ana();
-    const survivor = await sandbox().addContact({ contact_name: "Ana Reyes (main)", email: "ana.reyes@example.com" });
-    await completeMirror(env);
-    const { b, customerId } = await linkedTo(env, merged);
+    const { env, contact: merged, added: survivor, b, customerId } = await linkedAnaInMirror(() => sandbox().addContact({ contact_name: "Ana Reyes (main)", email: "ana.reyes@example.com" }));
     expect(invoiceRows(await ordersPage(b))).toHaveLength(25);
 
     await sandbox().mergeContact(merged.contact_id, survivor.contact_id);
@@ -105,12 +97,7 @@ describe("a link re-vetted when its contact changes in Zoho", () => {
   });
 
   it("merged into a contact another account holds: review with the candidate, history hidden", async () => {
-    const env = mirrorEnv();
-    await connectZoho(env);
-    const merged = await ana();
-    const survivor = await sandbox().addContact({ contact_name: "Ana Reyes (main)", email: "ana.reyes@example.com" });
-    await completeMirror(env);
-    const { b, customerId } = await linkedTo(env, merged);
+    const { env, contact: merged, added: survivor, b, customerId } = await linkedAnaInMirror(() => sandbox().addContact({ contact_name: "Ana Reyes (main)", email: "ana.reyes@example.com" }));
     await linkedTo(env, { ...survivor, email: "someone.else@example.com" });
     await sandbox().mergeContact(merged.contact_id, survivor.contact_id);
     await changesSeen(env);
@@ -122,11 +109,7 @@ describe("a link re-vetted when its contact changes in Zoho", () => {
   });
 
   it("made inactive: review, history hidden while it is; active again: the link is as before", async () => {
-    const env = mirrorEnv();
-    await connectZoho(env);
-    await completeMirror(env);
-    const contact = await ana();
-    const { b, customerId } = await linkedTo(env, contact);
+    const { env, contact, b, customerId } = await linkedAnaInMirror();
     await sandbox().editContact(contact.contact_id, { status: "inactive" });
     await changesSeen(env);
     expect((await loadCustomer(databaseUrl, customerId)).customer).toMatchObject({ zohoSyncStatus: "skipped", zohoReviewReason: "contact_inactive", zohoContactId: contact.contact_id });
@@ -146,11 +129,7 @@ describe("a link re-vetted when its contact changes in Zoho", () => {
   });
 
   it("another email in Zoho: review, history hidden; replays harmless; the email back restores the link", async () => {
-    const env = mirrorEnv();
-    await connectZoho(env);
-    await completeMirror(env);
-    const contact = await ana();
-    const { b, customerId } = await linkedTo(env, contact);
+    const { env, contact, b, customerId } = await linkedAnaInMirror();
     await sandbox().editContact(contact.contact_id, { email: "somebody.else@shoppers.example" });
     await changesSeen(env);
     await changesSeen(env);
@@ -171,11 +150,7 @@ describe("a link re-vetted when its contact changes in Zoho", () => {
   });
 
   it("deleted, told by the sandbox's own webhook delivery: the contact is marked, the link ends, history hidden", async () => {
-    const env = mirrorEnv();
-    await connectZoho(env);
-    await completeMirror(env);
-    const contact = await ana();
-    const { b, customerId } = await linkedTo(env, contact);
+    const { env, contact, b, customerId } = await linkedAnaInMirror();
     // The sandbox posts as Zoho would; workerd cannot listen, so its delivery lands on the sandbox's stand-in
     // address and is handed to the Worker exactly as sent (path, query, headers, body).
     await sandbox().configureWebhook({ url: `${bindings.TEST_SANDBOX_URL}/__hooks/portal/api/zoho/webhook`, secret: SECRET });
@@ -206,12 +181,9 @@ describe("a link re-vetted when its contact changes in Zoho", () => {
 
 describe("the weekly full pass", () => {
   it("finds a contact deleted in Zoho (no filter shows it) page by page, resumes after a crash, and the link ends", async () => {
-    const env = mirrorEnv();
-    await connectZoho(env);
-    for (let i = 0; i < 230; i++) await sandbox().addContact({ contact_name: `Bulk ${i}`, email: `bulk${i}@pass.example` });
-    await completeMirror(env);
-    const contact = await ana();
-    const { customerId } = await linkedTo(env, contact);
+    const { env, contact, customerId } = await linkedAnaInMirror(async () => {
+      for (let i = 0; i < 230; i++) await sandbox().addContact({ contact_name: `Bulk ${i}`, email: `bulk${i}@pass.example` });
+    });
     await sandbox().deleteContact(contact.contact_id);
     // Not due until a week after the first full read.
     expect(await withApp(env, (app) => weeklyPassStep(app))).toMatchObject({ pages: 0, stoppedBy: "not due" });

@@ -3,39 +3,21 @@
 // linked without a search, a new customer costs one call) and order history costs no call at steady state.
 // Zoho calls are counted where Zoho would see them (the sandbox's call log) and in the ledger.
 import { describe, expect, it } from "vitest";
-import { createAppServices, type WorkerEnv } from "~/context.server";
+import type { WorkerEnv } from "~/context.server";
 import { fullReadStep, readChangesNow } from "~/zoho/mirror/read.server";
 import { sql } from "./support/database";
 import { createCustomerWithJob, loadCustomer } from "./support/factories";
 import { linkedCustomer } from "./support/linked-customer";
+import { booksCalls, completeMirror, ledger as ledgerOf, mirrorEnv as mirrorEnvOf, withApp } from "./support/mirror-world";
 import { deliver, runCron } from "./support/queue-delivery";
-import { testEnv } from "./support/worker-env";
 import { connectZoho, contactsWithEmail, sandbox } from "./support/zoho-sandbox";
 import { freshWorldPerTest } from "./support/fresh-world";
 
 let databaseUrl: string;
 freshWorldPerTest((url) => (databaseUrl = url));
 
-const mirrorEnv = () => testEnv(databaseUrl, { MIRROR_FULL_READ_DAILY_CALLS: "100" }).env;
-const ledger = async () => ((await sql(databaseUrl, "select coalesce(sum(sync),0)::int as sync, coalesce(sum(mirror),0)::int as mirror, coalesce(sum(invoice),0)::int as invoice from zoho_api_ledger")) as Array<{ sync: number; mirror: number; invoice: number }>)[0];
-const booksCalls = async () => (await sandbox().calls()).filter((c) => c.path.startsWith("/books/v3/"));
-
-async function withApp<T>(env: WorkerEnv, run: (app: ReturnType<typeof createAppServices>) => Promise<T>) {
-  const app = createAppServices(env);
-  try {
-    return await run(app);
-  } finally {
-    await app.close();
-  }
-}
-
-/** The first full read to its end, then the hourly incremental read: a complete, fresh mirror. */
-async function completeMirror(env: WorkerEnv) {
-  await withApp(env, async (app) => {
-    for (let i = 0; i < 10 && !(await fullReadStep(app)).done; i++);
-    await readChangesNow(app);
-  });
-}
+const mirrorEnv = () => mirrorEnvOf(databaseUrl);
+const ledger = () => ledgerOf(databaseUrl);
 
 describe("the first full read", () => {
   it("reads 200 a page within its own share and, after a run that died on a page, resumes at that page", async () => {

@@ -32,6 +32,15 @@ export function relyingParty(env: Pick<AppEnv, "APP_URL">) {
   return { id: url.hostname, origin: url.origin, name: RP_NAME };
 }
 
+/**
+ * What a browser's answer must match, at registration and at sign-in alike: the challenge this session was given,
+ * the relying party's origin and id; user verification preferred, not required (the password was the first factor).
+ */
+function expectedFor(env: Pick<AppEnv, "APP_URL">, challenge: string) {
+  const rp = relyingParty(env);
+  return { expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.id, requireUserVerification: false };
+}
+
 function remember(session: AppSession, purpose: PasskeyPurpose, userId: string, challenge: string) {
   session.set("passkeyChallenge", { purpose, userId, challenge, expiresAt: new Date(Date.now() + PASSKEY_CHALLENGE_SECONDS * 1000).toISOString() });
 }
@@ -82,30 +91,26 @@ async function takeChallenge(app: AppServices, session: AppSession, purpose: Pas
 }
 
 const B64URL = z.string().max(8192).regex(/^[A-Za-z0-9_-]*$/);
-const RegistrationResponseSchema = z.object({
-  id: B64URL.min(1).max(1024),
-  rawId: B64URL.min(1).max(1024),
-  type: z.literal("public-key"),
-  response: z.object({
-    clientDataJSON: B64URL,
-    attestationObject: B64URL,
-    transports: z.array(z.string().max(20)).max(10).optional(),
-  }),
-  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
-  authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
+/** A credential as the browser's WebAuthn JSON carries it, around the `response` its ceremony answers with. */
+const credentialJson = <R extends z.ZodRawShape>(response: R) =>
+  z.object({
+    id: B64URL.min(1).max(1024),
+    rawId: B64URL.min(1).max(1024),
+    type: z.literal("public-key"),
+    response: z.object(response),
+    clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+    authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
+  });
+const RegistrationResponseSchema = credentialJson({
+  clientDataJSON: B64URL,
+  attestationObject: B64URL,
+  transports: z.array(z.string().max(20)).max(10).optional(),
 });
-const AuthenticationResponseSchema = z.object({
-  id: B64URL.min(1).max(1024),
-  rawId: B64URL.min(1).max(1024),
-  type: z.literal("public-key"),
-  response: z.object({
-    clientDataJSON: B64URL,
-    authenticatorData: B64URL,
-    signature: B64URL,
-    userHandle: B64URL.optional(),
-  }),
-  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
-  authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
+const AuthenticationResponseSchema = credentialJson({
+  clientDataJSON: B64URL,
+  authenticatorData: B64URL,
+  signature: B64URL,
+  userHandle: B64URL.optional(),
 });
 
 function parseJson<T>(text: string, schema: z.ZodType<T>): T | null {
@@ -126,15 +131,9 @@ export async function verifyRegistration(app: AppServices, session: AppSession, 
   if (!challenge) return { ok: false, reason: "challenge" };
   const response = parseJson(responseText, RegistrationResponseSchema);
   if (!response) return { ok: false, reason: "invalid" };
-  const rp = relyingParty(app.env);
+  const expected = expectedFor(app.env, challenge);
   try {
-    const result = await verifyRegistrationResponse({
-      response: response as RegistrationResponseJSON,
-      expectedChallenge: challenge,
-      expectedOrigin: rp.origin,
-      expectedRPID: rp.id,
-      requireUserVerification: false,
-    });
+    const result = await verifyRegistrationResponse({ response: response as RegistrationResponseJSON, ...expected });
     if (!result.verified) return { ok: false, reason: "invalid" };
     const { credential } = result.registrationInfo;
     return { ok: true, passkey: { credentialId: credential.id, publicKey: credential.publicKey, signCount: credential.counter } };
@@ -159,16 +158,13 @@ export async function verifyAssertion(app: AppServices, session: AppSession, use
   // Only this admin's credentials: another admin's passkey does not sign this one in.
   const stored = await passkeyCredential(app.db, userId, response.id);
   if (!stored) return { ok: false, reason: "unknown-credential" };
-  const rp = relyingParty(app.env);
+  const expected = expectedFor(app.env, challenge);
   let newCounter: number;
   try {
     const result = await verifyAuthenticationResponse({
       response: response as AuthenticationResponseJSON,
-      expectedChallenge: challenge,
-      expectedOrigin: rp.origin,
-      expectedRPID: rp.id,
       credential: { id: stored.credentialId, publicKey: stored.publicKey, counter: stored.signCount },
-      requireUserVerification: false,
+      ...expected,
     });
     if (!result.verified) return { ok: false, reason: "invalid" };
     newCounter = result.authenticationInfo.newCounter;

@@ -57,37 +57,55 @@ const timeOf = (c: { last_modified_time?: string | null }) => zohoTime(c.last_mo
 
 export type FullReadStep = { pages: number; done: boolean; stoppedBy?: string };
 
-/** Reads on the first full read, up to `maxPages` pages (its own share permitting). Resumes where the last run stopped. */
-export async function fullReadStep(d: Deps, maxPages = FULL_READ_PAGES_PER_RUN): Promise<FullReadStep> {
-  let state = await readMirrorState(d.db);
-  if (state.fullReadDoneAt) return { pages: 0, done: true };
+/**
+ * A read of the whole directory a page at a time (the first full read, the weekly pass): every contact by creation
+ * time, then (the pass only) a contact no page carried confirmed by id, then every invoice, 200 a page. Each call's
+ * progress is stored before the next (a run that dies resumes at the page it died on); one such read at a time (the
+ * "full_read" lease); a Zoho failure is stored as the mirror's last error. What differs between the two:
+ */
+type PagedRead = {
+  /** Where the read stands, as stored: its phase ("contacts", "confirm", "invoices") and page. */
+  place: (state: MirrorState) => { phase: string; page: number };
+  /** What to store to move it on: the next page of its phase, or the first page of `phase`. */
+  moveTo: (next: { phase?: string; page: number }) => Partial<MirrorState>;
+  /** Whether this read is under way (else `start` begins it; the calls it makes count as pages). */
+  started: (state: MirrorState) => boolean;
+  start: (zoho: ZohoClient) => Promise<number>;
+  /** The "confirm" phase between contacts and invoices: one contact no page carried read by id; false: none is left. */
+  confirmOne?: (zoho: ZohoClient, state: MirrorState) => Promise<boolean>;
+  /** What the last invoice page completes. */
+  finish: (state: MirrorState) => Promise<void>;
+};
+
+/** Runs `read` on from where it stands (`state`), at most `maxPages` calls. */
+async function readPages(d: Deps, read: PagedRead, state: MirrorState, maxPages: number): Promise<FullReadStep> {
   if (!(await takeLease(d.db, "full_read", LEASE_MS * 5))) return { pages: 0, done: false, stoppedBy: "another read is under way" };
   const zoho = client(d, "mirror");
   let pages = 0;
   try {
-    if (!state.fullReadMark) {
-      // Zoho's newest change now: what the first incremental read goes back to (changes during the full read included).
-      const newest = await zoho.listDirectory({ sortColumn: "last_modified_time", sortOrder: "D", page: 1 });
-      await upsertContacts(d.db, newest.items);
-      const mark = newest.items.length ? new Date(timeOf(newest.items[0])) : new Date(0);
-      await updateMirrorState(d.db, { fullReadMark: mark, fullReadStartedAt: new Date(), fullReadPhase: "contacts", fullReadPage: 1, lastError: null });
-      pages++;
+    if (!read.started(state)) {
+      pages += await read.start(zoho);
       state = await readMirrorState(d.db);
     }
     while (pages < maxPages) {
-      if (state.fullReadPhase === "contacts") {
-        const page = await zoho.listDirectory({ sortColumn: "created_time", sortOrder: "A", page: state.fullReadPage });
-        await upsertContacts(d.db, page.items);
-        await updateMirrorState(d.db, page.hasMore ? { fullReadPage: state.fullReadPage + 1 } : { fullReadPhase: "invoices", fullReadPage: 1 });
+      const { phase, page } = read.place(state);
+      if (phase === "contacts") {
+        const result = await zoho.listDirectory({ sortColumn: "created_time", sortOrder: "A", page });
+        await upsertContacts(d.db, result.items);
+        await updateMirrorState(d.db, read.moveTo(result.hasMore ? { page: page + 1 } : { phase: read.confirmOne ? "confirm" : "invoices", page: 1 }));
+      } else if (phase === "confirm" && read.confirmOne) {
+        if (!(await read.confirmOne(zoho, state))) {
+          await updateMirrorState(d.db, read.moveTo({ phase: "invoices", page: 1 }));
+          state = await readMirrorState(d.db);
+          continue; // no call made
+        }
       } else {
-        const page = await zoho.listInvoicePage(state.fullReadPage);
-        await upsertInvoices(d.db, page.items);
-        if (page.hasMore) await updateMirrorState(d.db, { fullReadPage: state.fullReadPage + 1 });
+        const result = await zoho.listInvoicePage(page);
+        await upsertInvoices(d.db, result.items);
+        if (result.hasMore) await updateMirrorState(d.db, read.moveTo({ page: page + 1 }));
         else {
-          const mark = state.fullReadMark ?? new Date(0);
-          await updateMirrorState(d.db, { fullReadDoneAt: new Date(), contactsWatermark: mark, invoicesWatermark: mark, lastError: null });
-          pages++;
-          return { pages, done: true };
+          await read.finish(state);
+          return { pages: pages + 1, done: true };
         }
       }
       pages++;
@@ -101,6 +119,29 @@ export async function fullReadStep(d: Deps, maxPages = FULL_READ_PAGES_PER_RUN):
   } finally {
     await releaseLease(d.db, "full_read");
   }
+}
+
+/** Reads on the first full read, up to `maxPages` pages (its own share permitting). Resumes where the last run stopped. */
+export async function fullReadStep(d: Deps, maxPages = FULL_READ_PAGES_PER_RUN): Promise<FullReadStep> {
+  const state = await readMirrorState(d.db);
+  if (state.fullReadDoneAt) return { pages: 0, done: true };
+  return readPages(d, {
+    place: (s) => ({ phase: s.fullReadPhase, page: s.fullReadPage }),
+    moveTo: ({ phase, page }) => ({ ...(phase && { fullReadPhase: phase }), fullReadPage: page }),
+    started: (s) => !!s.fullReadMark,
+    async start(zoho) {
+      // Zoho's newest change now: what the first incremental read goes back to (changes during the full read included).
+      const newest = await zoho.listDirectory({ sortColumn: "last_modified_time", sortOrder: "D", page: 1 });
+      await upsertContacts(d.db, newest.items);
+      const mark = newest.items.length ? new Date(timeOf(newest.items[0])) : new Date(0);
+      await updateMirrorState(d.db, { fullReadMark: mark, fullReadStartedAt: new Date(), fullReadPhase: "contacts", fullReadPage: 1, lastError: null });
+      return 1;
+    },
+    async finish(s) {
+      const mark = s.fullReadMark ?? new Date(0);
+      await updateMirrorState(d.db, { fullReadDoneAt: new Date(), contactsWatermark: mark, invoicesWatermark: mark, lastError: null });
+    },
+  }, state, maxPages);
 }
 
 /**
@@ -262,7 +303,7 @@ export async function invoicesReady(d: Deps): Promise<{ refreshedAt: Date } | nu
 /** How often the full pass reads everything again (deletions, voided and deleted invoices: no filter shows them). */
 export const FULL_PASS_EVERY_MS = 7 * 24 * 3600_000;
 
-export type PassStep = { pages: number; done: boolean; stoppedBy?: string };
+export type PassStep = FullReadStep;
 
 /** A weekly pass is under way, or the last one (or the first full read) is a week old. */
 const passDue = (state: MirrorState, now: Date) =>
@@ -277,7 +318,7 @@ const passDue = (state: MirrorState, now: Date) =>
  * Each call's progress is stored: a step that dies resumes at the page it died on.
  */
 export async function weeklyPassStep(d: Deps, maxPages = FULL_READ_PAGES_PER_RUN): Promise<PassStep> {
-  let state = await readMirrorState(d.db);
+  const state = await readMirrorState(d.db);
   if (!mirrorComplete(state)) return { pages: 0, done: false, stoppedBy: "the first full read is not done" };
   const now = new Date();
   if (!passDue(state, now)) return { pages: 0, done: false, stoppedBy: "not due" };
@@ -285,55 +326,31 @@ export async function weeklyPassStep(d: Deps, maxPages = FULL_READ_PAGES_PER_RUN
   const reserve = Math.min(scheduledReadsLeft(now, nextBudgetDayStart(now, d.env.ZOHO_DAY_TIMEZONE)), Math.floor(dailyCap("mirror", d.env) / 2));
   const budget = Math.min(maxPages, (await remainingToday(d.db, d.env, "mirror")) - reserve);
   if (budget <= 0) return { pages: 0, done: false, stoppedBy: "today's share is kept for the incremental reads" };
-  if (!(await takeLease(d.db, "full_read", LEASE_MS * 5))) return { pages: 0, done: false, stoppedBy: "another read is under way" };
-  const zoho = client(d, "mirror");
-  let pages = 0;
-  try {
-    if (!state.passStartedAt) {
+  return readPages(d, {
+    place: (s) => ({ phase: s.passPhase, page: s.passPage }),
+    moveTo: ({ phase, page }) => ({ ...(phase && { passPhase: phase }), passPage: page }),
+    started: (s) => !!s.passStartedAt,
+    async start() {
       await updateMirrorState(d.db, { passStartedAt: new Date(), passPhase: "contacts", passPage: 1 });
-      state = await readMirrorState(d.db);
-    }
-    const since = state.passStartedAt!;
-    while (pages < budget) {
-      if (state.passPhase === "contacts") {
-        const page = await zoho.listDirectory({ sortColumn: "created_time", sortOrder: "A", page: state.passPage });
-        await upsertContacts(d.db, page.items);
-        await updateMirrorState(d.db, page.hasMore ? { passPage: state.passPage + 1 } : { passPhase: "confirm", passPage: 1 });
-      } else if (state.passPhase === "confirm") {
-        const [missing] = await contactsNotSeenSince(d.db, since, 1);
-        if (!missing) {
-          await updateMirrorState(d.db, { passPhase: "invoices", passPage: 1 });
-          state = await readMirrorState(d.db);
-          continue; // no call made
-        }
-        try {
-          await upsertContacts(d.db, [await zoho.getContact(missing)]);
-        } catch (error) {
-          if (!(error instanceof ZohoError) || error.kind !== "not_found") throw error;
-          await markContactDeleted(d.db, missing);
-        }
-      } else {
-        const page = await zoho.listInvoicePage(state.passPage);
-        await upsertInvoices(d.db, page.items);
-        if (page.hasMore) await updateMirrorState(d.db, { passPage: state.passPage + 1 });
-        else {
-          const dropped = await dropInvoicesNotSeenSince(d.db, since);
-          await updateMirrorState(d.db, { passStartedAt: null, passPhase: "contacts", passPage: 1, passDoneAt: new Date(), lastError: null });
-          if (dropped) log("info", "the weekly pass dropped invoices Zoho no longer has", { dropped });
-          return { pages: pages + 1, done: true };
-        }
+      return 0;
+    },
+    async confirmOne(zoho, s) {
+      const [missing] = await contactsNotSeenSince(d.db, s.passStartedAt!, 1);
+      if (!missing) return false;
+      try {
+        await upsertContacts(d.db, [await zoho.getContact(missing)]);
+      } catch (error) {
+        if (!(error instanceof ZohoError) || error.kind !== "not_found") throw error;
+        await markContactDeleted(d.db, missing);
       }
-      pages++;
-      state = await readMirrorState(d.db);
-    }
-    return { pages, done: false, stoppedBy: "pages per run" };
-  } catch (error) {
-    if (!(error instanceof ZohoError)) throw error;
-    await updateMirrorState(d.db, { lastError: error.message });
-    return { pages, done: false, stoppedBy: error.message };
-  } finally {
-    await releaseLease(d.db, "full_read");
-  }
+      return true;
+    },
+    async finish(s) {
+      const dropped = await dropInvoicesNotSeenSince(d.db, s.passStartedAt!);
+      await updateMirrorState(d.db, { passStartedAt: null, passPhase: "contacts", passPage: 1, passDoneAt: new Date(), lastError: null });
+      if (dropped) log("info", "the weekly pass dropped invoices Zoho no longer has", { dropped });
+    },
+  }, state, budget);
 }
 
 /**
