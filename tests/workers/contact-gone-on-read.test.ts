@@ -4,9 +4,9 @@
 // hidden), as the webhook and the weekly pass would end them, with no further Zoho call, whether or not the mirror
 // is on. Zoho's "Invalid URL" 404 (the address is wrong, not the contact) ends nothing.
 import { describe, expect, it } from "vitest";
-import { createAppServices, type WorkerEnv } from "~/context.server";
-import { fullReadStep, readChangesNow } from "~/zoho/mirror/read.server";
+import type { WorkerEnv } from "~/context.server";
 import { sql } from "./support/database";
+import { completeMirror } from "./support/mirror-world";
 import { loadCustomer } from "./support/factories";
 import { freshWorldPerTest } from "./support/fresh-world";
 import { linkedCustomer } from "./support/linked-customer";
@@ -26,15 +26,6 @@ const mirrorRow = async (contactId: string) =>
 const zohoSide = async (customerId: string) => (await loadCustomer(databaseUrl, customerId)).events.filter((e) => e.action === "link_revetted_zoho");
 const updateEvents = async (customerId: string) => (await loadCustomer(databaseUrl, customerId)).events.filter((e) => e.action === "update_contact");
 
-async function completeMirror(env: WorkerEnv) {
-  const app = createAppServices(env);
-  try {
-    for (let i = 0; i < 10 && !(await fullReadStep(app)).done; i++);
-    await readChangesNow(app);
-  } finally {
-    await app.close();
-  }
-}
 
 /** Ana, linked by her own person's email and signed in (the mirror read first when it is on); her contact deleted in Zoho; her edit saved. */
 async function anaEditsAfterDeletion(mirror: "on" | "off") {

@@ -2,10 +2,10 @@
 // time; bad or missing 401), oversized or malformed 400, exempt from CSRF like the cron route, and a hint only: the
 // mirror re-reads the contact it names (a 404 marks it deleted) and never trusts the payload.
 import { describe, expect, it } from "vitest";
-import { createAppServices, type WorkerEnv } from "~/context.server";
-import { fullReadStep, readChangesNow } from "~/zoho/mirror/read.server";
+import type { WorkerEnv } from "~/context.server";
 import { browser } from "./support/browser";
 import { sql } from "./support/database";
+import { completeMirror } from "./support/mirror-world";
 import { testEnv } from "./support/worker-env";
 import { connectZoho, sandbox } from "./support/zoho-sandbox";
 import { freshWorldPerTest } from "./support/fresh-world";
@@ -20,15 +20,6 @@ type Row = { email: string; status: string; deleted: boolean };
 const mirrored = async (id: string) => ((await sql(databaseUrl, "select email, status, deleted_at is not null as deleted from zoho_mirror_contacts where contact_id = $1", [id])) as Row[])[0];
 const refreshedAt = async () => ((await sql(databaseUrl, "select contacts_refreshed_at as at from zoho_mirror_state")) as Array<{ at: Date | null }>)[0].at;
 
-async function completeMirror(env: WorkerEnv) {
-  const app = createAppServices(env);
-  try {
-    for (let i = 0; i < 10 && !(await fullReadStep(app)).done; i++);
-    await readChangesNow(app);
-  } finally {
-    await app.close();
-  }
-}
 
 const post = (env: WorkerEnv, path: string, body: string, headers: Record<string, string> = {}) =>
   browser(env).request(path, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body });
@@ -93,5 +84,20 @@ describe("POST /api/zoho/webhook", () => {
     expect(await refreshedAt()).toBeNull();
     const [ledger] = (await sql(databaseUrl, "select mirror, sync from zoho_api_ledger")) as Array<{ mirror: number; sync: number }>;
     expect(ledger.sync).toBe(0);
+  });
+
+  it("a 404 that is not Zoho's \"does not exist\" (an Invalid URL, another code) marks nothing deleted (decision 043)", async () => {
+    const env = webhookEnv();
+    await connectZoho(env);
+    await completeMirror(env);
+    const ana = (await sandbox().listContacts()).find((c) => c.contact_name === "Ana Reyes")!;
+    // Another code first: the Invalid URL marks the connection for a reconnect (no call after it).
+    for (const [code, message] of [[1, "Not Found"], [5, "Invalid URL Passed"]] as const) {
+      await sandbox().clearFaults();
+      await sandbox().addFault({ method: "GET", path: `/books/v3/contacts/${ana.contact_id}`, status: 404, code, message });
+      const delivery = await post(env, "/api/zoho/webhook", JSON.stringify({ contact_id: ana.contact_id }), { "X-Webhook-Secret": SECRET });
+      expect(await delivery.json(), message).toMatchObject({ ok: true, outcome: "marked_stale" });
+      expect(await mirrored(ana.contact_id), message).toMatchObject({ deleted: false });
+    }
   });
 });

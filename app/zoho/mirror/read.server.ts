@@ -16,7 +16,7 @@ import { log } from "~/log.server";
 import { nextBudgetDayStart } from "~/common/budget-day";
 import type { CallSubject } from "../call-log.server";
 import { ZohoClient } from "../client.server";
-import { ZohoError } from "../errors";
+import { contactDoesNotExist, ZohoError } from "../errors";
 import { dailyCap, remainingToday, type CallPurpose } from "../ledger.server";
 import type { ZohoContact } from "../types";
 import {
@@ -340,7 +340,8 @@ export async function weeklyPassStep(d: Deps, maxPages = FULL_READ_PAGES_PER_RUN
       try {
         await upsertContacts(d.db, [await zoho.getContact(missing)]);
       } catch (error) {
-        if (!(error instanceof ZohoError) || error.kind !== "not_found") throw error;
+        // Only Zoho's own "does not exist" proves a deletion (an "Invalid URL" or a proxy's bare 404 does not: 043).
+        if (!contactDoesNotExist(error)) throw error;
         await markContactDeleted(d.db, missing);
       }
       return true;
@@ -400,7 +401,7 @@ export async function webhookHint(d: Deps, contactId: string | null): Promise<"r
     return "read";
   } catch (error) {
     if (!(error instanceof ZohoError)) throw error;
-    if (error.kind === "not_found") {
+    if (contactDoesNotExist(error)) {
       await markContactDeleted(d.db, contactId);
       return "deleted";
     }
