@@ -53,6 +53,26 @@ describe("the first full read", () => {
     expect(await ledger()).toMatchObject({ sync: 0 });
   });
 
+  it("the hourly run that completes it reads the changes since at once: the next new customer costs 1 call", async () => {
+    const env = mirrorEnv();
+    await connectZoho(env);
+    for (let i = 0; i < 10; i++) {
+      await runCron(env);
+      const [state] = (await sql(databaseUrl, "select full_read_done_at from zoho_mirror_state")) as Array<{ full_read_done_at: Date | null }>;
+      if (state?.full_read_done_at) break;
+    }
+    const [state] = (await sql(databaseUrl, "select contacts_refreshed_at is not null as read from zoho_mirror_state")) as Array<{ read: boolean }>;
+    expect(state.read).toBe(true);
+    // The mirror's share spent (no refresh before the decision), the sync share with room: the copy is current, so
+    // the create needs no live look first.
+    await sql(databaseUrl, "update zoho_api_ledger set total = total + 100 - mirror, mirror = 100");
+    const pia = await createCustomerWithJob(databaseUrl, { firstName: "Pia" });
+    await sandbox().clearCalls();
+    await deliver(env, [pia.job.id]);
+    expect((await loadCustomer(databaseUrl, pia.customer.id)).customer).toMatchObject({ zohoSyncStatus: "synced", zohoMatchType: "created" });
+    expect((await booksCalls()).map((c) => `${c.method} ${c.path}`)).toEqual(["POST /books/v3/contacts"]);
+  });
+
   it("until it completes, a returning customer is looked up live as before", async () => {
     const env = mirrorEnv();
     await connectZoho(env);

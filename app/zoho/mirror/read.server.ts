@@ -355,13 +355,18 @@ export async function weeklyPassStep(d: Deps, maxPages = FULL_READ_PAGES_PER_RUN
 }
 
 /**
- * The hourly maintenance: the first full read on, or once it is done, one incremental read of each (the mirror's
+ * The hourly maintenance: the first full read on (and, the run it completes, an incremental read of each), or once it is done, one incremental read of each (the mirror's
  * share) and a step of the weekly full pass, unless the copy was read in the last SCHEDULED_READ_INTERVAL_MS.
  */
 export async function hourlyMirror(d: Deps) {
   if (!mirrorOn(d.env)) return { skipped: "mirror off" };
   const state = await readMirrorState(d.db);
-  if (!mirrorComplete(state)) return { fullRead: await fullReadStep(d) };
+  if (!mirrorComplete(state)) {
+    const fullRead = await fullReadStep(d);
+    // A completed copy is brought up to date at once (what changed since its mark): current for decisions from now on,
+    // instead of an hour of live looks until the next run.
+    return fullRead.done ? { fullRead, ...(await readChangesNow(d)) } : { fullRead };
+  }
   const due = (["contacts", "invoices"] as const).filter((what) => (state[REFRESHED_AT[what]]?.getTime() ?? 0) < Date.now() - SCHEDULED_READ_INTERVAL_MS);
   if (!due.length) return { skipped: "read in the last 10 minutes" };
   const read = await readChangesNow(d, due);
