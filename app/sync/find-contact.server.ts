@@ -13,9 +13,9 @@ const MAX_NAME_PAGES = 2; // 400 contacts sharing a surname is already "ask an a
 export type MatchInput = { email: string; firstName: string; lastName: string };
 
 /**
- * What the mirror of Zoho's directory answers instead of Zoho (decision 042): the surname search over the copy (null:
- * search Zoho). The email is still asked live (a contact added since the copy was read), and contact persons'
- * emails, which the copy does not hold.
+ * What the mirror of Zoho's directory answers instead of Zoho (decision 042): the surname search over the copy (null,
+ * or no one by that name: search Zoho). The email is still asked live (a contact added since the copy was read), and
+ * contact persons' emails, which the copy does not hold.
  */
 export type Directory = { namedLike: (term: string) => Promise<ZohoContact[] | null> };
 
@@ -38,7 +38,9 @@ export async function findByEmailAnywhere(client: ZohoContacts, customer: MatchI
 async function emailMatches(client: ZohoContacts, customer: MatchInput, directory?: Directory): Promise<{ matches: ZohoContact[]; named: ZohoContact[] }> {
   const primary = await findByEmail(client, customer.email);
   if (primary.length) return { matches: primary, named: [] };
-  const named = (directory ? await directory.namedLike(nameSearchTerm(customer.lastName)) : null) ?? (await searchBySurname(client, customer.lastName));
+  // The copy first; Zoho when the copy has no one by that name (a contact added since it was read, say).
+  const fromCopy = directory ? await directory.namedLike(nameSearchTerm(customer.lastName)) : null;
+  const named = fromCopy?.length ? fromCopy : await searchBySurname(client, customer.lastName);
   return { matches: await emailOnContactPersons(client, named, customer.email), named };
 }
 

@@ -202,9 +202,20 @@ describe("matching reads a complete mirror", () => {
     expect((await loadCustomer(databaseUrl, mona.customer.id)).customer).toMatchObject({ zohoSyncStatus: "skipped", zohoReviewReason: "name_only", zohoContactId: null });
     // The email asked live (a contact added since the copy was read), the contact's persons too (not in the copy);
     // no name search.
-    expect((await booksCalls()).map((c) => `${c.method} ${c.path}${c.query.email ? ` ${c.query.email}` : ""}`)).toEqual([
-      "GET /books/v3/contacts mona.new@shoppers.example",
-      `GET /books/v3/contacts/${moved.contact_id}/contactpersons`,
+    const asked = async () => (await booksCalls()).map((c) => `${c.method} ${c.path}${c.query.email ? ` ${c.query.email}` : ""}${c.query.contact_name_contains ? ` name ${c.query.contact_name_contains}` : ""}`);
+    expect(await asked()).toEqual(["GET /books/v3/contacts mona.new@shoppers.example", `GET /books/v3/contacts/${moved.contact_id}/contactpersons`]);
+
+    // A contact added in Zoho since the copy was read, and no one by that surname in the copy: Zoho is searched by
+    // name, so the candidate still reaches the admin.
+    const late = await sandbox().addContact({ contact_name: "Lia  Latecomer", first_name: "Lia", last_name: "Latecomer", email: "lia.old@shoppers.example" });
+    const lia = await createCustomerWithJob(databaseUrl, { returning: true, verified: true, firstName: "Lia", lastName: "Latecomer", email: "lia.new@shoppers.example" });
+    await sandbox().clearCalls();
+    await deliver(env, [lia.job.id]);
+    expect((await loadCustomer(databaseUrl, lia.customer.id)).customer).toMatchObject({ zohoSyncStatus: "skipped", zohoReviewReason: "name_only" });
+    expect(await asked()).toEqual([
+      "GET /books/v3/contacts lia.new@shoppers.example",
+      "GET /books/v3/contacts name Latecomer",
+      `GET /books/v3/contacts/${late.contact_id}/contactpersons`,
     ]);
   });
 });
