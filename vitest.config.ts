@@ -10,8 +10,8 @@ const alias = {
 
 // Two projects: "unit" runs in Node (pure logic, the Zoho sandbox, scripts); "workers" runs inside
 // workerd against real Postgres (through the Neon driver and our proxy) and the Zoho sandbox,
-// which tests/workers/global-setup.ts starts. Workers test files run one at a time because they
-// share one sandbox; each file gets its own fresh database.
+// which tests/workers/global-setup.ts starts. Workers test files run two at a time: each file gets its own
+// fresh database and leases its own sandbox and mail catcher (tests/workers/slots.ts).
 export default defineConfig({
   test: {
     // Logs of passing tests are noise; a failing test still shows everything it printed.
@@ -35,9 +35,7 @@ export default defineConfig({
               bindings: {
                 TEST_ADMIN_DATABASE_URL: inject("adminDatabaseUrl"),
                 TEST_DATABASE_WS_PROXY: inject("databaseWsProxy"),
-                TEST_SANDBOX_URL: inject("sandboxUrl"),
-                TEST_MAIL_SMTP_PORT: inject("mailSmtpPort"),
-                TEST_MAIL_INBOX_URL: inject("mailInboxUrl"),
+                TEST_SLOT_LEASE_URL: inject("slotLeaseUrl"),
                 TEST_REFUSING_SMTP_PORT: inject("refusingSmtpPort"),
               },
             },
@@ -47,7 +45,8 @@ export default defineConfig({
           name: "workers",
           include: ["tests/workers/**/*.test.ts"],
           globalSetup: ["tests/workers/global-setup.ts"],
-          fileParallelism: false,
+          setupFiles: ["tests/workers/support/lease-slot.ts"],
+          maxWorkers: 2,
           testTimeout: 30_000,
           hookTimeout: 30_000,
           deps: {

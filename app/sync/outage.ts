@@ -12,6 +12,8 @@ export const MAX_PROBE_DELAY_MS = 15 * 60_000;
 /** While sync runs, a failure may ask for a health probe at most this often. */
 export const HEALTH_PROBE_INTERVAL_MS = 60_000;
 const PROBE_FACTOR = 2;
+/** A last attempt kept for want of a health probe waits at least this long (the probe slot may be free already). */
+export const UNCONFIRMED_MIN_WAIT_MS = 5_000;
 
 export type OutageState = {
   paused: boolean;

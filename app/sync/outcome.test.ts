@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ZohoError } from "~/zoho/errors";
 import { MAX_ATTEMPTS, nextBudgetDay, retryDelayMs } from "./backoff";
-import { NO_MATCH_MESSAGE, transition } from "./outcome";
+import { NO_MATCH_MESSAGE, transition, UNCONFIRMED_WAIT_MESSAGE } from "./outcome";
 
 const now = new Date("2026-11-25T10:30:00Z");
 
@@ -30,6 +30,13 @@ describe("sync outcomes (spec flow diagram)", () => {
     const last = transition({ kind: "error", error: err }, MAX_ATTEMPTS - 1, now, 0.5);
     expect(last.customer).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS, error: err.message });
     expect(last.job.done).toBe(true);
+  });
+  it("a last attempt kept for want of a health probe spends nothing and runs again at the probe's slot", () => {
+    const checkAt = new Date(now.getTime() + 42_000);
+    const t = transition({ kind: "unconfirmed", error: "Zoho is unavailable: HTTP 503", checkAt }, MAX_ATTEMPTS - 1, now, 0.5);
+    expect(t.customer).toMatchObject({ status: "pending", attempts: MAX_ATTEMPTS - 1, error: UNCONFIRMED_WAIT_MESSAGE });
+    expect(t.job).toMatchObject({ done: false, attempts: MAX_ATTEMPTS - 1, scheduledFor: checkAt, sendDelayMs: 42_000 });
+    expect(t.event.outcome).toBe("waiting_health_check");
   });
   it("a permanent error fails at once", () => {
     const t = transition({ kind: "error", error: new ZohoError("invalid_request", "Zoho rejected the request: bad phone") }, 0, now, 0.5);

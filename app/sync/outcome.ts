@@ -5,6 +5,7 @@ import type { ZohoContact } from "~/zoho/types";
 import { concurrencyDelayMs, MAX_ATTEMPTS, nextBudgetDay, rateLimitDelayMs, retryDelayMs, zohoDailyRecheckDelayMs } from "./backoff";
 
 import { OUTAGE_WAIT_MESSAGE } from "./outage";
+import type { HealthVerdict } from "./probe.server";
 import { OUTCOMES, type AutoMatchType, type LinkBasis, type ReviewReason, type SyncStatus, type ZohoCandidate } from "./vocabulary";
 
 export type MatchType = AutoMatchType;
@@ -19,14 +20,23 @@ export type JobResult =
   | { kind: "not_found" }
   /**
    * retryAt: when a job turned away by our own pace has its slot in line (app/sync/pace-line.server.ts).
-   * zohoDown: the run's health probe after this failure failed too (Zoho is down: sync pauses).
+   * health: what the run's health probe after this failure found: "down" (Zoho is down: sync pauses), "up" (Zoho
+   * answered: the failure was this job's), "not_checked" (a probe ran less than a minute ago, or none could be made).
    */
-  | { kind: "error"; error: unknown; retryAt?: Date; zohoDown?: boolean }
+  | { kind: "error"; error: unknown; retryAt?: Date; health?: HealthVerdict }
+  /**
+   * A transient failure that would have spent the job's last attempt while nobody knows whether Zoho is down (no
+   * health probe after it): the attempt is kept and the job runs again when the next probe may (`checkAt`).
+   */
+  | { kind: "unconfirmed"; error: string; checkAt: Date }
   /** Zoho is unavailable and sync is paused as a whole: this customer waits, no attempt spent. */
   | { kind: "paused"; error: string };
 
 export const possibleDuplicateMessage = (n: number) =>
   `Possible duplicate: ${n} Zoho contacts use this email (one was created while the budget was tight); merge them in Zoho`;
+
+export const UNCONFIRMED_WAIT_MESSAGE =
+  "Waiting: Zoho did not answer; before this customer's last attempt, sync checks whether Zoho is down for everyone";
 
 export const NO_MATCH_MESSAGE = "No matching contact found in Zoho Books";
 
@@ -107,6 +117,12 @@ export function transition(result: JobResult, attemptsBefore: number, now: Date,
         event: { outcome: flagged ? OUTCOMES.possibleDuplicate : OUTCOMES.synced, error: reason },
       };
     }
+    case "unconfirmed":
+      return {
+        customer: { status: "pending", error: UNCONFIRMED_WAIT_MESSAGE, attempts: attemptsBefore },
+        job: { done: false, attempts: attemptsBefore, scheduledFor: result.checkAt, lastError: result.error, sendDelayMs: Math.max(0, result.checkAt.getTime() - now.getTime()) },
+        event: { outcome: OUTCOMES.waitingHealthCheck, error: result.error },
+      };
     case "paused":
       // Due at once, but nothing sends it while sync is paused; resuming sends every waiting job.
       return {

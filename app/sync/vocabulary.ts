@@ -109,6 +109,8 @@ export const OUTCOMES = {
   retryScheduled: "retry_scheduled",
   leaseExpired: "lease_expired",
   pausedOutage: "paused_outage",
+  /** A last attempt kept: Zoho failed and no health probe has said yet whether it is down for everyone. */
+  waitingHealthCheck: "waiting_health_check",
   possibleDuplicate: "possible_duplicate",
   /** A profile update: sent to Zoho, held because Zoho's copy changed the same field, or not sent (the link changed). */
   profileSent: "profile_sent",

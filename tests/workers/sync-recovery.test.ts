@@ -10,6 +10,7 @@ import { WORKER_STOPPED_MESSAGE } from "~/sync/jobs/recover.server";
 import { unlinkContact } from "~/sync/linking.server";
 import { retryAllFailed, retrySync, resetSync } from "~/sync/admin-actions.server";
 import { OUTAGE_WAIT_MESSAGE, PAUSE_AFTER_JOBS } from "~/sync/outage";
+import { UNCONFIRMED_WAIT_MESSAGE } from "~/sync/outcome";
 import { SimulatedCrash } from "~/sync/run/work.server";
 import { sendJobs } from "~/sync/send.server";
 import { dashboard } from "~/admin/dashboard.server";
@@ -54,10 +55,15 @@ describe("creating is safe on every path (a create attempted once is known to ev
     const { customer, job } = await createCustomerWithJob(databaseUrl, { verified: true });
     for (let i = 0; i < 3; i++) {
       // The lookups of the two retries fail (after the first failure's health probe found Zoho answering).
-      if (i === 1) await sandbox().addFault({ method: "GET", path: "/books/v3/contacts", status: 500, code: 1, count: 2 });
+      if (i === 1) await sandbox().addFault({ method: "GET", path: "/books/v3/contacts", status: 500, code: 1, count: 3 });
       await makeJobDue(databaseUrl, job.id);
       await deliver(env, [job.id]);
     }
+    // The last attempt waits for the next health probe; when it may run, the lookup fails once more and the probe
+    // finds Zoho answering: the customer fails.
+    await sql(databaseUrl, "update zoho_sync_health set next_probe_at = now() - interval '1 second'");
+    await makeJobDue(databaseUrl, job.id);
+    await deliver(env, [job.id]);
     expect((await loadCustomer(databaseUrl, customer.id)).customer.zohoSyncStatus).toBe("failed");
     expect(await contactsWithEmail(customer.email)).toHaveLength(1);
 
@@ -276,13 +282,55 @@ describe("outages are not admin work", () => {
     const { env } = testEnv(databaseUrl);
     await connectZoho(env);
     const { customer, job } = await createCustomerWithJob(databaseUrl);
-    await sandbox().addFault({ method: "POST", path: "/books/v3/contacts", status: 500, code: 1, count: 3 });
+    await sandbox().addFault({ method: "POST", path: "/books/v3/contacts", status: 500, code: 1, count: 4 });
     for (let i = 0; i < 3; i++) {
       await makeJobDue(databaseUrl, job.id);
       await deliver(env, [job.id]);
     }
+    // The third failure came within the minute of the first one's health probe: nobody knows whether Zoho is down,
+    // so the last attempt is kept until the next probe may run (below: that minute has passed).
+    expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 2, zohoSyncError: UNCONFIRMED_WAIT_MESSAGE });
+    await sql(databaseUrl, "update zoho_sync_health set next_probe_at = now() - interval '1 second'");
+    await makeJobDue(databaseUrl, job.id);
+    await deliver(env, [job.id]);
     expect((await loadCustomer(databaseUrl, customer.id)).customer).toMatchObject({ zohoSyncStatus: "failed", zohoSyncAttempts: 3 });
     expect(await openJobId(customer.id)).toBeUndefined();
+  });
+
+  it("a last attempt is never spent on a failure nobody checked: Zoho going down a few seconds after a health probe said it answered leaves the customer waiting, not failed", async () => {
+    const { env, queue } = testEnv(databaseUrl);
+    await connectZoho(env);
+    const [unlucky, other] = await Promise.all([createCustomerWithJob(databaseUrl), createCustomerWithJob(databaseUrl)]);
+    // Two everyday faults on the unlucky customer's create; the first one's health probe finds Zoho answering.
+    await sandbox().addFault({ method: "POST", path: "/books/v3/contacts", status: 500, code: 1, count: 2 });
+    for (let i = 0; i < 2; i++) {
+      await makeJobDue(databaseUrl, unlucky.job.id);
+      await deliver(env, [unlucky.job.id]);
+    }
+    expect((await loadCustomer(databaseUrl, unlucky.customer.id)).customer).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 2 });
+    // Seconds later Zoho goes down. This minute's health probe has been made, so the failure cannot be checked now.
+    await sandbox().addFault({ path: "/books/v3/contacts", status: 503, code: 1, message: "Service temporarily unavailable" });
+    const [{ next_probe_at }] = (await sql(databaseUrl, "select next_probe_at from zoho_sync_health")) as Array<{ next_probe_at: string }>;
+    await makeJobDue(databaseUrl, unlucky.job.id);
+    const sentBefore = queue.sent.length;
+    await deliver(env, [unlucky.job.id]);
+    const { customer, jobs } = await loadCustomer(databaseUrl, unlucky.customer.id);
+    expect(customer).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 2, zohoSyncError: UNCONFIRMED_WAIT_MESSAGE });
+    const open = jobs.find((j) => !j.processedAt)!;
+    expect(open.attempts).toBe(2);
+    // It runs again when the next probe may: its queue message is timed for that slot.
+    expect(open.scheduledFor.getTime()).toBeGreaterThanOrEqual(new Date(next_probe_at).getTime());
+    expect(queue.sent.slice(sentBefore).map((m) => m.jobId)).toEqual([unlucky.job.id]);
+    expect(queue.delays.at(-1)).toBeGreaterThan(30);
+    const events = (await sql(databaseUrl, "select outcome from zoho_sync_events where job_id = $1 order by at", [unlucky.job.id])) as Array<{ outcome: string }>;
+    expect(events.at(-1)?.outcome).toBe("waiting_health_check");
+    // The slot comes: this run's failure is checked, the probe fails too, sync pauses; nobody has failed.
+    await sql(databaseUrl, "update zoho_sync_health set next_probe_at = now() - interval '1 second'");
+    await makeJobDue(databaseUrl, unlucky.job.id);
+    await deliver(env, [unlucky.job.id, other.job.id]);
+    expect((await sql(databaseUrl, "select paused from zoho_sync_health")) as Array<{ paused: boolean }>).toEqual([{ paused: true }]);
+    expect((await loadCustomer(databaseUrl, unlucky.customer.id)).customer).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 2, zohoSyncError: OUTAGE_WAIT_MESSAGE });
+    expect((await loadCustomer(databaseUrl, other.customer.id)).customer).toMatchObject({ zohoSyncStatus: "pending", zohoSyncAttempts: 0 });
   });
 });
 

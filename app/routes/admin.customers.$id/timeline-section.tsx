@@ -16,6 +16,8 @@ const OUTCOME_TEXT: Record<string, string> = {
   waiting_daily_limit: "Waiting (daily budget used up)",
   waiting_reconnect_needed: "Waiting (reconnect Zoho)",
   waiting_not_connected: "Waiting (Zoho not connected)",
+  waiting_health_check: "Waiting (is Zoho down? last attempt kept)",
+  paused_outage: "Waiting (Zoho unavailable)",
   customer: "By the customer",
   link_holds: "Link still holds",
   profile_sent: "Sent to Zoho",

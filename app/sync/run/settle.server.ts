@@ -20,12 +20,12 @@ import { ZohoError } from "~/zoho/errors";
 import { countWastedSyncCalls, releaseMinute } from "~/zoho/ledger.server";
 import { mirrorComplete, mirrorOn } from "~/zoho/mirror/state";
 import { readMirrorState } from "~/zoho/mirror/store.server";
-import { nextBudgetDay } from "../backoff";
+import { MAX_ATTEMPTS, nextBudgetDay } from "../backoff";
 import { insertJob } from "../jobs/enqueue.server";
 import { closeOpenJob, storeJobOutcome } from "../jobs/store.server";
 import { isContactTaken, takenMeanwhile, vetLink } from "../link-vetting.server";
 import { contactGoneInZoho } from "../mirror-revet.server";
-import { isUnavailable } from "../outage";
+import { isUnavailable, UNCONFIRMED_MIN_WAIT_MS } from "../outage";
 import { recordOutageEvent } from "../outage-store.server";
 import { transition, type JobResult, type Transition } from "../outcome";
 import { OUTCOMES, type ZohoCandidate } from "../vocabulary";
@@ -94,8 +94,16 @@ async function countOutage<R extends WorkResult>(deps: Pick<RunDeps, "db">, run:
   if (r.kind === "error" && r.error instanceof ZohoError && isUnavailable(r.error.kind) && !r.error.details.local) {
     const message = r.error.message;
     // confirmed: the health probe the work made after this failure failed too: Zoho is down, pause now.
-    const step = await recordOutageEvent(deps.db, { kind: "job_unavailable", jobId: run.job.id, error: message, confirmed: r.zohoDown });
-    return { result: step.state.paused ? { kind: "paused", error: message } : result, paused: step.paused, resumed: run.resumed };
+    const step = await recordOutageEvent(deps.db, { kind: "job_unavailable", jobId: run.job.id, error: message, confirmed: r.health === "down" });
+    if (step.state.paused) return { result: { kind: "paused", error: message }, paused: step.paused, resumed: run.resumed };
+    // A last attempt is spent only when Zoho answered a health probe after this failure: otherwise the failure may
+    // be the start of an outage nobody has recognised yet (a probe ran less than a minute ago), and the customer
+    // would end failed because Zoho was down. The job runs again when the next probe may, and that run asks.
+    if (r.health !== "up" && run.job.attempts >= MAX_ATTEMPTS) {
+      const checkAt = new Date(Math.max(step.state.nextProbeAt?.getTime() ?? 0, Date.now() + UNCONFIRMED_MIN_WAIT_MS));
+      return { result: { kind: "unconfirmed", error: message, checkAt }, paused: false, resumed: run.resumed };
+    }
+    return { result, paused: false, resumed: run.resumed };
   }
   // A decision made without asking Zoho (from the mirror, app/zoho/mirror/) says nothing about Zoho's health: it
   // must not end a streak, or an outage would go unrecognised while mirror-decided jobs keep succeeding.

@@ -85,7 +85,7 @@ export async function doWork(task: WorkTask, ports: WorkPorts): Promise<WorkResu
   } catch (error) {
     if (error instanceof SimulatedCrash) throw error;
     if (!(error instanceof ZohoError)) log("error", "sync job failed unexpectedly", { jobId: task.job.id, error });
-    if (error instanceof ZohoError && isUnavailable(error.kind) && ports.probeHealth) return { kind: "error", error, zohoDown: (await ports.probeHealth()) === "down" };
+    if (error instanceof ZohoError && isUnavailable(error.kind) && ports.probeHealth) return { kind: "error", error, health: await ports.probeHealth() };
     return { kind: "error", error };
   }
 }

@@ -4,16 +4,59 @@ import { env as testBindings } from "cloudflare:test";
 import type { WorkerEnv } from "~/context.server";
 import { recordingQueue } from "./queue-recorder";
 
-type Bindings = {
+type Injected = {
   TEST_ADMIN_DATABASE_URL: string;
   TEST_DATABASE_WS_PROXY: string;
-  TEST_SANDBOX_URL: string;
-  TEST_MAIL_SMTP_PORT: string;
-  TEST_MAIL_INBOX_URL: string;
+  /** Where this file leases its own Zoho sandbox and mail catcher (tests/workers/slots.ts). */
+  TEST_SLOT_LEASE_URL: string;
   /** A relay that refuses addresses at undeliverable.test (550) and greylists greylisted.test (450): tests/workers/refusing-relay.ts. */
   TEST_REFUSING_SMTP_PORT: string;
 };
-export const bindings = testBindings as unknown as Bindings;
+const injected = testBindings as unknown as Injected;
+
+type Slot = { id: number; sandboxUrl: string; mailSmtpPort: number; mailInboxUrl: string };
+let slot: Slot | null = null;
+
+/** Takes a sandbox and a mail catcher for this file (./lease-slot.ts, before the file's first hook). */
+export async function leaseSlot() {
+  const res = await fetch(`${injected.TEST_SLOT_LEASE_URL}/lease`, { method: "POST" });
+  if (!res.ok) throw new Error(`No Zoho sandbox for this test file: ${res.status} ${await res.text()}`);
+  slot = (await res.json()) as Slot;
+}
+
+/** Gives this file's sandbox and catcher back (after its last test). */
+export async function releaseSlot() {
+  if (!slot) return;
+  await fetch(`${injected.TEST_SLOT_LEASE_URL}/release/${slot.id}`, { method: "POST" });
+  slot = null;
+}
+
+function leased(): Slot {
+  if (!slot) throw new Error("This test file has no Zoho sandbox: tests/workers/support/lease-slot.ts runs before every file (vitest.config.ts setupFiles)");
+  return slot;
+}
+
+/** What the global setup started, as this file sees it: the shared Postgres and relay, its own sandbox and inbox. */
+export const bindings = {
+  get TEST_ADMIN_DATABASE_URL() {
+    return injected.TEST_ADMIN_DATABASE_URL;
+  },
+  get TEST_DATABASE_WS_PROXY() {
+    return injected.TEST_DATABASE_WS_PROXY;
+  },
+  get TEST_REFUSING_SMTP_PORT() {
+    return injected.TEST_REFUSING_SMTP_PORT;
+  },
+  get TEST_SANDBOX_URL() {
+    return leased().sandboxUrl;
+  },
+  get TEST_MAIL_SMTP_PORT() {
+    return String(leased().mailSmtpPort);
+  },
+  get TEST_MAIL_INBOX_URL() {
+    return leased().mailInboxUrl;
+  },
+};
 
 export function testEnv(databaseUrl: string, overrides: Partial<Record<string, string>> = {}) {
   const queue = recordingQueue();
