@@ -15,6 +15,9 @@ const PROBE_FACTOR = 2;
 /** A last attempt kept for want of a health probe waits at least this long (the probe slot may be free already). */
 export const UNCONFIRMED_MIN_WAIT_MS = 5_000;
 
+/** What a health probe after a job's transient failure found ("not_checked": no probe call was made). */
+export type HealthVerdict = "down" | "up" | "not_checked";
+
 export type OutageState = {
   paused: boolean;
   /** Jobs (ids) whose latest run failed transiently, in a row, since the last success. */

@@ -4,8 +4,7 @@ import { ZohoError } from "~/zoho/errors";
 import type { ZohoContact } from "~/zoho/types";
 import { concurrencyDelayMs, MAX_ATTEMPTS, nextBudgetDay, rateLimitDelayMs, retryDelayMs, zohoDailyRecheckDelayMs } from "./backoff";
 
-import { OUTAGE_WAIT_MESSAGE } from "./outage";
-import type { HealthVerdict } from "./probe.server";
+import { OUTAGE_WAIT_MESSAGE, type HealthVerdict } from "./outage";
 import { OUTCOMES, type AutoMatchType, type LinkBasis, type ReviewReason, type SyncStatus, type ZohoCandidate } from "./vocabulary";
 
 export type MatchType = AutoMatchType;

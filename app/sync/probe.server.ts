@@ -11,7 +11,7 @@ import type { AppEnv } from "~/env.server";
 import { log } from "~/log.server";
 import { ZohoClient } from "~/zoho/client.server";
 import { ZohoError } from "~/zoho/errors";
-import { isUnavailable } from "./outage";
+import { isUnavailable, type HealthVerdict } from "./outage";
 import { claimHealthProbeSlot, claimProbeSlot, recordOutageEvent } from "./outage-store.server";
 
 type ProbeDeps = { db: Db; env: AppEnv; fetchImpl?: typeof fetch };
@@ -50,8 +50,7 @@ export async function probeIfDue(deps: ProbeDeps, now = new Date()): Promise<Pro
   return { result: "ok" };
 }
 
-/** What a health probe after a job's transient failure found. */
-export type HealthVerdict = "down" | "up" | "not_checked";
+export type { HealthVerdict };
 
 /** While running: after a transient failure, this minute's health probe (if nobody made one in the last minute). */
 export async function probeAfterFailure(deps: ProbeDeps, now = new Date()): Promise<HealthVerdict> {
