@@ -11,7 +11,8 @@ const alias = {
 // Two projects: "unit" runs in Node (pure logic, the Zoho sandbox, scripts); "workers" runs inside
 // workerd against real Postgres (through the Neon driver and our proxy) and the Zoho sandbox,
 // which tests/workers/global-setup.ts starts. Workers test files run two at a time: each file gets its own
-// fresh database and leases its own sandbox and mail catcher (tests/workers/slots.ts).
+// fresh database and leases its own sandbox and mail catcher (tests/workers/slots.ts). Files share a workerd
+// runtime and its loaded modules (isolate: false): loading the app once per file cost more than the tests.
 export default defineConfig({
   test: {
     // Logs of passing tests are noise; a failing test still shows everything it printed.
@@ -47,6 +48,7 @@ export default defineConfig({
           globalSetup: ["tests/workers/global-setup.ts"],
           setupFiles: ["tests/workers/support/lease-slot.ts"],
           maxWorkers: 2,
+          isolate: false,
           testTimeout: 30_000,
           hookTimeout: 30_000,
           deps: {

@@ -1,7 +1,7 @@
 // Every page a customer or admin sees, checked with axe-core in Chromium: no serious or critical
 // violations. New pages go in PAGES (one line each); `path` may look an id up in the database.
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Cookie, type Page } from "@playwright/test";
 import { createHash } from "node:crypto";
 import pg from "pg";
 import { DEMO_CUSTOMER } from "@tools/local-stack/seed";
@@ -159,12 +159,7 @@ const PAGES: PageToCheck[] = [
   { name: "delete my account", who: "customer", path: "/account/delete" },
 ];
 
-async function signIn(page: Page, who: Who) {
-  if (who === "anonymous") return;
-  if (who === "admin") {
-    await signInAsAdmin(page);
-    return;
-  }
+async function signInAsCustomer(page: Page) {
   const { email, password } = DEMO_CUSTOMER;
   await page.goto("/login");
   await page.getByLabel("Email").fill(email);
@@ -172,6 +167,24 @@ async function signIn(page: Page, who: Who) {
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/account/);
 }
+
+// One admin and the demo customer sign in once through the pages (as people do); each page's test starts a
+// fresh browser with their session cookies, so what is checked is each page, not the sign-in forty times.
+const sessions: Partial<Record<Exclude<Who, "anonymous">, Cookie[]>> = {};
+
+async function signIn(page: Page, who: Who) {
+  if (who === "anonymous") return;
+  await page.context().addCookies(sessions[who]!);
+}
+
+test.beforeAll(async ({ browser }) => {
+  for (const [who, signInThere] of [["admin", (page: Page) => signInAsAdmin(page)], ["customer", signInAsCustomer]] as const) {
+    const context = await browser.newContext();
+    await signInThere(await context.newPage());
+    sessions[who] = await context.cookies();
+    await context.close();
+  }
+});
 
 test.beforeAll(async ({ request }) => {
   // Sync the seeded customers first, so review, linked and failed states all exist to be checked.
