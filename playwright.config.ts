@@ -20,7 +20,7 @@ export default defineConfig({
   reporter: [["list"]],
   use: {
     baseURL: E2E_ORIGIN,
-    trace: "retain-on-failure",
+    trace: "on-first-retry",
     navigationTimeout: 20_000,
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",

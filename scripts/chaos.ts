@@ -48,7 +48,8 @@ async function main() {
   let worker: Awaited<ReturnType<typeof startSupervisedWorker>> | undefined;
   const node = openNodeDb(stack.databaseUrl, 4);
   try {
-    await buildApp();
+    // `--skip-build`: the app was just built (npm test, whose other steps run against that build meanwhile).
+    if (!argv.includes("--skip-build")) await buildApp();
     const url = `http://127.0.0.1:${workerPort}`;
     const vars = localWorkerVars(stack, url, {
       APP_ENV: "test",
