@@ -58,7 +58,8 @@ describe("webhook deliveries on contact changes", () => {
     const first = portal.received.find((r) => r.body.contact?.contact_id === ana.contact_id)!;
     expect(first.body.contact!.contact_persons[0].email).toBe("ana.webhook@example.com");
     expect(portal.received.find((r) => r.body.contact?.contact_id === ana.contact_id && r.body.contact.status === "inactive")).toBeDefined();
-    expect(portal.received.at(-1)!.body).toEqual({ contact_id: juan.contact_id });
+    // A deletion's payload is the id alone (deliveries are sent as they come, so it need not arrive last).
+    expect(portal.received.filter((r) => !r.body.contact).map((r) => r.body)).toEqual([{ contact_id: juan.contact_id }]);
   });
 
   it("a delivery the portal fails is tried again until it succeeds, and given up after maxAttempts", async () => {
