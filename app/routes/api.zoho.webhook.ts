@@ -45,8 +45,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.success) return refuse(400, "The delivery does not name a contact in a form Zoho uses.");
   const contactId = parsed.data.contact?.contact_id ?? parsed.data.contact_id ?? null;
   const outcome = await webhookHint(context.app, contactId);
-  // What the re-read showed re-vets the links out of step with the mirror (no Zoho call; harmless when replayed).
-  const revetted = outcome === "mirror_off" ? null : await revetLinksFromMirror(context.app.db);
+  // What the re-read showed re-vets the links out of step with the mirror (no Zoho call; harmless when replayed);
+  // a merge's re-link waits for the next scheduled read (deliveries arrive in any order).
+  const revetted = outcome === "mirror_off" ? null : await revetLinksFromMirror(context.app.db, undefined, { relink: false });
   log("info", "zoho webhook", { contactId, outcome, revetted });
   return Response.json({ ok: true, outcome });
 }

@@ -17,13 +17,19 @@ export const ZOHO_CHANGE_ACTION = "link_revetted_zoho";
 
 export type RevetCounts = { checked: number; ended: number; review: number; relinked: number; restored: number };
 
-/** Re-vets the links out of step with the mirror (only those to `contactIds` when given). */
-export async function revetLinksFromMirror(db: Db, contactIds?: string[]): Promise<RevetCounts> {
+/**
+ * Re-vets the links out of step with the mirror (only those to `contactIds` when given). `relink: false` (after a
+ * webhook delivery): a merge's re-link waits for the next scheduled read. Deliveries arrive in any order, so the copy
+ * may know the merge before it knows every contact with the customer's email; one active contact in the copy is
+ * then no proof that Zoho has only one (a read of every change since the last, in one answer, is). Reviews and
+ * ended links still happen at once: with part of the picture they can only be too careful, never link anyone.
+ */
+export async function revetLinksFromMirror(db: Db, contactIds?: string[], opts: { relink?: boolean } = {}): Promise<RevetCounts> {
   const counts: RevetCounts = { checked: 0, ended: 0, review: 0, relinked: 0, restored: 0 };
   for (const customerId of await linksToVet(db, ZOHO_SIDE_REASONS, contactIds)) {
     counts.checked++;
     try {
-      const verdict = await db.transaction((tx) => revetOne(tx, customerId));
+      const verdict = await db.transaction((tx) => revetOne(tx, customerId, undefined, opts.relink ?? true));
       if (verdict.kind === "end") counts.ended++;
       else if (verdict.kind === "review") counts.review++;
       else if (verdict.kind === "relink") counts.relinked++;
@@ -57,7 +63,7 @@ export async function contactGoneInZoho(tx: DbOrTx, contactId: string, opts: { s
   return counts;
 }
 
-async function revetOne(tx: DbOrTx, customerId: string, gone?: { contactId: string; suggestFromMirror: boolean }): Promise<MirrorRevetVerdict> {
+async function revetOne(tx: DbOrTx, customerId: string, gone?: { contactId: string; suggestFromMirror: boolean }, relink = true): Promise<MirrorRevetVerdict> {
   const [customer] = await tx.select().from(customers).where(eq(customers.id, customerId)).for("update");
   if (!customer?.zohoContactId) return { kind: "none" };
   const row = await mirroredContact(tx, customer.zohoContactId);
@@ -71,7 +77,7 @@ async function revetOne(tx: DbOrTx, customerId: string, gone?: { contactId: stri
   const taken = new Set((await existingLinks(tx, others.map((c) => c.contactId), customer.id)).map((l) => l.contactId));
   const survivors = others.map((c) => ({ contactId: c.contactId, contactName: c.name, email: c.email || null, companyName: c.company || null, linkedElsewhere: taken.has(c.contactId) }));
   const verdict = revetOnZohoChange({ customer, contact, emailVerified: await isEmailVerified(tx, customer), survivors });
-  if (verdict.kind === "none") return verdict;
+  if (verdict.kind === "none" || (verdict.kind === "relink" && !relink)) return { kind: "none" };
 
   const now = new Date();
   const event = { customerId, action: ZOHO_CHANGE_ACTION, zohoCalls: 0, details: { contactId: contact.contactId } as Record<string, unknown> };

@@ -96,6 +96,20 @@ describe("a link re-vetted when its contact changes in Zoho", () => {
     expect(await zohoSide(customerId)).toHaveLength(1);
   });
 
+  it("merged, told by a webhook before the copy knows every contact with the email: no re-link until a scheduled read shows them all (two: review)", async () => {
+    const { env, contact: merged, added: shop, customerId } = await linkedAnaInMirror(() => sandbox().addContact({ contact_name: "Ana Reyes (shop)", email: "ana.reyes@example.com" }));
+    const home = await sandbox().addContact({ contact_name: "Ana Reyes (home)", email: "ana.reyes@example.com" });
+    await sandbox().mergeContact(merged.contact_id, shop.contact_id);
+    // The merge's delivery arrives first; the copy knows the shop contact (read before) but not the home one yet.
+    const post = () => browser(env).request("/api/zoho/webhook", { method: "POST", headers: { "Content-Type": "application/json", "X-Webhook-Secret": SECRET }, body: JSON.stringify({ contact_id: merged.contact_id }) });
+    expect((await post()).status).toBe(200);
+    expect((await loadCustomer(databaseUrl, customerId)).customer).toMatchObject({ zohoContactId: merged.contact_id });
+    await changesSeen(env);
+    const { customer } = await loadCustomer(databaseUrl, customerId);
+    expect(customer).toMatchObject({ zohoSyncStatus: "skipped", zohoReviewReason: "contact_merged", zohoContactId: merged.contact_id });
+    expect(new Set((customer.zohoSyncCandidates ?? []).map((c: { contactId: string }) => c.contactId))).toEqual(new Set([shop.contact_id, home.contact_id]));
+  });
+
   it("merged into a contact another account holds: review with the candidate, history hidden", async () => {
     const { env, contact: merged, added: survivor, b, customerId } = await linkedAnaInMirror(() => sandbox().addContact({ contact_name: "Ana Reyes (main)", email: "ana.reyes@example.com" }));
     await linkedTo(env, { ...survivor, email: "someone.else@example.com" });
