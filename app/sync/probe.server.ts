@@ -50,8 +50,6 @@ export async function probeIfDue(deps: ProbeDeps, now = new Date()): Promise<Pro
   return { result: "ok" };
 }
 
-export type { HealthVerdict };
-
 /** While running: after a transient failure, this minute's health probe (if nobody made one in the last minute). */
 export async function probeAfterFailure(deps: ProbeDeps, now = new Date()): Promise<HealthVerdict> {
   if (!(await claimHealthProbeSlot(deps.db, now))) return "not_checked";

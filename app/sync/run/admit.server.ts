@@ -23,12 +23,12 @@ import { getConnection } from "~/zoho/tokens.server";
 import { jobsAffordable, plannedCalls } from "../budget";
 import { planCreate, type CreatePlan } from "../create-policy";
 import { claimJob, type ClaimedJob } from "../jobs/claim.server";
-import type { OutageState } from "../outage";
+import type { HealthVerdict, OutageState } from "../outage";
 import { readOutage } from "../outage-store.server";
 import type { JobResult } from "../outcome";
 import { joinLineError, mustJoinLine } from "../pace-line.server";
 import { pendingUpdate } from "../profile-updates.server";
-import { probeAfterFailure, probeIfDue, type HealthVerdict } from "../probe.server";
+import { probeAfterFailure, probeIfDue } from "../probe.server";
 import type { Effect } from "./effect";
 import { isReturning, type WorkTask } from "./work.server";
 

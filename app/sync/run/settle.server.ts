@@ -99,7 +99,7 @@ async function countOutage<R extends WorkResult>(deps: Pick<RunDeps, "db">, run:
     // A last attempt is spent only when Zoho answered a health probe after this failure: otherwise the failure may
     // be the start of an outage nobody has recognised yet (a probe ran less than a minute ago), and the customer
     // would end failed because Zoho was down. The job runs again when the next probe may, and that run asks.
-    if (r.health !== "up" && run.job.attempts >= MAX_ATTEMPTS) {
+    if (r.error.kind === "transient" && r.health !== "up" && run.job.attempts >= MAX_ATTEMPTS) {
       const checkAt = new Date(Math.max(step.state.nextProbeAt?.getTime() ?? 0, Date.now() + UNCONFIRMED_MIN_WAIT_MS));
       return { result: { kind: "unconfirmed", error: message, checkAt }, paused: false, resumed: run.resumed };
     }

@@ -2,6 +2,7 @@
 // and a recording queue in place of Cloudflare's.
 import { env as testBindings } from "cloudflare:test";
 import type { WorkerEnv } from "~/context.server";
+import type { Slot } from "../slots";
 import { recordingQueue } from "./queue-recorder";
 
 type Injected = {
@@ -14,7 +15,6 @@ type Injected = {
 };
 const injected = testBindings as unknown as Injected;
 
-type Slot = { id: number; sandboxUrl: string; mailSmtpPort: number; mailInboxUrl: string };
 let slot: Slot | null = null;
 
 /** Takes a sandbox and a mail catcher for this file (./lease-slot.ts, before the file's first hook). */
